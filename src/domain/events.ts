@@ -1,0 +1,323 @@
+// The event catalogue: one zod schema per event type, their union, their versions, and the
+// upcasting hook that lifts an old stored version to the current one on read.
+// Pure: no I/O, no clock. Money is integer fen, rates are basis points, times are ISO-8601 UTC.
+import { z } from 'zod';
+
+/** An integer number of fen (CNY minor units) that JavaScript represents exactly. */
+export const Fen = z.number().int().refine(Number.isSafeInteger, 'must be a safe integer number of fen');
+export const NonNegativeFen = Fen.refine((n) => n >= 0, 'must not be negative');
+export const PositiveFen = Fen.refine((n) => n > 0, 'must be greater than zero');
+export const Bps = z.number().int().min(0).max(1_000_000);
+
+/** An instant as ISO-8601 in UTC with milliseconds, the form Date#toISOString writes. */
+export const Instant = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'must be an ISO-8601 UTC instant like 2026-07-01T00:00:00.000Z')
+  .refine((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString() === s, 'must be a real calendar instant');
+
+export const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must be 1–64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit');
+export const Text = z.string().trim().min(1).max(500);
+export const Quarter = z.string().regex(/^\d{4}-Q[1-4]$/, 'must be a quarter like 2026-Q3');
+
+export const TierName = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a tier name like gold');
+export const PartnerKind = z.enum([
+  'wholesale-voice',
+  'virtual-operator',
+  'relationship',
+  'development',
+  'distributor',
+  'value-added-agent',
+]);
+export const Stage = z.enum(['interest', 'meeting', 'solution', 'trial', 'signed']);
+export const RevenueLine = z.enum(['port', 'conference', 'long-distance']);
+export const Channel = z.enum(['partner', 'direct']);
+export const Role = z.enum(['manager', 'finance', 'auditor', 'partner', 'system']);
+
+/** How a customer's key was formed, kept in the event so an auditor sees why two claims met. */
+export const CustomerMatch = z.object({
+  by: z.enum(['taxId', 'name']),
+  input: z.string(),
+  normalised: z.string().min(1),
+});
+
+export const CustomerRef = z.object({
+  name: Text,
+  taxId: z.string().nullable(),
+});
+
+// ---- partner stream: partner-<partnerId> -------------------------------------------------
+
+export const PartnerSigned = z.object({
+  partnerId: Id,
+  name: Text,
+  kind: PartnerKind,
+  tier: TierName,
+  parentPartnerId: Id.nullable(),
+  territory: Text.nullable(),
+});
+
+export const DepositPosted = z.object({
+  partnerId: Id,
+  amountFen: PositiveFen,
+});
+
+/** Deposits never go negative: `deductedFen` left the deposit, `debtFen` is what it could not cover. */
+export const DepositDeducted = z.object({
+  partnerId: Id,
+  requestedFen: PositiveFen,
+  deductedFen: NonNegativeFen,
+  debtFen: NonNegativeFen,
+  reason: Text,
+  reference: Text.nullable(),
+});
+
+export const TierChanged = z.object({
+  partnerId: Id,
+  from: TierName,
+  to: TierName,
+  reason: Text,
+  source: z.enum(['manual', 'evaluation']),
+  quarter: Quarter.nullable(),
+  /** The figures the change was decided on, e.g. {signedCustomers: 11}. */
+  figures: z.record(z.string(), z.number().int()),
+});
+
+/** One commission line settled by a payout, by the event that produced it. */
+export const SettledLine = z.object({
+  eventId: z.uuid(),
+  commissionFen: Fen,
+});
+
+export const CommissionPaidOut = z.object({
+  partnerId: Id,
+  quarter: Quarter,
+  /** Lines with cash on or before this instant (the quarter's end) and not yet paid are settled. */
+  quarterEnd: Instant,
+  /** The log position up to which lines were known when the payout was decided. */
+  throughPosition: z.string().regex(/^\d+$/),
+  lines: z.array(SettledLine),
+  /** Σ lines: accruals minus clawbacks. */
+  netFen: Fen,
+  /** Debt carried from earlier payouts that this payout recovered. */
+  debtRecoveredFen: NonNegativeFen,
+  /** What the partner is paid: never negative. */
+  paidFen: NonNegativeFen,
+});
+
+// ---- customer stream: customer-<customerKey> ---------------------------------------------
+
+export const DealRegistered = z.object({
+  dealId: Id,
+  customerKey: z.string().min(1),
+  customer: CustomerRef,
+  match: CustomerMatch,
+  channel: Channel,
+  /** null for the direct sales team. */
+  partnerId: Id.nullable(),
+  expectedPorts: z.number().int().min(0).max(10_000_000).nullable(),
+  expectedRevenueFen: NonNegativeFen.nullable(),
+});
+
+export const DealStageAdvanced = z.object({
+  dealId: Id,
+  customerKey: z.string().min(1),
+  from: Stage.nullable(),
+  stage: Stage,
+});
+
+export const DealLost = z.object({
+  dealId: Id,
+  customerKey: z.string().min(1),
+  reason: Text.nullable(),
+});
+
+export const DealTransferred = z.object({
+  customerKey: z.string().min(1),
+  fromDealId: Id,
+  toDealId: Id,
+  reason: Text,
+  /** Whole days between the owner's last progress and the transfer. */
+  ownerIdleDays: z.number().int().min(0),
+});
+
+export const OwnershipRuled = z.object({
+  customerKey: z.string().min(1),
+  ownerDealId: Id,
+  reason: Text,
+});
+
+export const PaymentReceived = z.object({
+  paymentId: Id,
+  customerKey: z.string().min(1),
+  dealId: Id,
+  line: RevenueLine,
+  amountFen: PositiveFen,
+  /** The claim that owned the customer when the cash was received, and its partner (null: direct sales). */
+  ownerDealId: Id,
+  ownerPartnerId: Id.nullable(),
+  /** Why no CommissionAccrued follows, when none does (direct sales, outside the two-year window). */
+  noCommissionReason: Text.nullable(),
+});
+
+export const CommissionAccrued = z.object({
+  paymentId: Id,
+  customerKey: z.string().min(1),
+  dealId: Id,
+  partnerId: Id,
+  line: RevenueLine,
+  cashFen: PositiveFen,
+  tier: TierName,
+  commissionYear: z.number().int().min(1),
+  rateBps: Bps,
+  commissionFen: NonNegativeFen,
+});
+
+export const RefundIssued = z.object({
+  refundId: Id,
+  paymentId: Id,
+  customerKey: z.string().min(1),
+  amountFen: PositiveFen,
+  reason: Text,
+});
+
+export const CommissionClawedBack = z.object({
+  refundId: Id,
+  paymentId: Id,
+  customerKey: z.string().min(1),
+  partnerId: Id,
+  line: RevenueLine,
+  refundedCashFen: PositiveFen,
+  rateBps: Bps,
+  commissionFen: NonNegativeFen,
+});
+
+// ---- the catalogue ------------------------------------------------------------------------
+
+/** Each event type with the schema of its current version. */
+export const eventSchemas = {
+  PartnerSigned,
+  DepositPosted,
+  DepositDeducted,
+  TierChanged,
+  CommissionPaidOut,
+  DealRegistered,
+  DealStageAdvanced,
+  DealLost,
+  DealTransferred,
+  OwnershipRuled,
+  PaymentReceived,
+  CommissionAccrued,
+  RefundIssued,
+  CommissionClawedBack,
+} as const;
+
+export type EventType = keyof typeof eventSchemas;
+export const eventTypes = Object.keys(eventSchemas) as EventType[];
+export const EventTypeSchema = z.enum(eventTypes as [EventType, ...EventType[]]);
+
+export type EventDataOf<T extends EventType> = z.infer<(typeof eventSchemas)[T]>;
+
+/** A ledger event as the domain sees it: a discriminated union on `type`. */
+export type LedgerEvent = { [T in EventType]: { type: T; data: EventDataOf<T> } }[EventType];
+export type EventOf<T extends EventType> = Extract<LedgerEvent, { type: T }>;
+
+/** The current schema version of every event type. A type's version goes up when its shape changes. */
+export const currentSchemaVersion: Record<EventType, number> = Object.fromEntries(
+  eventTypes.map((t) => [t, 1]),
+) as Record<EventType, number>;
+
+/**
+ * Upcasters: `upcasters[type][v]` lifts version v's data to version v + 1. Stored events are
+ * never rewritten; reading an old version runs the chain up to the current version.
+ */
+export type Upcaster = (data: unknown) => unknown;
+export const upcasters: Partial<Record<EventType, Record<number, Upcaster>>> = {};
+
+export class SchemaViolationError extends Error {
+  override readonly name = 'SchemaViolation';
+  constructor(
+    readonly eventType: string,
+    readonly issues: ReadonlyArray<{ path: string; message: string }>,
+  ) {
+    super(`${eventType} violates its schema: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`);
+  }
+}
+
+export function zodIssues(error: z.ZodError): Array<{ path: string; message: string }> {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+}
+
+/** Validates an event's data against its type's current schema; throws SchemaViolationError. */
+export function parseEvent(type: string, data: unknown): LedgerEvent {
+  const parsedType = EventTypeSchema.safeParse(type);
+  if (!parsedType.success) {
+    throw new SchemaViolationError(type, [{ path: 'type', message: `unknown event type "${type}"` }]);
+  }
+  const result = eventSchemas[parsedType.data].safeParse(data);
+  if (!result.success) throw new SchemaViolationError(type, zodIssues(result.error));
+  return { type: parsedType.data, data: result.data } as LedgerEvent;
+}
+
+/** Lifts stored data of `schemaVersion` to the current version, then validates it. */
+export function upcastEvent(type: string, schemaVersion: number, data: unknown): LedgerEvent {
+  const parsedType = EventTypeSchema.safeParse(type);
+  if (!parsedType.success) {
+    throw new SchemaViolationError(type, [{ path: 'type', message: `unknown event type "${type}"` }]);
+  }
+  const target = currentSchemaVersion[parsedType.data];
+  if (schemaVersion > target) {
+    throw new SchemaViolationError(type, [
+      { path: 'schemaVersion', message: `version ${schemaVersion} is newer than this ledger knows (${target})` },
+    ]);
+  }
+  let lifted = data;
+  for (let v = schemaVersion; v < target; v++) {
+    const up = upcasters[parsedType.data]?.[v];
+    if (!up) {
+      throw new SchemaViolationError(type, [{ path: 'schemaVersion', message: `no upcaster from version ${v}` }]);
+    }
+    lifted = up(lifted);
+  }
+  return parseEvent(type, lifted);
+}
+
+// ---- the envelope -------------------------------------------------------------------------
+
+export const Actor = z.object({
+  role: Role,
+  /** The token's partner id for partners, the token's name otherwise; "ledger" for the system. */
+  id: z.string().min(1).max(128),
+});
+export type Actor = z.infer<typeof Actor>;
+
+/** Stream names: partner-<partnerId> and customer-<customerKey>. */
+export const partnerStream = (partnerId: string): string => `partner-${partnerId}`;
+export const customerStream = (customerKey: string): string => `customer-${customerKey}`;
+
+/** A stored event: the domain event inside the envelope of DESIGN.md. */
+export interface EventEnvelope<E extends LedgerEvent = LedgerEvent> {
+  eventId: string;
+  type: E['type'];
+  schemaVersion: number;
+  stream: string;
+  /** 0-based position of the event in its stream. */
+  revision: bigint;
+  /** 1-based position of the event in the whole log; only grows. */
+  position: bigint;
+  occurredAt: string;
+  recordedAt: string;
+  actor: Actor;
+  commandId: string | null;
+  correlationId: string | null;
+  causationId: string | null;
+  policyVersion: string | null;
+  prevHash: string;
+  hash: string;
+  data: E['data'];
+}
+
+export type StoredEvent<T extends EventType = EventType> = EventEnvelope<EventOf<T>>;
