@@ -1,0 +1,14 @@
+// Helpers over stored envelopes shared by every projection.
+import type { EventEnvelope, LedgerEvent } from '../src/domain/events.js';
+
+/** The envelope's type and data as the discriminated union, so a `switch` narrows the data. */
+export const eventOf = (e: EventEnvelope): LedgerEvent => ({ type: e.type, data: e.data }) as LedgerEvent;
+
+/** Sorts by a string key without locale surprises. */
+export const byKey =
+  <T>(key: (t: T) => string) =>
+  (a: T, b: T): number => {
+    const ka = key(a);
+    const kb = key(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  };

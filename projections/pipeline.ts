@@ -1,0 +1,238 @@
+// Pipeline: the weekly report. Every deal with its stage, expected ports and revenue, grouped
+// by partner and stage; key deals (stage solution and up) and claims without progress for the
+// policy's idle window (28 days by default) flagged relative to a given instant.
+import type { EventEnvelope } from '../src/domain/events.js';
+import { byKey, eventOf } from './envelope.js';
+
+export const pipelineStages = ['registered', 'interest', 'meeting', 'solution', 'trial', 'signed', 'lost'] as const;
+export type PipelineStage = (typeof pipelineStages)[number];
+const keyStages: ReadonlySet<PipelineStage> = new Set(['solution', 'trial', 'signed']);
+
+/** The direct sales team appears in the pipeline under this id. */
+export const directSalesId = 'direct';
+
+export interface DealView {
+  dealId: string;
+  customerKey: string;
+  customerName: string;
+  partnerId: string;
+  channel: 'partner' | 'direct';
+  stage: PipelineStage;
+  expectedPorts: number;
+  expectedRevenueFen: number;
+  registeredAt: string;
+  /** The registration or the latest stage advance (occurredAt). */
+  lastProgressAt: string;
+  lastPosition: number;
+}
+
+export type PipelineState = ReadonlyMap<string, DealView>;
+export const initialPipeline = (): PipelineState => new Map();
+
+/** What one event tells the pipeline, in a flat form the read model stores as a row. */
+export type DealFact =
+  | {
+      kind: 'registered';
+      position: number;
+      occurredAt: string;
+      dealId: string;
+      customerKey: string;
+      customerName: string;
+      partnerId: string;
+      channel: 'partner' | 'direct';
+      expectedPorts: number;
+      expectedRevenueFen: number;
+    }
+  | { kind: 'advanced'; position: number; occurredAt: string; dealId: string; stage: PipelineStage }
+  | { kind: 'lost'; position: number; occurredAt: string; dealId: string };
+
+export function dealFactOf(e: EventEnvelope): DealFact | null {
+  const ev = eventOf(e);
+  const at = { position: Number(e.position), occurredAt: e.occurredAt };
+  switch (ev.type) {
+    case 'DealRegistered': {
+      const d = ev.data;
+      return {
+        kind: 'registered',
+        ...at,
+        dealId: d.dealId,
+        customerKey: d.customerKey,
+        customerName: d.customer.name,
+        partnerId: d.partnerId ?? directSalesId,
+        channel: d.channel,
+        expectedPorts: d.expectedPorts ?? 0,
+        expectedRevenueFen: d.expectedRevenueFen ?? 0,
+      };
+    }
+    case 'DealStageAdvanced':
+      return { kind: 'advanced', ...at, dealId: ev.data.dealId, stage: ev.data.stage };
+    case 'DealLost':
+      return { kind: 'lost', ...at, dealId: ev.data.dealId };
+    case 'PartnerSigned':
+    case 'DepositPosted':
+    case 'DepositDeducted':
+    case 'TierChanged':
+    case 'CommissionPaidOut':
+    case 'DealTransferred':
+    case 'OwnershipRuled':
+    case 'PaymentReceived':
+    case 'CommissionAccrued':
+    case 'RefundIssued':
+    case 'CommissionClawedBack':
+      return null;
+    default: {
+      const never: never = ev;
+      throw new Error(`unhandled event ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Folds one fact into the deals map, mutating it (callers own the map). */
+export function applyDealFact(deals: Map<string, DealView>, fact: DealFact): void {
+  switch (fact.kind) {
+    case 'registered':
+      deals.set(fact.dealId, {
+        dealId: fact.dealId,
+        customerKey: fact.customerKey,
+        customerName: fact.customerName,
+        partnerId: fact.partnerId,
+        channel: fact.channel,
+        stage: 'registered',
+        expectedPorts: fact.expectedPorts,
+        expectedRevenueFen: fact.expectedRevenueFen,
+        registeredAt: fact.occurredAt,
+        lastProgressAt: fact.occurredAt,
+        lastPosition: fact.position,
+      });
+      return;
+    case 'advanced': {
+      const deal = deals.get(fact.dealId);
+      if (!deal) return; // its registration lies outside the cut
+      const lastProgressAt = fact.occurredAt > deal.lastProgressAt ? fact.occurredAt : deal.lastProgressAt;
+      deals.set(deal.dealId, { ...deal, stage: fact.stage, lastProgressAt, lastPosition: fact.position });
+      return;
+    }
+    case 'lost': {
+      const deal = deals.get(fact.dealId);
+      if (!deal) return;
+      deals.set(deal.dealId, { ...deal, stage: 'lost', lastPosition: fact.position });
+      return;
+    }
+    default: {
+      const never: never = fact;
+      throw new Error(`unhandled deal fact ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+export function evolvePipeline(state: PipelineState, e: EventEnvelope): PipelineState {
+  const fact = dealFactOf(e);
+  if (!fact) return state;
+  const next = new Map(state);
+  applyDealFact(next, fact);
+  return next;
+}
+
+export interface DealLine {
+  dealId: string;
+  customerKey: string;
+  customerName: string;
+  channel: 'partner' | 'direct';
+  stage: PipelineStage;
+  expectedPorts: number;
+  expectedRevenueFen: number;
+  registeredAt: string;
+  lastProgressAt: string;
+  idleDays: number;
+  key: boolean;
+  stale: boolean;
+}
+
+export interface StageSummary {
+  stage: PipelineStage;
+  deals: number;
+  expectedPorts: number;
+  expectedRevenueFen: number;
+}
+
+export interface PartnerPipeline {
+  partnerId: string;
+  byStage: StageSummary[];
+  keyDeals: DealLine[];
+  staleClaims: DealLine[];
+  deals: DealLine[];
+}
+
+export interface PipelineReport {
+  /** The instant idleness is measured against. */
+  at: string;
+  idleWindowDays: number;
+  partners: PartnerPipeline[];
+}
+
+const dayMs = 86_400_000;
+
+/** Whole days from `fromIso` to `toIso` (never negative). */
+export function wholeDaysBetween(fromIso: string, toIso: string): number {
+  return Math.max(0, Math.floor((Date.parse(toIso) - Date.parse(fromIso)) / dayMs));
+}
+
+export function dealLine(deal: DealView, atIso: string, idleWindowDays: number): DealLine {
+  const idleDays = wholeDaysBetween(deal.lastProgressAt, atIso);
+  const open = deal.stage !== 'signed' && deal.stage !== 'lost';
+  return {
+    dealId: deal.dealId,
+    customerKey: deal.customerKey,
+    customerName: deal.customerName,
+    channel: deal.channel,
+    stage: deal.stage,
+    expectedPorts: deal.expectedPorts,
+    expectedRevenueFen: deal.expectedRevenueFen,
+    registeredAt: deal.registeredAt,
+    lastProgressAt: deal.lastProgressAt,
+    idleDays,
+    key: keyStages.has(deal.stage),
+    stale: open && idleDays >= idleWindowDays,
+  };
+}
+
+function summarise(lines: readonly DealLine[]): StageSummary[] {
+  return pipelineStages.map((stage) => {
+    const inStage = lines.filter((l) => l.stage === stage);
+    return {
+      stage,
+      deals: inStage.length,
+      expectedPorts: inStage.reduce((sum, l) => sum + l.expectedPorts, 0),
+      expectedRevenueFen: inStage.reduce((sum, l) => sum + l.expectedRevenueFen, 0),
+    };
+  });
+}
+
+/** The weekly report over the deals of a cut, idleness measured at `atIso`; optionally one partner only. */
+export function pipelineReport(
+  deals: Iterable<DealView>,
+  atIso: string,
+  idleWindowDays: number,
+  onlyPartnerId?: string,
+): PipelineReport {
+  const byPartner = new Map<string, DealLine[]>();
+  for (const deal of deals) {
+    if (onlyPartnerId !== undefined && deal.partnerId !== onlyPartnerId) continue;
+    const lines = byPartner.get(deal.partnerId) ?? [];
+    lines.push(dealLine(deal, atIso, idleWindowDays));
+    byPartner.set(deal.partnerId, lines);
+  }
+  const partners = [...byPartner.entries()]
+    .map(([partnerId, lines]) => {
+      const sorted = [...lines].sort(byKey((l) => l.dealId));
+      return {
+        partnerId,
+        byStage: summarise(sorted),
+        keyDeals: sorted.filter((l) => l.key),
+        staleClaims: sorted.filter((l) => l.stale),
+        deals: sorted,
+      };
+    })
+    .sort(byKey((p) => p.partnerId));
+  return { at: atIso, idleWindowDays, partners };
+}

@@ -1,0 +1,73 @@
+// Tiers: every partner's current tier and the history of its changes, folded from
+// PartnerSigned (the starting tier) and TierChanged (every change, with reason and figures).
+import type { EventEnvelope } from '../src/domain/events.js';
+import { byKey, eventOf } from './envelope.js';
+
+export interface TierStep {
+  tier: string;
+  from: string | null;
+  /** When the tier took effect (the event's occurredAt). */
+  since: string;
+  recordedAt: string;
+  position: number;
+  eventId: string;
+  reason: string;
+  source: 'signing' | 'manual' | 'evaluation';
+  quarter: string | null;
+  figures: Record<string, number>;
+}
+
+export interface PartnerTiers {
+  partnerId: string;
+  tier: string;
+  since: string;
+  history: TierStep[];
+}
+
+export type TiersState = ReadonlyMap<string, PartnerTiers>;
+export const initialTiers = (): TiersState => new Map();
+
+/** The tier step an event produces, or null when the event does not touch a tier. */
+export function tierStepOf(e: EventEnvelope): { partnerId: string; step: TierStep } | null {
+  const common = { since: e.occurredAt, recordedAt: e.recordedAt, position: Number(e.position), eventId: e.eventId };
+  const ev = eventOf(e);
+  switch (ev.type) {
+    case 'PartnerSigned': {
+      const d = ev.data;
+      return {
+        partnerId: d.partnerId,
+        step: { ...common, tier: d.tier, from: null, reason: 'signed', source: 'signing', quarter: null, figures: {} },
+      };
+    }
+    case 'TierChanged': {
+      const d = ev.data;
+      return {
+        partnerId: d.partnerId,
+        step: { ...common, tier: d.to, from: d.from, reason: d.reason, source: d.source, quarter: d.quarter, figures: d.figures },
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+export function evolveTiers(state: TiersState, e: EventEnvelope): TiersState {
+  const change = tierStepOf(e);
+  if (!change) return state;
+  const previous = state.get(change.partnerId);
+  const next = new Map(state);
+  next.set(change.partnerId, {
+    partnerId: change.partnerId,
+    tier: change.step.tier,
+    since: change.step.since,
+    history: [...(previous?.history ?? []), change.step],
+  });
+  return next;
+}
+
+/** The API shape of GET /tiers, sorted by partner id. */
+export function tierList(state: TiersState): Array<{ partnerId: string; tier: string; since: string }> {
+  return [...state.values()]
+    .map((p) => ({ partnerId: p.partnerId, tier: p.tier, since: p.since }))
+    .sort(byKey((p) => p.partnerId));
+}
