@@ -1,0 +1,61 @@
+// @ts-check
+// The page's only way to the server: GET with the bearer token, problem+json errors.
+
+export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} title
+   * @param {string} detail
+   */
+  constructor(status, title, detail) {
+    super(`${status} ${title}${detail ? `: ${detail}` : ''}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.title = title;
+    this.detail = detail;
+  }
+}
+
+/** @typedef {{ asOf?: string | null, validAt?: string | null, [name: string]: string | null | undefined }} QueryParams */
+
+/**
+ * Builds "/path?asOf=…&validAt=…", leaving out empty parameters.
+ * @param {string} path
+ * @param {QueryParams} [params]
+ * @returns {string}
+ */
+export function urlFor(path, params = {}) {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== null && value !== undefined && value !== '') search.set(name, value);
+  }
+  const query = search.toString();
+  return query ? `${path}?${query}` : path;
+}
+
+/**
+ * @param {string} token
+ * @returns {{ get: <T = any>(path: string, params?: QueryParams) => Promise<T> }}
+ */
+export function createApi(token) {
+  return {
+    async get(path, params) {
+      const response = await fetch(urlFor(path, params), {
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+        cache: 'no-store',
+      });
+      const text = await response.text();
+      /** @type {any} */
+      let body = null;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        body = null;
+      }
+      if (!response.ok) {
+        throw new ApiError(response.status, body?.title ?? response.statusText, body?.detail ?? '');
+      }
+      return body;
+    },
+  };
+}

@@ -1,0 +1,709 @@
+// @ts-check
+// The time-travel report page: sign-in, the two clocks, and the panels.
+import { ApiError, createApi } from './api.js';
+import { quarterlyChart } from './chart.js';
+import { diffSnapshots } from './compare.js';
+import { byId, h, replace } from './dom.js';
+import { businessDateOf, endOfBusinessDay, formatCount, formatFen, formatInstant } from './format.js';
+import { chooseLang, labelOf, messages } from './i18n.js';
+import { normalisePipeline, pipelineCounts, pipelineStages } from './pipeline.js';
+import { dataTable } from './table.js';
+
+/** @typedef {import('./i18n.js').Lang} Lang */
+/** @typedef {{ role: 'manager' | 'finance' | 'auditor' | 'partner', partnerId: string | null }} Session */
+/** @typedef {{ events: number, headPosition: string, firstRecordedAt: string | null, lastRecordedAt: string | null, knownEvents: number, timeZone: string }} Timeline */
+/** @typedef {{ partnerId: string, name: string | null, kind: string | null, parentPartnerId: string | null, tier: string, since: string | null, previousTier: string | null }} TierRow */
+/** @typedef {{ previousQuarter: string, previousQuarterEnd: string, counts: Record<string, number>, partners: TierRow[] }} TiersReport */
+/** @typedef {{ partnerId: string, name: string | null, tier: string | null, accrued: number, clawedBack: number, paidOut: number, payable: number, deposit: number, debt: number }} BalanceRow */
+/** @typedef {{ partners: BalanceRow[], totals: Omit<BalanceRow, 'partnerId' | 'name' | 'tier'> }} BalancesReport */
+/** @typedef {{ quarters: Array<{ quarter: string, accrued: number, clawedBack: number, paidOut: number }> }} QuartersReport */
+/** @typedef {{ dealId: string, partnerId: string | null, channel: string, registeredAt: string, stage: string | null, status: string }} Claim */
+/** @typedef {{ customerKey: string, customerName: string, ownerDealId: string | null, ownerPartnerId: string | null, rule: string, claims: Claim[] }} Conflict */
+/** @typedef {{ customers: Conflict[] }} ConflictsReport */
+/** @typedef {'tiers' | 'pipeline' | 'conflicts' | 'balances' | 'compare'} PanelName */
+
+const TOKEN_KEY = 'ledger.token';
+const LANG_KEY = 'ledger.lang';
+const DEFAULT_ZONE = 'Asia/Shanghai';
+const MAX_SLIDER_STEPS = 1000;
+const LOAD_DELAY_MS = 150;
+
+/** Which panels each role may see; the server enforces the same and filters a partner's rows. */
+const panelsByRole = /** @type {const} */ ({
+  manager: ['tiers', 'pipeline', 'conflicts', 'balances', 'compare'],
+  auditor: ['tiers', 'pipeline', 'conflicts', 'balances', 'compare'],
+  finance: ['tiers', 'balances', 'compare'],
+  partner: ['tiers', 'pipeline', 'conflicts', 'balances', 'compare'],
+});
+
+const state = {
+  /** @type {Lang} */
+  lang: chooseLang(localStorage.getItem(LANG_KEY)),
+  /** @type {string | null} */
+  token: sessionStorage.getItem(TOKEN_KEY),
+  /** @type {Session | null} */
+  session: null,
+  /** @type {Timeline | null} */
+  timeline: null,
+  sliderSteps: 1,
+  /** @type {string | null} null: the latest */
+  asOf: null,
+  /** @type {string} YYYY-MM-DD, or '' for now */
+  validDate: '',
+  /** @type {Record<string, unknown>} */
+  data: {},
+  /** @type {Record<string, Error>} */
+  errors: {},
+  /** @type {import('./compare.js').Change[] | null} */
+  changes: null,
+  loadSerial: 0,
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  loadTimer: undefined,
+};
+
+const t = () => messages[state.lang];
+const zone = () => state.timeline?.timeZone ?? DEFAULT_ZONE;
+const validAt = () => (state.validDate ? endOfBusinessDay(state.validDate, zone()) : null);
+const api = () => createApi(/** @type {string} */ (state.token));
+/** @returns {ReadonlyArray<PanelName>} */
+const visiblePanels = () => (state.session ? panelsByRole[state.session.role] : []);
+
+// ---- static labels and language ------------------------------------------------------------
+
+function applyLabels() {
+  const m = t();
+  document.documentElement.lang = state.lang === 'zh' ? 'zh-CN' : 'en';
+  document.title = m.title;
+  for (const element of document.querySelectorAll('[data-i18n]')) {
+    const key = /** @type {keyof typeof m} */ (element.getAttribute('data-i18n'));
+    const text = m[key];
+    if (typeof text === 'string') element.textContent = text;
+  }
+  const toggle = byId('lang-toggle');
+  toggle.textContent = m.switchLang;
+  toggle.setAttribute('aria-label', m.switchLangLabel);
+  toggle.setAttribute('lang', state.lang === 'zh' ? 'en' : 'zh-CN');
+  renderWho();
+  renderTimelineValue();
+}
+
+/** @param {Lang} lang */
+function setLang(lang) {
+  state.lang = lang;
+  localStorage.setItem(LANG_KEY, lang);
+  applyLabels();
+  renderPanels();
+}
+
+function renderWho() {
+  const who = byId('who');
+  if (!state.session) {
+    who.hidden = true;
+    return;
+  }
+  const m = t();
+  who.hidden = false;
+  const role = labelOf(m.roles, state.session.role);
+  replace(who, h('span', { class: `badge role-${state.session.role}` }, role), state.session.partnerId ? ` ${state.session.partnerId}` : '');
+}
+
+// ---- sign-in -------------------------------------------------------------------------------
+
+/** @param {string} token */
+async function signIn(token) {
+  state.token = token;
+  try {
+    state.session = await api().get('/reports/session');
+  } catch (error) {
+    state.token = null;
+    state.session = null;
+    sessionStorage.removeItem(TOKEN_KEY);
+    showSignIn(error instanceof ApiError && error.status === 401 ? t().signInFailed : `${t().failed}: ${errorText(error)}`);
+    return;
+  }
+  sessionStorage.setItem(TOKEN_KEY, token);
+  byId('sign-in').hidden = true;
+  byId('app').hidden = false;
+  byId('sign-out').hidden = false;
+  for (const element of document.querySelectorAll('[data-panel]')) {
+    const name = /** @type {PanelName} */ (element.getAttribute('data-panel'));
+    /** @type {HTMLElement} */ (element).hidden = !visiblePanels().includes(name);
+  }
+  renderWho();
+  await loadTimeline();
+  setDefaultCompareDates();
+  await loadPanels();
+  openAuditFromHash();
+}
+
+/** @param {string} message */
+function showSignIn(message) {
+  byId('app').hidden = true;
+  byId('sign-out').hidden = true;
+  byId('sign-in').hidden = false;
+  byId('sign-in-error').textContent = message;
+  renderWho();
+  /** @type {HTMLInputElement} */ (byId('token')).focus();
+}
+
+function signOut() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  state.token = null;
+  state.session = null;
+  state.data = {};
+  state.errors = {};
+  state.changes = null;
+  /** @type {HTMLInputElement} */ (byId('token')).value = '';
+  showSignIn('');
+}
+
+// ---- the two clocks ------------------------------------------------------------------------
+
+async function loadTimeline() {
+  state.timeline = await api().get('/reports/timeline');
+  const timeline = /** @type {Timeline} */ (state.timeline);
+  const spanMs = timelineSpanMs(timeline);
+  state.sliderSteps = Math.max(1, Math.min(MAX_SLIDER_STEPS, spanMs));
+  const slider = /** @type {HTMLInputElement} */ (byId('timeline'));
+  slider.max = String(state.sliderSteps);
+  slider.value = String(state.sliderSteps);
+  slider.disabled = timeline.events === 0;
+  state.asOf = null;
+  renderTimelineValue();
+}
+
+/** @param {Timeline} timeline */
+function timelineSpanMs(timeline) {
+  if (!timeline.firstRecordedAt || !timeline.lastRecordedAt) return 0;
+  return Date.parse(timeline.lastRecordedAt) - Date.parse(timeline.firstRecordedAt) + 1;
+}
+
+/**
+ * The slider's notch → an asOf instant; the last notch is "latest" (no asOf).
+ * @param {number} notch
+ * @returns {string | null}
+ */
+function asOfForNotch(notch) {
+  const timeline = state.timeline;
+  if (!timeline?.firstRecordedAt || notch >= state.sliderSteps) return null;
+  const offsetMs = Math.floor((notch * timelineSpanMs(timeline)) / state.sliderSteps);
+  return new Date(Date.parse(timeline.firstRecordedAt) + offsetMs).toISOString();
+}
+
+function renderTimelineValue() {
+  const output = byId('timeline-value');
+  const slider = byId('timeline');
+  const m = t();
+  const known = state.timeline ? `${m.eventsKnown}: ${formatCount(state.timeline.knownEvents)} / ${formatCount(state.timeline.events)}` : '';
+  const when = state.asOf ? `${m.asKnownAt} ${formatInstant(state.asOf, zone())}` : m.latest;
+  output.textContent = known ? `${when} · ${known}` : when;
+  slider.setAttribute('aria-valuetext', when);
+  byId('main').setAttribute('data-as-of', state.asOf ?? '');
+}
+
+function onSliderInput() {
+  const slider = /** @type {HTMLInputElement} */ (byId('timeline'));
+  state.asOf = asOfForNotch(Number(slider.value));
+  renderTimelineValue();
+  scheduleLoad();
+}
+
+function scheduleLoad() {
+  byId('main').setAttribute('data-state', 'loading');
+  clearTimeout(state.loadTimer);
+  state.loadTimer = setTimeout(() => void loadPanels(), LOAD_DELAY_MS);
+}
+
+// ---- loading -------------------------------------------------------------------------------
+
+/** @returns {{ asOf: string | null, validAt: string | null }} */
+const clocks = () => ({ asOf: state.asOf, validAt: validAt() });
+
+async function loadPanels() {
+  const serial = ++state.loadSerial;
+  const main = byId('main');
+  main.setAttribute('data-state', 'loading');
+  main.setAttribute('aria-busy', 'true');
+  const params = clocks();
+  const panels = visiblePanels();
+  /** @type {Array<[string, string, Record<string, string | null>]>} */
+  const requests = [['timeline', '/reports/timeline', { asOf: params.asOf }]];
+  if (panels.includes('tiers')) requests.push(['tiers', '/reports/tiers', params]);
+  if (panels.includes('pipeline')) requests.push(['pipeline', '/reports/pipeline', params]);
+  if (panels.includes('conflicts')) requests.push(['conflicts', '/reports/conflicts', params]);
+  if (panels.includes('balances')) {
+    requests.push(['balances', '/reports/balances', params], ['quarters', '/reports/commission-by-quarter', params]);
+  }
+  const results = await Promise.allSettled(requests.map(([, path, query]) => api().get(path, query)));
+  if (serial !== state.loadSerial) return;
+  const timeline = state.timeline;
+  state.data = {};
+  state.errors = {};
+  results.forEach((result, index) => {
+    const name = /** @type {[string, string, unknown]} */ (requests[index])[0];
+    if (result.status === 'fulfilled') state.data[name] = result.value;
+    else state.errors[name] = result.reason instanceof Error ? result.reason : new Error(String(result.reason));
+  });
+  const known = /** @type {Timeline | undefined} */ (state.data.timeline);
+  if (timeline && known) state.timeline = { ...timeline, knownEvents: known.knownEvents };
+  if (Object.values(state.errors).some((e) => e instanceof ApiError && e.status === 401)) {
+    signOut();
+    return;
+  }
+  renderTimelineValue();
+  renderPanels();
+  main.setAttribute('data-valid-at', params.validAt ?? '');
+  main.removeAttribute('aria-busy');
+  main.setAttribute('data-state', 'ready');
+}
+
+// ---- panels --------------------------------------------------------------------------------
+
+/** @param {PanelName} name */
+const panelBody = (name) => /** @type {HTMLElement} */ (byId(`panel-${name}`).querySelector('.panel-body'));
+
+/** @param {unknown} error */
+function errorText(error) {
+  if (error instanceof ApiError) return error.status === 403 ? t().forbidden : `${error.status} ${error.title}${error.detail ? `: ${error.detail}` : ''}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * @param {string} name
+ * @returns {HTMLElement | null} an error note when the panel's data failed to load
+ */
+function failure(name) {
+  const error = state.errors[name];
+  return error ? h('p', { class: 'error', role: 'alert' }, `${t().failed}: ${errorText(error)}`) : null;
+}
+
+function renderPanels() {
+  if (!state.session) return;
+  const panels = visiblePanels();
+  if (panels.includes('tiers')) renderTiers();
+  if (panels.includes('pipeline')) renderPipeline();
+  if (panels.includes('conflicts')) renderConflicts();
+  if (panels.includes('balances')) renderBalances();
+  if (panels.includes('compare')) renderCompare();
+}
+
+/** Common table options. */
+function tableText() {
+  const m = t();
+  return { emptyText: m.empty, csvLabel: m.downloadCsv, moneySuffix: 'CNY' };
+}
+
+/**
+ * A file name for a table's CSV: the table and the clocks it was read at.
+ * @param {string} table
+ */
+function csvName(table) {
+  const stamp = (state.asOf ?? 'latest').replace(/[:.]/g, '-');
+  return `ledger-${table}-asof-${stamp}${state.validDate ? `-validat-${state.validDate}` : ''}.csv`;
+}
+
+/** @param {string | null} partnerId */
+const partnerLabel = (partnerId) => partnerId ?? t().direct;
+
+function renderTiers() {
+  const body = panelBody('tiers');
+  const report = /** @type {TiersReport | undefined} */ (state.data.tiers);
+  if (!report) return replace(body, failure('tiers'));
+  const m = t();
+  const tierNames = Object.keys(report.counts);
+  const cards = h(
+    'ul',
+    { class: 'tier-cards', 'aria-label': m.tiersCounts },
+    tierNames.map((tier) =>
+      h(
+        'li',
+        { class: `tier-card tier-${tier}`, 'data-tier': tier },
+        h('span', { class: 'tier-count', 'data-count': report.counts[tier] ?? 0 }, formatCount(report.counts[tier] ?? 0)),
+        h('span', { class: 'tier-name' }, labelOf(m.tierNames, tier)),
+      ),
+    ),
+  );
+  /** @param {TierRow} row */
+  const change = (row) => {
+    if (row.previousTier === null) return m.newPartner;
+    if (row.previousTier === row.tier) return m.unchanged;
+    const order = ['standard', 'silver', 'gold'];
+    const direction = order.indexOf(row.tier) > order.indexOf(row.previousTier) ? m.up : m.down;
+    return `${direction}: ${labelOf(m.tierNames, row.previousTier)} → ${labelOf(m.tierNames, row.tier)}`;
+  };
+  const table = dataTable({
+    id: 'table-tiers',
+    caption: `${m.tiers} · ${m.changeSinceQuarter} (${m.previousQuarter} ${report.previousQuarter})`,
+    rows: report.partners,
+    rowKey: (row) => row.partnerId,
+    rowClass: (row) => (row.previousTier !== row.tier ? 'changed' : null),
+    csvName: csvName('tiers'),
+    ...tableText(),
+    columns: [
+      { key: 'partnerId', label: m.partnerId, kind: 'text', value: (r) => r.partnerId },
+      { key: 'name', label: m.name, kind: 'text', value: (r) => r.name },
+      { key: 'tier', label: m.tier, kind: 'text', value: (r) => r.tier, render: (r) => tierBadge(r.tier), csv: (r) => labelOf(m.tierNames, r.tier) },
+      { key: 'since', label: m.since, kind: 'text', value: (r) => formatInstant(r.since, zone()) },
+      { key: 'parent', label: m.parent, kind: 'text', value: (r) => r.parentPartnerId ?? '' },
+      { key: 'change', label: m.changeSinceQuarter, kind: 'text', value: change },
+    ],
+  });
+  replace(body, cards, table);
+}
+
+/** @param {string} tier */
+function tierBadge(tier) {
+  return h('span', { class: `badge tier-${tier}` }, labelOf(t().tierNames, tier));
+}
+
+function renderPipeline() {
+  const body = panelBody('pipeline');
+  const answer = state.data.pipeline;
+  if (!answer) return replace(body, failure('pipeline'));
+  const m = t();
+  const pipeline = normalisePipeline(answer);
+  const stageKeys = pipelineStages;
+  const byPartner = dataTable({
+    id: 'table-pipeline',
+    caption: m.pipelineByPartner,
+    rows: pipeline.partners,
+    rowKey: (row) => row.partnerId ?? 'direct',
+    csvName: csvName('pipeline'),
+    ...tableText(),
+    columns: [
+      { key: 'partnerId', label: m.partner, kind: 'text', value: (r) => partnerLabel(r.partnerId) },
+      ...stageKeys.map((stage) => /** @type {import('./table.js').Column<typeof pipeline.partners[number]>} */ ({
+        key: stage,
+        label: m.stages[stage],
+        kind: 'count',
+        value: (r) => r.counts[stage],
+      })),
+      { key: 'expectedPorts', label: m.expectedPorts, kind: 'count', value: (r) => r.expectedPorts },
+      { key: 'expectedRevenue', label: m.expectedRevenue, kind: 'money', value: (r) => r.expectedRevenueFen },
+    ],
+  });
+  const deals = dataTable({
+    id: 'table-key-deals',
+    caption: m.keyDeals,
+    rows: pipeline.deals,
+    rowKey: (row) => row.dealId,
+    rowClass: (row) => (row.stale ? 'stale' : null),
+    csvName: csvName('key-deals'),
+    ...tableText(),
+    columns: [
+      { key: 'dealId', label: m.deal, kind: 'text', value: (r) => r.dealId },
+      { key: 'partnerId', label: m.partner, kind: 'text', value: (r) => partnerLabel(r.partnerId) },
+      { key: 'customer', label: m.customer, kind: 'text', value: (r) => r.customerName },
+      { key: 'stage', label: m.stage, kind: 'text', value: (r) => labelOf(m.stages, r.stage) },
+      { key: 'lastProgress', label: m.lastProgress, kind: 'text', value: (r) => formatInstant(r.lastProgressAt, zone()) },
+      {
+        key: 'stale',
+        label: m.stale,
+        kind: 'text',
+        value: (r) => (r.stale ? m.yes : m.no),
+        render: (r) => (r.stale ? h('span', { class: 'flag' }, m.staleFlag) : ''),
+      },
+    ],
+  });
+  replace(body, byPartner, deals);
+}
+
+function renderConflicts() {
+  const body = panelBody('conflicts');
+  const report = /** @type {ConflictsReport | undefined} */ (state.data.conflicts);
+  if (!report) return replace(body, failure('conflicts'));
+  const m = t();
+  const canAudit = state.session?.role === 'manager' || state.session?.role === 'auditor';
+  const table = dataTable({
+    id: 'table-conflicts',
+    caption: m.conflictsTable,
+    rows: report.customers,
+    rowKey: (row) => row.customerKey,
+    csvName: csvName('conflicts'),
+    ...tableText(),
+    columns: [
+      { key: 'customer', label: m.customer, kind: 'text', value: (r) => r.customerName },
+      { key: 'owner', label: m.owner, kind: 'text', value: (r) => partnerLabel(r.ownerPartnerId) },
+      { key: 'ownerDeal', label: m.ownerDeal, kind: 'text', value: (r) => r.ownerDealId },
+      { key: 'rule', label: m.rule, kind: 'text', value: (r) => labelOf(m.rules, r.rule) },
+      { key: 'claims', label: m.claims, kind: 'count', value: (r) => r.claims.length },
+      {
+        key: 'claimants',
+        label: m.claimants,
+        kind: 'text',
+        value: (r) => r.claims.map((c) => `${partnerLabel(c.partnerId)} (${c.dealId})`).join(', '),
+      },
+      {
+        key: 'audit',
+        label: m.auditLink,
+        kind: 'text',
+        value: (r) => (canAudit ? `#audit=${encodeURIComponent(r.customerKey)}` : ''),
+        render: (r) => (canAudit ? h('a', { href: `#audit=${encodeURIComponent(r.customerKey)}`, class: 'audit-link' }, m.auditLink) : ''),
+      },
+    ],
+  });
+  replace(body, table);
+}
+
+function renderBalances() {
+  const body = panelBody('balances');
+  const report = /** @type {BalancesReport | undefined} */ (state.data.balances);
+  const quarters = /** @type {QuartersReport | undefined} */ (state.data.quarters);
+  const m = t();
+  const parts = [];
+  if (report) {
+    parts.push(
+      dataTable({
+        id: 'table-balances',
+        caption: m.balances,
+        rows: report.partners,
+        rowKey: (row) => row.partnerId,
+        totals: report.partners.length > 1 ? report.totals : null,
+        totalLabel: m.total,
+        csvName: csvName('balances'),
+        ...tableText(),
+        columns: [
+          { key: 'partnerId', label: m.partnerId, kind: 'text', value: (r) => r.partnerId },
+          { key: 'name', label: m.name, kind: 'text', value: (r) => r.name },
+          { key: 'accrued', label: m.accrued, kind: 'money', value: (r) => r.accrued },
+          { key: 'clawedBack', label: m.clawedBack, kind: 'money', value: (r) => r.clawedBack },
+          { key: 'paidOut', label: m.paidOut, kind: 'money', value: (r) => r.paidOut },
+          { key: 'payable', label: m.payable, kind: 'money', value: (r) => r.payable },
+          { key: 'deposit', label: m.deposit, kind: 'money', value: (r) => r.deposit },
+          { key: 'debt', label: m.debt, kind: 'money', value: (r) => r.debt },
+        ],
+      }),
+    );
+  } else parts.push(failure('balances'));
+  if (quarters) {
+    /** @type {import('./chart.js').Series[]} */
+    const series = [
+      { key: 'accrued', label: m.accrued, className: 'series-accrued' },
+      { key: 'clawedBack', label: m.clawedBack, className: 'series-clawed' },
+      { key: 'paidOut', label: m.paidOut, className: 'series-paid' },
+    ];
+    parts.push(
+      h(
+        'div',
+        { class: 'quarterly' },
+        h(
+        'figure',
+        { class: 'chart-figure' },
+        h('figcaption', {}, m.quarterlyChart),
+        h('div', { class: 'chart-scroll' }, quarterlyChart(quarters.quarters, series, { title: m.quarterlyChart, formatMoney: formatFen, emptyText: m.empty })),
+      ),
+      dataTable({
+        id: 'table-quarters',
+        caption: m.quarterlyChart,
+        rows: quarters.quarters,
+        rowKey: (row) => row.quarter,
+        csvName: csvName('commission-by-quarter'),
+        ...tableText(),
+        columns: [
+          { key: 'quarter', label: m.quarter, kind: 'text', value: (r) => r.quarter },
+          { key: 'accrued', label: m.accrued, kind: 'money', value: (r) => r.accrued },
+          { key: 'clawedBack', label: m.clawedBack, kind: 'money', value: (r) => r.clawedBack },
+          { key: 'paidOut', label: m.paidOut, kind: 'money', value: (r) => r.paidOut },
+        ],
+      }),
+      ),
+    );
+  } else parts.push(failure('quarters'));
+  replace(body, parts);
+}
+
+// ---- compare two dates ---------------------------------------------------------------------
+
+function setDefaultCompareDates() {
+  const from = /** @type {HTMLInputElement} */ (byId('compare-from'));
+  const to = /** @type {HTMLInputElement} */ (byId('compare-to'));
+  const today = businessDateOf(Date.now(), zone());
+  if (!to.value) to.value = today;
+  if (!from.value) {
+    const year = Number(today.slice(0, 4));
+    const quarterStartMonth = Math.floor((Number(today.slice(5, 7)) - 1) / 3) * 3;
+    // The previous quarter's last day: day 0 of the current quarter's first month.
+    from.value = new Date(Date.UTC(year, quarterStartMonth, 0)).toISOString().slice(0, 10);
+  }
+}
+
+/** @param {string | null} at */
+async function snapshotAt(at) {
+  const params = { asOf: state.asOf, validAt: at };
+  const panels = visiblePanels();
+  const [tiers, balances, pipeline] = await Promise.all([
+    api().get('/reports/tiers', params),
+    api().get('/reports/balances', params),
+    panels.includes('pipeline') ? api().get('/reports/pipeline', params) : Promise.resolve(null),
+  ]);
+  return {
+    tiers: /** @type {TiersReport} */ (tiers).partners,
+    balances: /** @type {BalancesReport} */ (balances).partners,
+    pipeline: pipeline ? pipelineCounts(normalisePipeline(pipeline)) : [],
+  };
+}
+
+/** @param {SubmitEvent} event */
+async function onCompare(event) {
+  event.preventDefault();
+  const from = /** @type {HTMLInputElement} */ (byId('compare-from')).value;
+  const to = /** @type {HTMLInputElement} */ (byId('compare-to')).value;
+  const body = panelBody('compare');
+  body.setAttribute('data-state', 'loading');
+  replace(body, h('p', { class: 'hint' }, t().loading));
+  try {
+    const [before, after] = await Promise.all([snapshotAt(endOfBusinessDay(from, zone())), snapshotAt(endOfBusinessDay(to, zone()))]);
+    state.changes = diffSnapshots(before, after);
+    delete state.errors.compare;
+  } catch (error) {
+    state.changes = null;
+    state.errors.compare = error instanceof Error ? error : new Error(String(error));
+  }
+  renderCompare();
+  body.setAttribute('data-state', 'ready');
+}
+
+function renderCompare() {
+  const body = panelBody('compare');
+  if (state.errors.compare) return replace(body, failure('compare'));
+  if (!state.changes) return replace(body);
+  const m = t();
+  /** @param {import('./compare.js').Change} c @param {string | number | null} value */
+  const show = (c, value) => (c.kind === 'text' ? (value === null ? '—' : labelOf(m.tierNames, String(value))) : value === null ? '—' : c.kind === 'money' ? formatFen(Number(value)) : formatCount(Number(value)));
+  /** @param {import('./compare.js').Change} c */
+  const delta = (c) => (c.delta === null ? '' : `${c.delta > 0 ? '+' : ''}${c.kind === 'money' ? formatFen(c.delta) : formatCount(c.delta)}`);
+  const from = /** @type {HTMLInputElement} */ (byId('compare-from')).value;
+  const to = /** @type {HTMLInputElement} */ (byId('compare-to')).value;
+  replace(
+    body,
+    dataTable({
+      id: 'table-compare',
+      caption: `${m.compare}: ${from} → ${to}`,
+      rows: state.changes,
+      rowKey: (c) => `${c.partnerId}:${c.field}`,
+      csvName: `ledger-compare-${from}-${to}.csv`,
+      ...tableText(),
+      emptyText: m.noChanges,
+      columns: [
+        { key: 'partnerId', label: m.partner, kind: 'text', value: (c) => partnerLabel(c.partnerId === 'direct' ? null : c.partnerId) },
+        { key: 'name', label: m.name, kind: 'text', value: (c) => c.name },
+        { key: 'what', label: m.what, kind: 'text', value: (c) => labelOf(m.fields, c.field) },
+        { key: 'before', label: m.before, kind: 'text', value: (c) => show(c, c.before) },
+        { key: 'after', label: m.after, kind: 'text', value: (c) => show(c, c.after) },
+        { key: 'change', label: m.change, kind: 'text', value: delta },
+      ],
+    }),
+  );
+}
+
+// ---- the auditor's account -----------------------------------------------------------------
+
+function openAuditFromHash() {
+  const match = /^#audit=(.+)$/.exec(location.hash);
+  if (!match || !state.session) return;
+  void openAudit(decodeURIComponent(/** @type {string} */ (match[1])));
+}
+
+/** @param {string} customerKey */
+async function openAudit(customerKey) {
+  const dialog = /** @type {HTMLDialogElement} */ (byId('audit-dialog'));
+  const m = t();
+  byId('audit-title').textContent = `${m.auditTitle} ${customerKey}`;
+  const body = /** @type {HTMLElement} */ (dialog.querySelector('.dialog-body'));
+  replace(body, h('p', { class: 'hint' }, m.loading));
+  if (!dialog.open) dialog.showModal();
+  try {
+    const answer = await api().get(`/audit/customers/${encodeURIComponent(customerKey)}`, clocks());
+    const events = auditEvents(answer);
+    replace(
+      body,
+      dataTable({
+        id: 'table-audit',
+        caption: `${m.auditTitle} ${customerKey}`,
+        rows: events,
+        rowKey: (e) => String(e.position),
+        csvName: `ledger-audit-${customerKey}.csv`,
+        ...tableText(),
+        columns: [
+          { key: 'position', label: m.position, kind: 'text', value: (e) => String(e.position) },
+          { key: 'type', label: m.type, kind: 'text', value: (e) => e.type },
+          { key: 'occurredAt', label: m.occurredAt, kind: 'text', value: (e) => formatInstant(e.occurredAt, zone()) },
+          { key: 'recordedAt', label: m.recordedAt, kind: 'text', value: (e) => formatInstant(e.recordedAt, zone()) },
+          { key: 'actor', label: m.actor, kind: 'text', value: (e) => e.actor },
+          { key: 'owner', label: m.ownerAfter, kind: 'text', value: (e) => e.owner },
+          { key: 'rule', label: m.rule, kind: 'text', value: (e) => labelOf(m.rules, e.rule) },
+          { key: 'hash', label: m.hash, kind: 'text', value: (e) => e.hash, render: (e) => h('code', { title: e.hash }, e.hash.slice(0, 12)) },
+        ],
+      }),
+    );
+  } catch (error) {
+    replace(body, h('p', { class: 'error', role: 'alert' }, `${m.failed}: ${errorText(error)}`));
+  }
+}
+
+/**
+ * The auditor's account, row by row, whatever the exact envelope around it.
+ * @param {any} answer
+ * @returns {Array<{ position: string, type: string, occurredAt: string, recordedAt: string, actor: string, owner: string, rule: string | null, hash: string }>}
+ */
+function auditEvents(answer) {
+  const events = Array.isArray(answer) ? answer : (answer?.events ?? []);
+  return events.map((/** @type {any} */ e) => {
+    const ownership = e.ownershipAfter ?? e.ownership ?? {};
+    const ownerPartner = ownership.ownerPartnerId ?? null;
+    const ownerDeal = ownership.ownerDealId ?? null;
+    return {
+      position: String(e.position),
+      type: String(e.type),
+      occurredAt: e.occurredAt,
+      recordedAt: e.recordedAt,
+      actor: e.actor ? `${e.actor.role}:${e.actor.id}` : '',
+      owner: ownerDeal ? `${partnerLabel(ownerPartner)} (${ownerDeal})` : '—',
+      rule: ownership.rule ?? null,
+      hash: String(e.hash ?? ''),
+    };
+  });
+}
+
+function closeAudit() {
+  const dialog = /** @type {HTMLDialogElement} */ (byId('audit-dialog'));
+  if (dialog.open) dialog.close();
+}
+
+// ---- wiring --------------------------------------------------------------------------------
+
+function wire() {
+  byId('lang-toggle').addEventListener('click', () => setLang(state.lang === 'zh' ? 'en' : 'zh'));
+  byId('sign-out').addEventListener('click', signOut);
+  byId('sign-in-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const token = /** @type {HTMLInputElement} */ (byId('token')).value.trim();
+    if (token) void signIn(token);
+  });
+  byId('timeline').addEventListener('input', onSliderInput);
+  byId('timeline-latest').addEventListener('click', () => {
+    const slider = /** @type {HTMLInputElement} */ (byId('timeline'));
+    slider.value = slider.max;
+    onSliderInput();
+  });
+  byId('valid-date').addEventListener('change', (event) => {
+    state.validDate = /** @type {HTMLInputElement} */ (event.target).value;
+    scheduleLoad();
+  });
+  byId('valid-now').addEventListener('click', () => {
+    /** @type {HTMLInputElement} */ (byId('valid-date')).value = '';
+    state.validDate = '';
+    scheduleLoad();
+  });
+  byId('compare-form').addEventListener('submit', (event) => void onCompare(/** @type {SubmitEvent} */ (event)));
+  byId('audit-close').addEventListener('click', closeAudit);
+  byId('audit-dialog').addEventListener('close', () => {
+    if (location.hash.startsWith('#audit=')) history.replaceState(null, '', location.pathname + location.search);
+  });
+  window.addEventListener('hashchange', openAuditFromHash);
+}
+
+wire();
+applyLabels();
+if (state.token) void signIn(state.token);
+else showSignIn('');
