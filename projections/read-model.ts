@@ -1,0 +1,395 @@
+// The read-model database: its own SQLite file beside the log, written only by the runner.
+// Every batch of events is applied in one transaction together with the checkpoint of every
+// projection it advanced, so the tables and their checkpoints never disagree. An event at or
+// below a projection's checkpoint is ignored (idempotence).
+import Database from 'better-sqlite3';
+import type { EventEnvelope } from '../src/domain/events.js';
+import { type AccountTotals, addTotals, zeroTotals } from './balances.js';
+import { eventOf } from './envelope.js';
+import { dealFactOf } from './pipeline.js';
+import type { ProjectionRules } from './rules.js';
+import { metaTables, type ProjectionName, projectionNames, projectionTables, readModelSchemaVersion } from './schema.js';
+import { tierStepOf } from './tiers.js';
+
+type Db = Database.Database;
+type Stmt = Database.Statement;
+
+/** Events that decide a customer's ownership (the customer stream minus the cash). */
+export const claimEventTypes: ReadonlySet<string> = new Set([
+  'DealRegistered',
+  'DealStageAdvanced',
+  'DealLost',
+  'DealTransferred',
+  'OwnershipRuled',
+]);
+
+interface BalanceHead {
+  position: number;
+  maxOccurredAt: string;
+  totals: AccountTotals;
+}
+
+export function openReadModelDb(file: string): Db {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // The read model is rebuilt from the log at will: transactions stay atomic, fsync may lag.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
+  db.exec(metaTables);
+  const version = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'schemaVersion'`).get();
+  if (version && Number(version.value) !== readModelSchemaVersion) {
+    for (const name of projectionNames) for (const t of projectionTables[name].tables) db.exec(`DROP TABLE IF EXISTS ${t}`);
+    db.exec('DELETE FROM checkpoints');
+  }
+  for (const name of projectionNames) db.exec(projectionTables[name].create);
+  db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('schemaVersion', ?)`).run(String(readModelSchemaVersion));
+  return db;
+}
+
+export class ReadModelWriter {
+  private readonly checkpoints = new Map<ProjectionName, number>();
+  private readonly balanceHeads = new Map<string, BalanceHead>();
+  private readonly dealPartners = new Map<string, string>();
+  private readonly recentCash = new Map<string, { eventId: string; position: number; occurredAt: string }>();
+  private readonly s: Record<string, Stmt>;
+  private readonly applyBatchTx: (events: readonly EventEnvelope[]) => number;
+
+  constructor(
+    readonly db: Db,
+    private readonly rules: ProjectionRules,
+  ) {
+    this.s = prepareWrites(db);
+    this.loadCheckpoints();
+    this.applyBatchTx = db.transaction((events: readonly EventEnvelope[]) => this.applyInTransaction(events));
+  }
+
+  /** The lowest checkpoint over every projection: the read model includes every event up to it. */
+  position(): number {
+    return Math.min(...projectionNames.map((n) => this.checkpoints.get(n) ?? 0));
+  }
+
+  checkpointOf(name: ProjectionName): number {
+    return this.checkpoints.get(name) ?? 0;
+  }
+
+  /** Applies a batch in one transaction; returns how many (projection, event) pairs were new. */
+  applyBatch(events: readonly EventEnvelope[]): number {
+    if (events.length === 0) return 0;
+    try {
+      return this.applyBatchTx(events);
+    } catch (error) {
+      // The transaction rolled back: forget in-memory heads that may describe unwritten rows.
+      this.forgetCaches();
+      this.loadCheckpoints();
+      throw error;
+    }
+  }
+
+  /** Drops the named projections' tables and checkpoints (a full rebuild drops them all). */
+  reset(names: readonly ProjectionName[] = projectionNames): void {
+    this.db.transaction(() => {
+      for (const name of names) {
+        for (const t of projectionTables[name].tables) this.db.exec(`DROP TABLE IF EXISTS ${t}`);
+        this.db.exec(projectionTables[name].create);
+        this.db.prepare('DELETE FROM checkpoints WHERE projection = ?').run(name);
+      }
+    })();
+    Object.assign(this.s, prepareWrites(this.db));
+    this.forgetCaches();
+    this.loadCheckpoints();
+  }
+
+  setMeta(key: string, value: string | null): void {
+    if (value === null) this.db.prepare('DELETE FROM meta WHERE key = ?').run(key);
+    else this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+  }
+
+  getMeta(key: string): string | null {
+    return this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value ?? null;
+  }
+
+  private forgetCaches(): void {
+    this.balanceHeads.clear();
+    this.dealPartners.clear();
+    this.recentCash.clear();
+  }
+
+  private loadCheckpoints(): void {
+    this.checkpoints.clear();
+    const rows = this.db.prepare<[], { projection: string; position: number }>('SELECT projection, position FROM checkpoints').all();
+    for (const r of rows) this.checkpoints.set(r.projection as ProjectionName, r.position);
+  }
+
+  private applyInTransaction(events: readonly EventEnvelope[]): number {
+    let applied = 0;
+    let lastPosition = 0;
+    let lastRecordedAt = '';
+    let pendingClock: { recordedAt: string; position: number } | null = null;
+    const from = new Map(projectionNames.map((n) => [n, this.checkpointOf(n)] as const));
+    for (const e of events) {
+      const position = Number(e.position);
+      if (!Number.isSafeInteger(position) || position <= lastPosition) {
+        throw new Error(`positions must grow within a batch: ${position} after ${lastPosition}`);
+      }
+      if (e.recordedAt < lastRecordedAt) throw new Error(`recordedAt decreases at position ${position}`);
+      lastPosition = position;
+      lastRecordedAt = e.recordedAt;
+      if (position > (from.get('clock') ?? 0)) {
+        if (pendingClock && pendingClock.recordedAt !== e.recordedAt) this.s.clock!.run(pendingClock.recordedAt, pendingClock.position);
+        pendingClock = { recordedAt: e.recordedAt, position };
+        applied++;
+      }
+      if (position > (from.get('partners') ?? 0)) applied += this.applyPartners(e);
+      if (position > (from.get('balances') ?? 0)) applied += this.applyBalances(e);
+      if (position > (from.get('ownership') ?? 0)) applied += this.applyOwnership(e);
+      if (position > (from.get('pipeline') ?? 0)) applied += this.applyPipeline(e);
+      if (position > (from.get('statements') ?? 0)) applied += this.applyStatements(e);
+    }
+    if (pendingClock) this.s.clock!.run(pendingClock.recordedAt, pendingClock.position);
+    for (const name of projectionNames) {
+      if (lastPosition > (from.get(name) ?? 0)) {
+        this.s.checkpoint!.run(name, lastPosition);
+        this.checkpoints.set(name, lastPosition);
+      }
+    }
+    this.recentCash.clear();
+    return applied;
+  }
+
+  private applyPartners(e: EventEnvelope): number {
+    const ev = eventOf(e);
+    const position = Number(e.position);
+    if (ev.type === 'PartnerSigned') {
+      const d = ev.data;
+      this.s.partner!.run(d.partnerId, position, e.occurredAt, e.recordedAt, d.name, d.kind, d.parentPartnerId, d.territory);
+    }
+    const change = tierStepOf(e);
+    if (!change) return ev.type === 'PartnerSigned' ? 1 : 0;
+    const st = change.step;
+    this.s.tier!.run(
+      change.partnerId,
+      position,
+      e.occurredAt,
+      e.recordedAt,
+      e.eventId,
+      st.tier,
+      st.from,
+      st.reason,
+      st.source,
+      st.quarter,
+      JSON.stringify(st.figures),
+    );
+    return 1;
+  }
+
+  private balanceHead(partnerId: string): BalanceHead | null {
+    const cached = this.balanceHeads.get(partnerId);
+    if (cached) return cached;
+    const row = this.s.balanceHead!.get(partnerId) as BalanceRowSums | undefined;
+    if (!row) return null;
+    const head = { position: row.position, maxOccurredAt: row.max_occurred_at, totals: totalsOfRow(row) };
+    this.balanceHeads.set(partnerId, head);
+    return head;
+  }
+
+  private applyBalances(e: EventEnvelope): number {
+    const deltas = this.rules.deltasOf(e);
+    const position = Number(e.position);
+    for (const { partnerId, deltas: d } of deltas) {
+      const previous = this.balanceHead(partnerId);
+      const totals = addTotals(previous?.totals ?? zeroTotals(), d);
+      const previousMax = previous?.maxOccurredAt ?? '';
+      const late = e.occurredAt < previousMax ? 1 : 0;
+      const maxOccurredAt = late ? previousMax : e.occurredAt;
+      this.s.balance!.run(
+        partnerId,
+        position,
+        e.occurredAt,
+        e.recordedAt,
+        maxOccurredAt,
+        late,
+        d.accrued,
+        d.clawedBack,
+        d.paidOut,
+        d.deposit,
+        d.debt,
+        totals.accrued,
+        totals.clawedBack,
+        totals.paidOut,
+        totals.deposit,
+        totals.debt,
+      );
+      this.balanceHeads.set(partnerId, { position, maxOccurredAt, totals });
+    }
+    return deltas.length;
+  }
+
+  private applyOwnership(e: EventEnvelope): number {
+    if (!claimEventTypes.has(e.type)) return 0;
+    const ev = eventOf(e);
+    const position = Number(e.position);
+    const key = 'customerKey' in ev.data ? ev.data.customerKey : null;
+    if (key === null) throw new Error(`${e.type} at ${position} names no customer`);
+    this.s.claim!.run(key, position, e.occurredAt, e.recordedAt, e.eventId, e.type, JSON.stringify(e.data));
+    if (ev.type === 'DealRegistered') {
+      const d = ev.data;
+      this.s.customer!.run(key, d.customer.name, d.customer.taxId, position);
+      this.s.deal!.run(d.dealId, key, d.partnerId, d.channel, position);
+    }
+    return 1;
+  }
+
+  private partnerOfDeal(dealId: string): string | null {
+    const cached = this.dealPartners.get(dealId);
+    if (cached !== undefined) return cached;
+    const row = this.s.dealPartner!.get(dealId) as { partner_id: string | null } | undefined;
+    return row?.partner_id ?? null;
+  }
+
+  private applyPipeline(e: EventEnvelope): number {
+    const fact = dealFactOf(e);
+    if (!fact) return 0;
+    switch (fact.kind) {
+      case 'registered':
+        this.s.dealEvent!.run(
+          fact.position,
+          fact.occurredAt,
+          fact.kind,
+          fact.dealId,
+          fact.customerKey,
+          fact.customerName,
+          fact.partnerId,
+          fact.channel,
+          null,
+          fact.expectedPorts,
+          fact.expectedRevenueFen,
+        );
+        this.dealPartners.set(fact.dealId, fact.partnerId);
+        return 1;
+      case 'advanced': {
+        this.s.dealEvent!.run(fact.position, fact.occurredAt, fact.kind, fact.dealId, null, null, null, null, fact.stage, null, null);
+        const partnerId = this.partnerOfDeal(fact.dealId);
+        const ev = eventOf(e);
+        if (fact.stage === 'signed' && partnerId !== null && ev.type === 'DealStageAdvanced') {
+          this.s.signing!.run(this.rules.quarterOf(e.occurredAt), partnerId, ev.data.customerKey, fact.position);
+        }
+        return 1;
+      }
+      case 'lost':
+        this.s.dealEvent!.run(fact.position, fact.occurredAt, fact.kind, fact.dealId, null, null, null, null, null, null, null);
+        return 1;
+      default: {
+        const never: never = fact;
+        throw new Error(`unhandled deal fact ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private cashSource(kind: 'payment' | 'refund', id: string, fallback: EventEnvelope) {
+    const key = `${kind} ${id}`;
+    const cached = this.recentCash.get(key);
+    if (cached) return cached;
+    const row = this.s.cash!.get(kind, id) as { event_id: string; position: number; occurred_at: string } | undefined;
+    if (row) return { eventId: row.event_id, position: row.position, occurredAt: row.occurred_at };
+    return { eventId: fallback.eventId, position: Number(fallback.position), occurredAt: fallback.occurredAt };
+  }
+
+  private applyStatements(e: EventEnvelope): number {
+    const ev = eventOf(e);
+    const position = Number(e.position);
+    switch (ev.type) {
+      case 'PaymentReceived':
+      case 'RefundIssued': {
+        const kind = ev.type === 'PaymentReceived' ? 'payment' : 'refund';
+        const id = ev.type === 'PaymentReceived' ? ev.data.paymentId : ev.data.refundId;
+        const dealId = ev.type === 'PaymentReceived' ? ev.data.dealId : null;
+        this.s.cashInsert!.run(kind, id, e.eventId, position, e.occurredAt, ev.data.customerKey, dealId, ev.data.paymentId);
+        this.recentCash.set(`${kind} ${id}`, { eventId: e.eventId, position, occurredAt: e.occurredAt });
+        return 1;
+      }
+      case 'CommissionAccrued':
+      case 'CommissionClawedBack': {
+        const accrual = ev.type === 'CommissionAccrued';
+        const d = ev.data;
+        const refundId = ev.type === 'CommissionClawedBack' ? ev.data.refundId : null;
+        const cash = refundId === null ? this.cashSource('payment', d.paymentId, e) : this.cashSource('refund', refundId, e);
+        const cashFen = ev.type === 'CommissionAccrued' ? ev.data.cashFen : -ev.data.refundedCashFen;
+        this.s.line!.run(
+          e.eventId,
+          position,
+          accrual ? 'accrual' : 'clawback',
+          d.partnerId,
+          d.customerKey,
+          d.paymentId,
+          refundId,
+          cash.eventId,
+          cash.position,
+          d.line,
+          cash.occurredAt,
+          this.rules.quarterOf(cash.occurredAt),
+          cashFen,
+          d.rateBps,
+          accrual ? d.commissionFen : -d.commissionFen,
+          ev.type === 'CommissionAccrued' ? ev.data.tier : null,
+          ev.type === 'CommissionAccrued' ? ev.data.commissionYear : null,
+          e.occurredAt,
+          e.recordedAt,
+        );
+        return 1;
+      }
+      case 'CommissionPaidOut': {
+        const d = ev.data;
+        this.s.payout!.run(d.partnerId, d.quarter, e.eventId, position, e.occurredAt, e.recordedAt, d.netFen, d.paidFen, d.debtRecoveredFen);
+        for (const line of d.lines) this.s.settle!.run(d.quarter, e.eventId, position, e.occurredAt, line.eventId);
+        return 1;
+      }
+      default:
+        return 0;
+    }
+  }
+}
+
+interface BalanceRowSums {
+  position: number;
+  max_occurred_at: string;
+  c_accrued: number;
+  c_clawed_back: number;
+  c_paid_out: number;
+  c_deposit: number;
+  c_debt: number;
+}
+
+export function totalsOfRow(r: Omit<BalanceRowSums, 'position' | 'max_occurred_at'>): AccountTotals {
+  return { accrued: r.c_accrued, clawedBack: r.c_clawed_back, paidOut: r.c_paid_out, deposit: r.c_deposit, debt: r.c_debt };
+}
+
+function prepareWrites(db: Db): Record<string, Stmt> {
+  return {
+    checkpoint: db.prepare('INSERT OR REPLACE INTO checkpoints (projection, position) VALUES (?, ?)'),
+    clock: db.prepare(
+      'INSERT INTO clock (recorded_at, position) VALUES (?, ?) ON CONFLICT (recorded_at) DO UPDATE SET position = max(position, excluded.position)',
+    ),
+    partner: db.prepare('INSERT OR REPLACE INTO partners VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    tier: db.prepare('INSERT OR REPLACE INTO tier_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    balance: db.prepare('INSERT OR REPLACE INTO balance_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    balanceHead: db.prepare(
+      'SELECT position, max_occurred_at, c_accrued, c_clawed_back, c_paid_out, c_deposit, c_debt FROM balance_rows WHERE partner_id = ? ORDER BY position DESC LIMIT 1',
+    ),
+    claim: db.prepare('INSERT OR REPLACE INTO claim_events VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    customer: db.prepare('INSERT OR IGNORE INTO customers VALUES (?, ?, ?, ?)'),
+    deal: db.prepare('INSERT OR REPLACE INTO deals VALUES (?, ?, ?, ?, ?)'),
+    dealEvent: db.prepare('INSERT OR REPLACE INTO deal_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    dealPartner: db.prepare(`SELECT partner_id FROM deal_events WHERE deal_id = ? AND kind = 'registered' ORDER BY position DESC LIMIT 1`),
+    signing: db.prepare('INSERT OR IGNORE INTO deal_signings VALUES (?, ?, ?, ?)'),
+    cashInsert: db.prepare('INSERT OR REPLACE INTO cash_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    cash: db.prepare('SELECT event_id, position, occurred_at FROM cash_events WHERE kind = ? AND id = ?'),
+    line: db.prepare(
+      'INSERT OR REPLACE INTO commission_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)',
+    ),
+    payout: db.prepare('INSERT OR REPLACE INTO payouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    settle: db.prepare(
+      'UPDATE commission_lines SET settled_quarter = ?, settled_event_id = ?, settled_position = ?, settled_occurred_at = ? WHERE event_id = ?',
+    ),
+  };
+}

@@ -1,0 +1,367 @@
+// Answers from the read model about any cut of the log. Per-entity answers read an index range
+// of that entity's rows; none of them scans the whole log.
+import type Database from 'better-sqlite3';
+import { type AccountTotals, addTotals, zeroTotals } from './balances.js';
+import type { LogCut, TimeQuery } from './cut.js';
+import type { DealFact, PipelineStage } from './pipeline.js';
+import type { PayoutView, StatementLine } from './statements.js';
+import type { TierStep } from './tiers.js';
+import { totalsOfRow } from './read-model.js';
+
+type Db = Database.Database;
+
+/** No validAt: every instant. ISO strings compare in time order, and this sorts after all of them. */
+const endOfTime = '9999-12-31T23:59:59.999Z';
+const validBound = (cut: LogCut): string => cut.validAt ?? endOfTime;
+
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+function stmt(db: Db, sql: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
+  let s = cache.get(sql);
+  if (!s) {
+    s = db.prepare(sql);
+    cache.set(sql, s);
+  }
+  return s;
+}
+
+/** Forgets prepared statements (after tables were dropped and recreated). */
+export function forgetStatements(db: Db): void {
+  statements.delete(db);
+}
+
+/** The last position recorded at or before `asOf` (0 when nothing was). One index seek. */
+export function positionRecordedBy(db: Db, asOf: string): number {
+  const row = stmt(db, 'SELECT position FROM clock WHERE recorded_at <= ? ORDER BY recorded_at DESC LIMIT 1').get(asOf) as
+    | { position: number }
+    | undefined;
+  return row?.position ?? 0;
+}
+
+/** Resolves a reader's question into a cut, never beyond what the read model includes. */
+export function resolveCut(db: Db, query: TimeQuery, includedPosition: number): LogCut {
+  const asOf = query.asOf ?? null;
+  const position = asOf === null ? includedPosition : Math.min(includedPosition, positionRecordedBy(db, asOf));
+  return { position, validAt: query.validAt ?? null, asOf };
+}
+
+// ---- balances ---------------------------------------------------------------------------------
+
+interface Sums {
+  c_accrued: number;
+  c_clawed_back: number;
+  c_paid_out: number;
+  c_deposit: number;
+  c_debt: number;
+}
+
+/**
+ * A partner's account sums over a cut. Without validAt: the running sums of the last row at or
+ * below the cut (one seek). With validAt: the rows up to the last one whose running maximum of
+ * occurredAt is ≤ validAt all count (one seek for the running sums); after it only late rows
+ * (back-dated) can still have occurredAt ≤ validAt, and they are read from a partial index.
+ */
+export function balanceTotalsAt(db: Db, partnerId: string, cut: LogCut): AccountTotals {
+  const sums = 'c_accrued, c_clawed_back, c_paid_out, c_deposit, c_debt';
+  if (cut.validAt === null) {
+    const row = stmt(db, `SELECT ${sums} FROM balance_rows WHERE partner_id = ? AND position <= ? ORDER BY position DESC LIMIT 1`).get(
+      partnerId,
+      cut.position,
+    ) as Sums | undefined;
+    return row ? totalsOfRow(row) : zeroTotals();
+  }
+  const prefix = stmt(
+    db,
+    'SELECT position FROM balance_rows WHERE partner_id = ? AND max_occurred_at <= ? ORDER BY max_occurred_at DESC, position DESC LIMIT 1',
+  ).get(partnerId, cut.validAt) as { position: number } | undefined;
+  const prefixEnd = Math.min(prefix?.position ?? 0, cut.position);
+  const head = stmt(db, `SELECT ${sums} FROM balance_rows WHERE partner_id = ? AND position <= ? ORDER BY position DESC LIMIT 1`).get(
+    partnerId,
+    prefixEnd,
+  ) as Sums | undefined;
+  const tail = stmt(
+    db,
+    `SELECT coalesce(sum(d_accrued), 0) AS c_accrued, coalesce(sum(d_clawed_back), 0) AS c_clawed_back,
+            coalesce(sum(d_paid_out), 0) AS c_paid_out, coalesce(sum(d_deposit), 0) AS c_deposit, coalesce(sum(d_debt), 0) AS c_debt
+       FROM balance_rows WHERE partner_id = ? AND late = 1 AND position > ? AND position <= ? AND occurred_at <= ?`,
+  ).get(partnerId, prefixEnd, cut.position, cut.validAt) as Sums;
+  return addTotals(head ? totalsOfRow(head) : zeroTotals(), totalsOfRow(tail));
+}
+
+// ---- partners and tiers -------------------------------------------------------------------------
+
+export interface PartnerRow {
+  partnerId: string;
+  name: string;
+  kind: string;
+  parentPartnerId: string | null;
+  territory: string | null;
+  signedAt: string;
+  position: number;
+}
+
+const partnerColumns = `partner_id AS partnerId, name, kind, parent_partner_id AS parentPartnerId, territory,
+  occurred_at AS signedAt, position`;
+
+export function partnerAt(db: Db, partnerId: string, cut: LogCut): PartnerRow | null {
+  const row = stmt(db, `SELECT ${partnerColumns} FROM partners WHERE partner_id = ? AND position <= ? AND occurred_at <= ?`).get(
+    partnerId,
+    cut.position,
+    validBound(cut),
+  ) as PartnerRow | undefined;
+  return row ?? null;
+}
+
+export function partnersAt(db: Db, cut: LogCut): PartnerRow[] {
+  return stmt(db, `SELECT ${partnerColumns} FROM partners WHERE position <= ? AND occurred_at <= ? ORDER BY partner_id`).all(
+    cut.position,
+    validBound(cut),
+  ) as PartnerRow[];
+}
+
+interface TierRowDb {
+  tier: string;
+  from_tier: string | null;
+  occurred_at: string;
+  recorded_at: string;
+  position: number;
+  event_id: string;
+  reason: string;
+  source: string;
+  quarter: string | null;
+  figures_json: string;
+}
+
+const tierStep = (r: TierRowDb): TierStep => ({
+  tier: r.tier,
+  from: r.from_tier,
+  since: r.occurred_at,
+  recordedAt: r.recorded_at,
+  position: r.position,
+  eventId: r.event_id,
+  reason: r.reason,
+  source: r.source as TierStep['source'],
+  quarter: r.quarter,
+  figures: JSON.parse(r.figures_json) as Record<string, number>,
+});
+
+/** The partner's tier at a cut: its last tier event inside the cut, in log order. */
+export function tierAt(db: Db, partnerId: string, cut: LogCut): TierStep | null {
+  const row = stmt(
+    db,
+    'SELECT * FROM tier_rows WHERE partner_id = ? AND position <= ? AND occurred_at <= ? ORDER BY position DESC LIMIT 1',
+  ).get(partnerId, cut.position, validBound(cut)) as TierRowDb | undefined;
+  return row ? tierStep(row) : null;
+}
+
+export function tierHistoryAt(db: Db, partnerId: string, cut: LogCut): TierStep[] {
+  const rows = stmt(db, 'SELECT * FROM tier_rows WHERE partner_id = ? AND position <= ? AND occurred_at <= ? ORDER BY position').all(
+    partnerId,
+    cut.position,
+    validBound(cut),
+  ) as TierRowDb[];
+  return rows.map(tierStep);
+}
+
+// ---- ownership ----------------------------------------------------------------------------------
+
+export interface ClaimEventRow {
+  position: number;
+  occurredAt: string;
+  recordedAt: string;
+  eventId: string;
+  type: string;
+  data: unknown;
+}
+
+/** The customer's ownership-deciding events inside the cut, in log order (few per customer). */
+export function claimEventsAt(db: Db, customerKey: string, cut: LogCut): ClaimEventRow[] {
+  const rows = stmt(
+    db,
+    `SELECT position, occurred_at AS occurredAt, recorded_at AS recordedAt, event_id AS eventId, type, data_json
+       FROM claim_events WHERE customer_key = ? AND position <= ? AND occurred_at <= ? ORDER BY position`,
+  ).all(customerKey, cut.position, validBound(cut)) as Array<Omit<ClaimEventRow, 'data'> & { data_json: string }>;
+  return rows.map(({ data_json, ...r }) => ({ ...r, data: JSON.parse(data_json) as unknown }));
+}
+
+export function customerKeyOfDeal(db: Db, dealId: string): string | null {
+  const row = stmt(db, 'SELECT customer_key FROM deals WHERE deal_id = ?').get(dealId) as { customer_key: string } | undefined;
+  return row?.customer_key ?? null;
+}
+
+export function customerKeyOfPayment(db: Db, paymentId: string): string | null {
+  const row = stmt(db, `SELECT customer_key FROM cash_events WHERE kind = 'payment' AND id = ?`).get(paymentId) as
+    | { customer_key: string }
+    | undefined;
+  return row?.customer_key ?? null;
+}
+
+/** Customers registered under a name or tax id, matched exactly against the stored spelling. */
+export function customerKeysNamed(db: Db, nameOrTaxId: string): string[] {
+  const rows = stmt(db, 'SELECT customer_key FROM customers WHERE name = ? OR tax_id = ? ORDER BY customer_key').all(
+    nameOrTaxId,
+    nameOrTaxId,
+  ) as Array<{ customer_key: string }>;
+  return rows.map((r) => r.customer_key);
+}
+
+export function customerExists(db: Db, customerKey: string): boolean {
+  return stmt(db, 'SELECT 1 FROM customers WHERE customer_key = ?').get(customerKey) !== undefined;
+}
+
+// ---- pipeline -----------------------------------------------------------------------------------
+
+interface DealEventRow {
+  position: number;
+  occurred_at: string;
+  kind: DealFact['kind'];
+  deal_id: string;
+  customer_key: string | null;
+  customer_name: string | null;
+  partner_id: string | null;
+  channel: string | null;
+  stage: string | null;
+  expected_ports: number | null;
+  expected_revenue_fen: number | null;
+}
+
+function dealFactOfRow(r: DealEventRow): DealFact {
+  const at = { position: r.position, occurredAt: r.occurred_at, dealId: r.deal_id };
+  switch (r.kind) {
+    case 'registered':
+      return {
+        kind: 'registered',
+        ...at,
+        customerKey: r.customer_key ?? '',
+        customerName: r.customer_name ?? '',
+        partnerId: r.partner_id ?? '',
+        channel: r.channel === 'direct' ? 'direct' : 'partner',
+        expectedPorts: r.expected_ports ?? 0,
+        expectedRevenueFen: r.expected_revenue_fen ?? 0,
+      };
+    case 'advanced':
+      return { kind: 'advanced', ...at, stage: r.stage as PipelineStage };
+    case 'lost':
+      return { kind: 'lost', ...at };
+    default: {
+      const never: never = r.kind;
+      throw new Error(`unknown deal event kind ${String(never)}`);
+    }
+  }
+}
+
+/** Every deal fact inside the cut, in log order (a list answer: it costs what the list has). */
+export function dealFactsAt(db: Db, cut: LogCut): DealFact[] {
+  const rows = stmt(db, 'SELECT * FROM deal_events WHERE position <= ? AND occurred_at <= ? ORDER BY position').all(
+    cut.position,
+    validBound(cut),
+  ) as DealEventRow[];
+  return rows.map(dealFactOfRow);
+}
+
+/** Customers whose deal was signed inside the quarter, counted per partner (command side: the current log). */
+export function signedCustomersByPartner(db: Db, quarter: string): Map<string, number> {
+  const rows = stmt(db, 'SELECT partner_id, count(*) AS n FROM deal_signings WHERE quarter = ? GROUP BY partner_id').all(quarter) as Array<{
+    partner_id: string;
+    n: number;
+  }>;
+  return new Map(rows.map((r) => [r.partner_id, r.n]));
+}
+
+// ---- statements ---------------------------------------------------------------------------------
+
+interface LineRow {
+  event_id: string;
+  position: number;
+  kind: 'accrual' | 'clawback';
+  partner_id: string;
+  customer_key: string;
+  payment_id: string;
+  refund_id: string | null;
+  source_event_id: string;
+  source_position: number;
+  revenue_line: string;
+  cash_at: string;
+  cash_quarter: string;
+  cash_fen: number;
+  rate_bps: number;
+  commission_fen: number;
+  tier: string | null;
+  commission_year: number | null;
+  occurred_at: string;
+  recorded_at: string;
+  settled_quarter: string | null;
+  settled_event_id: string | null;
+  settled_position: number | null;
+  settled_occurred_at: string | null;
+  prior_period: number;
+}
+
+function lineOfRow(r: LineRow, cut: LogCut): StatementLine {
+  const settled =
+    r.settled_position !== null && r.settled_position <= cut.position && (r.settled_occurred_at ?? endOfTime) <= validBound(cut);
+  return {
+    eventId: r.event_id,
+    position: r.position,
+    kind: r.kind,
+    partnerId: r.partner_id,
+    customerKey: r.customer_key,
+    paymentId: r.payment_id,
+    refundId: r.refund_id,
+    sourceEventId: r.source_event_id,
+    sourcePosition: r.source_position,
+    revenueLine: r.revenue_line,
+    cashAt: r.cash_at,
+    cashQuarter: r.cash_quarter,
+    cashFen: r.cash_fen,
+    rateBps: r.rate_bps,
+    commissionFen: r.commission_fen,
+    tier: r.tier,
+    commissionYear: r.commission_year,
+    occurredAt: r.occurred_at,
+    recordedAt: r.recorded_at,
+    settledBy:
+      settled && r.settled_quarter !== null && r.settled_event_id !== null && r.settled_position !== null
+        ? { quarter: r.settled_quarter, eventId: r.settled_event_id, position: r.settled_position }
+        : null,
+    priorPeriodAdjustment: r.prior_period === 1,
+  };
+}
+
+/** A line is a prior-period adjustment when a payout of its cash quarter, inside the cut, came before it. */
+const linesSelect = `SELECT l.*, EXISTS (SELECT 1 FROM payouts p WHERE p.partner_id = l.partner_id AND p.quarter = l.cash_quarter
+    AND p.position < l.position AND p.occurred_at <= @valid) AS prior_period FROM commission_lines l`;
+
+/** The lines of one partner's statement for one quarter inside the cut, in log order. */
+export function statementLinesAt(db: Db, partnerId: string, quarter: string, cut: LogCut): StatementLine[] {
+  const rows = stmt(
+    db,
+    `${linesSelect} WHERE l.partner_id = @partner AND l.position <= @position AND l.occurred_at <= @valid AND (l.cash_quarter = @quarter
+       OR (l.settled_quarter = @quarter AND l.settled_position <= @position AND l.settled_occurred_at <= @valid))
+     ORDER BY l.position`,
+  ).all({ partner: partnerId, position: cut.position, valid: validBound(cut), quarter }) as LineRow[];
+  return rows.map((r) => lineOfRow(r, cut));
+}
+
+export function payoutAt(db: Db, partnerId: string, quarter: string, cut: LogCut): PayoutView | null {
+  const row = stmt(
+    db,
+    `SELECT partner_id AS partnerId, quarter, event_id AS eventId, position, occurred_at AS occurredAt, recorded_at AS recordedAt,
+            net_fen AS netFen, paid_fen AS paidFen, debt_recovered_fen AS debtRecoveredFen
+       FROM payouts WHERE partner_id = ? AND quarter = ? AND position <= ? AND occurred_at <= ?`,
+  ).get(partnerId, quarter, cut.position, validBound(cut)) as Omit<PayoutView, 'lineEventIds'> | undefined;
+  return row ? { ...row, lineEventIds: [] } : null;
+}
+
+/** Commission lines not yet settled by a payout (command side: the current log), in log order. */
+export function unsettledLinesOf(db: Db, partnerId: string, cut: LogCut): StatementLine[] {
+  const rows = stmt(
+    db,
+    `${linesSelect} WHERE l.partner_id = @partner AND l.settled_position IS NULL AND l.position <= @position ORDER BY l.position`,
+  ).all({ partner: partnerId, position: cut.position, valid: endOfTime }) as LineRow[];
+  return rows.map((r) => lineOfRow(r, cut));
+}
