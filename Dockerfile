@@ -15,6 +15,7 @@ WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY src/web ./src/web
 COPY package.json ./
 COPY bin ./bin
 USER node
