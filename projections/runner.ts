@@ -1,0 +1,199 @@
+// The runner: keeps the read models in step with the log. It replays in batches (one
+// transaction per batch, checkpoints inside it), follows the store's subscription for live
+// events, rebuilds from scratch on demand, and resumes an interrupted rebuild from its
+// checkpoint. catchUp(position) resolves once the read model includes that position.
+import type Database from 'better-sqlite3';
+import type { EventEnvelope } from '../src/domain/events.js';
+import type { EventStore, Subscription } from '../src/store/event-store.js';
+import { openReadModelDb, ReadModelWriter } from './read-model.js';
+import { forgetStatements } from './readers.js';
+import type { ProjectionRules } from './rules.js';
+
+export interface ReplayProgress {
+  /** The last position applied. */
+  position: number;
+  /** The log's head when the replay started. */
+  head: number;
+  /** Events read during this run. */
+  events: number;
+}
+
+export interface PumpOptions {
+  /** Called after every committed batch. */
+  onProgress?: (p: ReplayProgress) => void;
+  /** Checked after every committed batch: true stops the replay there (its checkpoint stays). */
+  shouldStop?: (p: ReplayProgress) => boolean;
+}
+
+export interface PumpResult extends ReplayProgress {
+  stopped: boolean;
+}
+
+export interface RunnerOptions {
+  /** Events per transaction (default 10,000). */
+  batchSize?: number;
+}
+
+const rebuildingKey = 'rebuildingSince';
+const maxBatchSize = 100_000;
+
+export class ProjectionRunner {
+  readonly writer: ReadModelWriter;
+  private readonly batchSize: number;
+  private subscription: Subscription | null = null;
+  private pending: EventEnvelope[] = [];
+  private flushScheduled = false;
+  private failure: Error | null = null;
+  private waiters: Array<{ position: number; resolve: () => void; reject: (e: Error) => void }> = [];
+  private exclusive: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly store: EventStore,
+    readonly db: Database.Database,
+    rules: ProjectionRules,
+    options: RunnerOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 10_000;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > maxBatchSize) {
+      throw new RangeError(`batchSize must be 1..${maxBatchSize}, got ${this.batchSize}`);
+    }
+    this.writer = new ReadModelWriter(db, rules);
+  }
+
+  /** Opens (or creates) the read-model file and a runner over it. */
+  static open(store: EventStore, file: string, rules: ProjectionRules, options: RunnerOptions = {}): ProjectionRunner {
+    return new ProjectionRunner(store, openReadModelDb(file), rules, options);
+  }
+
+  /** Every event up to this position is in every read model. */
+  position(): number {
+    return this.writer.position();
+  }
+
+  /** True while a rebuild has dropped the tables and not yet reached the head. */
+  rebuildInterrupted(): boolean {
+    return this.writer.getMeta(rebuildingKey) !== null;
+  }
+
+  /** Follows the log: catches up from the checkpoint, then applies live events as they come. */
+  async start(): Promise<void> {
+    if (this.subscription) return;
+    await this.exclusive;
+    const subscription = this.store.subscribe(BigInt(this.position()), (e) => this.onLiveEvent(e));
+    this.subscription = subscription;
+    await subscription.caughtUp;
+    this.flush();
+  }
+
+  /** Resolves when the read model includes `position` (read-your-writes for a command's answer). */
+  async catchUp(position: bigint | number = -1): Promise<void> {
+    const target = Number(position);
+    if (this.failure) throw this.failure;
+    if (target >= 0 && this.position() >= target) return;
+    if (!this.subscription) {
+      await this.serially(() => this.pump({}));
+      if (target >= 0 && this.position() < target) {
+        throw new Error(`the log's head is below position ${target} (read model at ${this.position()})`);
+      }
+      return;
+    }
+    if (target < 0) {
+      const head = Number(await this.store.headPosition());
+      return this.catchUp(head);
+    }
+    await new Promise<void>((resolve, reject) => {
+      this.waiters.push({ position: target, resolve, reject });
+      this.flush();
+    });
+  }
+
+  /** Drops every read model and replays the whole log (resumable: see replay). */
+  async rebuild(options: PumpOptions = {}): Promise<PumpResult> {
+    if (this.subscription) throw new Error('rebuild needs the runner stopped: live events would skip the replayed range');
+    return this.serially(async () => {
+      this.writer.reset();
+      forgetStatements(this.db);
+      this.writer.setMeta(rebuildingKey, new Date().toISOString());
+      return this.finishRebuild(options);
+    });
+  }
+
+  /** `ledger replay`: resumes an interrupted rebuild from its checkpoint, or starts a new one. */
+  async replay(options: PumpOptions = {}): Promise<PumpResult> {
+    if (this.rebuildInterrupted()) return this.serially(() => this.finishRebuild(options));
+    return this.rebuild(options);
+  }
+
+  async close(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = null;
+    if (subscription) await subscription.close();
+    this.flush();
+    await this.exclusive.catch(() => undefined);
+    for (const w of this.waiters.splice(0)) w.reject(new Error('the projection runner closed'));
+    this.db.close();
+  }
+
+  private async finishRebuild(options: PumpOptions): Promise<PumpResult> {
+    const result = await this.pump(options);
+    if (!result.stopped) this.writer.setMeta(rebuildingKey, null);
+    return result;
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.exclusive.then(work, work);
+    this.exclusive = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Reads the log from the checkpoint to its current head in batches, one transaction each. */
+  private async pump(options: PumpOptions): Promise<PumpResult> {
+    const head = Number(await this.store.headPosition());
+    let events = 0;
+    let batch: EventEnvelope[] = [];
+    const progress = (): ReplayProgress => ({ position: this.position(), head, events });
+    const commit = (): boolean => {
+      this.writer.applyBatch(batch);
+      batch = [];
+      options.onProgress?.(progress());
+      return options.shouldStop?.(progress()) ?? false;
+    };
+    const from = this.position() + 1;
+    if (from <= head) {
+      for await (const e of this.store.readAll({ fromPosition: BigInt(from), toPosition: BigInt(head), batchSize: this.batchSize })) {
+        batch.push(e);
+        events++;
+        if (batch.length >= this.batchSize && commit()) return { ...progress(), stopped: true };
+      }
+    }
+    if (batch.length > 0 && commit()) return { ...progress(), stopped: true };
+    options.onProgress?.(progress());
+    return { ...progress(), stopped: false };
+  }
+
+  private onLiveEvent(e: EventEnvelope): void {
+    this.pending.push(e);
+    if (this.pending.length >= this.batchSize) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      if (batch.length > 0) this.writer.applyBatch(batch);
+    } catch (error) {
+      this.failure = error instanceof Error ? error : new Error(String(error));
+      for (const w of this.waiters.splice(0)) w.reject(this.failure);
+      return;
+    }
+    const reached = this.position();
+    const ready = this.waiters.filter((w) => w.position <= reached);
+    this.waiters = this.waiters.filter((w) => w.position > reached);
+    for (const w of ready) w.resolve();
+  }
+}
