@@ -1,0 +1,285 @@
+// One function per API query, each taking {asOf?, validAt?} and answering in API.md's shapes
+// (money in fen). Per-entity answers read an index range of one entity's temporal rows; list
+// answers cost what the list has; nothing folds the whole log.
+import type { EventEnvelope } from '../domain/events.js';
+import { customerStream } from '../domain/events.js';
+import type { EventStore } from '../store/event-store.js';
+import { balanceView, type BalanceView } from '../../projections/balances.js';
+import { canonicalInstant, cutInstant, type LogCut, type TimeQuery } from '../../projections/cut.js';
+import type { ClaimEnvelope, OwnershipFold, OwnershipView } from '../../projections/ownership.js';
+import { applyDealFact, type DealView, pipelineReport, type PipelineReport } from '../../projections/pipeline.js';
+import * as read from '../../projections/readers.js';
+import type { ProjectionRules } from '../../projections/rules.js';
+import type { ProjectionRunner } from '../../projections/runner.js';
+import { type Statement, statementOf } from '../../projections/statements.js';
+import type { TierStep } from '../../projections/tiers.js';
+
+export interface QueryDeps {
+  store: EventStore;
+  runner: ProjectionRunner;
+  rules: ProjectionRules;
+  ownership: OwnershipFold<unknown>;
+  /** The wall clock, for "idle for 28 days" when the query names no instant. */
+  nowIso: () => string;
+}
+
+/** Where an answer stands: the cut it was read from. */
+export interface CutInfo {
+  position: number;
+  asOf: string | null;
+  validAt: string | null;
+}
+
+export interface PartnerAnswer {
+  partnerId: string;
+  name: string;
+  kind: string;
+  tier: string | null;
+  parentPartnerId: string | null;
+  territory: string | null;
+  signedAt: string;
+  tierHistory: TierStep[];
+}
+
+export interface TierAnswer {
+  partnerId: string;
+  tier: string;
+  since: string;
+}
+
+export interface AuditEntry {
+  position: string;
+  revision: string;
+  eventId: string;
+  type: string;
+  occurredAt: string;
+  recordedAt: string;
+  actor: { role: string; id: string };
+  commandId: string | null;
+  prevHash: string;
+  hash: string;
+  data: unknown;
+  /** Whether this event counts at validAt (false: it occurred later than the instant asked about). */
+  inValidTime: boolean;
+  /** The ownership after this event (among the events that count), with the rule applied. */
+  ownership: OwnershipView;
+}
+
+export interface AuditAnswer {
+  customerKey: string;
+  cut: CutInfo;
+  events: AuditEntry[];
+  ownership: OwnershipView;
+  /** Events recorded after the cut that would change the answer (asOf given only). */
+  laterChanges: Array<{ position: string; type: string; recordedAt: string; occurredAt: string; ownerAfter: string | null; rule: string }>;
+}
+
+export interface EventsPage {
+  events: Array<Omit<EventEnvelope, 'position' | 'revision'> & { position: string; revision: string }>;
+  /** The position to ask from next, or null at the head. */
+  next: string | null;
+}
+
+/** Validates and canonicalises the two instants of a query (RangeError names the bad one). */
+export function timeQuery(asOf?: string | null, validAt?: string | null): TimeQuery {
+  return {
+    asOf: asOf ? canonicalInstant(asOf, 'asOf') : undefined,
+    validAt: validAt ? canonicalInstant(validAt, 'validAt') : undefined,
+  };
+}
+
+export class LedgerQueries {
+  constructor(private readonly deps: QueryDeps) {}
+
+  private get db() {
+    return this.deps.runner.db;
+  }
+
+  /** The cut a query reads: the read model's position, cut further by asOf, filtered by validAt. */
+  cut(query: TimeQuery = {}): LogCut {
+    return read.resolveCut(this.db, query, this.deps.runner.position());
+  }
+
+  cutInfo(query: TimeQuery = {}): CutInfo {
+    const c = this.cut(query);
+    return { position: c.position, asOf: c.asOf, validAt: c.validAt };
+  }
+
+  async partner(partnerId: string, query: TimeQuery = {}): Promise<PartnerAnswer | null> {
+    const cut = this.cut(query);
+    const row = read.partnerAt(this.db, partnerId, cut);
+    if (!row) return null;
+    const history = read.tierHistoryAt(this.db, partnerId, cut);
+    return {
+      partnerId: row.partnerId,
+      name: row.name,
+      kind: row.kind,
+      tier: history.at(-1)?.tier ?? null,
+      parentPartnerId: row.parentPartnerId,
+      territory: row.territory,
+      signedAt: row.signedAt,
+      tierHistory: history,
+    };
+  }
+
+  async balance(partnerId: string, query: TimeQuery = {}): Promise<BalanceView | null> {
+    const cut = this.cut(query);
+    const partner = read.partnerAt(this.db, partnerId, cut);
+    if (!partner) return null;
+    return this.balanceAt(partnerId, partner.kind, cut);
+  }
+
+  /** Balances of every partner signed within the cut. */
+  async balances(query: TimeQuery = {}): Promise<BalanceView[]> {
+    const cut = this.cut(query);
+    return read.partnersAt(this.db, cut).map((p) => this.balanceAt(p.partnerId, p.kind, cut));
+  }
+
+  private balanceAt(partnerId: string, kind: string, cut: LogCut): BalanceView {
+    const totals = read.balanceTotalsAt(this.db, partnerId, cut);
+    const tier = read.tierAt(this.db, partnerId, cut)?.tier ?? null;
+    const required = tier === null ? 0 : this.deps.rules.depositRequiredFen(tier, kind);
+    return balanceView(partnerId, totals, (t) => this.deps.rules.payableOf(t), required);
+  }
+
+  async tiers(query: TimeQuery = {}): Promise<TierAnswer[]> {
+    const cut = this.cut(query);
+    const answers: TierAnswer[] = [];
+    for (const p of read.partnersAt(this.db, cut)) {
+      const step = read.tierAt(this.db, p.partnerId, cut);
+      if (step) answers.push({ partnerId: p.partnerId, tier: step.tier, since: step.since });
+    }
+    return answers;
+  }
+
+  async ownership(customerKey: string, query: TimeQuery = {}): Promise<OwnershipView | null> {
+    const cut = this.cut(query);
+    const events = read.claimEventsAt(this.db, customerKey, cut);
+    if (events.length === 0) return null;
+    return this.foldOwnership(customerKey, events.map(claimEnvelope));
+  }
+
+  private foldOwnership(customerKey: string, events: readonly ClaimEnvelope[]): OwnershipView {
+    const fold = this.deps.ownership;
+    let state = fold.initial(customerKey);
+    for (const e of events) state = fold.evolve(state, e);
+    return fold.view(state, customerKey);
+  }
+
+  async pipeline(query: TimeQuery & { partnerId?: string } = {}): Promise<PipelineReport> {
+    const cut = this.cut(query);
+    const deals = new Map<string, DealView>();
+    for (const fact of read.dealFactsAt(this.db, cut)) applyDealFact(deals, fact);
+    return pipelineReport(deals.values(), cutInstant(cut, this.deps.nowIso()), this.deps.rules.idleWindowDays, query.partnerId);
+  }
+
+  async statement(partnerId: string, quarter: string, query: TimeQuery = {}): Promise<Statement | null> {
+    const cut = this.cut(query);
+    if (!read.partnerAt(this.db, partnerId, cut)) return null;
+    const lines = read.statementLinesAt(this.db, partnerId, quarter, cut);
+    return statementOf(lines, read.payoutAt(this.db, partnerId, quarter, cut), partnerId, quarter);
+  }
+
+  /** Customer keys a user's input may mean: the key itself, or registrations under that name / tax id. */
+  customerKeysFor(input: string, normalisedKey: string | null): string[] {
+    const keys = new Set<string>();
+    if (read.customerExists(this.db, input)) keys.add(input);
+    if (normalisedKey !== null && read.customerExists(this.db, normalisedKey)) keys.add(normalisedKey);
+    for (const k of read.customerKeysNamed(this.db, input)) keys.add(k);
+    return [...keys];
+  }
+
+  /**
+   * The auditor's account of one customer: every event of its stream inside the asOf cut, in
+   * order, with both times, actor and hash, and the ownership after it. With validAt, events
+   * that occurred later are listed but do not count. With asOf, the events recorded later that
+   * changed the answer are listed too.
+   */
+  async auditCustomer(customerKey: string, query: TimeQuery = {}): Promise<AuditAnswer | null> {
+    const cut = this.cut(query);
+    const stream = await this.deps.store.readStream(customerStream(customerKey));
+    const known = stream.filter((e) => Number(e.position) <= cut.position);
+    if (known.length === 0) return null;
+    const fold = this.deps.ownership;
+    let state = fold.initial(customerKey);
+    let view = fold.view(state, customerKey);
+    const events: AuditEntry[] = [];
+    for (const e of known) {
+      const counts = cut.validAt === null || e.occurredAt <= cut.validAt;
+      if (counts) {
+        state = fold.evolve(state, e);
+        view = fold.view(state, customerKey);
+      }
+      events.push(auditEntry(e, counts, view));
+    }
+    const laterChanges: AuditAnswer['laterChanges'] = [];
+    if (cut.asOf !== null) {
+      let later = state;
+      let owner = view.ownerDealId;
+      for (const e of stream.filter((x) => Number(x.position) > cut.position)) {
+        if (cut.validAt !== null && e.occurredAt > cut.validAt) continue;
+        later = fold.evolve(later, e);
+        const after = fold.view(later, customerKey);
+        if (after.ownerDealId !== owner || e.type === 'DealRegistered' || e.type === 'OwnershipRuled') {
+          laterChanges.push({
+            position: e.position.toString(),
+            type: e.type,
+            recordedAt: e.recordedAt,
+            occurredAt: e.occurredAt,
+            ownerAfter: after.ownerDealId,
+            rule: after.rule,
+          });
+        }
+        owner = after.ownerDealId;
+      }
+    }
+    return { customerKey, cut: { position: cut.position, asOf: cut.asOf, validAt: cut.validAt }, events, ownership: view, laterChanges };
+  }
+
+  /** The raw event feed in global order from a position (inclusive), at most `limit` events. */
+  async events(fromPosition: bigint, limit: number): Promise<EventsPage> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new RangeError(`limit must be 1..10000, got ${limit}`);
+    if (fromPosition < 1n) throw new RangeError(`from must be a position ≥ 1, got ${fromPosition}`);
+    const page: EventsPage['events'] = [];
+    for await (const e of this.deps.store.readAll({ fromPosition, batchSize: Math.min(limit + 1, 1000) })) {
+      if (page.length === limit) {
+        return { events: page, next: e.position.toString() };
+      }
+      page.push(wireEvent(e));
+    }
+    return { events: page, next: null };
+  }
+}
+
+function claimEnvelope(r: read.ClaimEventRow): ClaimEnvelope {
+  return {
+    type: r.type as ClaimEnvelope['type'],
+    data: r.data as ClaimEnvelope['data'],
+    position: BigInt(r.position),
+    occurredAt: r.occurredAt,
+    recordedAt: r.recordedAt,
+    eventId: r.eventId,
+  };
+}
+
+function wireEvent(e: EventEnvelope): EventsPage['events'][number] {
+  return { ...e, position: e.position.toString(), revision: e.revision.toString() };
+}
+
+function auditEntry(e: EventEnvelope, counts: boolean, ownership: OwnershipView): AuditEntry {
+  return {
+    position: e.position.toString(),
+    revision: e.revision.toString(),
+    eventId: e.eventId,
+    type: e.type,
+    occurredAt: e.occurredAt,
+    recordedAt: e.recordedAt,
+    actor: e.actor,
+    commandId: e.commandId,
+    prevHash: e.prevHash,
+    hash: e.hash,
+    data: e.data,
+    inValidTime: counts,
+    ownership,
+  };
+}
