@@ -14,11 +14,11 @@ import { dataTable } from './table.js';
 /** @typedef {{ events: number, headPosition: string, firstRecordedAt: string | null, lastRecordedAt: string | null, knownEvents: number, timeZone: string }} Timeline */
 /** @typedef {{ partnerId: string, name: string | null, kind: string | null, parentPartnerId: string | null, tier: string, since: string | null, previousTier: string | null }} TierRow */
 /** @typedef {{ previousQuarter: string, previousQuarterEnd: string, counts: Record<string, number>, partners: TierRow[] }} TiersReport */
-/** @typedef {{ partnerId: string, name: string | null, tier: string | null, accrued: number, clawedBack: number, paidOut: number, payable: number, deposit: number, debt: number }} BalanceRow */
+/** @typedef {{ partnerId: string, name: string | null, tier: string | null, accrued: number, clawedBack: number, paidOut: number, payable: number, deposit: number, debt: number, shortfall?: number }} BalanceRow */
 /** @typedef {{ partners: BalanceRow[], totals: Omit<BalanceRow, 'partnerId' | 'name' | 'tier'> }} BalancesReport */
 /** @typedef {{ quarters: Array<{ quarter: string, accrued: number, clawedBack: number, paidOut: number }> }} QuartersReport */
 /** @typedef {{ dealId: string, partnerId: string | null, channel: string, registeredAt: string, stage: string | null, status: string }} Claim */
-/** @typedef {{ customerKey: string, customerName: string, ownerDealId: string | null, ownerPartnerId: string | null, rule: string, claims: Claim[] }} Conflict */
+/** @typedef {{ customerKey: string, customerName: string, ownerDealId: string | null, ownerPartnerId: string | null, rule: string, explanation?: string, claims: Claim[] }} Conflict */
 /** @typedef {{ customers: Conflict[] }} ConflictsReport */
 /** @typedef {'tiers' | 'pipeline' | 'conflicts' | 'balances' | 'compare'} PanelName */
 
@@ -425,13 +425,19 @@ function renderConflicts() {
       { key: 'customer', label: m.customer, kind: 'text', value: (r) => r.customerName },
       { key: 'owner', label: m.owner, kind: 'text', value: (r) => partnerLabel(r.ownerPartnerId) },
       { key: 'ownerDeal', label: m.ownerDeal, kind: 'text', value: (r) => r.ownerDealId },
-      { key: 'rule', label: m.rule, kind: 'text', value: (r) => labelOf(m.rules, r.rule) },
+      {
+        key: 'rule',
+        label: m.rule,
+        kind: 'text',
+        value: (r) => labelOf(m.rules, r.rule),
+        render: (r) => h('span', { title: r.explanation ?? null }, labelOf(m.rules, r.rule)),
+      },
       { key: 'claims', label: m.claims, kind: 'count', value: (r) => r.claims.length },
       {
         key: 'claimants',
         label: m.claimants,
         kind: 'text',
-        value: (r) => r.claims.map((c) => `${partnerLabel(c.partnerId)} (${c.dealId})`).join(', '),
+        value: (r) => r.claims.map((c) => `${partnerLabel(c.partnerId)} (${c.dealId}, ${labelOf(m.claimStatus, c.status)})`).join('; '),
       },
       {
         key: 'audit',
@@ -471,6 +477,7 @@ function renderBalances() {
           { key: 'payable', label: m.payable, kind: 'money', value: (r) => r.payable },
           { key: 'deposit', label: m.deposit, kind: 'money', value: (r) => r.deposit },
           { key: 'debt', label: m.debt, kind: 'money', value: (r) => r.debt },
+          { key: 'shortfall', label: m.shortfall, kind: 'money', value: (r) => r.shortfall ?? null },
         ],
       }),
     );
