@@ -2,3 +2,5 @@
 import type { CliCommand } from '../command.js';
 
 export const commands: CliCommand[] = [];
+import { verifyCommand } from './verify.js'; commands.push(verifyCommand);
+import { benchCommand } from './bench.js'; commands.push(benchCommand);

@@ -1,0 +1,186 @@
+// The hash chain: canonical JSON, sha-256 chaining of envelopes, and verification.
+// Pure: no I/O, no clock. Every adapter chains the same way, so a log copied from one store to
+// another verifies identically.
+import { createHash } from 'node:crypto';
+import type { EventEnvelope } from '../domain/events.js';
+import type { VerifyResult } from './event-store.js';
+
+/** The prevHash of the first event in a log. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * JSON text that is already canonical (e.g. a stored event's data column), written verbatim by
+ * canonicalJson. Lets a store hash an envelope without parsing and re-serialising its data.
+ */
+export class CanonicalJsonText {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * Canonical JSON: object keys sorted by code unit, no whitespace, bigint as its decimal digits,
+ * keys whose value is undefined dropped. Throws on NaN, Infinity, functions, symbols, undefined
+ * array items and objects that are not plain (Date, Map, class instances).
+ */
+export function canonicalJson(value: unknown): string {
+  return writeValue(value, '');
+}
+
+function writeValue(value: unknown, path: string): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${path || '(root)'} is ${value}, not a finite number`);
+      return JSON.stringify(value);
+    case 'bigint':
+      return value.toString(10);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      if (value === null) return 'null';
+      if (value instanceof CanonicalJsonText) return value.text;
+      if (Array.isArray(value)) return writeArray(value, path);
+      return writeObject(value as Record<string, unknown>, path);
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      throw new TypeError(`canonicalJson: ${path || '(root)'} is a ${typeof value}, which JSON cannot represent`);
+    default:
+      throw new TypeError(`canonicalJson: ${path || '(root)'} has unexpected type ${typeof value}`);
+  }
+}
+
+function writeArray(items: unknown[], path: string): string {
+  let out = '[';
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) out += ',';
+    out += writeValue(items[i], `${path}[${i}]`);
+  }
+  return out + ']';
+}
+
+function writeObject(object: Record<string, unknown>, path: string): string {
+  const proto: unknown = Object.getPrototypeOf(object);
+  if (proto !== Object.prototype && proto !== null) {
+    throw new TypeError(`canonicalJson: ${path || '(root)'} is not a plain object`);
+  }
+  const keys = Object.keys(object).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const item = object[key];
+    if (item === undefined) continue;
+    if (!first) out += ',';
+    first = false;
+    out += JSON.stringify(key) + ':' + writeValue(item, path ? `${path}.${key}` : key);
+  }
+  return out + '}';
+}
+
+/** Every envelope field that the hash covers: all but `hash` and `position`. */
+export type HashedEnvelope = Omit<EventEnvelope, 'hash' | 'position' | 'data'> & {
+  data: unknown;
+  hash?: never;
+  position?: never;
+};
+
+/**
+ * sha-256 (hex) over prevHash followed by the canonical JSON of every envelope field except
+ * `hash` and `position`. Position is left out so that a store which learns positions only after
+ * the write can chain the same way; the links themselves fix the order.
+ */
+export function hashEvent(prevHash: string, envelope: HashedEnvelope | Omit<EventEnvelope, 'hash' | 'position'>): string {
+  assertHashText(prevHash, 'prevHash');
+  const { hash: _hash, position: _position, ...hashed } = envelope as Record<string, unknown>;
+  return createHash('sha256').update(prevHash).update(canonicalJson(hashed)).digest('hex');
+}
+
+function assertHashText(value: string, name: string): void {
+  if (!/^[0-9a-f]{64}$/.test(value)) throw new TypeError(`${name} must be 64 lowercase hex digits, got "${value}"`);
+}
+
+// ---- verification --------------------------------------------------------------------------
+
+/** One stored link of the chain, with the hash recomputed from the stored content. */
+export interface ChainLink {
+  position: bigint;
+  prevHash: string;
+  /** The hash as stored. */
+  hash: string;
+  /** The hash recomputed from the stored content. */
+  computedHash: string;
+  recordedAt: string;
+}
+
+/**
+ * Walks a log link by link (in position order) and stops at the first problem: a position gap
+ * (an event missing), a broken link (prevHash is not the previous hash), a hash mismatch (the
+ * content changed) or recordedAt going backwards. Stores feed it while streaming their log.
+ */
+export class ChainWalker {
+  private events = 0;
+  private lastHash = GENESIS_HASH;
+  private lastPosition = 0n;
+  private lastRecordedAt = '';
+  private failure: { position: bigint; problem: string } | null = null;
+
+  /** Returns false once a problem is found; later links are ignored. */
+  step(link: ChainLink): boolean {
+    if (this.failure) return false;
+    this.failure = this.check(link);
+    if (this.failure) return false;
+    this.events++;
+    this.lastHash = link.hash;
+    this.lastPosition = link.position;
+    this.lastRecordedAt = link.recordedAt;
+    return true;
+  }
+
+  private check(link: ChainLink): { position: bigint; problem: string } | null {
+    const expected = this.lastPosition + 1n;
+    if (link.position !== expected) {
+      return link.position > expected
+        ? { position: expected, problem: `position gap: position ${expected} is missing (next stored is ${link.position})` }
+        : { position: link.position, problem: `position ${link.position} is out of order after ${this.lastPosition}` };
+    }
+    if (link.prevHash !== this.lastHash) {
+      return { position: link.position, problem: `broken link: prevHash ${link.prevHash} is not the hash of position ${this.lastPosition} (${this.lastHash})` };
+    }
+    if (link.computedHash !== link.hash) {
+      return { position: link.position, problem: `hash mismatch: stored ${link.hash}, content hashes to ${link.computedHash}` };
+    }
+    if (link.recordedAt < this.lastRecordedAt) {
+      return { position: link.position, problem: `recordedAt ${link.recordedAt} goes back before ${this.lastRecordedAt}` };
+    }
+    return null;
+  }
+
+  result(): VerifyResult {
+    const base = { ok: this.failure === null, events: this.events, headHash: this.lastHash };
+    return this.failure ? { ...base, firstBadPosition: this.failure.position, problem: this.failure.problem } : base;
+  }
+}
+
+/** Verifies envelopes given in position order, starting at position 1. */
+export function verifyChain(envelopes: Iterable<EventEnvelope>): VerifyResult {
+  const walker = new ChainWalker();
+  for (const envelope of envelopes) {
+    const link: ChainLink = {
+      position: envelope.position,
+      prevHash: envelope.prevHash,
+      hash: envelope.hash,
+      computedHash: safeHash(envelope),
+      recordedAt: envelope.recordedAt,
+    };
+    if (!walker.step(link)) break;
+  }
+  return walker.result();
+}
+
+function safeHash(envelope: EventEnvelope): string {
+  try {
+    return hashEvent(envelope.prevHash, envelope);
+  } catch (error) {
+    return `unhashable: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}

@@ -1,0 +1,91 @@
+// A subscription over a log read by position: catch up page by page, then wait for the store's
+// commit notification and read again. Reading by position from the last delivered event makes
+// delivery exactly once and in order, whether an event arrives during catch-up or live.
+import type { EventEnvelope } from '../../domain/events.js';
+import type { EventHandler, Subscription } from '../event-store.js';
+
+export const SUBSCRIPTION_PAGE_SIZE = 500;
+
+export type ReadPage = (afterPosition: bigint, limit: number) => EventEnvelope[];
+
+export class PositionSubscription implements Subscription {
+  readonly caughtUp: Promise<void>;
+  private resolveCaughtUp!: () => void;
+  private rejectCaughtUp!: (error: unknown) => void;
+  private isCaughtUp = false;
+  private closed = false;
+  private inHandler = false;
+  private failure: unknown = null;
+  private wakeup: (() => void) | null = null;
+  private readonly done: Promise<void>;
+
+  constructor(
+    private readonly readPage: ReadPage,
+    fromPosition: bigint,
+    private readonly headAtStart: bigint,
+    private readonly handler: EventHandler,
+    private readonly onClose: (subscription: PositionSubscription) => void,
+  ) {
+    if (fromPosition < 0n) throw new RangeError(`subscribe: fromPosition must be ≥ 0, got ${fromPosition}`);
+    this.caughtUp = new Promise<void>((resolve, reject) => {
+      this.resolveCaughtUp = resolve;
+      this.rejectCaughtUp = reject;
+    });
+    this.caughtUp.catch(() => undefined); // a failure is reported by close(); never an unhandled rejection
+    this.done = this.run(fromPosition);
+  }
+
+  /** Called by the store after each commit. */
+  notify(): void {
+    const wake = this.wakeup;
+    this.wakeup = null;
+    wake?.();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.notify();
+    if (!this.inHandler) await this.done;
+    if (this.failure !== null) throw this.failure;
+  }
+
+  private async run(fromPosition: bigint): Promise<void> {
+    let after = fromPosition;
+    try {
+      this.markCaughtUpIfAt(after);
+      while (!this.closed) {
+        const page = this.readPage(after, SUBSCRIPTION_PAGE_SIZE);
+        if (page.length === 0) {
+          this.markCaughtUpIfAt(this.headAtStart);
+          await new Promise<void>((resolve) => (this.wakeup = resolve));
+          continue;
+        }
+        for (const event of page) {
+          if (this.closed) break;
+          this.inHandler = true;
+          try {
+            await this.handler(event);
+          } finally {
+            this.inHandler = false;
+          }
+          after = event.position;
+          this.markCaughtUpIfAt(after);
+        }
+      }
+    } catch (error) {
+      this.failure = error;
+      this.closed = true;
+      this.rejectCaughtUp(error);
+    } finally {
+      if (!this.isCaughtUp) this.rejectCaughtUp(new Error('the subscription was closed before it caught up'));
+      this.onClose(this);
+    }
+  }
+
+  private markCaughtUpIfAt(position: bigint): void {
+    if (!this.isCaughtUp && position >= this.headAtStart) {
+      this.isCaughtUp = true;
+      this.resolveCaughtUp();
+    }
+  }
+}
