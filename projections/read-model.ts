@@ -314,7 +314,7 @@ export class ReadModelWriter {
         const d = ev.data;
         const refundId = ev.type === 'CommissionClawedBack' ? ev.data.refundId : null;
         const cash = refundId === null ? this.cashSource('payment', d.paymentId, e) : this.cashSource('refund', refundId, e);
-        const cashFen = ev.type === 'CommissionAccrued' ? ev.data.cashFen : -ev.data.refundedCashFen;
+        const cashFen = ev.type === 'CommissionAccrued' ? ev.data.cashFen : 0 - ev.data.refundedCashFen;
         this.s.line!.run(
           e.eventId,
           position,
@@ -330,7 +330,7 @@ export class ReadModelWriter {
           this.rules.quarterOf(cash.occurredAt),
           cashFen,
           d.rateBps,
-          accrual ? d.commissionFen : -d.commissionFen,
+          accrual ? d.commissionFen : 0 - d.commissionFen,
           ev.type === 'CommissionAccrued' ? ev.data.tier : null,
           ev.type === 'CommissionAccrued' ? ev.data.commissionYear : null,
           e.occurredAt,
@@ -389,7 +389,7 @@ function prepareWrites(db: Db): Record<string, Stmt> {
     ),
     payout: db.prepare('INSERT OR REPLACE INTO payouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     settle: db.prepare(
-      'UPDATE commission_lines SET settled_quarter = ?, settled_event_id = ?, settled_position = ?, settled_occurred_at = ? WHERE event_id = ?',
+      'UPDATE commission_lines SET settled_quarter = ?, settled_event_id = ?, settled_position = ?, settled_occurred_at = ? WHERE event_id = ? AND settled_position IS NULL',
     ),
   };
 }

@@ -352,7 +352,7 @@ export function payoutAt(db: Db, partnerId: string, quarter: string, cut: LogCut
     db,
     `SELECT partner_id AS partnerId, quarter, event_id AS eventId, position, occurred_at AS occurredAt, recorded_at AS recordedAt,
             net_fen AS netFen, paid_fen AS paidFen, debt_recovered_fen AS debtRecoveredFen
-       FROM payouts WHERE partner_id = ? AND quarter = ? AND position <= ? AND occurred_at <= ?`,
+       FROM payouts WHERE partner_id = ? AND quarter = ? AND position <= ? AND occurred_at <= ? ORDER BY position DESC LIMIT 1`,
   ).get(partnerId, quarter, cut.position, validBound(cut)) as Omit<PayoutView, 'lineEventIds'> | undefined;
   return row ? { ...row, lineEventIds: [] } : null;
 }

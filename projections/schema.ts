@@ -93,6 +93,6 @@ CREATE TABLE IF NOT EXISTS payouts (
   partner_id TEXT NOT NULL, quarter TEXT NOT NULL, event_id TEXT NOT NULL, position INTEGER NOT NULL,
   occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL, net_fen INTEGER NOT NULL, paid_fen INTEGER NOT NULL,
   debt_recovered_fen INTEGER NOT NULL,
-  PRIMARY KEY (partner_id, quarter)) WITHOUT ROWID;`,
+  PRIMARY KEY (partner_id, quarter, position)) WITHOUT ROWID;`,
   },
 };

@@ -115,9 +115,9 @@ export function evolveStatements(state: StatementsState, e: EventEnvelope, quart
         paymentId: d.paymentId,
         refundId: d.refundId,
         revenueLine: d.line,
-        cashFen: -d.refundedCashFen,
+        cashFen: 0 - d.refundedCashFen,
         rateBps: d.rateBps,
-        commissionFen: -d.commissionFen,
+        commissionFen: 0 - d.commissionFen,
         tier: null,
         commissionYear: null,
       });
@@ -225,7 +225,7 @@ export function statementOf(
     .filter((l) => l.partnerId === partnerId && (l.cashQuarter === quarter || l.settledBy?.quarter === quarter))
     .sort((a, b) => a.position - b.position);
   const accruedFen = chosen.filter((l) => l.kind === 'accrual').reduce((s, l) => s + l.commissionFen, 0);
-  const clawedBackFen = -chosen.filter((l) => l.kind === 'clawback').reduce((s, l) => s + l.commissionFen, 0);
+  const clawedBackFen = 0 - chosen.filter((l) => l.kind === 'clawback').reduce((s, l) => s + l.commissionFen, 0);
   const payoutView = payout === null ? null : withoutLineIds(payout);
   return { partnerId, quarter, lines: chosen, accruedFen, clawedBackFen, netFen: accruedFen - clawedBackFen, payout: payoutView };
 }
