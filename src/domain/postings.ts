@@ -1,0 +1,100 @@
+// Double entry underneath the money events: each event moves amounts between a partner's
+// accounts and the vendor's counter-accounts, and the postings of one event sum to zero.
+// Balances are sums of postings, never stored counters.
+//
+// A partner posting's amount is the change of the figure a balance reports; its vendor
+// counter-posting is the same amount negated:
+//   accrued    commission earned on cash received        ↔ vendor commissionExpense
+//   clawedBack commission reversed by refunds             ↔ vendor commissionRecovered
+//   paidOut    commission settled by payouts (net of the quarter's lines: cash paid plus debt
+//              recovered; negative when clawbacks exceeded earnings and the deposit or a
+//              debt covered the rest)                      ↔ vendor commissionSettled
+//   deposit    the security deposit held                  ↔ vendor depositsHeld
+//   debt       what the partner owes the vendor           ↔ vendor receivables
+// so payable (commission earned and not yet settled) = accrued − clawedBack − paidOut.
+import { assertNever } from './errors.js';
+import type { LedgerEvent } from './events.js';
+import { assertPostingsBalance } from './money.js';
+
+export const partnerAccounts = ['accrued', 'clawedBack', 'paidOut', 'deposit', 'debt'] as const;
+export type PartnerAccount = (typeof partnerAccounts)[number];
+export type VendorAccount = 'commissionExpense' | 'commissionRecovered' | 'commissionSettled' | 'depositsHeld' | 'receivables';
+
+export type Posting =
+  | { side: 'partner'; partnerId: string; account: PartnerAccount; amountFen: number }
+  | { side: 'vendor'; account: VendorAccount; amountFen: number };
+
+const counterOf: Record<PartnerAccount, VendorAccount> = {
+  accrued: 'commissionExpense',
+  clawedBack: 'commissionRecovered',
+  paidOut: 'commissionSettled',
+  deposit: 'depositsHeld',
+  debt: 'receivables',
+};
+
+/** A movement on a partner account with its vendor counter-posting; nothing for zero. */
+function move(partnerId: string, account: PartnerAccount, amountFen: number): Posting[] {
+  if (amountFen === 0) return [];
+  return [
+    { side: 'partner', partnerId, account, amountFen },
+    { side: 'vendor', account: counterOf[account], amountFen: -amountFen },
+  ];
+}
+
+/** The postings of one event (empty for events that move no money). They sum to zero: asserted. */
+export function postingsOf(event: LedgerEvent): Posting[] {
+  const postings = rawPostingsOf(event);
+  assertPostingsBalance(postings, `postings of ${event.type}`);
+  return postings;
+}
+
+function rawPostingsOf(event: LedgerEvent): Posting[] {
+  switch (event.type) {
+    case 'DepositPosted':
+      return move(event.data.partnerId, 'deposit', event.data.amountFen);
+    case 'DepositDeducted': {
+      const d = event.data;
+      return [...move(d.partnerId, 'deposit', -d.deductedFen), ...move(d.partnerId, 'debt', d.debtFen)];
+    }
+    case 'CommissionAccrued':
+      return move(event.data.partnerId, 'accrued', event.data.commissionFen);
+    case 'CommissionClawedBack':
+      return move(event.data.partnerId, 'clawedBack', event.data.commissionFen);
+    case 'CommissionPaidOut': {
+      const d = event.data;
+      return [...move(d.partnerId, 'paidOut', d.netFen), ...move(d.partnerId, 'debt', -d.debtRecoveredFen)];
+    }
+    case 'PartnerSigned':
+    case 'TierChanged':
+    case 'DealRegistered':
+    case 'DealStageAdvanced':
+    case 'DealLost':
+    case 'DealTransferred':
+    case 'OwnershipRuled':
+    case 'PaymentReceived':
+    case 'RefundIssued':
+      return [];
+    default:
+      return assertNever(event, 'event type');
+  }
+}
+
+export type AccountTotals = Record<PartnerAccount, number>;
+export const zeroAccountTotals = (): AccountTotals => ({ accrued: 0, clawedBack: 0, paidOut: 0, deposit: 0, debt: 0 });
+
+/** One event's effect on each partner's accounts (the shape the balances projection sums). */
+export function partnerDeltasOf(event: LedgerEvent): Array<{ partnerId: string; deltas: AccountTotals }> {
+  const byPartner = new Map<string, AccountTotals>();
+  for (const p of postingsOf(event)) {
+    if (p.side !== 'partner') continue;
+    const totals = byPartner.get(p.partnerId) ?? zeroAccountTotals();
+    totals[p.account] += p.amountFen;
+    byPartner.set(p.partnerId, totals);
+  }
+  return [...byPartner].map(([partnerId, deltas]) => ({ partnerId, deltas }));
+}
+
+/** Commission earned and not yet settled; never negative (a shortfall is settled at payout into deposit and debt). */
+export function payableOf(totals: AccountTotals): number {
+  return Math.max(0, totals.accrued - totals.clawedBack - totals.paidOut);
+}
