@@ -149,17 +149,17 @@ const tierStep = (r: TierRowDb): TierStep => ({
   figures: JSON.parse(r.figures_json) as Record<string, number>,
 });
 
-/** The partner's tier at a cut: its last tier event inside the cut, in log order. */
+/** The partner's tier at a cut: the step inside the cut that took effect last (then the later position). */
 export function tierAt(db: Db, partnerId: string, cut: LogCut): TierStep | null {
   const row = stmt(
     db,
-    'SELECT * FROM tier_rows WHERE partner_id = ? AND position <= ? AND occurred_at <= ? ORDER BY position DESC LIMIT 1',
-  ).get(partnerId, cut.position, validBound(cut)) as TierRowDb | undefined;
+    'SELECT * FROM tier_rows WHERE partner_id = ? AND occurred_at <= ? AND position <= ? ORDER BY occurred_at DESC, position DESC LIMIT 1',
+  ).get(partnerId, validBound(cut), cut.position) as TierRowDb | undefined;
   return row ? tierStep(row) : null;
 }
 
 export function tierHistoryAt(db: Db, partnerId: string, cut: LogCut): TierStep[] {
-  const rows = stmt(db, 'SELECT * FROM tier_rows WHERE partner_id = ? AND position <= ? AND occurred_at <= ? ORDER BY position').all(
+  const rows = stmt(db, 'SELECT * FROM tier_rows WHERE partner_id = ? AND position <= ? AND occurred_at <= ? ORDER BY occurred_at, position').all(
     partnerId,
     cut.position,
     validBound(cut),

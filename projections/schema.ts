@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS tier_rows (
   partner_id TEXT NOT NULL, position INTEGER NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
   event_id TEXT NOT NULL, tier TEXT NOT NULL, from_tier TEXT, reason TEXT NOT NULL, source TEXT NOT NULL,
   quarter TEXT, figures_json TEXT NOT NULL,
-  PRIMARY KEY (partner_id, position)) WITHOUT ROWID;`,
+  PRIMARY KEY (partner_id, position)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tier_rows_in_effect ON tier_rows (partner_id, occurred_at, position);`,
   },
   // One row per (partner, money event): the deltas, the running sums in log order, the running
   // maximum of occurredAt and whether the row is late (occurred before an earlier row of the

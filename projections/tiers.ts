@@ -51,17 +51,21 @@ export function tierStepOf(e: EventEnvelope): { partnerId: string; step: TierSte
   }
 }
 
+/** Tier steps in effect order, as the domain orders them: by when they took effect, then by log position. */
+export function compareSteps(a: TierStep, b: TierStep): number {
+  if (a.since !== b.since) return a.since < b.since ? -1 : 1;
+  return a.position - b.position;
+}
+
+/** The partner's tier is the last step in effect order (a back-dated change does not override a later one). */
 export function evolveTiers(state: TiersState, e: EventEnvelope): TiersState {
   const change = tierStepOf(e);
   if (!change) return state;
   const previous = state.get(change.partnerId);
+  const history = [...(previous?.history ?? []), change.step].sort(compareSteps);
+  const current = history[history.length - 1]!;
   const next = new Map(state);
-  next.set(change.partnerId, {
-    partnerId: change.partnerId,
-    tier: change.step.tier,
-    since: change.step.since,
-    history: [...(previous?.history ?? []), change.step],
-  });
+  next.set(change.partnerId, { partnerId: change.partnerId, tier: current.tier, since: current.since, history });
   return next;
 }
 

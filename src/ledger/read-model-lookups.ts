@@ -1,0 +1,39 @@
+// The indexes the command side reads, answered from the read model at its current position.
+// A command handler first calls catchUp(position) with the position its last append returned
+// (or the head) so that what it reads includes its own writes.
+import * as read from '../../projections/readers.js';
+import { headCut } from '../../projections/cut.js';
+import type { ProjectionRunner } from '../../projections/runner.js';
+import type { StatementLine } from '../../projections/statements.js';
+
+export class ReadModelLookups {
+  constructor(private readonly runner: ProjectionRunner) {}
+
+  /** Resolves when the read model includes `position` (the head of the log when omitted). */
+  catchUp(position?: bigint): Promise<void> {
+    return this.runner.catchUp(position ?? -1);
+  }
+
+  customerKeyOfDeal(dealId: string): string | null {
+    return read.customerKeyOfDeal(this.runner.db, dealId);
+  }
+
+  customerKeyOfPayment(paymentId: string): string | null {
+    return read.customerKeyOfPayment(this.runner.db, paymentId);
+  }
+
+  /** Commission lines (accruals positive, clawbacks negative) no payout has settled yet, in log order. */
+  unsettledLines(partnerId: string): StatementLine[] {
+    return read.unsettledLinesOf(this.runner.db, partnerId, headCut(this.runner.position()));
+  }
+
+  /** Per partner, the customers whose deal was signed inside the quarter (by occurredAt, policy time zone). */
+  signedCustomersByPartner(quarter: string): Map<string, number> {
+    return read.signedCustomersByPartner(this.runner.db, quarter);
+  }
+
+  /** Every signed partner, sorted. */
+  partnerIds(): string[] {
+    return read.partnersAt(this.runner.db, headCut(this.runner.position())).map((p) => p.partnerId);
+  }
+}
