@@ -4,3 +4,5 @@ import type { CliCommand } from '../command.js';
 export const commands: CliCommand[] = [];
 import { verifyCommand } from './verify.js'; commands.push(verifyCommand);
 import { benchCommand } from './bench.js'; commands.push(benchCommand);
+import { exportCommand } from './export.js'; commands.push(exportCommand);
+import { importCommand } from './import.js'; commands.push(importCommand);

@@ -1,0 +1,323 @@
+// `ledger import FILE [--data-dir D]`: loads an NDJSON export into an empty data directory.
+// First pass: every line is decoded, checked against its event schema and walked along the
+// hash chain; a broken file is refused naming the position and nothing is written. Second
+// pass: the events are appended through the store's port with the store's clock set to each
+// event's own recordedAt, so positions, revisions, times and hashes come out as exported (each
+// appended event is checked against its line).
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import {
+  Actor,
+  currentSchemaVersion,
+  EventTypeSchema,
+  Instant,
+  SchemaViolationError,
+  upcastEvent,
+  type EventEnvelope,
+} from '../../domain/events.js';
+import { parseArgs, UsageError } from '../../ledger/cli-args.js';
+import { IncompatibleStoreError, StoreUnavailableError, type EventStore, type NewEvent } from '../../store/event-store.js';
+import { ChainWalker, hashEvent } from '../../store/hash-chain.js';
+import { DEFAULT_DATA_DIR, openEventStore } from '../../store/open-store.js';
+import { ExitCode, type CliCommand } from '../command.js';
+
+const usage = [
+  'Usage: ledger import FILE [--data-dir D]',
+  '',
+  'Loads an NDJSON export (ledger export) into an EMPTY data directory. The whole file is',
+  'verified first: every line must be an event envelope of a known schema, positions must run',
+  '1, 2, 3, … and every hash and link of the chain must match. A broken file is refused with',
+  'the position of the first bad event, and nothing is written. The imported log keeps every',
+  'position, revision, both times and every hash of the file.',
+  'Exit 0: imported; 1: the file is broken (nothing written); 2: bad usage; 3: the data',
+  'directory is not empty or the store is unavailable.',
+  '',
+  'Options:',
+  '  --data-dir D   the data directory (default $LEDGER_DATA_DIR or ./data)',
+].join('\n');
+
+/** Most events handed to the store before waiting for them (memory bound). */
+const MAX_IN_FLIGHT_EVENTS = 1_000;
+/** Most bytes one line may have. */
+const MAX_LINE_CHARS = 1_000_000;
+
+const SafeCount = z.number().int().refine(Number.isSafeInteger, 'must be a safe integer');
+const HashText = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
+const Nullable = z.string().nullable();
+
+/** One exported envelope: every field of DESIGN.md's envelope, nothing else. */
+const EnvelopeLine = z
+  .object({
+    eventId: z.uuid(),
+    type: EventTypeSchema,
+    schemaVersion: z.number().int().min(1),
+    stream: z.string().min(1),
+    revision: SafeCount.refine((n) => n >= 0, 'must not be negative'),
+    position: SafeCount.refine((n) => n >= 1, 'must be at least 1'),
+    occurredAt: Instant,
+    recordedAt: Instant,
+    actor: Actor,
+    commandId: Nullable,
+    correlationId: Nullable,
+    causationId: Nullable,
+    policyVersion: Nullable,
+    prevHash: HashText,
+    hash: HashText,
+    data: z.unknown(),
+  })
+  .strict();
+
+/** The file cannot be imported: which line, which position (when known), and why. */
+export class ImportRefusedError extends Error {
+  override readonly name = 'ImportRefused';
+  constructor(
+    readonly lineNumber: number,
+    readonly position: bigint | null,
+    readonly problem: string,
+  ) {
+    super(`${position === null ? `line ${lineNumber}` : `position ${position} (line ${lineNumber})`}: ${problem}`);
+  }
+}
+
+/** Decodes one NDJSON line into an envelope; throws ImportRefusedError naming the line and position. */
+export function decodeEnvelopeLine(text: string, lineNumber: number): EventEnvelope {
+  if (text.length > MAX_LINE_CHARS) throw new ImportRefusedError(lineNumber, null, `the line is longer than ${MAX_LINE_CHARS} characters`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ImportRefusedError(lineNumber, null, `not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const rawPosition = (raw as { position?: unknown } | null)?.position;
+  const position = typeof rawPosition === 'number' && Number.isSafeInteger(rawPosition) ? BigInt(rawPosition) : null;
+  const parsed = EnvelopeLine.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new ImportRefusedError(lineNumber, position, `not an event envelope: ${issues}`);
+  }
+  const line = parsed.data;
+  try {
+    upcastEvent(line.type, line.schemaVersion, line.data);
+  } catch (error) {
+    if (error instanceof SchemaViolationError) throw new ImportRefusedError(lineNumber, position, error.message);
+    throw error;
+  }
+  if (line.schemaVersion !== currentSchemaVersion[line.type]) {
+    throw new ImportRefusedError(
+      lineNumber,
+      position,
+      `${line.type} version ${line.schemaVersion} is not the current version ${currentSchemaVersion[line.type]}; this ledger imports current versions only`,
+    );
+  }
+  return { ...line, revision: BigInt(line.revision), position: BigInt(line.position) } as EventEnvelope;
+}
+
+/** The lines of an NDJSON file, numbered from 1, blank lines skipped. */
+async function* numberedLines(file: string): AsyncGenerator<{ text: string; lineNumber: number }> {
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let lineNumber = 0;
+  for await (const text of lines) {
+    lineNumber++;
+    if (text.trim() !== '') yield { text, lineNumber };
+  }
+}
+
+/** Every envelope of the file, checked link by link along the chain as it is read. */
+async function* verifiedEnvelopes(file: string): AsyncGenerator<EventEnvelope> {
+  const walker = new ChainWalker();
+  for await (const { text, lineNumber } of numberedLines(file)) {
+    const envelope = decodeEnvelopeLine(text, lineNumber);
+    const ok = walker.step({
+      position: envelope.position,
+      prevHash: envelope.prevHash,
+      hash: envelope.hash,
+      computedHash: hashEvent(envelope.prevHash, envelope),
+      recordedAt: envelope.recordedAt,
+    });
+    if (!ok) {
+      const result = walker.result();
+      throw new ImportRefusedError(lineNumber, result.firstBadPosition ?? envelope.position, result.problem ?? 'the chain is broken');
+    }
+    yield envelope;
+  }
+}
+
+export interface ImportSummary {
+  events: number;
+  headHash: string;
+}
+
+/** Pass one: reads and verifies the whole file, writing nothing. Throws ImportRefusedError. */
+export async function verifyExportFile(file: string, onProgress?: (events: number) => void): Promise<ImportSummary> {
+  let events = 0;
+  let headHash = '';
+  for await (const envelope of verifiedEnvelopes(file)) {
+    events++;
+    headHash = envelope.hash;
+    if (events % 10_000 === 0) onProgress?.(events);
+  }
+  if (events === 0) throw new ImportRefusedError(0, null, 'the file holds no events');
+  return { events, headHash };
+}
+
+/** The clock the store reads while importing: each event's own recordedAt. */
+export class ImportClock {
+  private current: string | null = null;
+  readonly now = (): string => {
+    if (this.current === null) throw new Error('the import clock was read before an event set it');
+    return this.current;
+  };
+  set(recordedAt: string): void {
+    this.current = recordedAt;
+  }
+}
+
+function newEventOf(envelope: EventEnvelope): NewEvent {
+  return {
+    type: envelope.type,
+    data: envelope.data,
+    eventId: envelope.eventId,
+    occurredAt: envelope.occurredAt,
+    actor: envelope.actor,
+    commandId: envelope.commandId,
+    correlationId: envelope.correlationId,
+    causationId: envelope.causationId,
+    policyVersion: envelope.policyVersion,
+  } as NewEvent;
+}
+
+interface Group {
+  stream: string;
+  recordedAt: string;
+  envelopes: EventEnvelope[];
+}
+
+/**
+ * Pass two: appends a verified file to an empty store opened with `clock`. Consecutive events of
+ * one stream and one recordedAt go in one append; appends of one recordedAt are handed over
+ * together (the store commits them in order, reading the clock once per batch).
+ */
+export async function appendExportFile(
+  file: string,
+  store: EventStore,
+  clock: ImportClock,
+  onProgress?: (events: number) => void,
+): Promise<ImportSummary> {
+  if ((await store.headPosition()) !== 0n) throw new Error('the store is not empty');
+  let inFlight: Array<Promise<void>> = [];
+  let inFlightEvents = 0;
+  let inFlightRecordedAt: string | null = null;
+  let group: Group | null = null;
+  let events = 0;
+  let headHash = '';
+
+  const settle = async (): Promise<void> => {
+    await Promise.all(inFlight);
+    inFlight = [];
+    inFlightEvents = 0;
+  };
+  const send = async (g: Group): Promise<void> => {
+    if (inFlightRecordedAt !== g.recordedAt || inFlightEvents + g.envelopes.length > MAX_IN_FLIGHT_EVENTS) await settle();
+    inFlightRecordedAt = g.recordedAt;
+    clock.set(g.recordedAt);
+    inFlightEvents += g.envelopes.length;
+    const first = g.envelopes[0] as EventEnvelope;
+    const expected = first.revision === 0n ? 'no-stream' : first.revision - 1n;
+    inFlight.push(store.append(g.stream, g.envelopes.map(newEventOf), expected).then((result) => assertSameAsFile(result.events, g.envelopes)));
+  };
+
+  for await (const envelope of verifiedEnvelopes(file)) {
+    const continues =
+      group !== null &&
+      group.stream === envelope.stream &&
+      group.recordedAt === envelope.recordedAt &&
+      group.envelopes.length < MAX_IN_FLIGHT_EVENTS &&
+      (group.envelopes.at(-1) as EventEnvelope).position + 1n === envelope.position;
+    if (group !== null && !continues) await send(group);
+    if (!continues) group = { stream: envelope.stream, recordedAt: envelope.recordedAt, envelopes: [] };
+    (group as Group).envelopes.push(envelope);
+    events++;
+    headHash = envelope.hash;
+    if (events % 10_000 === 0) onProgress?.(events);
+  }
+  if (group !== null) await send(group);
+  await settle();
+  return { events, headHash };
+}
+
+/** Every appended event must come out exactly as the file has it. */
+function assertSameAsFile(stored: readonly EventEnvelope[], fromFile: readonly EventEnvelope[]): void {
+  if (stored.length !== fromFile.length) throw new Error(`the store wrote ${stored.length} events for ${fromFile.length}`);
+  stored.forEach((s, i) => {
+    const f = fromFile[i] as EventEnvelope;
+    if (s.position !== f.position || s.revision !== f.revision || s.recordedAt !== f.recordedAt || s.hash !== f.hash) {
+      throw new Error(
+        `position ${f.position} was stored as position ${s.position}, revision ${s.revision}, recorded ${s.recordedAt}, hash ${s.hash}; ` +
+          `the file has revision ${f.revision}, recorded ${f.recordedAt}, hash ${f.hash}`,
+      );
+    }
+  });
+}
+
+/** A one-line progress report for a terminal ("\r" rewrites it in place). */
+export function progressLine(what: string, done: number, total: number | null): string {
+  if (total === null || total === 0) return `\r${what}: ${done.toLocaleString('en-US')} events`;
+  const width = 30;
+  const filled = Math.min(width, Math.floor((done * width) / total));
+  return `\r${what} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`;
+}
+
+export const importCommand: CliCommand = {
+  name: 'import',
+  summary: 'load an NDJSON export into an empty data directory, verifying its chain first',
+  usage,
+  async run(argv) {
+    let file: string;
+    let dataDir: string;
+    try {
+      const args = parseArgs(argv, ['data-dir'], []);
+      if (args.positionals.length !== 1) throw new UsageError('name exactly one file to import');
+      file = args.positionals[0] as string;
+      dataDir = args.values.get('data-dir') ?? process.env.LEDGER_DATA_DIR ?? DEFAULT_DATA_DIR;
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      process.stderr.write(`ledger import: ${error.message}\n\n${usage}\n`);
+      return ExitCode.usage;
+    }
+    const tty = process.stderr.isTTY === true;
+    let verified: ImportSummary;
+    try {
+      verified = await verifyExportFile(file, (n) => tty && process.stderr.write(progressLine('verify', n, null)));
+    } catch (error) {
+      if (!(error instanceof ImportRefusedError)) throw error;
+      process.stderr.write(`${tty ? '\n' : ''}ledger import: refused, nothing written: ${error.message}\n`);
+      return ExitCode.checkFailed;
+    }
+    if (tty) process.stderr.write('\n');
+    const clock = new ImportClock();
+    let store: EventStore;
+    try {
+      store = await openEventStore({ ...process.env, LEDGER_DATA_DIR: dataDir }, { clock: clock.now });
+    } catch (error) {
+      if (error instanceof StoreUnavailableError || error instanceof IncompatibleStoreError) {
+        process.stderr.write(`ledger import: ${error.message}\n`);
+        return ExitCode.refused;
+      }
+      throw error;
+    }
+    try {
+      const head = await store.headPosition();
+      if (head !== 0n) {
+        process.stderr.write(`ledger import: refused: the data directory ${dataDir} already holds ${head} events; import needs an empty one\n`);
+        return ExitCode.refused;
+      }
+      const summary = await appendExportFile(file, store, clock, (n) => tty && process.stderr.write(progressLine('import', n, verified.events)));
+      if (tty) process.stderr.write('\n');
+      process.stdout.write(`imported ${summary.events} events into ${dataDir}; head hash ${summary.headHash}\n`);
+      return ExitCode.ok;
+    } finally {
+      await store.close();
+    }
+  },
+};
