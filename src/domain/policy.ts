@@ -1,0 +1,145 @@
+// The programme's policy as data: tiers, rates, deposits, windows, time zone, rounding.
+// The default is the 2005 telecom programme (default-policy.json); a company loads its own
+// through loadPolicy (the file is read at the edge, see src/ledger/policy-file.ts).
+import { z } from 'zod';
+import defaultPolicyJson from './default-policy.json' with { type: 'json' };
+import { RevenueLine, TierName } from './events.js';
+
+const FenAmount = z.number().int().min(0).refine(Number.isSafeInteger, 'must be a safe integer number of fen');
+const RateBps = z.number().int().min(0).max(10_000);
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-01');
+
+const PolicySchema = z.object({
+  version: z.string().min(1).max(64),
+  effectiveFrom: IsoDate,
+  name: z.string().min(1).max(200).optional(),
+  currency: z.literal('CNY'),
+  timeZone: z.string().min(1),
+  rounding: z.literal('half-away-from-zero'),
+  tiers: z.array(TierName).min(1),
+  tierEvaluation: z.object({
+    metric: z.literal('signedCustomers'),
+    thresholds: z.array(z.object({ tier: TierName, atLeast: z.number().int().min(1) })),
+    otherwise: TierName,
+  }),
+  deposits: z.object({
+    byTierFen: z.record(z.string(), FenAmount),
+    minimumByKindFen: z.record(z.string(), FenAmount),
+  }),
+  commission: z.object({
+    windowYears: z.number().int().min(1).max(50),
+    ratesBps: z.record(RevenueLine, z.record(z.string(), z.array(RateBps))),
+    notes: z.string().optional(),
+  }),
+  ownership: z.object({ idleTransferDays: z.number().int().min(0).max(3650) }),
+});
+
+export type Policy = z.infer<typeof PolicySchema>;
+export type RevenueLineName = z.infer<typeof RevenueLine>;
+
+export class PolicyError extends Error {
+  override readonly name = 'PolicyError';
+  constructor(readonly problems: readonly string[]) {
+    super(`the policy is invalid: ${problems.join('; ')}`);
+  }
+}
+
+/** Validates a policy document; throws PolicyError naming every problem. */
+export function loadPolicy(json: unknown): Policy {
+  const parsed = PolicySchema.safeParse(json);
+  if (!parsed.success) {
+    throw new PolicyError(parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`));
+  }
+  const problems = consistencyProblems(parsed.data);
+  if (problems.length > 0) throw new PolicyError(problems);
+  return parsed.data;
+}
+
+function consistencyProblems(p: Policy): string[] {
+  const problems: string[] = [];
+  const known = new Set(p.tiers);
+  if (known.size !== p.tiers.length) problems.push('tiers: a tier is named twice');
+  if (!isTimeZone(p.timeZone)) problems.push(`timeZone: "${p.timeZone}" is not a time zone this runtime knows`);
+  if (Number.isNaN(Date.parse(`${p.effectiveFrom}T00:00:00Z`))) problems.push(`effectiveFrom: "${p.effectiveFrom}" is not a calendar date`);
+  const e = p.tierEvaluation;
+  if (!known.has(e.otherwise)) problems.push(`tierEvaluation.otherwise: unknown tier "${e.otherwise}"`);
+  e.thresholds.forEach((t, i) => {
+    if (!known.has(t.tier)) problems.push(`tierEvaluation.thresholds.${i}.tier: unknown tier "${t.tier}"`);
+    const prev = e.thresholds[i - 1];
+    if (prev && prev.atLeast <= t.atLeast) problems.push(`tierEvaluation.thresholds.${i}: thresholds must fall from the highest tier down`);
+  });
+  for (const tier of p.tiers) {
+    if (p.deposits.byTierFen[tier] === undefined) problems.push(`deposits.byTierFen.${tier}: missing`);
+  }
+  for (const tier of Object.keys(p.deposits.byTierFen)) {
+    if (!known.has(tier)) problems.push(`deposits.byTierFen.${tier}: unknown tier`);
+  }
+  for (const line of RevenueLine.options) {
+    const byTier = p.commission.ratesBps[line];
+    if (!byTier) {
+      problems.push(`commission.ratesBps.${line}: missing`);
+      continue;
+    }
+    for (const tier of p.tiers) {
+      const rates = byTier[tier];
+      if (!rates) problems.push(`commission.ratesBps.${line}.${tier}: missing`);
+      else if (rates.length !== p.commission.windowYears) {
+        problems.push(`commission.ratesBps.${line}.${tier}: ${rates.length} yearly rates for a ${p.commission.windowYears}-year window`);
+      }
+    }
+  }
+  return problems;
+}
+
+function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The default programme's policy (validated when this module loads). */
+export const defaultPolicy: Policy = loadPolicy(defaultPolicyJson);
+
+// ---- reading the policy --------------------------------------------------------------------
+
+export function isTier(policy: Policy, tier: string): boolean {
+  return policy.tiers.includes(tier);
+}
+
+/** The deposit a partner of this tier and kind must hold: the tier's, raised to its kind's minimum. */
+export function depositRequiredFen(policy: Policy, tier: string, kind: string): number {
+  const byTier = policy.deposits.byTierFen[tier];
+  if (byTier === undefined) throw new Error(`policy ${policy.version} names no deposit for tier "${tier}"`);
+  return Math.max(byTier, policy.deposits.minimumByKindFen[kind] ?? 0);
+}
+
+export function depositShortfallFen(policy: Policy, tier: string, kind: string, depositFen: number): number {
+  return Math.max(0, depositRequiredFen(policy, tier, kind) - depositFen);
+}
+
+/** The rate of a line for a tier in a commission year (1-based), or null outside the window. */
+export function commissionRateBps(policy: Policy, line: RevenueLineName, tier: string, commissionYear: number): number | null {
+  if (!Number.isInteger(commissionYear) || commissionYear < 1) throw new RangeError(`commission year ${commissionYear} must be 1 or more`);
+  if (commissionYear > policy.commission.windowYears) return null;
+  const rates = policy.commission.ratesBps[line]?.[tier];
+  if (!rates) throw new Error(`policy ${policy.version} names no ${line} rate for tier "${tier}"`);
+  const rate = rates[commissionYear - 1];
+  if (rate === undefined) throw new Error(`policy ${policy.version} names no year-${commissionYear} ${line} rate for "${tier}"`);
+  return rate;
+}
+
+/** The tier an evaluation gives for a count of newly signed customers. */
+export function tierForSignedCount(policy: Policy, signedCustomers: number): string {
+  const hit = policy.tierEvaluation.thresholds.find((t) => signedCustomers >= t.atLeast);
+  return hit?.tier ?? policy.tierEvaluation.otherwise;
+}
+
+/** The idle window for transfers, in milliseconds. */
+export function idleTransferMs(policy: Policy): number {
+  return policy.ownership.idleTransferDays * DAY_MS;
+}
+
+export const DAY_MS = 86_400_000;
