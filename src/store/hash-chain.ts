@@ -22,15 +22,27 @@ export class CanonicalJsonText {
  * array items and objects that are not plain (Date, Map, class instances).
  */
 export function canonicalJson(value: unknown): string {
-  return writeValue(value, '');
+  return writeValue(value, null);
 }
 
-function writeValue(value: unknown, path: string): string {
+/** Thrown by the writer; canonicalJson's caller gets a TypeError naming the offending path. */
+function refuse(value: unknown, what: string): never {
+  throw new TypeError(`canonicalJson: ${what} (${describeValue(value)})`);
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'object' && value !== null) return value.constructor?.name ?? 'object';
+  return typeof value;
+}
+
+/** `omit`: top-level keys left out (hashEvent leaves out hash and position without copying). */
+function writeValue(value: unknown, omit: ReadonlySet<string> | null): string {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${path || '(root)'} is ${value}, not a finite number`);
+      if (!Number.isFinite(value)) refuse(value, 'not a finite number');
       return JSON.stringify(value);
     case 'bigint':
       return value.toString(10);
@@ -39,49 +51,45 @@ function writeValue(value: unknown, path: string): string {
     case 'object':
       if (value === null) return 'null';
       if (value instanceof CanonicalJsonText) return value.text;
-      if (Array.isArray(value)) return writeArray(value, path);
-      return writeObject(value as Record<string, unknown>, path);
-    case 'undefined':
-    case 'function':
-    case 'symbol':
-      throw new TypeError(`canonicalJson: ${path || '(root)'} is a ${typeof value}, which JSON cannot represent`);
+      if (Array.isArray(value)) return writeArray(value);
+      return writeObject(value as Record<string, unknown>, omit);
     default:
-      throw new TypeError(`canonicalJson: ${path || '(root)'} has unexpected type ${typeof value}`);
+      return refuse(value, 'JSON cannot represent it');
   }
 }
 
-function writeArray(items: unknown[], path: string): string {
+function writeArray(items: unknown[]): string {
   let out = '[';
   for (let i = 0; i < items.length; i++) {
     if (i > 0) out += ',';
-    out += writeValue(items[i], `${path}[${i}]`);
+    const item = items[i];
+    if (item === undefined) refuse(item, `array item ${i} is undefined`);
+    out += writeValue(item, null);
   }
   return out + ']';
 }
 
-function writeObject(object: Record<string, unknown>, path: string): string {
+function writeObject(object: Record<string, unknown>, omit: ReadonlySet<string> | null): string {
   const proto: unknown = Object.getPrototypeOf(object);
-  if (proto !== Object.prototype && proto !== null) {
-    throw new TypeError(`canonicalJson: ${path || '(root)'} is not a plain object`);
-  }
+  if (proto !== Object.prototype && proto !== null) refuse(object, 'not a plain object');
   const keys = Object.keys(object).sort();
   let out = '{';
   let first = true;
   for (const key of keys) {
     const item = object[key];
-    if (item === undefined) continue;
+    if (item === undefined || (omit !== null && omit.has(key))) continue;
     if (!first) out += ',';
     first = false;
-    out += JSON.stringify(key) + ':' + writeValue(item, path ? `${path}.${key}` : key);
+    out += JSON.stringify(key) + ':' + writeValue(item, null);
   }
   return out + '}';
 }
 
-/** Every envelope field that the hash covers: all but `hash` and `position`. */
+/** An envelope to hash: `hash` and `position` may be present and are left out. */
 export type HashedEnvelope = Omit<EventEnvelope, 'hash' | 'position' | 'data'> & {
   data: unknown;
-  hash?: never;
-  position?: never;
+  hash?: string;
+  position?: bigint;
 };
 
 /**
@@ -89,11 +97,13 @@ export type HashedEnvelope = Omit<EventEnvelope, 'hash' | 'position' | 'data'> &
  * `hash` and `position`. Position is left out so that a store which learns positions only after
  * the write can chain the same way; the links themselves fix the order.
  */
-export function hashEvent(prevHash: string, envelope: HashedEnvelope | Omit<EventEnvelope, 'hash' | 'position'>): string {
+export function hashEvent(prevHash: string, envelope: HashedEnvelope): string {
   assertHashText(prevHash, 'prevHash');
-  const { hash: _hash, position: _position, ...hashed } = envelope as Record<string, unknown>;
-  return createHash('sha256').update(prevHash).update(canonicalJson(hashed)).digest('hex');
+  const text = writeValue(envelope, NOT_HASHED);
+  return createHash('sha256').update(prevHash).update(text).digest('hex');
 }
+
+const NOT_HASHED: ReadonlySet<string> = new Set(['hash', 'position']);
 
 function assertHashText(value: string, name: string): void {
   if (!/^[0-9a-f]{64}$/.test(value)) throw new TypeError(`${name} must be 64 lowercase hex digits, got "${value}"`);

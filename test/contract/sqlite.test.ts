@@ -1,0 +1,186 @@
+// The contract on the embedded SQLite store, plus what only a file-backed store has: triggers,
+// the format check, batching, two connections on one file, read-only opening, the environment.
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  IncompatibleStoreError,
+  StoreUnavailableError,
+  WrongExpectedRevisionError,
+} from '../../src/store/event-store.js';
+import { openEventStore } from '../../src/store/open-store.js';
+import { openSqliteEventStore, type SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store.js';
+import { depositPosted, deposits, steppingClock, tempDir } from '../support/store-fixtures.js';
+import { collect, describeEventStoreContract, type StoreTamper } from './event-store.contract.js';
+
+function tamperWith(file: string): StoreTamper {
+  const withTriggersDropped = (change: (db: Database.Database) => void) => {
+    const db = new Database(file);
+    try {
+      db.exec('DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;');
+      change(db);
+    } finally {
+      db.close();
+    }
+  };
+  return {
+    alterData: (position, data) =>
+      withTriggersDropped((db) => db.prepare('UPDATE events SET data = ? WHERE position = ?').run(JSON.stringify(data), position)),
+    deleteEvent: (position) => withTriggersDropped((db) => db.prepare('DELETE FROM events WHERE position = ?').run(position)),
+  };
+}
+
+describeEventStoreContract('sqlite', async () => {
+  const { dir, cleanup } = tempDir();
+  const file = path.join(dir, 'events.db');
+  const clock = steppingClock();
+  const store = openSqliteEventStore({ file, clock });
+  return {
+    store,
+    reopen: async () => {
+      await store.close();
+      return openSqliteEventStore({ file, clock });
+    },
+    tamper: tamperWith(file),
+    cleanup,
+  };
+});
+
+describe('the SQLite event store file', () => {
+  const cleanups: Array<() => void | Promise<void>> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  function freshDir(): string {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    return dir;
+  }
+  function open(file: string, options: Partial<Parameters<typeof openSqliteEventStore>[0]> = {}): SqliteEventStore {
+    const store = openSqliteEventStore({ file, ...options });
+    cleanups.push(() => store.close());
+    return store;
+  }
+
+  it('refuses UPDATE and DELETE through triggers and runs in WAL with synchronous=FULL', async () => {
+    const file = path.join(freshDir(), 'events.db');
+    const store = open(file);
+    await store.append('partner-U', deposits(2, 'U'), 'no-stream');
+    const db = new Database(file);
+    try {
+      expect(() => db.prepare("UPDATE events SET data = '{}' WHERE position = 1").run()).toThrow(/append-only: UPDATE refused/);
+      expect(() => db.prepare('DELETE FROM events WHERE position = 2').run()).toThrow(/append-only: DELETE refused/);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      db.close();
+    }
+    expect((await store.verify()).ok).toBe(true);
+  });
+
+  it('creates its directory and file, under $LEDGER_DATA_DIR by default', async () => {
+    const dataDir = path.join(freshDir(), 'nested', 'data');
+    const store = await openEventStore({ LEDGER_DATA_DIR: dataDir });
+    cleanups.push(() => store.close());
+    expect(store.kind).toBe('sqlite');
+    await store.append('partner-E', deposits(1, 'E'), 'no-stream');
+    expect(existsSync(path.join(dataDir, 'events.db'))).toBe(true);
+  });
+
+  it('says the EventStoreDB adapter is not available yet when EVENTSTORE_CONNECTION_STRING is set', async () => {
+    const error = await openEventStore({ EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', LEDGER_DATA_DIR: freshDir() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect((error as Error).message).toMatch(/EventStoreDB adapter not available yet/);
+  });
+
+  it('refuses a file that is not a ledger store, or of another format version, and leaves it untouched', async () => {
+    const dir = freshDir();
+    const text = path.join(dir, 'notes.db');
+    writeFileSync(text, 'these are not events, just some text that is long enough to look like a header of a file\n'.repeat(20));
+    const textBefore = readFileSync(text);
+    expect(() => openSqliteEventStore({ file: text })).toThrow(IncompatibleStoreError);
+    expect(() => openSqliteEventStore({ file: text })).toThrow(/not a ledger event store/);
+    expect(readFileSync(text).equals(textBefore)).toBe(true);
+
+    const other = path.join(dir, 'other.db');
+    const otherDb = new Database(other);
+    otherDb.exec('CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)');
+    otherDb.close();
+    expect(() => openSqliteEventStore({ file: other })).toThrow(/SQLite database but not a ledger event store/);
+
+    const future = path.join(dir, 'future.db');
+    const store = openSqliteEventStore({ file: future });
+    await store.append('partner-V', deposits(1, 'V'), 'no-stream');
+    await store.close();
+    const db = new Database(future);
+    db.exec("DROP TRIGGER meta_no_update; UPDATE ledger_meta SET value = '2' WHERE key = 'formatVersion'");
+    db.close();
+    const error = (() => {
+      try {
+        openSqliteEventStore({ file: future });
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(error).toBeInstanceOf(IncompatibleStoreError);
+    expect((error as Error).message).toMatch(/format version 2.*reads format version 1 only.*never migrates or overwrites/);
+    const check = new Database(future, { readonly: true });
+    expect(check.prepare('SELECT count(*) FROM events').pluck().get()).toBe(1);
+    check.close();
+  });
+
+  it('writes concurrent appends in a few transactions, not one each', async () => {
+    const store = open(path.join(freshDir(), 'events.db'));
+    await Promise.all(Array.from({ length: 200 }, (_, i) => store.append(`partner-B${i}`, deposits(1, `B${i}`), 'no-stream')));
+    const stats = store.stats();
+    expect(stats.appends).toBe(200);
+    expect(stats.batches).toBeLessThan(200);
+    expect(stats.largestBatch).toBeGreaterThan(1);
+  });
+
+  it('serialises two stores on one file: exactly one racing writer wins and the chain stays whole', async () => {
+    const file = path.join(freshDir(), 'events.db');
+    const first = open(file);
+    const second = open(file);
+    await first.append('partner-W', deposits(1, 'W'), 'no-stream');
+    const outcomes = await Promise.allSettled([
+      first.append('partner-W', [depositPosted('W', 1)], 0n),
+      second.append('partner-W', [depositPosted('W', 2)], 0n),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+    await second.append('partner-X', deposits(2, 'X'), 'no-stream');
+    await first.append('partner-X', deposits(1, 'X'), 1n);
+    expect(await first.verify()).toMatchObject({ ok: true, events: 5 });
+  });
+
+  it('never lets recordedAt go backwards when the clock does', async () => {
+    const times = ['2026-07-01T10:00:00.000Z', '2026-07-01T09:00:00.000Z', '2026-07-01T11:00:00.000Z'];
+    let call = 0;
+    const store = open(path.join(freshDir(), 'events.db'), { clock: () => times[Math.min(call++, times.length - 1)]! });
+    for (let i = 0; i < 3; i++) await store.append('partner-C', deposits(1, 'C'), 'any');
+    expect((await collect(store.readAll())).map((e) => e.recordedAt)).toEqual([times[0], times[0], times[2]]);
+    expect(await store.lastPositionRecordedBefore('2026-07-01T10:30:00.000Z')).toBe(2n);
+  });
+
+  it('opens read-only for verification and refuses to append', async () => {
+    const file = path.join(freshDir(), 'events.db');
+    const writer = open(file);
+    await writer.append('partner-Q', deposits(2, 'Q'), 'no-stream');
+    const reader = open(file, { readOnly: true, readValidation: 'always' });
+    expect(await reader.verify()).toMatchObject({ ok: true, events: 2 });
+    expect((await collect(reader.readAll())).length).toBe(2);
+    await expect(reader.append('partner-Q', deposits(1, 'Q'), 'any')).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(() => openSqliteEventStore({ file: path.join(freshDir(), 'missing.db'), readOnly: true })).toThrow(StoreUnavailableError);
+  });
+
+  it('answers appends queued before close() and refuses appends after it', async () => {
+    const file = path.join(freshDir(), 'events.db');
+    const store = openSqliteEventStore({ file });
+    const pending = store.append('partner-K', deposits(1, 'K'), 'no-stream');
+    await store.close();
+    await expect(pending).resolves.toMatchObject({ position: 1n });
+    await expect(store.append('partner-K', deposits(1, 'K'), 'any')).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+});
