@@ -4,15 +4,16 @@
 import type { BalanceView } from '../../projections/balances.js';
 import type { TimeQuery } from '../../projections/cut.js';
 import type { OwnershipView } from '../../projections/ownership.js';
+import { compareQuarters, nextQuarter, quarterStart } from '../domain/quarter.js';
 import type { EventStore } from '../store/event-store.js';
 import type { LedgerQueries } from './queries.js';
 
 export interface ReportDeps {
   queries: LedgerQueries;
   store: EventStore;
-  /** The calendar quarter ("2026-Q3") of an instant in the policy's time zone. */
+  /** The calendar quarter ("2026-Q3") of an instant in the policy's time zone (the projection rules'). */
   quarterOf: (instantIso: string) => string;
-  /** The policy's time zone, for the page's business-date picker. */
+  /** The policy's time zone: quarter boundaries and the page's business days. */
   timeZone: string;
   nowIso: () => string;
 }
@@ -85,8 +86,6 @@ export interface ConflictsReport {
 export const reportTiers = ['gold', 'silver', 'standard'] as const;
 /** The quarterly chart covers at most this many quarters, the latest ones. */
 export const MAX_CHART_QUARTERS = 12;
-/** A calendar quarter is at most 92 days long. */
-const MAX_QUARTER_MS = 92 * 86_400_000;
 
 export class ReportQueries {
   constructor(private readonly deps: ReportDeps) {}
@@ -116,10 +115,10 @@ export class ReportQueries {
   /** Tiers with names, counts per tier, and each partner's tier at the end of the previous quarter. */
   async tiers(query: TimeQuery = {}, scope: ReportScope = {}): Promise<TiersReport> {
     const { queries } = this.deps;
-    const reference = this.referenceInstant(query);
-    const quarter = this.deps.quarterOf(reference);
-    const previousQuarterEnd = this.lastInstantBeforeQuarterOf(reference);
-    const previousQuarter = this.deps.quarterOf(previousQuarterEnd);
+    const { quarterOf, timeZone } = this.deps;
+    const quarter = quarterOf(this.referenceInstant(query));
+    const previousQuarterEnd = new Date(Date.parse(quarterStart(quarter, timeZone)) - 1).toISOString();
+    const previousQuarter = quarterOf(previousQuarterEnd);
     const now = inScope(await queries.tiers(query), scope);
     const before = new Map((await queries.tiers({ asOf: query.asOf, validAt: previousQuarterEnd })).map((t) => [t.partnerId, t.tier]));
     const partners: TierReportRow[] = [];
@@ -167,8 +166,9 @@ export class ReportQueries {
       if (partner) signedAt.push(partner.signedAt);
     }
     if (signedAt.length === 0) return { quarters: [] };
-    const firstQuarter = this.deps.quarterOf(signedAt.sort()[0] as string);
-    const quarters = quartersBetween(firstQuarter, this.deps.quarterOf(this.referenceInstant(query))).slice(-MAX_CHART_QUARTERS);
+    const { quarterOf } = this.deps;
+    const firstQuarter = quarterOf(signedAt.sort()[0] as string);
+    const quarters = quartersBetween(firstQuarter, quarterOf(this.referenceInstant(query))).slice(-MAX_CHART_QUARTERS);
     const rows: QuarterCommission[] = [];
     for (const quarter of quarters) {
       const row: QuarterCommission = { quarter, accrued: 0, clawedBack: 0, paidOut: 0 };
@@ -220,26 +220,6 @@ export class ReportQueries {
   private referenceInstant(query: TimeQuery): string {
     return query.validAt ?? query.asOf ?? this.deps.nowIso();
   }
-
-  /**
-   * The last millisecond of the quarter before the one `instantIso` falls in, found with the
-   * policy's own quarterOf (so time zones stay the domain's business): a binary search over the
-   * 92 days before the instant, at most 33 steps.
-   */
-  private lastInstantBeforeQuarterOf(instantIso: string): string {
-    const quarter = this.deps.quarterOf(instantIso);
-    let insideMs = Date.parse(instantIso);
-    let beforeMs = insideMs - MAX_QUARTER_MS - 86_400_000;
-    if (this.deps.quarterOf(new Date(beforeMs).toISOString()) === quarter) {
-      throw new Error(`quarterOf says ${quarter} lasts more than 93 days`);
-    }
-    while (insideMs - beforeMs > 1) {
-      const middleMs = beforeMs + Math.floor((insideMs - beforeMs) / 2);
-      if (this.deps.quarterOf(new Date(middleMs).toISOString()) === quarter) insideMs = middleMs;
-      else beforeMs = middleMs;
-    }
-    return new Date(beforeMs).toISOString();
-  }
 }
 
 function inScope<T extends { partnerId: string }>(rows: T[], scope: ReportScope): T[] {
@@ -258,26 +238,12 @@ export function sumBalances(views: readonly BalanceView[]): BalanceTotals {
   return totals;
 }
 
-/** "2025-Q3" → [year, quarter number]. */
-function parseQuarter(quarter: string): [number, number] {
-  const match = /^(\d{4})-Q([1-4])$/.exec(quarter);
-  if (!match) throw new RangeError(`not a quarter like 2026-Q3: ${quarter}`);
-  return [Number(match[1]), Number(match[2])];
-}
-
-/** Every quarter from `first` to `last`, both included ("2025-Q4", "2026-Q1", …). */
+/** Every quarter from `first` to `last`, both included ("2025-Q4", "2026-Q1", …); at most 400. */
 export function quartersBetween(first: string, last: string): string[] {
-  let [year, q] = parseQuarter(first);
-  const [lastYear, lastQ] = parseQuarter(last);
   const quarters: string[] = [];
-  while (year < lastYear || (year === lastYear && q <= lastQ)) {
-    quarters.push(`${year}-Q${q}`);
+  for (let quarter = first; compareQuarters(quarter, last) <= 0; quarter = nextQuarter(quarter)) {
+    quarters.push(quarter);
     if (quarters.length > 400) throw new RangeError(`more than 100 years between ${first} and ${last}`);
-    q += 1;
-    if (q === 5) {
-      q = 1;
-      year += 1;
-    }
   }
   return quarters;
 }
