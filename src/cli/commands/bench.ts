@@ -2,6 +2,7 @@
 // Suites live in the table below; adding one is one entry.
 import { ExitCode, type CliCommand } from '../command.js';
 import { runStoreBench } from '../../bench/store-bench.js';
+import { runProjectionsBench } from '../../bench/projections-bench.js';
 
 export interface BenchOptions {
   quick: boolean;
@@ -18,6 +19,15 @@ export const benchSuites: Record<string, BenchSuite> = {
   store: {
     summary: 'event store: sequential and concurrent appends/s, readAll events/s, beside the disk limits',
     run: (o) => runStoreBench({ quick: o.quick, events: o.events ?? (o.quick ? 20_000 : 100_000) }),
+  },
+  projections: {
+    summary: 'projections: full replay events/s, as-of latency (median, p99) at two log lengths, peak RSS',
+    run: (o) =>
+      runProjectionsBench({
+        quick: o.quick,
+        ...(o.events === undefined ? {} : { sizes: [Math.max(1_000, Math.round(o.events / 10)), o.events] as [number, number] }),
+        log: (line) => process.stderr.write(`${line}\n`),
+      }),
   },
 };
 

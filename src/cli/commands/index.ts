@@ -6,3 +6,6 @@ import { verifyCommand } from './verify.js'; commands.push(verifyCommand);
 import { benchCommand } from './bench.js'; commands.push(benchCommand);
 import { exportCommand } from './export.js'; commands.push(exportCommand);
 import { importCommand } from './import.js'; commands.push(importCommand);
+import { replayCommand } from './replay.js'; commands.push(replayCommand);
+import { disputeCommand } from './dispute.js'; commands.push(disputeCommand);
+import { reportCommand } from './report.js'; commands.push(reportCommand);

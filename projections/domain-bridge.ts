@@ -1,0 +1,126 @@
+// The projections' one door to the domain's rules: account deltas from the domain's postings,
+// its payable rule, deposits, quarters in the policy's time zone, the idle window, customer
+// ownership (evolveCustomer + ownershipOf) and customer keys. Nothing here decides a rule.
+import {
+  type CustomerState,
+  evolveCustomer,
+  findClaim,
+  initialCustomerState,
+  ownershipOf,
+} from '../src/domain/customer.js';
+import { canonicalTaxId, creditCodeProblem, customerKeyOf } from '../src/domain/customer-key.js';
+import { factOf } from '../src/domain/fact.js';
+import { applyRateBps } from '../src/domain/money.js';
+import { commissionRateBps, defaultPolicy, depositRequiredFen, type Policy } from '../src/domain/policy.js';
+import { partnerDeltasOf, payableOf } from '../src/domain/postings.js';
+import { quarterEnd, quarterOf } from '../src/domain/quarter.js';
+import { eventOf } from './envelope.js';
+import type { ClaimEnvelope, OwnershipFold, OwnershipView } from './ownership.js';
+import { claimEventTypes } from './read-model.js';
+import type { ProjectionRules } from './rules.js';
+import type { SyntheticOptions } from './synthetic-log.js';
+
+const quarterBlockMs = 15 * 60_000;
+const maxCachedBlocks = 200_000;
+
+/**
+ * The domain's quarterOf, memoised per 15-minute block of UTC: every time zone's offset is a
+ * multiple of 15 minutes, so a local midnight (where quarters turn) never falls inside a block.
+ */
+export function memoisedQuarterOf(timeZone: string): (instant: string) => string {
+  const cache = new Map<number, string>();
+  return (instant) => {
+    const block = Math.floor(Date.parse(instant) / quarterBlockMs);
+    let q = cache.get(block);
+    if (q === undefined) {
+      if (cache.size >= maxCachedBlocks) cache.clear();
+      q = quarterOf(instant, timeZone);
+      cache.set(block, q);
+    }
+    return q;
+  };
+}
+
+export function projectionRules(policy: Policy): ProjectionRules {
+  return {
+    deltasOf: (e) => partnerDeltasOf(eventOf(e)),
+    payableOf,
+    depositRequiredFen: (tier, kind) => (policy.deposits.byTierFen[tier] === undefined ? 0 : depositRequiredFen(policy, tier, kind)),
+    quarterOf: memoisedQuarterOf(policy.timeZone),
+    idleWindowDays: policy.ownership.idleTransferDays,
+  };
+}
+
+/**
+ * Ownership by the domain's customer fold, fed only the facts that decide ownership. Inside a
+ * valid-time cut an advance or loss whose registration occurred later is skipped, as the
+ * domain's customerStateAt does.
+ */
+export const customerOwnershipFold: OwnershipFold<CustomerState> = {
+  initial: (customerKey) => initialCustomerState(customerKey),
+  evolve(state, e: ClaimEnvelope) {
+    if (!claimEventTypes.has(e.type)) return state;
+    const fact = factOf(e);
+    if ((fact.type === 'DealStageAdvanced' || fact.type === 'DealLost') && !findClaim(state, fact.data.dealId)) return state;
+    return evolveCustomer(state, fact);
+  },
+  view(state, customerKey): OwnershipView {
+    const o = ownershipOf(state);
+    return {
+      customerKey,
+      ownerDealId: o.ownerDealId,
+      ownerPartnerId: o.ownerPartnerId,
+      claims: o.claims.map((c) => ({
+        dealId: c.dealId,
+        partnerId: c.partnerId,
+        channel: c.channel,
+        registeredAt: c.registeredAt,
+        recordedAt: c.recordedAt,
+        stage: c.stage,
+        status: c.status,
+      })),
+      rule: o.rule,
+      explanation: o.ruleDetail,
+    };
+  },
+};
+
+/** The synthetic bench log's money: the policy's rates and the domain's rounding. */
+export function syntheticMoney(policy: Policy): Omit<SyntheticOptions, 'events'> {
+  const q = memoisedQuarterOf(policy.timeZone);
+  return {
+    commissionFen: applyRateBps,
+    rateBps: (tier, line, year) => commissionRateBps(policy, line, tier, year) ?? 0,
+    quarterOf: q,
+    quarterEndOf: (quarter) => quarterEnd(quarter, policy.timeZone),
+  };
+}
+
+export interface DomainBridge {
+  policy: Policy;
+  rules: ProjectionRules;
+  ownership: OwnershipFold<unknown>;
+  synthetic: Omit<SyntheticOptions, 'events'>;
+  customerKeyOf(input: string): string | null;
+}
+
+export function domainBridge(policy: Policy = defaultPolicy): DomainBridge {
+  return {
+    policy,
+    rules: projectionRules(policy),
+    ownership: customerOwnershipFold as OwnershipFold<unknown>,
+    synthetic: syntheticMoney(policy),
+    customerKeyOf: keyForInput,
+  };
+}
+
+/** A user's name or tax id as the domain keys it: a valid credit code as a tax id, anything else as a name. */
+export function keyForInput(input: string): string | null {
+  const code = canonicalTaxId(input);
+  if (creditCodeProblem(code) === null) return `tax:${code}`;
+  try {
+    return customerKeyOf({ name: input }).key;
+  } catch {
+    return null;
+  }
+}

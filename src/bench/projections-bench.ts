@@ -1,0 +1,202 @@
+// `ledger bench projections`: the full replay rate of every projection together, and as-of /
+// valid-at query latency (median, p99) for a balance, an ownership and the tier list, at two
+// history lengths (100,000 and 1,000,000 events; --quick: 10,000 and 100,000), plus peak RSS.
+// The log is synthetic but valid, appended through the store in concurrent batches.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { EventStore } from '../store/event-store.js';
+import { openSqliteEventStore } from '../store/sqlite/sqlite-event-store.js';
+import { type SyntheticAppend, type SyntheticOptions, syntheticLog } from '../../projections/synthetic-log.js';
+import { ProjectionRunner } from '../../projections/runner.js';
+import type { ProjectionRules } from '../../projections/rules.js';
+import type { OwnershipFold } from '../../projections/ownership.js';
+import { LedgerQueries } from '../ledger/queries.js';
+import { benchDomain } from '../ledger/read-side.js';
+
+export interface ProjectionsBenchOptions {
+  quick: boolean;
+  /** The two history lengths (default 100k and 1M; quick 10k and 100k). */
+  sizes?: [number, number];
+  /** Queries per kind and size (default 2,000). */
+  queries?: number;
+  tmpRoot?: string;
+  /** Progress lines on stderr. */
+  log?: (line: string) => void;
+}
+
+export const PROJECTION_TARGETS = { replayPerSec: 300_000, asOfP99Ms: 5, p99GrowthMax: 1.5, peakRssMb: 500 } as const;
+
+interface Latency {
+  medianMs: number;
+  p99Ms: number;
+  count: number;
+}
+
+interface SizeReport {
+  events: number;
+  replay: { seconds: number; eventsPerSec: number };
+  balance: Latency;
+  ownership: Latency;
+  tiers: Latency;
+}
+
+export interface ProjectionsBenchReport {
+  suite: 'projections';
+  machine: { cpus: number; node: string; platform: string };
+  queriesPerKind: number;
+  sizes: SizeReport[];
+  peakRssMb: number;
+  targets: typeof PROJECTION_TARGETS;
+  verdict: {
+    replayPerSec: number;
+    replayMeetsTarget: boolean;
+    worstP99MsAtLargest: number;
+    p99MeetsTarget: boolean;
+    worstP99Growth: number;
+    growthMeetsTarget: boolean;
+    peakRssMeetsTarget: boolean;
+  };
+}
+
+export async function runProjectionsBench(options: ProjectionsBenchOptions): Promise<ProjectionsBenchReport> {
+  const sizes = options.sizes ?? (options.quick ? [10_000, 100_000] : [100_000, 1_000_000]);
+  if (!(sizes[0] >= 1_000 && sizes[1] > sizes[0])) throw new RangeError(`bench projections: sizes must grow from ≥ 1000, got ${sizes.join(', ')}`);
+  const dir = mkdtempSync(path.join(options.tmpRoot ?? os.tmpdir(), 'ledger-bench-projections-'));
+  try {
+    return await benchIn(dir, sizes, options);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchIn(dir: string, sizes: [number, number], options: ProjectionsBenchOptions): Promise<ProjectionsBenchReport> {
+  const log = options.log ?? (() => undefined);
+  const queries = options.queries ?? 2_000;
+  const domain = benchDomain();
+  let clockMs = Date.parse('2026-01-01T00:00:00.000Z');
+  // recordedAt spreads over the run like a real ledger's: one millisecond per append.
+  const store = openSqliteEventStore({ file: path.join(dir, 'events.db'), clock: () => new Date(clockMs++).toISOString() });
+  const reports: SizeReport[] = [];
+  try {
+    const appends = syntheticLog({ ...domain.synthetic, events: sizes[1], partners: 100 });
+    let written = 0;
+    for (const [i, size] of sizes.entries()) {
+      written += await appendUntil(store, appends, size - written);
+      log(`bench projections: ${written} events in the log`);
+      reports.push(await measure(store, path.join(dir, `read-models-${i}.db`), written, queries, domain.rules, domain.ownership, log));
+    }
+  } finally {
+    await store.close();
+  }
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  const [small, large] = reports as [SizeReport, SizeReport];
+  const kinds = ['balance', 'ownership', 'tiers'] as const;
+  const worstP99MsAtLargest = Math.max(...kinds.map((k) => large[k].p99Ms));
+  const worstP99Growth = Math.max(...kinds.map((k) => large[k].p99Ms / Math.max(small[k].p99Ms, 0.001)));
+  const replayPerSec = Math.min(...reports.map((r) => r.replay.eventsPerSec));
+  return {
+    suite: 'projections',
+    machine: { cpus: os.cpus().length, node: process.version, platform: `${process.platform}-${process.arch}` },
+    queriesPerKind: queries,
+    sizes: reports,
+    peakRssMb,
+    targets: PROJECTION_TARGETS,
+    verdict: {
+      replayPerSec,
+      replayMeetsTarget: replayPerSec >= PROJECTION_TARGETS.replayPerSec,
+      worstP99MsAtLargest: round3(worstP99MsAtLargest),
+      p99MeetsTarget: worstP99MsAtLargest <= PROJECTION_TARGETS.asOfP99Ms,
+      worstP99Growth: round3(worstP99Growth),
+      growthMeetsTarget: worstP99Growth <= PROJECTION_TARGETS.p99GrowthMax,
+      peakRssMeetsTarget: peakRssMb <= PROJECTION_TARGETS.peakRssMb,
+    },
+  };
+}
+
+/** Appends the next `count` events (at least) of the synthetic log: groups of distinct streams in flight together. */
+async function appendUntil(store: EventStore, appends: Iterator<SyntheticAppend>, count: number): Promise<number> {
+  let written = 0;
+  let group: SyntheticAppend[] = [];
+  let streams = new Set<string>();
+  const flush = async (): Promise<void> => {
+    await Promise.all(group.map((a) => store.append(a.stream, a.events, 'any')));
+    group = [];
+    streams = new Set();
+  };
+  while (written < count) {
+    const next = appends.next();
+    if (next.done) break;
+    if (streams.has(next.value.stream) || group.length >= 64) await flush();
+    group.push(next.value);
+    streams.add(next.value.stream);
+    written += next.value.events.length;
+  }
+  await flush();
+  return written;
+}
+
+async function measure(
+  store: EventStore,
+  file: string,
+  events: number,
+  queries: number,
+  rules: ProjectionRules,
+  ownership: OwnershipFold<unknown>,
+  log: (line: string) => void,
+): Promise<SizeReport> {
+  const runner = ProjectionRunner.open(store, file, rules, { batchSize: 10_000 });
+  try {
+    const started = performance.now();
+    const result = await runner.rebuild();
+    const seconds = (performance.now() - started) / 1_000;
+    const eventsPerSec = Math.round(result.events / seconds);
+    log(`bench projections: replayed ${result.events} events in ${seconds.toFixed(2)} s (${eventsPerSec}/s)`);
+    const q = new LedgerQueries({ store, runner, rules, ownership, nowIso: () => '2026-06-01T00:00:00.000Z' });
+    const sample = sampler(runner, events);
+    const balance = await latency(queries, () => q.balance(sample.partner(), sample.when()));
+    const owner = await latency(queries, () => q.ownership(sample.customer(), sample.when()));
+    const tiers = await latency(queries, () => q.tiers(sample.when()));
+    return { events: result.events, replay: { seconds: round3(seconds), eventsPerSec }, balance, ownership: owner, tiers };
+  } finally {
+    await runner.close();
+  }
+}
+
+/** Random questions: a partner, a customer, an asOf instant within the log and, half the time, a validAt too. */
+function sampler(runner: ProjectionRunner, events: number) {
+  let seed = events;
+  const rnd = (): number => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed / 2_147_483_648;
+  };
+  const db = runner.db;
+  const span = db.prepare('SELECT min(recorded_at) AS first, max(recorded_at) AS last FROM clock').get() as { first: string; last: string };
+  const occurred = db.prepare('SELECT min(occurred_at) AS first, max(occurred_at) AS last FROM deal_events').get() as { first: string; last: string };
+  const partners = (db.prepare('SELECT partner_id FROM partners').all() as Array<{ partner_id: string }>).map((r) => r.partner_id);
+  const customerCount = (db.prepare('SELECT count(*) AS n FROM customers').get() as { n: number }).n;
+  const between = (a: string, b: string): string => new Date(Date.parse(a) + Math.floor(rnd() * (Date.parse(b) - Date.parse(a)))).toISOString();
+  return {
+    partner: () => partners[Math.floor(rnd() * partners.length)] ?? 'P-0001',
+    customer: () => `bench-customer-${1 + Math.floor(rnd() * customerCount)}`,
+    when: () => ({ asOf: between(span.first, span.last), validAt: rnd() < 0.5 ? between(occurred.first, occurred.last) : undefined }),
+  };
+}
+
+async function latency(count: number, query: () => Promise<unknown>): Promise<Latency> {
+  for (let i = 0; i < Math.min(100, count); i++) await query(); // warm the page cache and statement caches
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    await query();
+    samples.push(performance.now() - t);
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q: number): number => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? 0;
+  return { medianMs: round3(at(0.5)), p99Ms: round3(at(0.99)), count };
+}
+
+const round3 = (x: number): number => Math.round(x * 1_000) / 1_000;
+
+export type { SyntheticOptions };

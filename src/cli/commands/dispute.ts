@@ -1,0 +1,140 @@
+// `ledger dispute <customer> [--as-of T] [--valid-at T] [--json] [--data-dir D]`: the auditor's
+// account of one customer from the record alone: every event in order with its position, both
+// times, actor and hash, the ownership after it and the rule applied, and which facts recorded
+// later changed the answer.
+import { ExitCode, type CliCommand } from '../command.js';
+import { parseArgs, UsageError } from '../../ledger/cli-args.js';
+import { type AuditAnswer, type AuditEntry, timeQuery } from '../../ledger/queries.js';
+import { openReadSideFromEnv } from '../../ledger/read-side.js';
+import type { OwnershipView } from '../../../projections/ownership.js';
+
+const usage = `Usage: ledger dispute <customer> [--as-of T] [--valid-at T] [--json] [--data-dir D]
+
+<customer> is a customer key, or a name or tax id as registered (normalised like the ledger does).
+--as-of T     what the ledger knew at instant T (transaction time)
+--valid-at T  the business as it stood at instant T (valid time), as known now or at --as-of
+--json        the account as JSON (GET /audit/customers/:key's shape)`;
+
+export const disputeCommand: CliCommand = {
+  name: 'dispute',
+  summary: "the auditor's account of who owns a customer and why",
+  usage,
+  async run(argv) {
+    let input: string;
+    let query: ReturnType<typeof timeQuery>;
+    let json: boolean;
+    let dataDir: string | undefined;
+    try {
+      const args = parseArgs(argv, ['as-of', 'valid-at', 'data-dir'], ['json']);
+      if (args.positionals.length !== 1) throw new UsageError('name exactly one customer');
+      input = args.positionals[0]!;
+      query = timeQuery(args.values.get('as-of'), args.values.get('valid-at'));
+      json = args.flags.has('json');
+      dataDir = args.values.get('data-dir');
+    } catch (error) {
+      if (!(error instanceof UsageError || error instanceof RangeError)) throw error;
+      process.stderr.write(`ledger dispute: ${error.message}\n\n${usage}\n`);
+      return ExitCode.usage;
+    }
+    const side = await openReadSideFromEnv(dataDir);
+    try {
+      const keys = side.queries.customerKeysFor(input, side.customerKeyOf(input));
+      if (keys.length === 0) {
+        process.stderr.write(`ledger dispute: no customer matches "${input}" (tried it as a key, a name and a tax id)\n`);
+        return ExitCode.checkFailed;
+      }
+      if (keys.length > 1) {
+        process.stderr.write(`ledger dispute: "${input}" matches several customers; name one by key:\n${keys.map((k) => `  ${k}\n`).join('')}`);
+        return ExitCode.usage;
+      }
+      const account = await side.queries.auditCustomer(keys[0]!, query);
+      if (account === null) {
+        process.stderr.write(`ledger dispute: the ledger knew nothing of customer ${keys[0]} at ${query.asOf ?? 'that time'}\n`);
+        return ExitCode.checkFailed;
+      }
+      process.stdout.write(json ? `${JSON.stringify(account, null, 2)}\n` : renderAccount(account));
+      return ExitCode.ok;
+    } finally {
+      await side.close();
+    }
+  },
+};
+
+const short = (hash: string): string => `${hash.slice(0, 12)}…`;
+const who = (partnerId: string | null, dealId: string | null): string =>
+  dealId === null ? 'nobody' : `deal ${dealId} (${partnerId === null ? 'direct sales' : `partner ${partnerId}`})`;
+
+/** One event in words. */
+export function describeEvent(e: Pick<AuditEntry, 'type' | 'data'>): string {
+  const d = e.data as Record<string, unknown>;
+  const s = (k: string): string => String(d[k] ?? '');
+  const fen = (k: string): string => `${(Number(d[k] ?? 0) / 100).toFixed(2)} CNY`;
+  switch (e.type) {
+    case 'DealRegistered': {
+      const customer = d.customer as { name?: string; taxId?: string | null } | undefined;
+      const by = d.partnerId === null ? 'direct sales' : `partner ${s('partnerId')}`;
+      const tax = customer?.taxId ? `, tax id ${customer.taxId}` : '';
+      return `${by} registered deal ${s('dealId')} for "${customer?.name ?? ''}"${tax}`;
+    }
+    case 'DealStageAdvanced':
+      return `deal ${s('dealId')} advanced to ${s('stage')}`;
+    case 'DealLost':
+      return `deal ${s('dealId')} was lost${d.reason ? `: ${s('reason')}` : ''}`;
+    case 'DealTransferred':
+      return `transferred from deal ${s('fromDealId')} to deal ${s('toDealId')} after ${s('ownerIdleDays')} idle days: ${s('reason')}`;
+    case 'OwnershipRuled':
+      return `ruling: deal ${s('ownerDealId')} owns the customer: ${s('reason')}`;
+    case 'PaymentReceived':
+      return `payment ${s('paymentId')} received: ${fen('amountFen')} (${s('line')}), owner then ${who((d.ownerPartnerId as string | null) ?? null, s('ownerDealId'))}`;
+    case 'CommissionAccrued':
+      return `commission ${fen('commissionFen')} accrued to partner ${s('partnerId')} (${s('tier')}, year ${s('commissionYear')}, ${s('rateBps')} bps)`;
+    case 'RefundIssued':
+      return `refund ${s('refundId')} of payment ${s('paymentId')}: ${fen('amountFen')}: ${s('reason')}`;
+    case 'CommissionClawedBack':
+      return `commission ${fen('commissionFen')} clawed back from partner ${s('partnerId')} (${s('rateBps')} bps)`;
+    default:
+      return e.type;
+  }
+}
+
+function ownershipLine(o: OwnershipView): string {
+  return `owner: ${who(o.ownerPartnerId, o.ownerDealId)} [${o.rule}]`;
+}
+
+/** The readable account. */
+export function renderAccount(a: AuditAnswer): string {
+  const lines: string[] = [];
+  lines.push(`Customer ${a.customerKey}`);
+  const known = a.cut.asOf === null ? `as the ledger knows it now (log position ${a.cut.position})` : `as the ledger knew it at ${a.cut.asOf} (log position ${a.cut.position})`;
+  const valid = a.cut.validAt === null ? '' : `, about the business at ${a.cut.validAt}`;
+  lines.push(`${known}${valid}`, '');
+  let previousOwner: string | null | undefined;
+  for (const e of a.events) {
+    const mark = e.inValidTime ? '' : '  (occurred after the instant asked about: does not count)';
+    lines.push(`#${e.position}  occurred ${e.occurredAt}  recorded ${e.recordedAt}  by ${e.actor.role} ${e.actor.id}${mark}`);
+    lines.push(`    ${describeEvent(e)}`);
+    if (e.ownership.ownerDealId !== previousOwner || e.type !== 'PaymentReceived') {
+      lines.push(`    → ${ownershipLine(e.ownership)}`);
+    }
+    lines.push(`    hash ${short(e.hash)}  prev ${short(e.prevHash)}`);
+    previousOwner = e.ownership.ownerDealId;
+  }
+  lines.push('', 'Claims (in ownership order):');
+  for (const c of a.ownership.claims) {
+    lines.push(
+      `  ${c.dealId.padEnd(14)} ${(c.partnerId ?? 'direct').padEnd(10)} registered ${c.registeredAt} (recorded ${c.recordedAt})  stage ${c.stage ?? '-'}  ${c.status}`,
+    );
+  }
+  lines.push('', `Owner: ${who(a.ownership.ownerPartnerId, a.ownership.ownerDealId)}`, `Rule: ${a.ownership.rule}: ${a.ownership.explanation}`);
+  if (a.cut.asOf !== null) {
+    lines.push('');
+    if (a.laterChanges.length === 0) lines.push(`Nothing recorded after ${a.cut.asOf} changed this answer.`);
+    else {
+      lines.push(`Facts recorded after ${a.cut.asOf} that changed the answer:`);
+      for (const c of a.laterChanges) {
+        lines.push(`  #${c.position} ${c.type} recorded ${c.recordedAt} (occurred ${c.occurredAt}) → owner ${c.ownerAfter ?? 'nobody'} [${c.rule}]`);
+      }
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,128 @@
+// `ledger report tiers|balances|pipeline [--as-of T] [--valid-at T] [--csv|--json] [--data-dir D]`:
+// the channel manager's reports as they stood at any instant. Money is printed in fen in CSV and
+// JSON (exact), and as CNY with two decimals in the table.
+import { ExitCode, type CliCommand } from '../command.js';
+import { parseArgs, UsageError } from '../../ledger/cli-args.js';
+import { timeQuery } from '../../ledger/queries.js';
+import { openReadSideFromEnv, type ReadSide } from '../../ledger/read-side.js';
+import type { TimeQuery } from '../../../projections/cut.js';
+
+const reports = ['tiers', 'balances', 'pipeline'] as const;
+type ReportName = (typeof reports)[number];
+
+const usage = `Usage: ledger report tiers|balances|pipeline [--as-of T] [--valid-at T] [--csv|--json] [--data-dir D]
+
+--as-of T     as the ledger knew it at instant T (default: now)
+--valid-at T  the business as it stood at instant T, as known now (or at --as-of)
+--csv | --json  machine-readable output (money in fen); default a table (money in CNY)`;
+
+type Row = Record<string, string | number | boolean | null>;
+
+export const reportCommand: CliCommand = {
+  name: 'report',
+  summary: 'tiers, balances or the pipeline as of any instant (table, CSV or JSON)',
+  usage,
+  async run(argv) {
+    let name: ReportName;
+    let query: TimeQuery;
+    let format: 'table' | 'csv' | 'json';
+    let dataDir: string | undefined;
+    try {
+      const args = parseArgs(argv, ['as-of', 'valid-at', 'data-dir'], ['csv', 'json']);
+      const [first, ...extra] = args.positionals;
+      if (!first || !(reports as readonly string[]).includes(first)) throw new UsageError(`name a report: ${reports.join(', ')}`);
+      if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
+      if (args.flags.has('csv') && args.flags.has('json')) throw new UsageError('choose one of --csv and --json');
+      name = first as ReportName;
+      query = timeQuery(args.values.get('as-of'), args.values.get('valid-at'));
+      format = args.flags.has('csv') ? 'csv' : args.flags.has('json') ? 'json' : 'table';
+      dataDir = args.values.get('data-dir');
+    } catch (error) {
+      if (!(error instanceof UsageError || error instanceof RangeError)) throw error;
+      process.stderr.write(`ledger report: ${error.message}\n\n${usage}\n`);
+      return ExitCode.usage;
+    }
+    const side = await openReadSideFromEnv(dataDir);
+    try {
+      const { rows, json } = await reportRows(side, name, query);
+      if (format === 'json') process.stdout.write(`${JSON.stringify({ report: name, cut: side.queries.cutInfo(query), data: json }, null, 2)}\n`);
+      else if (format === 'csv') process.stdout.write(toCsv(rows));
+      else {
+        const cut = side.queries.cutInfo(query);
+        process.stdout.write(`${name} as known ${cut.asOf ?? 'now'} (position ${cut.position})${cut.validAt ? `, valid at ${cut.validAt}` : ''}\n\n`);
+        process.stdout.write(toTable(rows));
+      }
+      return ExitCode.ok;
+    } finally {
+      await side.close();
+    }
+  },
+};
+
+async function reportRows(side: ReadSide, name: ReportName, query: TimeQuery): Promise<{ rows: Row[]; json: unknown }> {
+  switch (name) {
+    case 'tiers': {
+      const tiers = await side.queries.tiers(query);
+      return { rows: tiers.map((t) => ({ ...t })), json: tiers };
+    }
+    case 'balances': {
+      const balances = await side.queries.balances(query);
+      return { rows: balances.map((b) => ({ ...b })), json: balances };
+    }
+    case 'pipeline': {
+      const pipeline = await side.queries.pipeline(query);
+      const rows = pipeline.partners.flatMap((p) =>
+        p.deals.map((d) => ({
+          partnerId: p.partnerId,
+          dealId: d.dealId,
+          customerKey: d.customerKey,
+          stage: d.stage,
+          expectedPorts: d.expectedPorts,
+          expectedRevenueFen: d.expectedRevenueFen,
+          key: d.key,
+          stale: d.stale,
+          idleDays: d.idleDays,
+          lastProgressAt: d.lastProgressAt,
+        })),
+      );
+      return { rows, json: pipeline };
+    }
+    default: {
+      const never: never = name;
+      throw new Error(`unknown report ${String(never)}`);
+    }
+  }
+}
+
+function csvCell(v: Row[string]): string {
+  const s = v === null ? '' : String(v);
+  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(rows: readonly Row[]): string {
+  if (rows.length === 0) return '';
+  const header = Object.keys(rows[0]!);
+  return `${[header.join(','), ...rows.map((r) => header.map((h) => csvCell(r[h] ?? null)).join(','))].join('\n')}\n`;
+}
+
+const isMoney = (column: string): boolean =>
+  ['accrued', 'clawedBack', 'paidOut', 'payable', 'deposit', 'debt', 'depositRequired', 'shortfall'].includes(column) || column.endsWith('Fen');
+
+function cny(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  return `${sign}${Math.floor(abs / 100).toLocaleString('en-US')}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+export function toTable(rows: readonly Row[]): string {
+  if (rows.length === 0) return '(nothing)\n';
+  const header = Object.keys(rows[0]!);
+  const cells = rows.map((r) => header.map((h) => {
+    const v = r[h] ?? null;
+    return typeof v === 'number' && isMoney(h) ? cny(v) : v === null ? '-' : String(v);
+  }));
+  const titles = header.map((h) => (isMoney(h) ? `${h.replace(/Fen$/, '')} (CNY)` : h));
+  const widths = titles.map((t, i) => Math.max(t.length, ...cells.map((c) => c[i]!.length)));
+  const line = (cs: string[]) => cs.map((c, i) => (typeof rows[0]![header[i]!] === 'number' ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  return `${[line(titles), ...cells.map(line)].join('\n')}\n`;
+}

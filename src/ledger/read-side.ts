@@ -1,0 +1,92 @@
+// The read side, assembled: the event store, the read-model file beside it
+// ($LEDGER_DATA_DIR/read-models.db), the runner that keeps it current, the queries over it and
+// the lookups the command side needs. The API, the CLI and the bench open it through here.
+import path from 'node:path';
+import type { EventStore } from '../store/event-store.js';
+import { DEFAULT_DATA_DIR, openEventStore } from '../store/open-store.js';
+import { ProjectionRunner } from '../../projections/runner.js';
+import type { ProjectionRules } from '../../projections/rules.js';
+import type { OwnershipFold } from '../../projections/ownership.js';
+import type { SyntheticOptions } from '../../projections/synthetic-log.js';
+import { domainBridge } from '../../projections/domain-bridge.js';
+import type { Policy } from '../domain/policy.js';
+import { policyFromEnv } from './policy-file.js';
+import { LedgerQueries } from './queries.js';
+import { ReadModelLookups } from './read-model-lookups.js';
+
+export const READ_MODEL_FILE_NAME = 'read-models.db';
+
+export function readModelFileFor(dataDir: string): string {
+  return path.resolve(dataDir, READ_MODEL_FILE_NAME);
+}
+
+export interface ReadSide {
+  store: EventStore;
+  runner: ProjectionRunner;
+  queries: LedgerQueries;
+  lookups: ReadModelLookups;
+  rules: ProjectionRules;
+  /** Normalises a customer's name or tax id into its key (the domain's customer-key rule); null when it cannot. */
+  customerKeyOf(input: string): string | null;
+  /** Stops following the log and closes the read-model file (and the store when the read side opened it). */
+  close(): Promise<void>;
+}
+
+export interface OpenReadSideOptions {
+  store: EventStore;
+  dataDir: string;
+  /** Follow the log live (the server) rather than catch up on demand (the CLI). Default false. */
+  follow?: boolean;
+  nowIso?: () => string;
+  batchSize?: number;
+  /** Close the store together with the read side. */
+  ownsStore?: boolean;
+  /** The programme policy (default: LEDGER_POLICY_FILE's, else the default programme's). */
+  policy?: Policy;
+}
+
+export async function openReadSide(options: OpenReadSideOptions): Promise<ReadSide> {
+  const bridge = domainBridge(options.policy ?? policyFromEnv());
+  const runner = ProjectionRunner.open(options.store, readModelFileFor(options.dataDir), bridge.rules, {
+    batchSize: options.batchSize ?? 10_000,
+  });
+  if (runner.rebuildInterrupted()) await runner.replay();
+  if (options.follow) await runner.start();
+  else await runner.catchUp();
+  const nowIso = options.nowIso ?? (() => new Date().toISOString());
+  const queries = new LedgerQueries({ store: options.store, runner, rules: bridge.rules, ownership: bridge.ownership, nowIso });
+  return {
+    store: options.store,
+    runner,
+    queries,
+    lookups: new ReadModelLookups(runner),
+    rules: bridge.rules,
+    customerKeyOf: bridge.customerKeyOf,
+    async close() {
+      await runner.close();
+      if (options.ownsStore) await options.store.close();
+    },
+  };
+}
+
+/** Opens the store named by the environment (LEDGER_DATA_DIR, or --data-dir) and the read side over it. */
+export async function openReadSideFromEnv(dataDirFlag?: string, follow = false): Promise<ReadSide> {
+  const dataDir = dataDirFlag ?? process.env.LEDGER_DATA_DIR ?? DEFAULT_DATA_DIR;
+  const store = await openEventStore({ ...process.env, LEDGER_DATA_DIR: dataDir });
+  try {
+    return await openReadSide({ store, dataDir, follow, ownsStore: true });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** What the projections bench needs from the domain: the rules, the ownership fold, and the synthetic log's money. */
+export function benchDomain(): {
+  rules: ProjectionRules;
+  ownership: OwnershipFold<unknown>;
+  synthetic: Omit<SyntheticOptions, 'events'>;
+} {
+  const bridge = domainBridge(policyFromEnv());
+  return { rules: bridge.rules, ownership: bridge.ownership, synthetic: bridge.synthetic };
+}
