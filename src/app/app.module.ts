@@ -1,0 +1,63 @@
+// The application: one module per capability, the guard, the idempotency interceptor and the
+// problem filter around all of them, and the opened Ledger, tokens and idempotency store given
+// in from the server bootstrap (src/app/server.ts).
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { Ledger } from '../ledger/ledger.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { TokenRegistry } from './auth/tokens.js';
+import { LEDGER } from './core/ledger.token.js';
+import { HealthModule } from './health/health.module.js';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
+import { IdempotencyStore } from './idempotency/idempotency-store.js';
+import { allRoutes } from './openapi/all-routes.js';
+import { buildOpenApiDocument } from './openapi/openapi.js';
+import { OPENAPI_DOCUMENT, OpenApiController } from './openapi/openapi.controller.js';
+import { PartnersModule } from './partners/partners.module.js';
+import { WebModule } from './web/web.module.js';
+
+export interface AppDeps {
+  ledger: Ledger;
+  tokens: TokenRegistry;
+  idempotency: IdempotencyStore;
+  version: string;
+}
+
+@Global()
+@Module({})
+class CoreModule {
+  static forRoot(deps: AppDeps): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: LEDGER, useValue: deps.ledger },
+        { provide: TokenRegistry, useValue: deps.tokens },
+        { provide: IdempotencyStore, useValue: deps.idempotency },
+        {
+          provide: OPENAPI_DOCUMENT,
+          useValue: buildOpenApiDocument(allRoutes, {
+            title: 'Channel ledger',
+            version: deps.version,
+            description:
+              'Event-sourced channel ledger: partners, deals, conflicts and commissions. Money is integer fen; every read takes asOf and validAt; errors are application/problem+json.',
+          }),
+        },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+      exports: [LEDGER, TokenRegistry, IdempotencyStore, OPENAPI_DOCUMENT],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(deps: AppDeps): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CoreModule.forRoot(deps), CqrsModule.forRoot(), PartnersModule, HealthModule, WebModule],
+      controllers: [OpenApiController],
+    };
+  }
+}

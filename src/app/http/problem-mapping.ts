@@ -1,0 +1,51 @@
+// Every error the application can meet, turned into one problem: the API's statuses in one
+// place. Unknown errors are 500s (logged); a bad input must never reach that branch.
+import { HttpException } from '@nestjs/common';
+import { z } from 'zod';
+import { DomainRuleError } from '../../domain/errors.js';
+import { SchemaViolationError } from '../../domain/events.js';
+import { DuplicateEventError, StoreUnavailableError, WrongExpectedRevisionError } from '../../store/event-store.js';
+import { fieldProblems } from './route.js';
+import { ProblemError, type ProblemKind, problemKinds } from './problem.js';
+
+/** A domain or ledger error that names a missing entity (duck-typed: name ends in "NotFound"). */
+function isNotFound(error: Error): boolean {
+  return /NotFound(Error)?$/.test(error.name);
+}
+
+/** Conflicts with what is stored that other layers may raise (duplicate ids). */
+function isConflict(error: Error): boolean {
+  return /^(Duplicate|AlreadyExists|Conflict)/.test(error.name) || /(Duplicate|AlreadyExists|Conflict)(Error)?$/.test(error.name);
+}
+
+const kindByStatus = new Map<number, ProblemKind>(
+  (Object.entries(problemKinds) as Array<[ProblemKind, { status: number }]>).map(([kind, k]) => [k.status, kind]),
+);
+
+export function problemOf(error: unknown): ProblemError {
+  if (error instanceof ProblemError) return error;
+  if (error instanceof DomainRuleError) return new ProblemError('rule-refused', `${error.rule}: ${error.detail}`);
+  if (error instanceof WrongExpectedRevisionError) {
+    return new ProblemError('conflict', `a concurrent change to ${error.stream} won every retry; try again`);
+  }
+  if (error instanceof DuplicateEventError) return new ProblemError('conflict', `already recorded with other content: ${error.detail}`);
+  if (error instanceof SchemaViolationError) {
+    return new ProblemError(
+      'invalid-input',
+      `the command would record an invalid ${error.eventType}`,
+      error.issues.map((i) => ({ path: i.path || '(root)', message: i.message })),
+    );
+  }
+  if (error instanceof StoreUnavailableError) return new ProblemError('unavailable', error.message);
+  if (error instanceof z.ZodError) return new ProblemError('invalid-input', 'invalid input', fieldProblems('body', error));
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const kind = kindByStatus.get(status) ?? (status >= 500 ? 'internal' : 'invalid-input');
+    return new ProblemError(kind, error.message);
+  }
+  if (error instanceof Error) {
+    if (isNotFound(error)) return new ProblemError('not-found', error.message);
+    if (isConflict(error)) return new ProblemError('conflict', error.message);
+  }
+  return new ProblemError('internal', 'the ledger failed to answer; the error is in its log');
+}

@@ -1,0 +1,77 @@
+// Errors as application/problem+json (RFC 9457): {type, title, status, detail, errors?}.
+// Every refusal the API gives is a ProblemError; the exception filter turns anything else
+// (store, domain, Nest, body parser) into one through problemOf().
+import { z } from 'zod';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export interface FieldProblem {
+  /** Where: "body.amount", "query.asOf", "params.id", "header.Idempotency-Key". */
+  path: string;
+  message: string;
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldProblem[];
+}
+
+/** The problem schema, for the OpenAPI document. */
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem' });
+
+/** The kinds of problem the API answers with, each with its status and title. */
+export const problemKinds = {
+  'invalid-input': { status: 400, title: 'Invalid input' },
+  'malformed-json': { status: 400, title: 'Malformed JSON' },
+  unauthenticated: { status: 401, title: 'Unauthenticated' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  'not-found': { status: 404, title: 'Not found' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  conflict: { status: 409, title: 'Conflict' },
+  'body-too-large': { status: 413, title: 'Body too large' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'rule-refused': { status: 422, title: 'Refused by a business rule' },
+  unavailable: { status: 503, title: 'Unavailable' },
+  internal: { status: 500, title: 'Internal error' },
+} as const;
+export type ProblemKind = keyof typeof problemKinds;
+
+export const problemType = (kind: ProblemKind): string => `urn:ledger:problem:${kind}`;
+
+export class ProblemError extends Error {
+  override readonly name = 'ProblemError';
+  readonly status: number;
+  constructor(
+    readonly kind: ProblemKind,
+    readonly detail: string,
+    readonly errors?: FieldProblem[],
+  ) {
+    super(detail);
+    this.status = problemKinds[kind].status;
+  }
+
+  body(): ProblemBody {
+    const { title, status } = problemKinds[this.kind];
+    const body: ProblemBody = { type: problemType(this.kind), title, status, detail: this.detail };
+    if (this.errors && this.errors.length > 0) body.errors = this.errors;
+    return body;
+  }
+}
+
+export const invalidInput = (errors: FieldProblem[]): ProblemError =>
+  new ProblemError('invalid-input', `${errors.length} invalid field${errors.length === 1 ? '' : 's'}: ${errors.map((e) => e.path).join(', ')}`, errors);
+export const unauthenticated = (detail: string): ProblemError => new ProblemError('unauthenticated', detail);
+export const forbidden = (detail: string): ProblemError => new ProblemError('forbidden', detail);
+export const notFound = (detail: string): ProblemError => new ProblemError('not-found', detail);
+export const conflict = (detail: string): ProblemError => new ProblemError('conflict', detail);

@@ -1,0 +1,88 @@
+// What the ledger attaches to each request: the correlation id (from X-Correlation-Id or a new
+// uuid), the caller once authenticated, and the command id; plus the @Caller() decorator that
+// hands a controller the context every command needs.
+import { createHash, randomUUID } from 'node:crypto';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Actor } from '../../domain/events.js';
+import type { Principal } from '../auth/tokens.js';
+
+export const CORRELATION_HEADER = 'x-correlation-id';
+export const correlationIdPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+export interface LedgerRequestState {
+  correlationId: string;
+  startedAtMs: number;
+  principal: Principal | null;
+  /** The command id of this request: derived from the Idempotency-Key, else a new uuid. */
+  commandId: string | null;
+}
+
+/** The minimum of an Express request the ledger reads (no @types/express installed). */
+export interface HttpRequest {
+  method: string;
+  originalUrl: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  params?: unknown;
+  query?: unknown;
+  body?: unknown;
+  ledger?: LedgerRequestState;
+}
+
+export interface HttpResponse {
+  statusCode: number;
+  headersSent: boolean;
+  status(code: number): HttpResponse;
+  setHeader(name: string, value: string): void;
+  getHeader(name: string): unknown;
+  type(contentType: string): HttpResponse;
+  send(body: unknown): HttpResponse;
+  end(body?: string): void;
+  on(event: 'finish' | 'close', listener: () => void): void;
+}
+
+export function stateOf(request: HttpRequest): LedgerRequestState {
+  if (!request.ledger) throw new Error('the request-context middleware did not run for this request');
+  return request.ledger;
+}
+
+export function headerOf(request: HttpRequest, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The path without the query string. */
+export const pathOf = (request: HttpRequest): string => (request.originalUrl || request.url).split('?')[0] ?? '/';
+
+/** What a command or query handler is told about the call. */
+export interface CallContext {
+  actor: Actor;
+  principal: Principal;
+  correlationId: string;
+  commandId: string;
+}
+
+/** A uuid-shaped id derived from the token digest and the idempotency key (same key → same id). */
+export function commandIdFor(tokenDigestHex: string, idempotencyKey: string): string {
+  const h = createHash('sha256').update(`${tokenDigestHex}\u0000${idempotencyKey}`, 'utf8').digest('hex');
+  const variant = ((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function callContextOf(request: HttpRequest): CallContext {
+  const state = stateOf(request);
+  const principal = state.principal;
+  if (!principal) throw new Error('@Caller() on a route without authentication');
+  if (state.commandId === null) state.commandId = randomUUID();
+  return {
+    actor: { role: principal.role, id: principal.id },
+    principal,
+    correlationId: state.correlationId,
+    commandId: state.commandId,
+  };
+}
+
+/** @Caller(): the authenticated caller, its correlation id and command id. */
+export const Caller = createParamDecorator((_data: unknown, context: ExecutionContext): CallContext =>
+  callContextOf(context.switchToHttp().getRequest<HttpRequest>()),
+);

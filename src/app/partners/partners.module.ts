@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { PartnersController } from './partners.controller.js';
+import { partnersQueryHandlers } from './partners.queries.js';
+
+@Module({ imports: [CqrsModule], controllers: [PartnersController], providers: [...partnersQueryHandlers] })
+export class PartnersModule {}

@@ -1,0 +1,142 @@
+// The server's bootstrap: opens the ledger over the data directory, loads (or creates) the
+// tokens, loads the demo data set into an empty log, builds the Nest app on Express with the
+// request context, body limit and problem filter, and listens on loopback. close() stops
+// accepting, lets in-flight requests finish, then closes the app, the read model and the store.
+import 'reflect-metadata';
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Logger, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import { openLedger, type Ledger } from '../ledger/ledger.js';
+import { AppModule } from './app.module.js';
+import { describeTokens, loadOrCreateTokens, readableByOthers, TokenRegistry, type LoadedTokens } from './auth/tokens.js';
+import type { ServerConfig } from './config.js';
+import { bodyParserErrorMiddleware, InFlight, requestContextMiddleware, requireJsonMiddleware } from './http/express-setup.js';
+import { ProblemFilter } from './http/problem.filter.js';
+import { IdempotencyStore } from './idempotency/idempotency-store.js';
+
+/** How long a stop waits for in-flight requests before closing anyway. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface RunningServer {
+  /** http://host:port */
+  url: string;
+  port: number;
+  ledger: Ledger;
+  tokens: LoadedTokens;
+  /** True when this start loaded the demo data set. */
+  demoLoaded: boolean;
+  close(): Promise<void>;
+}
+
+/** Seeds an empty ledger (the demo data set); supplied by src/ledger/demo-seed.ts. */
+export type DemoLoader = (ledger: Ledger) => Promise<{ events: number }>;
+
+export interface CreateServerOptions {
+  /** Loads the demo data set into an empty log when config.demo is on. */
+  loadDemo?: DemoLoader;
+  /** Nest's own log (errors and warnings by default). */
+  logger?: LoggerService | false;
+}
+
+function packageVersion(): string {
+  try {
+    const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
+    return (JSON.parse(text) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    try {
+      const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+      return (JSON.parse(text) as { version?: string }).version ?? '0.0.0';
+    } catch {
+      return '0.0.0';
+    }
+  }
+}
+
+export async function createServer(config: ServerConfig, options: CreateServerOptions = {}): Promise<RunningServer> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const tokens = loadOrCreateTokens(config.tokensFile, config.dataDir);
+  if (readableByOthers(tokens.file)) config.print(`warning: the tokens file ${tokens.file} is readable by other users; chmod 600 it`);
+  const ledger = await openLedger({
+    dataDir: config.dataDir,
+    policyFile: config.policyFile,
+    eventStoreConnectionString: config.eventStoreConnectionString,
+  });
+  const idempotency = IdempotencyStore.inDataDir(config.dataDir);
+  let app: NestExpressApplication | null = null;
+  try {
+    let demoLoaded = false;
+    if (config.demo && options.loadDemo && (await ledger.store.headPosition()) === 0n) {
+      const seeded = await options.loadDemo(ledger);
+      demoLoaded = true;
+      config.print(`loaded the demo data set: ${seeded.events} events`);
+    }
+    app = await NestFactory.create<NestExpressApplication>(
+      AppModule.forRoot({ ledger, tokens: new TokenRegistry(tokens.tokens), idempotency, version: packageVersion() }),
+      new ExpressAdapter(),
+      { bodyParser: false, logger: options.logger ?? ['error', 'warn'], abortOnError: false },
+    );
+    const inFlight = new InFlight();
+    const instance = app.getHttpAdapter().getInstance() as { disable(name: string): void };
+    instance.disable('x-powered-by');
+    app.use(requestContextMiddleware(config.requestLog ? (line) => config.print(line) : null, inFlight));
+    app.use(requireJsonMiddleware());
+    app.useBodyParser('json', { limit: config.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] });
+    app.use(bodyParserErrorMiddleware(config.bodyLimitBytes));
+    app.useGlobalFilters(new ProblemFilter());
+    await app.listen(config.port, config.host);
+    const server = app.getHttpServer() as Server;
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    if (tokens.created || demoLoaded) {
+      config.print(`API tokens (${tokens.file}):`);
+      for (const line of describeTokens(tokens.tokens)) config.print(line);
+    }
+    const opened = app;
+    let closing: Promise<void> | null = null;
+    const close = (): Promise<void> => {
+      closing ??= (async () => {
+        inFlight.draining = true;
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await inFlight.settle(SHUTDOWN_GRACE_MS);
+        server.closeAllConnections();
+        await stopped;
+        await opened.close();
+        idempotency.close();
+        await ledger.close();
+      })();
+      return closing;
+    };
+    return { url, port, ledger, tokens, demoLoaded, close };
+  } catch (error) {
+    if (app) await app.close().catch(() => undefined);
+    idempotency.close();
+    await ledger.close();
+    throw error;
+  }
+}
+
+/** `ledger serve` / `npm start`: starts the server, prints where, and stops cleanly on SIGTERM / SIGINT. */
+export async function startServer(config: ServerConfig, options: CreateServerOptions = {}): Promise<RunningServer> {
+  const running = await createServer(config, options);
+  config.print(`ledger listening on ${running.url} (store: ${running.ledger.store.kind}, data: ${config.dataDir})`);
+  config.print(`API docs: ${running.url}/docs · report page: ${running.url}/`);
+  const stop = (signal: string): void => {
+    config.print(`${signal}: finishing in-flight requests, then closing the store`);
+    running.close().then(
+      () => {
+        process.exitCode = 0;
+      },
+      (error: unknown) => {
+        new Logger('ledger').error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  return running;
+}
