@@ -3,6 +3,9 @@
 
 export type Figures = Record<string, string | number | boolean | null>;
 
+/** How the edge answers a refusal: a business rule (422), a clash with what is stored (409), an unknown id (404). */
+export type RefusalKind = 'rule' | 'conflict' | 'not-found';
+
 export class DomainRuleError extends Error {
   override readonly name = 'DomainRuleError';
   constructor(
@@ -11,14 +14,14 @@ export class DomainRuleError extends Error {
     /** The refusal in words, with the figures, e.g. "transfer refused: the owner advanced …". */
     readonly detail: string,
     readonly figures: Figures = {},
+    readonly kind: RefusalKind = 'rule',
   ) {
     super(detail);
   }
 }
 
-/** Throws a DomainRuleError unless `condition` holds. */
-export function requireRule(condition: boolean, rule: string, detail: () => string, figures: () => Figures = () => ({})): asserts condition {
-  if (!condition) throw new DomainRuleError(rule, detail(), figures());
+export function refuse(rule: string, detail: string, figures: Figures = {}, kind: RefusalKind = 'rule'): never {
+  throw new DomainRuleError(rule, detail, figures, kind);
 }
 
 /** For a `switch` over a discriminated union: reaching this is a bug. */

@@ -1,0 +1,331 @@
+// Decisions on a customer's stream: claims, stages, transfers, rulings, cash and refunds.
+import type { Claim, CustomerState, RevenueLine, Stage } from './customer.js';
+import { customerStateAt, findClaim, ownerClaim, ownershipOf, stageOrder } from './customer.js';
+import type { CustomerMatch } from './customer-key.js';
+import { type DecideContext, eventOf, requiredText, requireManager, wholeDaysBetween } from './decide-context.js';
+import { assertNever, refuse } from './errors.js';
+import type { EventDataOf, EventOf } from './events.js';
+import { applyRateBps, formatFen } from './money.js';
+import { commissionRateBps, DAY_MS } from './policy.js';
+import { type PartnerState, tierAt } from './partner.js';
+
+export type CustomerCommand =
+  | {
+      type: 'RegisterDeal';
+      data: {
+        dealId: string;
+        customerKey: string;
+        customer: { name: string; taxId: string | null };
+        match: CustomerMatch;
+        channel: 'partner' | 'direct';
+        partnerId: string | null;
+        expectedPorts: number | null;
+        expectedRevenueFen: number | null;
+      };
+    }
+  | { type: 'AdvanceStage'; data: { dealId: string; stage: Stage | 'lost'; reason?: string | null } }
+  | { type: 'TransferDeal'; data: { fromDealId: string; toDealId: string; reason: string } }
+  | { type: 'RuleOwnership'; data: { ownerDealId: string; reason: string } }
+  | { type: 'ReceivePayment'; data: { paymentId: string; dealId: string; line: RevenueLine; amountFen: number } }
+  | { type: 'IssueRefund'; data: { refundId: string; paymentId: string; amountFen: number; reason: string } };
+
+export interface CustomerDecideContext extends DecideContext {
+  /** RegisterDeal by a partner: that partner's state. */
+  registeringPartner?: PartnerState | null;
+  /** ReceivePayment: the state of the partner that owned the customer when the cash was received. */
+  ownerPartner?: PartnerState | null;
+}
+
+export type CustomerEvent = EventOf<
+  | 'DealRegistered'
+  | 'DealStageAdvanced'
+  | 'DealLost'
+  | 'DealTransferred'
+  | 'OwnershipRuled'
+  | 'PaymentReceived'
+  | 'CommissionAccrued'
+  | 'RefundIssued'
+  | 'CommissionClawedBack'
+>;
+
+export function decideCustomer(command: CustomerCommand, state: CustomerState, ctx: CustomerDecideContext): CustomerEvent[] {
+  switch (command.type) {
+    case 'RegisterDeal':
+      return [decideRegistration(command.data, state, ctx)];
+    case 'AdvanceStage':
+      return [decideStage(command.data, state, ctx)];
+    case 'TransferDeal':
+      return [decideTransfer(command.data, state, ctx)];
+    case 'RuleOwnership':
+      return [decideRuling(command.data, state, ctx)];
+    case 'ReceivePayment':
+      return decidePayment(command.data, state, ctx);
+    case 'IssueRefund':
+      return decideRefund(command.data, state, ctx);
+    default:
+      return assertNever(command, 'customer command');
+  }
+}
+
+// ---- claims ----------------------------------------------------------------------------------
+
+function decideRegistration(
+  d: Extract<CustomerCommand, { type: 'RegisterDeal' }>['data'],
+  state: CustomerState,
+  ctx: CustomerDecideContext,
+): EventOf<'DealRegistered'> {
+  if (d.customerKey !== state.customerKey) throw new Error(`registration for ${d.customerKey} decided on ${state.customerKey}`);
+  if (findClaim(state, d.dealId)) {
+    refuse('deal-id-taken', `deal ${d.dealId} is already registered on customer ${state.customerKey}`, { dealId: d.dealId }, 'conflict');
+  }
+  if (d.channel === 'direct' && d.partnerId !== null) throw new Error('a direct sales claim names no partner');
+  if (d.channel === 'partner') {
+    const p = ctx.registeringPartner;
+    if (d.partnerId === null || !p?.signed || p.partnerId !== d.partnerId) {
+      refuse('partner-unknown', `partner ${d.partnerId} is not signed`, { partnerId: d.partnerId }, 'not-found');
+    }
+  }
+  return eventOf('DealRegistered', {
+    dealId: d.dealId,
+    customerKey: d.customerKey,
+    customer: d.customer,
+    match: d.match,
+    channel: d.channel,
+    partnerId: d.partnerId,
+    expectedPorts: d.expectedPorts,
+    expectedRevenueFen: d.expectedRevenueFen,
+  });
+}
+
+function requireClaim(state: CustomerState, dealId: string): Claim {
+  const claim = findClaim(state, dealId);
+  if (!claim) refuse('deal-unknown', `deal ${dealId} is not a claim on customer ${state.customerKey}`, { dealId }, 'not-found');
+  return claim;
+}
+
+function requireOpen(claim: Claim, what: string): void {
+  if (claim.lost || claim.stage === 'signed') {
+    const status = claim.lost ? 'lost' : 'signed';
+    refuse('deal-closed', `${what} refused: deal ${claim.dealId} is ${status}, which is final`, { dealId: claim.dealId, status });
+  }
+}
+
+function ownerWords(state: CustomerState): string {
+  const o = ownershipOf(state);
+  return o.ownerDealId === null ? 'no claim owns it' : `deal ${o.ownerDealId} owns it (${o.rule})`;
+}
+
+function decideStage(
+  d: Extract<CustomerCommand, { type: 'AdvanceStage' }>['data'],
+  state: CustomerState,
+  ctx: CustomerDecideContext,
+): EventOf<'DealStageAdvanced' | 'DealLost'> {
+  const claim = requireClaim(state, d.dealId);
+  requireOpen(claim, d.stage === 'lost' ? 'closing the deal' : 'stage change');
+  if (ctx.occurredAt < claim.registeredAt) {
+    refuse('stage-before-registration', `stage change refused: ${ctx.occurredAt} is before the deal's registration at ${claim.registeredAt}`, {
+      occurredAt: ctx.occurredAt,
+      registeredAt: claim.registeredAt,
+    });
+  }
+  if (d.stage === 'lost') {
+    return eventOf('DealLost', { dealId: d.dealId, customerKey: state.customerKey, reason: d.reason?.trim() || null });
+  }
+  if (ownerClaim(state)?.dealId !== claim.dealId) {
+    refuse('only-owner-advances', `stage change refused: deal ${claim.dealId} does not own customer ${state.customerKey}; ${ownerWords(state)}`, {
+      dealId: claim.dealId,
+      ownerDealId: ownerClaim(state)?.dealId ?? null,
+    });
+  }
+  const from = claim.stage;
+  if (from !== null && stageOrder.indexOf(d.stage) <= stageOrder.indexOf(from)) {
+    refuse('stage-forward-only', `stage change refused: deal ${claim.dealId} is at ${from}; stages move forward only (to ${d.stage} is not forward)`, {
+      from,
+      to: d.stage,
+    });
+  }
+  return eventOf('DealStageAdvanced', { dealId: d.dealId, customerKey: state.customerKey, from, stage: d.stage });
+}
+
+function decideTransfer(
+  d: Extract<CustomerCommand, { type: 'TransferDeal' }>['data'],
+  state: CustomerState,
+  ctx: CustomerDecideContext,
+): EventOf<'DealTransferred'> {
+  requireManager(ctx, 'transfer-needs-manager', 'transfer');
+  const reason = requiredText(d.reason, 'transfer-reason-required', 'a reason for the transfer');
+  const from = requireClaim(state, d.fromDealId);
+  const owner = ownerClaim(state);
+  if (owner?.dealId !== from.dealId) {
+    refuse('transfer-from-not-owner', `transfer refused: deal ${from.dealId} does not own customer ${state.customerKey}; ${ownerWords(state)}`, {
+      fromDealId: from.dealId,
+      ownerDealId: owner?.dealId ?? null,
+    });
+  }
+  const to = requireClaim(state, d.toDealId);
+  if (to.dealId === from.dealId || to.lost) {
+    refuse('transfer-target-invalid', `transfer refused: deal ${to.dealId} is not another live claim on customer ${state.customerKey}`, {
+      toDealId: to.dealId,
+    });
+  }
+  if (state.override?.kind === 'ruling') {
+    refuse('ruling-stands', `transfer refused: a ruling at ${state.override.occurredAt} made deal ${state.override.dealId} the owner; only a new ruling changes it`, {
+      ruledAt: state.override.occurredAt,
+    });
+  }
+  const idleMs = Date.parse(ctx.occurredAt) - Date.parse(owner.lastProgressAt);
+  const windowDays = ctx.policy.ownership.idleTransferDays;
+  if (idleMs < windowDays * DAY_MS) {
+    const what = owner.stage === null ? 'registered the customer' : 'advanced the deal';
+    const days = wholeDaysBetween(owner.lastProgressAt, ctx.occurredAt);
+    const when = idleMs < 0 ? 'after the transfer\'s time' : `${days} day${days === 1 ? '' : 's'} ago`;
+    refuse('transfer-owner-not-idle', `transfer refused: the owner ${what} ${when}; ${windowDays} days without progress are required`, {
+      ownerIdleDays: Math.max(0, days),
+      requiredIdleDays: windowDays,
+      lastProgressAt: owner.lastProgressAt,
+    });
+  }
+  return eventOf('DealTransferred', {
+    customerKey: state.customerKey,
+    fromDealId: from.dealId,
+    toDealId: to.dealId,
+    reason,
+    ownerIdleDays: wholeDaysBetween(owner.lastProgressAt, ctx.occurredAt),
+  });
+}
+
+function decideRuling(
+  d: Extract<CustomerCommand, { type: 'RuleOwnership' }>['data'],
+  state: CustomerState,
+  ctx: CustomerDecideContext,
+): EventOf<'OwnershipRuled'> {
+  requireManager(ctx, 'ruling-needs-manager', 'ruling');
+  const reason = requiredText(d.reason, 'ruling-reason-required', 'a reason for the ruling');
+  const claim = requireClaim(state, d.ownerDealId);
+  if (claim.lost) refuse('ruling-owner-lost', `ruling refused: deal ${claim.dealId} is lost and can own nothing`, { dealId: claim.dealId });
+  return eventOf('OwnershipRuled', { customerKey: state.customerKey, ownerDealId: claim.dealId, reason });
+}
+
+// ---- cash ------------------------------------------------------------------------------------
+
+/** The instant `years` calendar years after an instant (UTC fields; 29 February rolls to 1 March). */
+export function addYears(instant: string, years: number): string {
+  const t = new Date(Date.parse(instant));
+  t.setUTCFullYear(t.getUTCFullYear() + years);
+  return t.toISOString();
+}
+
+/** Commission year of cash received at `cashAt` for a customer signed at `signedAt` (1-based, bounded). */
+export function commissionYearOf(signedAt: string, cashAt: string, maxYear: number): number {
+  if (cashAt < signedAt) throw new Error('cash before signing has no commission year');
+  let year = 1;
+  while (year <= maxYear && addYears(signedAt, year) <= cashAt) year++;
+  return year;
+}
+
+function decidePayment(
+  d: Extract<CustomerCommand, { type: 'ReceivePayment' }>['data'],
+  state: CustomerState,
+  ctx: CustomerDecideContext,
+): Array<EventOf<'PaymentReceived' | 'CommissionAccrued'>> {
+  if (state.payments.has(d.paymentId)) {
+    refuse('payment-id-taken', `payment ${d.paymentId} is already recorded`, { paymentId: d.paymentId }, 'conflict');
+  }
+  if (!Number.isSafeInteger(d.amountFen) || d.amountFen <= 0) refuse('amount-positive', `a payment must be a positive whole number of fen`);
+  requireClaim(state, d.dealId);
+  const owner = ownerClaim(customerStateAt(state, ctx.occurredAt));
+  if (owner === null) {
+    refuse('payment-before-signing', `payment refused: no claim owned customer ${state.customerKey} at ${ctx.occurredAt}, so it was not signed`, {
+      receivedAt: ctx.occurredAt,
+    });
+  }
+  if (owner.signedAt === null || owner.signedAt > ctx.occurredAt) {
+    refuse('payment-before-signing', `payment refused: customer ${state.customerKey} was not signed at ${ctx.occurredAt} (owning deal ${owner.dealId} is at ${owner.stage ?? 'registration'}); cash before signing is not accepted`, {
+      receivedAt: ctx.occurredAt,
+      ownerDealId: owner.dealId,
+    });
+  }
+  const base = {
+    paymentId: d.paymentId,
+    customerKey: state.customerKey,
+    dealId: d.dealId,
+    line: d.line,
+    amountFen: d.amountFen,
+    ownerDealId: owner.dealId,
+    ownerPartnerId: owner.partnerId,
+  };
+  if (owner.partnerId === null) {
+    return [eventOf('PaymentReceived', { ...base, noCommissionReason: 'direct sales earn no commission' })];
+  }
+  const policy = ctx.policy;
+  const year = commissionYearOf(owner.signedAt, ctx.occurredAt, policy.commission.windowYears);
+  if (year > policy.commission.windowYears) {
+    const reason = `cash received after the ${policy.commission.windowYears}-year commission window (customer signed ${owner.signedAt})`;
+    return [eventOf('PaymentReceived', { ...base, noCommissionReason: reason })];
+  }
+  const partner = ctx.ownerPartner;
+  if (!partner?.signed || partner.partnerId !== owner.partnerId) {
+    throw new Error(`payment ${d.paymentId}: the command layer must pass partner ${owner.partnerId}'s state`);
+  }
+  const tier = tierAt(partner, ctx.occurredAt) ?? partner.tierHistory[0]!.tier;
+  const rateBps = commissionRateBps(policy, d.line, tier, year)!;
+  return [
+    eventOf('PaymentReceived', { ...base, noCommissionReason: null }),
+    eventOf('CommissionAccrued', {
+      paymentId: d.paymentId,
+      customerKey: state.customerKey,
+      dealId: owner.dealId,
+      partnerId: owner.partnerId,
+      line: d.line,
+      cashFen: d.amountFen,
+      tier,
+      commissionYear: year,
+      rateBps,
+      commissionFen: applyRateBps(d.amountFen, rateBps),
+    }),
+  ];
+}
+
+function decideRefund(
+  d: Extract<CustomerCommand, { type: 'IssueRefund' }>['data'],
+  state: CustomerState,
+  ctx: CustomerDecideContext,
+): Array<EventOf<'RefundIssued' | 'CommissionClawedBack'>> {
+  if (state.refundIds.has(d.refundId)) refuse('refund-id-taken', `refund ${d.refundId} is already recorded`, { refundId: d.refundId }, 'conflict');
+  const reason = requiredText(d.reason, 'refund-reason-required', 'a reason for the refund');
+  const payment = state.payments.get(d.paymentId);
+  if (!payment) refuse('payment-unknown', `payment ${d.paymentId} is not recorded on customer ${state.customerKey}`, { paymentId: d.paymentId }, 'not-found');
+  if (!Number.isSafeInteger(d.amountFen) || d.amountFen <= 0) refuse('amount-positive', `a refund must be a positive whole number of fen`);
+  const leftFen = payment.amountFen - payment.refundedFen;
+  if (d.amountFen > leftFen) {
+    refuse('refund-exceeds-payment', `refund refused: ${formatFen(d.amountFen)} exceeds the ${formatFen(leftFen)} left of payment ${payment.paymentId} (${formatFen(payment.amountFen)} received, ${formatFen(payment.refundedFen)} refunded)`, {
+      refundFen: d.amountFen,
+      leftFen,
+      paymentFen: payment.amountFen,
+      refundedFen: payment.refundedFen,
+    });
+  }
+  if (ctx.occurredAt < payment.receivedAt) {
+    refuse('refund-before-payment', `refund refused: ${ctx.occurredAt} is before payment ${payment.paymentId} was received (${payment.receivedAt})`);
+  }
+  const refund = eventOf('RefundIssued', { refundId: d.refundId, paymentId: payment.paymentId, customerKey: state.customerKey, amountFen: d.amountFen, reason });
+  const c = payment.commission;
+  if (c === null) return [refund];
+  // The commission of the cash refunded so far, minus what was clawed back before: rounding
+  // per line, and the sum of every clawback never exceeds the commission that cash earned.
+  const clawFen = applyRateBps(payment.refundedFen + d.amountFen, c.rateBps) - applyRateBps(payment.refundedFen, c.rateBps);
+  return [
+    refund,
+    eventOf('CommissionClawedBack', {
+      refundId: d.refundId,
+      paymentId: payment.paymentId,
+      customerKey: state.customerKey,
+      partnerId: c.partnerId,
+      line: payment.line,
+      refundedCashFen: d.amountFen,
+      rateBps: c.rateBps,
+      commissionFen: clawFen,
+    }),
+  ];
+}
+
