@@ -195,8 +195,10 @@ function renderTimelineValue() {
   const slider = byId('timeline');
   const m = t();
   const known = state.timeline ? `${m.eventsKnown}: ${formatCount(state.timeline.knownEvents)} / ${formatCount(state.timeline.events)}` : '';
-  const when = state.asOf ? `${m.asKnownAt} ${formatInstant(state.asOf, zone())}` : m.latest;
+  const when = state.asOf ? `${m.asKnownAt} ${formatInstant(state.asOf, zone(), true)}` : m.latest;
   output.textContent = known ? `${when} · ${known}` : when;
+  byId('timeline-first').textContent = state.timeline?.firstRecordedAt ? formatInstant(state.timeline.firstRecordedAt, zone(), true) : '';
+  byId('timeline-last').textContent = state.timeline?.lastRecordedAt ? formatInstant(state.timeline.lastRecordedAt, zone(), true) : '';
   slider.setAttribute('aria-valuetext', when);
   byId('main').setAttribute('data-as-of', state.asOf ?? '');
 }

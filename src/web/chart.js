@@ -43,10 +43,10 @@ export function axisLabel(amountFen) {
  * @returns {SVGElement}
  */
 export function quarterlyChart(rows, series, text) {
-  const barWidthPx = 14;
-  const gapPx = 4;
-  const groupWidthPx = series.length * barWidthPx + (series.length - 1) * gapPx + 28;
-  const leftPx = 64;
+  const barWidthPx = 13;
+  const gapPx = 3;
+  const groupWidthPx = series.length * barWidthPx + (series.length - 1) * gapPx + 22;
+  const leftPx = 56;
   const topPx = 16;
   const plotHeightPx = 180;
   const bottomPx = 52;
@@ -60,7 +60,7 @@ export function quarterlyChart(rows, series, text) {
   const yPx = (fen) => topPx + plotHeightPx - Math.round((fen * plotHeightPx) / topFen);
 
   const ticks = [];
-  for (let fen = 0; fen <= topFen; fen += stepFen) {
+  for (let fen = 0; maxFen > 0 && fen <= topFen; fen += stepFen) {
     ticks.push(
       svg('line', { class: 'grid', x1: leftPx, x2: widthPx - 8, y1: yPx(fen), y2: yPx(fen) }),
       svg('text', { class: 'axis', x: leftPx - 8, y: yPx(fen) + 4, 'text-anchor': 'end' }, axisLabel(fen)),
@@ -95,7 +95,7 @@ export function quarterlyChart(rows, series, text) {
   const legend = series.map((s, index) =>
     svg(
       'g',
-      { transform: `translate(${leftPx + index * 120}, ${topPx + plotHeightPx + 36})` },
+      { transform: `translate(${leftPx + index * 110}, ${topPx + plotHeightPx + 36})` },
       svg('rect', { class: `bar ${s.className}`, x: 0, y: 0, width: 12, height: 12, rx: 2 }),
       svg('text', { class: 'legend', x: 18, y: 11 }, s.label),
     ),
@@ -113,7 +113,7 @@ export function quarterlyChart(rows, series, text) {
     svg('title', {}, text.title),
     ticks,
     svg('line', { class: 'baseline', x1: leftPx, x2: widthPx - 8, y1: yPx(0), y2: yPx(0) }),
-    rows.length === 0 ? svg('text', { class: 'axis', x: leftPx + 16, y: topPx + plotHeightPx / 2 }, text.emptyText) : null,
+    maxFen === 0 ? svg('text', { class: 'axis empty-chart', x: (leftPx + widthPx) / 2, y: topPx + plotHeightPx / 2, 'text-anchor': 'middle' }, text.emptyText) : null,
     groups,
     legend,
   );

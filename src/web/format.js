@@ -126,15 +126,17 @@ export function quarterOf(instant, timeZone) {
 }
 
 /**
- * An instant shown in the policy's zone, to the second: "2026-06-30 23:59:59".
+ * An instant shown in the policy's zone, to the second ("2026-06-30 23:59:59") or to the
+ * millisecond ("2026-06-30 23:59:59.999").
  * @param {string | null | undefined} iso
  * @param {string} timeZone
+ * @param {boolean} [withMs]
  * @returns {string}
  */
-export function formatInstant(iso, timeZone) {
+export function formatInstant(iso, timeZone, withMs = false) {
   if (!iso) return '—';
   const epochMs = Date.parse(iso);
   if (Number.isNaN(epochMs)) return iso;
   const shifted = new Date(epochMs + zoneOffsetMinutes(timeZone, epochMs) * 60_000).toISOString();
-  return `${shifted.slice(0, 10)} ${shifted.slice(11, 19)}`;
+  return `${shifted.slice(0, 10)} ${shifted.slice(11, withMs ? 23 : 19)}`;
 }
