@@ -1,6 +1,13 @@
 // The managers' time-travel report page: its pure helpers, then the page itself in Debian's
 // Chromium against the real server over a temporary data directory.
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSkipReason, launchChromium } from './support/browser.js';
+import { ApiClient } from './support/http.js';
+import { contestedTaxId, partnerOfToken, seedProgramme, tokens, tokensFile } from './support/seed.js';
+import { startTestServer, type TestServer } from './support/server.js';
 import {
   type CompareModule,
   type CsvModule,
@@ -120,5 +127,259 @@ describe('the page speaks Chinese and English', () => {
         ? Object.entries(value).flatMap(([k, v]) => keysOf(v, `${prefix}${k}.`))
         : [prefix];
     expect(keysOf(messages.en).sort()).toEqual(keysOf(messages.zh).sort());
+  });
+});
+
+// ---- the page in a real browser --------------------------------------------------------------
+
+const skipReason = browserSkipReason();
+if (skipReason) console.warn(`report page browser tests SKIPPED: ${skipReason}`);
+const artifactsDir = path.resolve('test-artifacts');
+const money = ['accrued', 'clawedBack', 'paidOut', 'payable', 'deposit', 'debt'] as const;
+
+interface Balance {
+  partnerId: string;
+  accrued: number;
+  clawedBack: number;
+  paidOut: number;
+  payable: number;
+  deposit: number;
+  debt: number;
+}
+
+describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  let server: TestServer;
+  let api: ApiClient;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer(tokensFile());
+    api = new ApiClient(server.url);
+    await seedProgramme(api);
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    mkdirSync(artifactsDir, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /** Waits until the page has loaded every panel for the given clocks. */
+  async function settled(target: Page, clocks: { asOf?: string; validAt?: string } = {}): Promise<void> {
+    await target.waitForFunction(
+      ([asOf, validAt]) => {
+        const main = document.getElementById('main');
+        return (
+          main?.getAttribute('data-state') === 'ready' &&
+          (main.getAttribute('data-as-of') ?? '') === asOf &&
+          (main.getAttribute('data-valid-at') ?? '') === validAt
+        );
+      },
+      [clocks.asOf ?? '', clocks.validAt ?? ''] as const,
+    );
+    expect(pageErrors, 'script errors on the page').toEqual([]);
+  }
+
+  async function signIn(target: Page, token: string): Promise<void> {
+    await target.goto(`${server.url}/`);
+    await target.getByLabel(/访问令牌|Access token/).fill(token);
+    await target.locator('#sign-in-form button[type=submit]').press('Enter');
+    await settled(target);
+  }
+
+  /** Every balance row of the page: partner id → the figures in its data-fen cells, and the shown text. */
+  async function pageBalances(target: Page): Promise<Map<string, { fen: Record<string, number>; text: Record<string, string> }>> {
+    const rows = await target.locator('#table-balances tbody tr[data-key]').evaluateAll((trs) =>
+      trs.map((tr) => ({
+        key: tr.getAttribute('data-key') ?? '',
+        cells: [...tr.querySelectorAll('[data-fen]')].map((c) => [c.getAttribute('data-col') ?? '', Number(c.getAttribute('data-fen')), c.textContent ?? ''] as const),
+      })),
+    );
+    return new Map(
+      rows.map((r) => [
+        r.key,
+        { fen: Object.fromEntries(r.cells.map(([col, fen]) => [col, fen])), text: Object.fromEntries(r.cells.map(([col, , text]) => [col, text])) },
+      ]),
+    );
+  }
+
+  /** The API's balances for every partner it knows at these clocks. */
+  async function apiBalances(clocks: { asOf?: string; validAt?: string } = {}): Promise<Map<string, Balance>> {
+    const tiers = await api.get<Array<{ partnerId: string }>>('/tiers', tokens.manager, clocks);
+    const balances = new Map<string, Balance>();
+    for (const t of tiers) balances.set(t.partnerId, await api.get<Balance>(`/partners/${t.partnerId}/balance`, tokens.manager, clocks));
+    return balances;
+  }
+
+  async function expectBalancesAsApi(clocks: { asOf?: string; validAt?: string } = {}): Promise<Map<string, Balance>> {
+    const expected = await apiBalances(clocks);
+    const shown = await pageBalances(page);
+    expect([...shown.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [partnerId, balance] of expected) {
+      const row = shown.get(partnerId);
+      for (const key of money) {
+        expect(row?.fen[key], `${partnerId} ${key}`).toBe(balance[key]);
+        expect(row?.text[key], `${partnerId} ${key} as shown`).toBe(formatFen(balance[key]));
+      }
+    }
+    return expected;
+  }
+
+  it('signs in with a token and shows the same tiers, balances, pipeline and conflicts as the API', async () => {
+    await signIn(page, tokens.manager);
+    expect(await page.locator('#who').textContent()).toContain('渠道经理');
+
+    const tiers = await api.get<Array<{ partnerId: string; tier: string }>>('/tiers', tokens.manager);
+    expect(tiers.length).toBe(3);
+    for (const tier of ['gold', 'silver', 'standard']) {
+      const count = tiers.filter((t) => t.tier === tier).length;
+      await expect(page.locator(`.tier-card[data-tier="${tier}"] .tier-count`).getAttribute('data-count')).resolves.toBe(String(count));
+    }
+    expect(await page.locator('#table-tiers tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-key')))).toEqual(
+      tiers.map((t) => t.partnerId),
+    );
+
+    const balances = await expectBalancesAsApi();
+    expect(balances.get('P-001')?.accrued).toBeGreaterThan(0);
+
+    const pipeline = await api.get<{ partners: Array<{ partnerId: string; byStage: Array<{ stage: string; deals: number }> }> }>('/reports/pipeline', tokens.manager);
+    for (const partner of pipeline.partners) {
+      const row = page.locator(`#table-pipeline tbody tr[data-key="${partner.partnerId}"]`);
+      for (const { stage, deals } of partner.byStage) {
+        await expect(row.locator(`[data-col="${stage}"]`).textContent()).resolves.toBe(String(deals));
+      }
+    }
+
+    const conflicts = await api.get<{ customers: Array<{ customerKey: string }> }>('/reports/conflicts', tokens.manager);
+    expect(conflicts.customers.length).toBe(1);
+    const key = (conflicts.customers[0] as { customerKey: string }).customerKey;
+    const ownership = await api.get<{ ownerDealId: string; ownerPartnerId: string | null; claims: unknown[] }>(
+      `/customers/${encodeURIComponent(key)}/ownership`,
+      tokens.manager,
+    );
+    const conflictRow = page.locator(`#table-conflicts tbody tr[data-key="${key}"]`);
+    await expect(conflictRow.locator('[data-col="ownerDeal"]').textContent()).resolves.toBe(ownership.ownerDealId);
+    await expect(conflictRow.locator('[data-col="owner"]').textContent()).resolves.toBe(ownership.ownerPartnerId);
+    await expect(conflictRow.locator('[data-col="claims"]').textContent()).resolves.toBe(String(ownership.claims.length));
+    expect(key.toUpperCase()).toContain(contestedTaxId);
+  });
+
+  it('moves along the ledger\'s own history with the slider, and the figures follow the API as of that instant', async () => {
+    const events = await api.get<{ events: Array<{ position: string; type: string; recordedAt: string }> }>('/events', tokens.auditor, { from: '1', limit: '1000' });
+    const firstPayment = events.events.find((e) => e.type === 'PaymentReceived');
+    expect(firstPayment).toBeDefined();
+    const timeline = await api.get<{ firstRecordedAt: string; lastRecordedAt: string }>('/reports/timeline', tokens.manager);
+    const firstMs = Date.parse(timeline.firstRecordedAt);
+    const spanMs = Date.parse(timeline.lastRecordedAt) - firstMs + 1;
+    const steps = Math.max(1, Math.min(1000, spanMs));
+    const targetMs = Date.parse((firstPayment as { recordedAt: string }).recordedAt);
+    let notch = 0;
+    while (firstMs + Math.floor((notch * spanMs) / steps) < targetMs) notch++;
+    const asOf = new Date(firstMs + Math.floor((notch * spanMs) / steps)).toISOString();
+
+    const slider = page.getByLabel(/账本时间|Ledger time/);
+    await slider.focus();
+    await slider.press('Home');
+    await settled(page, { asOf: timeline.firstRecordedAt });
+    await expectBalancesAsApi({ asOf: timeline.firstRecordedAt });
+
+    await slider.fill(String(notch));
+    await settled(page, { asOf });
+    const then = await expectBalancesAsApi({ asOf });
+    const now = await apiBalances();
+    expect(then.get('P-001')?.accrued, 'the slider reached a past the API answers differently about').not.toBe(now.get('P-001')?.accrued);
+    expect(await page.locator('#timeline-value').textContent()).toContain('截至记录时间');
+
+    await slider.press('End');
+    await settled(page);
+    await expectBalancesAsApi();
+  });
+
+  it('reads the business as it stood at the close of a chosen business date', async () => {
+    await page.getByLabel(/业务日期|Business date/).fill('2025-03-31');
+    const validAt = '2025-03-31T15:59:59.999Z';
+    await settled(page, { validAt });
+    const balances = await expectBalancesAsApi({ validAt });
+    expect(balances.get('P-001')?.clawedBack).toBe(0);
+    await page.locator('#valid-now').click();
+    await settled(page);
+  });
+
+  it('switches to English, downloads a table as CSV with exact figures, and keeps a screenshot', async () => {
+    await page.screenshot({ path: path.join(artifactsDir, 'report-page-zh.png'), fullPage: true });
+    await page.locator('#lang-toggle').click();
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
+    await expect(page.locator('#tiers-title').textContent()).resolves.toBe('Partner tiers');
+    await expect(page.locator('#balances-title').textContent()).resolves.toBe('Commission balances');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-csv="table-balances"]').click()]);
+    const text = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
+    const [header, ...rows] = text.trimEnd().split('\r\n').map((line) => line.split(','));
+    expect(header).toEqual(['ID', 'Name', 'Accrued (CNY)', 'Clawed back (CNY)', 'Paid (CNY)', 'Payable (CNY)', 'Deposit (CNY)', 'Debt (CNY)', 'Deposit shortfall (CNY)']);
+    const balances = await apiBalances();
+    for (const [partnerId, balance] of balances) {
+      const row = rows.find((r) => r[0] === partnerId);
+      expect(row, partnerId).toBeDefined();
+      expect(row?.slice(2, 8)).toEqual(money.map((key) => fenToYuanDecimal(balance[key])));
+    }
+    expect(rows.at(-1)?.[0]).toBe('Total');
+    expect(download.suggestedFilename()).toMatch(/^ledger-balances-asof-latest\.csv$/);
+
+    await page.screenshot({ path: path.join(artifactsDir, 'report-page-en.png'), fullPage: true });
+    await page.locator('#lang-toggle').click();
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('zh-CN');
+  });
+
+  it('opens the auditor\'s account of a contested customer from the conflicts panel', async () => {
+    const conflicts = await api.get<{ customers: Array<{ customerKey: string }> }>('/reports/conflicts', tokens.manager);
+    const key = (conflicts.customers[0] as { customerKey: string }).customerKey;
+    const account = await api.get<{ events: unknown[] }>(`/audit/customers/${encodeURIComponent(key)}`, tokens.auditor);
+    await page.locator(`#table-conflicts tr[data-key="${key}"] a.audit-link`).click();
+    const dialog = page.locator('#audit-dialog');
+    await expect(dialog.isVisible()).resolves.toBe(true);
+    await page.locator('#table-audit tbody tr[data-key]').first().waitFor();
+    await expect(page.locator('#table-audit tbody tr[data-key]').count()).resolves.toBe(account.events.length);
+    await page.keyboard.press('Escape');
+    await expect(dialog.isVisible()).resolves.toBe(false);
+  });
+
+  it('compares two business dates', async () => {
+    await page.locator('#compare-from').fill('2025-02-28');
+    await page.locator('#compare-to').fill('2025-06-30');
+    await page.locator('#compare-form button[type=submit]').click();
+    const row = page.locator('#table-compare tbody tr[data-key="P-001:accrued"]');
+    await row.waitFor();
+    const before = await apiBalances({ validAt: '2025-02-28T15:59:59.999Z' });
+    const after = await apiBalances({ validAt: '2025-06-30T15:59:59.999Z' });
+    const delta = (after.get('P-001')?.accrued ?? 0) - (before.get('P-001')?.accrued ?? 0);
+    expect(delta).toBeGreaterThan(0);
+    await expect(row.locator('[data-col="change"]').textContent()).resolves.toBe(`+${formatFen(delta)}`);
+  });
+
+  it("shows a partner's token only that partner", async () => {
+    const partnerContext = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    try {
+      const partnerPage = await partnerContext.newPage();
+      await signIn(partnerPage, tokens.partner);
+      const keys = (table: string) => partnerPage.locator(`#${table} tbody tr[data-key]`).evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-key')));
+      await expect(keys('table-tiers')).resolves.toEqual([partnerOfToken]);
+      await expect(keys('table-balances')).resolves.toEqual([partnerOfToken]);
+      await expect(keys('table-pipeline')).resolves.toEqual([partnerOfToken]);
+      const own = await api.get<Balance>(`/partners/${partnerOfToken}/balance`, tokens.partner);
+      const shown = (await pageBalances(partnerPage)).get(partnerOfToken);
+      expect(shown?.fen.payable).toBe(own.payable);
+      const report = await api.get<{ partners: Array<{ partnerId: string }> }>('/reports/balances', tokens.partner);
+      expect(report.partners.map((p) => p.partnerId)).toEqual([partnerOfToken]);
+      await partnerPage.screenshot({ path: path.join(artifactsDir, 'report-page-partner.png'), fullPage: true });
+    } finally {
+      await partnerContext.close();
+    }
   });
 });
