@@ -5,16 +5,20 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Ledger } from '../ledger/ledger.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { TokenRegistry } from './auth/tokens.js';
 import { LEDGER } from './core/ledger.token.js';
+import { DealsModule } from './deals/deals.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { IdempotencyStore } from './idempotency/idempotency-store.js';
 import { allRoutes } from './openapi/all-routes.js';
 import { buildOpenApiDocument } from './openapi/openapi.js';
 import { OPENAPI_DOCUMENT, OpenApiController } from './openapi/openapi.controller.js';
+import { MoneyModule } from './money/money.module.js';
 import { PartnersModule } from './partners/partners.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 import { WebModule } from './web/web.module.js';
 
 export interface AppDeps {
@@ -56,7 +60,17 @@ export class AppModule {
   static forRoot(deps: AppDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(deps), CqrsModule.forRoot(), PartnersModule, HealthModule, WebModule],
+      imports: [
+        CoreModule.forRoot(deps),
+        CqrsModule.forRoot(),
+        PartnersModule,
+        DealsModule,
+        MoneyModule,
+        ReportsModule,
+        AuditModule,
+        HealthModule,
+        WebModule,
+      ],
       controllers: [OpenApiController],
     };
   }

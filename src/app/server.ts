@@ -119,24 +119,35 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   }
 }
 
+export interface ServingServer extends RunningServer {
+  /** Resolves with the exit code once a SIGTERM / SIGINT has closed everything. */
+  stopped: Promise<number>;
+}
+
 /** `ledger serve` / `npm start`: starts the server, prints where, and stops cleanly on SIGTERM / SIGINT. */
-export async function startServer(config: ServerConfig, options: CreateServerOptions = {}): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, options: CreateServerOptions = {}): Promise<ServingServer> {
   const running = await createServer(config, options);
   config.print(`ledger listening on ${running.url} (store: ${running.ledger.store.kind}, data: ${config.dataDir})`);
   config.print(`API docs: ${running.url}/docs · report page: ${running.url}/`);
+  let resolveStopped: (code: number) => void = () => undefined;
+  const stopped = new Promise<number>((resolve) => {
+    resolveStopped = resolve;
+  });
   const stop = (signal: string): void => {
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
     config.print(`${signal}: finishing in-flight requests, then closing the store`);
     running.close().then(
-      () => {
-        process.exitCode = 0;
-      },
+      () => resolveStopped(0),
       (error: unknown) => {
         new Logger('ledger').error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
-        process.exitCode = 1;
+        resolveStopped(1);
       },
     );
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
-  return running;
+  const onTerm = (): void => stop('SIGTERM');
+  const onInt = (): void => stop('SIGINT');
+  process.once('SIGTERM', onTerm);
+  process.once('SIGINT', onInt);
+  return { ...running, stopped };
 }

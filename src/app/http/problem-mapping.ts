@@ -24,7 +24,10 @@ const kindByStatus = new Map<number, ProblemKind>(
 
 export function problemOf(error: unknown): ProblemError {
   if (error instanceof ProblemError) return error;
-  if (error instanceof DomainRuleError) return new ProblemError('rule-refused', `${error.rule}: ${error.detail}`);
+  if (error instanceof DomainRuleError) {
+    const kind: ProblemKind = error.kind === 'conflict' ? 'conflict' : error.kind === 'not-found' ? 'not-found' : 'rule-refused';
+    return new ProblemError(kind, `${error.rule}: ${error.detail}`, undefined, { rule: error.rule, figures: error.figures });
+  }
   if (error instanceof WrongExpectedRevisionError) {
     return new ProblemError('conflict', `a concurrent change to ${error.stream} won every retry; try again`);
   }

@@ -17,6 +17,9 @@ export interface ProblemBody {
   status: number;
   detail: string;
   errors?: FieldProblem[];
+  /** A refusal by a business rule: the rule's stable code and the figures it was decided on. */
+  rule?: string;
+  figures?: Record<string, string | number | boolean | null>;
 }
 
 /** The problem schema, for the OpenAPI document. */
@@ -27,6 +30,8 @@ export const ProblemSchema = z
     status: z.number().int(),
     detail: z.string(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    rule: z.string().optional(),
+    figures: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
   })
   .meta({ id: 'Problem' });
 
@@ -56,6 +61,7 @@ export class ProblemError extends Error {
     readonly kind: ProblemKind,
     readonly detail: string,
     readonly errors?: FieldProblem[],
+    readonly extra: Pick<ProblemBody, 'rule' | 'figures'> = {},
   ) {
     super(detail);
     this.status = problemKinds[kind].status;
@@ -65,6 +71,8 @@ export class ProblemError extends Error {
     const { title, status } = problemKinds[this.kind];
     const body: ProblemBody = { type: problemType(this.kind), title, status, detail: this.detail };
     if (this.errors && this.errors.length > 0) body.errors = this.errors;
+    if (this.extra.rule !== undefined) body.rule = this.extra.rule;
+    if (this.extra.figures !== undefined && Object.keys(this.extra.figures).length > 0) body.figures = this.extra.figures;
     return body;
   }
 }

@@ -1,7 +1,19 @@
 // Every route the API serves, for the OpenAPI document (one list, built from the modules' tables).
-import type { RouteSpec } from '../http/route.js';
+import { auditRoutes } from '../audit/audit.routes.js';
+import { dealsRoutes } from '../deals/deals.routes.js';
 import { healthRoute } from '../health/health.routes.js';
+import type { RouteSpec } from '../http/route.js';
+import { moneyRoutes } from '../money/money.routes.js';
 import { partnersRoutes } from '../partners/partners.routes.js';
+import { reportsRoutes } from '../reports/reports.routes.js';
 import { webReportRoutes } from '../web/report.routes.js';
 
-export const allRoutes: readonly RouteSpec[] = [...partnersRoutes, ...webReportRoutes, healthRoute] as readonly RouteSpec[];
+export const allRoutes: readonly RouteSpec[] = [
+  ...partnersRoutes,
+  ...dealsRoutes,
+  ...moneyRoutes,
+  ...reportsRoutes,
+  ...webReportRoutes,
+  ...auditRoutes,
+  healthRoute,
+] as readonly RouteSpec[];

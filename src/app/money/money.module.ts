@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { MoneyController } from './money.controller.js';
+import { moneyQueryHandlers } from './money.queries.js';
+
+@Module({ imports: [CqrsModule], controllers: [MoneyController], providers: [...moneyQueryHandlers] })
+export class MoneyModule {}
