@@ -13,31 +13,25 @@ import { factOf } from '../src/domain/fact.js';
 import { applyRateBps } from '../src/domain/money.js';
 import { commissionRateBps, defaultPolicy, depositRequiredFen, type Policy } from '../src/domain/policy.js';
 import { partnerDeltasOf, payableOf } from '../src/domain/postings.js';
-import { quarterEnd, quarterOf } from '../src/domain/quarter.js';
+import { quarterEnd, quarterOf, quarterStart } from '../src/domain/quarter.js';
 import { eventOf } from './envelope.js';
 import type { ClaimEnvelope, OwnershipFold, OwnershipView } from './ownership.js';
 import { claimEventTypes } from './read-model.js';
 import type { ProjectionRules } from './rules.js';
 import type { SyntheticOptions } from './synthetic-log.js';
 
-const quarterBlockMs = 15 * 60_000;
-const maxCachedBlocks = 200_000;
-
 /**
- * The domain's quarterOf, memoised per 15-minute block of UTC: every time zone's offset is a
- * multiple of 15 minutes, so a local midnight (where quarters turn) never falls inside a block.
+ * The domain's quarterOf, remembering the last quarters' [start, end] in the policy's time
+ * zone: a replay asks for instants close together, so almost every call is a range check.
  */
 export function memoisedQuarterOf(timeZone: string): (instant: string) => string {
-  const cache = new Map<number, string>();
+  const known: Array<{ quarter: string; startIso: string; endIso: string }> = [];
   return (instant) => {
-    const block = Math.floor(Date.parse(instant) / quarterBlockMs);
-    let q = cache.get(block);
-    if (q === undefined) {
-      if (cache.size >= maxCachedBlocks) cache.clear();
-      q = quarterOf(instant, timeZone);
-      cache.set(block, q);
-    }
-    return q;
+    for (const k of known) if (instant >= k.startIso && instant <= k.endIso) return k.quarter;
+    const quarter = quarterOf(instant, timeZone);
+    known.unshift({ quarter, startIso: quarterStart(quarter, timeZone), endIso: quarterEnd(quarter, timeZone) });
+    if (known.length > 8) known.pop();
+    return quarter;
   };
 }
 

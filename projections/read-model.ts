@@ -52,6 +52,8 @@ export class ReadModelWriter {
   private readonly balanceHeads = new Map<string, BalanceHead>();
   private readonly dealPartners = new Map<string, string>();
   private readonly recentCash = new Map<string, { eventId: string; position: number; occurredAt: string }>();
+  /** Per partner, its commission lines no payout has settled yet: event id → position (loaded on first use). */
+  private readonly unsettled = new Map<string, Map<string, number>>();
   private readonly s: Record<string, Stmt>;
   private readonly applyBatchTx: (events: readonly EventEnvelope[]) => number;
 
@@ -100,6 +102,16 @@ export class ReadModelWriter {
     this.loadCheckpoints();
   }
 
+  /**
+   * Bulk mode for a rebuild: no fsync at all (a killed process loses nothing committed; after an
+   * OS crash the read model is rebuilt from the log) and rarer WAL checkpoints.
+   */
+  setBulkMode(on: boolean): void {
+    this.db.pragma(on ? 'synchronous = OFF' : 'synchronous = NORMAL');
+    this.db.pragma(on ? 'wal_autocheckpoint = 20000' : 'wal_autocheckpoint = 1000');
+    if (!on) this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
   setMeta(key: string, value: string | null): void {
     if (value === null) this.db.prepare('DELETE FROM meta WHERE key = ?').run(key);
     else this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
@@ -109,7 +121,18 @@ export class ReadModelWriter {
     return this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value ?? null;
   }
 
+  private unsettledOf(partnerId: string): Map<string, number> {
+    let lines = this.unsettled.get(partnerId);
+    if (!lines) {
+      const rows = this.s.unsettledOf!.all(partnerId) as Array<{ event_id: string; position: number }>;
+      lines = new Map(rows.map((r) => [r.event_id, r.position]));
+      this.unsettled.set(partnerId, lines);
+    }
+    return lines;
+  }
+
   private forgetCaches(): void {
+    this.unsettled.clear();
     this.balanceHeads.clear();
     this.dealPartners.clear();
     this.recentCash.clear();
@@ -231,7 +254,7 @@ export class ReadModelWriter {
     const position = Number(e.position);
     const key = 'customerKey' in ev.data ? ev.data.customerKey : null;
     if (key === null) throw new Error(`${e.type} at ${position} names no customer`);
-    this.s.claim!.run(key, position, e.occurredAt, e.recordedAt, e.eventId, e.type, JSON.stringify(e.data));
+    this.s.claim!.run(position, key, e.occurredAt, e.recordedAt, e.eventId, e.type, JSON.stringify(e.data));
     if (ev.type === 'DealRegistered') {
       const d = ev.data;
       this.s.customer!.run(key, d.customer.name, d.customer.taxId, position);
@@ -316,8 +339,8 @@ export class ReadModelWriter {
         const cash = refundId === null ? this.cashSource('payment', d.paymentId, e) : this.cashSource('refund', refundId, e);
         const cashFen = ev.type === 'CommissionAccrued' ? ev.data.cashFen : 0 - ev.data.refundedCashFen;
         this.s.line!.run(
-          e.eventId,
           position,
+          e.eventId,
           accrual ? 'accrual' : 'clawback',
           d.partnerId,
           d.customerKey,
@@ -336,12 +359,19 @@ export class ReadModelWriter {
           e.occurredAt,
           e.recordedAt,
         );
+        this.unsettledOf(d.partnerId).set(e.eventId, position);
         return 1;
       }
       case 'CommissionPaidOut': {
         const d = ev.data;
         this.s.payout!.run(d.partnerId, d.quarter, e.eventId, position, e.occurredAt, e.recordedAt, d.netFen, d.paidFen, d.debtRecoveredFen);
-        for (const line of d.lines) this.s.settle!.run(d.quarter, e.eventId, position, e.occurredAt, line.eventId);
+        const unsettled = this.unsettledOf(d.partnerId);
+        for (const line of d.lines) {
+          const linePosition = unsettled.get(line.eventId);
+          if (linePosition === undefined) continue; // not a line of this partner, or settled already
+          this.s.settle!.run(d.quarter, e.eventId, position, e.occurredAt, linePosition);
+          unsettled.delete(line.eventId);
+        }
         return 1;
       }
       default:
@@ -377,6 +407,7 @@ function prepareWrites(db: Db): Record<string, Stmt> {
       'SELECT position, max_occurred_at, c_accrued, c_clawed_back, c_paid_out, c_deposit, c_debt FROM balance_rows WHERE partner_id = ? ORDER BY position DESC LIMIT 1',
     ),
     claim: db.prepare('INSERT OR REPLACE INTO claim_events VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    unsettledOf: db.prepare('SELECT event_id, position FROM commission_lines WHERE partner_id = ? AND settled_position IS NULL'),
     customer: db.prepare('INSERT OR IGNORE INTO customers VALUES (?, ?, ?, ?)'),
     deal: db.prepare('INSERT OR REPLACE INTO deals VALUES (?, ?, ?, ?, ?)'),
     dealEvent: db.prepare('INSERT OR REPLACE INTO deal_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
@@ -389,7 +420,7 @@ function prepareWrites(db: Db): Record<string, Stmt> {
     ),
     payout: db.prepare('INSERT OR REPLACE INTO payouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     settle: db.prepare(
-      'UPDATE commission_lines SET settled_quarter = ?, settled_event_id = ?, settled_position = ?, settled_occurred_at = ? WHERE event_id = ? AND settled_position IS NULL',
+      'UPDATE commission_lines SET settled_quarter = ?, settled_event_id = ?, settled_position = ?, settled_occurred_at = ? WHERE position = ?',
     ),
   };
 }

@@ -135,9 +135,14 @@ export class ProjectionRunner {
   }
 
   private async finishRebuild(options: PumpOptions): Promise<PumpResult> {
-    const result = await this.pump(options);
-    if (!result.stopped) this.writer.setMeta(rebuildingKey, null);
-    return result;
+    this.writer.setBulkMode(true);
+    try {
+      const result = await this.pump(options);
+      if (!result.stopped) this.writer.setMeta(rebuildingKey, null);
+      return result;
+    } finally {
+      this.writer.setBulkMode(false);
+    }
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {

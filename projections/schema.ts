@@ -6,7 +6,7 @@ export const projectionNames = ['clock', 'partners', 'balances', 'ownership', 'p
 export type ProjectionName = (typeof projectionNames)[number];
 
 /** Bump when a table changes shape: an older read-model file is then rebuilt from the log. */
-export const readModelSchemaVersion = 1;
+export const readModelSchemaVersion = 2;
 
 export const metaTables = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -53,9 +53,9 @@ CREATE INDEX IF NOT EXISTS balance_rows_late ON balance_rows (partner_id, positi
     tables: ['claim_events', 'customers', 'deals'],
     create: `
 CREATE TABLE IF NOT EXISTS claim_events (
-  customer_key TEXT NOT NULL, position INTEGER NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
-  event_id TEXT NOT NULL, type TEXT NOT NULL, data_json TEXT NOT NULL,
-  PRIMARY KEY (customer_key, position)) WITHOUT ROWID;
+  position INTEGER PRIMARY KEY, customer_key TEXT NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
+  event_id TEXT NOT NULL, type TEXT NOT NULL, data_json TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS claim_events_by_customer ON claim_events (customer_key, position);
 CREATE TABLE IF NOT EXISTS customers (
   customer_key TEXT PRIMARY KEY, name TEXT NOT NULL, tax_id TEXT, position INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS deals (
@@ -81,12 +81,12 @@ CREATE TABLE IF NOT EXISTS cash_events (
   customer_key TEXT NOT NULL, deal_id TEXT, payment_id TEXT NOT NULL,
   PRIMARY KEY (kind, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS commission_lines (
-  event_id TEXT PRIMARY KEY, position INTEGER NOT NULL, kind TEXT NOT NULL, partner_id TEXT NOT NULL, customer_key TEXT NOT NULL,
+  position INTEGER PRIMARY KEY, event_id TEXT NOT NULL, kind TEXT NOT NULL, partner_id TEXT NOT NULL, customer_key TEXT NOT NULL,
   payment_id TEXT NOT NULL, refund_id TEXT, source_event_id TEXT NOT NULL, source_position INTEGER NOT NULL,
   revenue_line TEXT NOT NULL, cash_at TEXT NOT NULL, cash_quarter TEXT NOT NULL, cash_fen INTEGER NOT NULL,
   rate_bps INTEGER NOT NULL, commission_fen INTEGER NOT NULL, tier TEXT, commission_year INTEGER,
   occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
-  settled_quarter TEXT, settled_event_id TEXT, settled_position INTEGER, settled_occurred_at TEXT) WITHOUT ROWID;
+  settled_quarter TEXT, settled_event_id TEXT, settled_position INTEGER, settled_occurred_at TEXT);
 CREATE INDEX IF NOT EXISTS lines_by_cash_quarter ON commission_lines (partner_id, cash_quarter);
 CREATE INDEX IF NOT EXISTS lines_by_settled_quarter ON commission_lines (partner_id, settled_quarter);
 CREATE INDEX IF NOT EXISTS lines_unsettled ON commission_lines (partner_id, position) WHERE settled_position IS NULL;

@@ -13,7 +13,11 @@ import { openReadModelDb, ReadModelWriter } from '../../../projections/read-mode
 import * as read from '../../../projections/readers.js';
 import { evolveStatements, initialStatements, payoutKey, statementOf } from '../../../projections/statements.js';
 import { evolveTiers, initialTiers } from '../../../projections/tiers.js';
-import { buildLog, partnerIds, randomLogSteps } from './random-log.js';
+import { customerStateAt, foldCustomer, ownershipOf } from '../../../src/domain/customer.js';
+import { factOf } from '../../../src/domain/fact.js';
+import { customerOwnershipFold } from '../../../projections/domain-bridge.js';
+import { claimEventTypes } from '../../../projections/read-model.js';
+import { buildLog, customerKeys, partnerIds, randomLogSteps } from './random-log.js';
 import { testRules } from './test-rules.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-tt-'));
@@ -67,7 +71,7 @@ function naive(log: readonly EventEnvelope[], cut: LogCut) {
 }
 
 describe('time travel: accelerated answers equal a naive fold of the cut log', () => {
-  it('for balances, tiers, pipeline and statements, on both clocks', () => {
+  it('for balances, tiers, ownership, pipeline and statements, on both clocks', () => {
     fc.assert(
       fc.property(scenario, (s) => {
         if (s === null) return;
@@ -88,6 +92,22 @@ describe('time travel: accelerated answers equal a naive fold of the cut log', (
                 const got = statementOf(read.statementLinesAt(db, partnerId, quarter, cut), read.payoutAt(db, partnerId, quarter, cut), partnerId, quarter);
                 expect({ ...got, payout: got.payout }).toEqual(want);
               }
+            }
+            for (const key of customerKeys) {
+              const rows = read.claimEventsAt(db, key, cut);
+              let state = customerOwnershipFold.initial(key);
+              for (const r of rows) state = customerOwnershipFold.evolve(state, { ...r, type: r.type as EventEnvelope['type'], data: r.data as EventEnvelope['data'], position: BigInt(r.position) });
+              const known = s.log.filter((e) => Number(e.position) <= cut.position && claimEventTypes.has(e.type) && (e.data as { customerKey?: string }).customerKey === key);
+              const whole = foldCustomer(key, known.map((e) => factOf(e)));
+              const reference = ownershipOf(cut.validAt === null ? whole : customerStateAt(whole, cut.validAt));
+              const got = customerOwnershipFold.view(state, key);
+              expect([got.ownerDealId, got.ownerPartnerId, got.rule, got.explanation, got.claims.map((c) => [c.dealId, c.stage, c.status])]).toEqual([
+                reference.ownerDealId,
+                reference.ownerPartnerId,
+                reference.rule,
+                reference.ruleDetail,
+                reference.claims.map((c) => [c.dealId, c.stage, c.status]),
+              ]);
             }
             const deals = new Map<string, DealView>();
             for (const fact of read.dealFactsAt(db, cut)) applyDealFact(deals, fact);
