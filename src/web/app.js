@@ -631,6 +631,7 @@ async function openAudit(customerKey) {
         caption: `${m.auditTitle} ${customerKey}`,
         rows: events,
         rowKey: (e) => String(e.position),
+        rowClass: (e) => (e.counts ? null : 'not-counted'),
         csvName: `ledger-audit-${customerKey}.csv`,
         ...tableText(),
         columns: [
@@ -653,7 +654,7 @@ async function openAudit(customerKey) {
 /**
  * The auditor's account, row by row, whatever the exact envelope around it.
  * @param {any} answer
- * @returns {Array<{ position: string, type: string, occurredAt: string, recordedAt: string, actor: string, owner: string, rule: string | null, hash: string }>}
+ * @returns {Array<{ position: string, type: string, occurredAt: string, recordedAt: string, actor: string, owner: string, rule: string | null, hash: string, counts: boolean }>}
  */
 function auditEvents(answer) {
   const events = Array.isArray(answer) ? answer : (answer?.events ?? []);
@@ -670,6 +671,7 @@ function auditEvents(answer) {
       owner: ownerDeal ? `${partnerLabel(ownerPartner)} (${ownerDeal})` : '—',
       rule: ownership.rule ?? null,
       hash: String(e.hash ?? ''),
+      counts: e.inValidTime !== false,
     };
   });
 }
