@@ -65,7 +65,8 @@ function unsettledLines(w: World, partnerId: string): UnsettledLine[] {
   );
 }
 
-function run(steps: fc.Infer<typeof scenario>): World {
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+function run(steps: Scenario): World {
   const world: World = { facts: new Map(), position: 0n, nowMs: Date.parse('2026-01-05T02:00:00.000Z'), payments: [] };
   const ctx = () => ({ policy: defaultPolicy, occurredAt: new Date(world.nowMs).toISOString(), actor: MANAGER });
   for (const p of PARTNERS) {
