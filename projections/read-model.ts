@@ -44,13 +44,25 @@ export function openReadModelDb(file: string): Db {
   }
   for (const name of projectionNames) db.exec(projectionTables[name].create);
   db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('schemaVersion', ?)`).run(String(readModelSchemaVersion));
+  // A rebuild under way indexes its tables when it reaches the head; otherwise they must exist.
+  if (!db.prepare(`SELECT 1 FROM meta WHERE key = '${rebuildingKey}'`).get()) createIndexes(db);
   return db;
+}
+
+/** Set while a rebuild has dropped the tables and not reached the head: its tables are not indexed yet. */
+export const rebuildingKey = 'rebuildingSince';
+
+/** Creates every projection's secondary indexes (idempotent). */
+export function createIndexes(db: Db): void {
+  for (const name of projectionNames) for (const sql of projectionTables[name].indexes) db.exec(sql);
 }
 
 export class ReadModelWriter {
   private readonly checkpoints = new Map<ProjectionName, number>();
   private readonly balanceHeads = new Map<string, BalanceHead>();
   private readonly dealPartners = new Map<string, string>();
+  private dealPartnersLoaded = false;
+  private unsettledLoaded = false;
   private readonly recentCash = new Map<string, { eventId: string; position: number; occurredAt: string }>();
   /** Per partner, its commission lines no payout has settled yet: event id → position (loaded on first use). */
   private readonly unsettled = new Map<string, Map<string, number>>();
@@ -112,6 +124,11 @@ export class ReadModelWriter {
     if (!on) this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
+  /** Indexes the tables a rebuild loaded (once, at the head: faster than indexing row by row). */
+  indexTables(): void {
+    createIndexes(this.db);
+  }
+
   setMeta(key: string, value: string | null): void {
     if (value === null) this.db.prepare('DELETE FROM meta WHERE key = ?').run(key);
     else this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
@@ -121,11 +138,20 @@ export class ReadModelWriter {
     return this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value ?? null;
   }
 
+  /** A partner's unsettled lines; every partner's are loaded in one scan on first use and kept current. */
   private unsettledOf(partnerId: string): Map<string, number> {
+    if (!this.unsettledLoaded) {
+      this.unsettled.clear();
+      for (const r of this.s.unsettled!.iterate() as Iterable<{ partner_id: string; event_id: string; position: number }>) {
+        const lines = this.unsettled.get(r.partner_id) ?? new Map<string, number>();
+        lines.set(r.event_id, r.position);
+        this.unsettled.set(r.partner_id, lines);
+      }
+      this.unsettledLoaded = true;
+    }
     let lines = this.unsettled.get(partnerId);
     if (!lines) {
-      const rows = this.s.unsettledOf!.all(partnerId) as Array<{ event_id: string; position: number }>;
-      lines = new Map(rows.map((r) => [r.event_id, r.position]));
+      lines = new Map();
       this.unsettled.set(partnerId, lines);
     }
     return lines;
@@ -133,6 +159,8 @@ export class ReadModelWriter {
 
   private forgetCaches(): void {
     this.unsettled.clear();
+    this.unsettledLoaded = false;
+    this.dealPartnersLoaded = false;
     this.balanceHeads.clear();
     this.dealPartners.clear();
     this.recentCash.clear();
@@ -263,11 +291,15 @@ export class ReadModelWriter {
     return 1;
   }
 
+  /** The partner of a registered deal; the map is loaded whole on first use and kept current. */
   private partnerOfDeal(dealId: string): string | null {
-    const cached = this.dealPartners.get(dealId);
-    if (cached !== undefined) return cached;
-    const row = this.s.dealPartner!.get(dealId) as { partner_id: string | null } | undefined;
-    return row?.partner_id ?? null;
+    if (!this.dealPartnersLoaded) {
+      for (const r of this.s.dealPartners!.iterate() as Iterable<{ deal_id: string; partner_id: string }>) {
+        if (!this.dealPartners.has(r.deal_id)) this.dealPartners.set(r.deal_id, r.partner_id);
+      }
+      this.dealPartnersLoaded = true;
+    }
+    return this.dealPartners.get(dealId) ?? null;
   }
 
   private applyPipeline(e: EventEnvelope): number {
@@ -338,6 +370,7 @@ export class ReadModelWriter {
         const refundId = ev.type === 'CommissionClawedBack' ? ev.data.refundId : null;
         const cash = refundId === null ? this.cashSource('payment', d.paymentId, e) : this.cashSource('refund', refundId, e);
         const cashFen = ev.type === 'CommissionAccrued' ? ev.data.cashFen : 0 - ev.data.refundedCashFen;
+        const unsettled = this.unsettledOf(d.partnerId); // loaded before this line's row exists
         this.s.line!.run(
           position,
           e.eventId,
@@ -359,7 +392,7 @@ export class ReadModelWriter {
           e.occurredAt,
           e.recordedAt,
         );
-        this.unsettledOf(d.partnerId).set(e.eventId, position);
+        unsettled.set(e.eventId, position);
         return 1;
       }
       case 'CommissionPaidOut': {
@@ -407,11 +440,11 @@ function prepareWrites(db: Db): Record<string, Stmt> {
       'SELECT position, max_occurred_at, c_accrued, c_clawed_back, c_paid_out, c_deposit, c_debt FROM balance_rows WHERE partner_id = ? ORDER BY position DESC LIMIT 1',
     ),
     claim: db.prepare('INSERT OR REPLACE INTO claim_events VALUES (?, ?, ?, ?, ?, ?, ?)'),
-    unsettledOf: db.prepare('SELECT event_id, position FROM commission_lines WHERE partner_id = ? AND settled_position IS NULL'),
+    unsettled: db.prepare('SELECT partner_id, event_id, position FROM commission_lines WHERE settled_position IS NULL ORDER BY position'),
     customer: db.prepare('INSERT OR IGNORE INTO customers VALUES (?, ?, ?, ?)'),
     deal: db.prepare('INSERT OR REPLACE INTO deals VALUES (?, ?, ?, ?, ?)'),
     dealEvent: db.prepare('INSERT OR REPLACE INTO deal_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-    dealPartner: db.prepare(`SELECT partner_id FROM deal_events WHERE deal_id = ? AND kind = 'registered' ORDER BY position DESC LIMIT 1`),
+    dealPartners: db.prepare(`SELECT deal_id, partner_id FROM deal_events WHERE kind = 'registered' ORDER BY position`),
     signing: db.prepare('INSERT OR IGNORE INTO deal_signings VALUES (?, ?, ?, ?)'),
     cashInsert: db.prepare('INSERT OR REPLACE INTO cash_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     cash: db.prepare('SELECT event_id, position, occurred_at FROM cash_events WHERE kind = ? AND id = ?'),

@@ -108,7 +108,7 @@ const partnerColumns = `partner_id AS partnerId, name, kind, parent_partner_id A
   occurred_at AS signedAt, position`;
 
 export function partnerAt(db: Db, partnerId: string, cut: LogCut): PartnerRow | null {
-  const row = stmt(db, `SELECT ${partnerColumns} FROM partners WHERE partner_id = ? AND position <= ? AND occurred_at <= ?`).get(
+  const row = stmt(db, `SELECT ${partnerColumns} FROM partners WHERE partner_id = ? AND position <= ? AND occurred_at <= ? ORDER BY position DESC LIMIT 1`).get(
     partnerId,
     cut.position,
     validBound(cut),
@@ -117,7 +117,8 @@ export function partnerAt(db: Db, partnerId: string, cut: LogCut): PartnerRow | 
 }
 
 export function partnersAt(db: Db, cut: LogCut): PartnerRow[] {
-  return stmt(db, `SELECT ${partnerColumns} FROM partners WHERE position <= ? AND occurred_at <= ? ORDER BY partner_id`).all(
+  // The bare columns of an aggregate with max() come from the row holding the maximum (SQLite).
+  return stmt(db, `SELECT ${partnerColumns.replace('position', 'max(position) AS position')} FROM partners WHERE position <= ? AND occurred_at <= ? GROUP BY partner_id ORDER BY partner_id`).all(
     cut.position,
     validBound(cut),
   ) as PartnerRow[];
@@ -156,6 +157,19 @@ export function tierAt(db: Db, partnerId: string, cut: LogCut): TierStep | null 
     'SELECT * FROM tier_rows WHERE partner_id = ? AND occurred_at <= ? AND position <= ? ORDER BY occurred_at DESC, position DESC LIMIT 1',
   ).get(partnerId, validBound(cut), cut.position) as TierRowDb | undefined;
   return row ? tierStep(row) : null;
+}
+
+/** Every partner signed within the cut with its tier at the cut, in one statement (a list answer). */
+export function tiersAt(db: Db, cut: LogCut): Array<{ partnerId: string; tier: string; since: string }> {
+  return stmt(
+    db,
+    `SELECT p.partner_id AS partnerId, t.tier AS tier, t.occurred_at AS since
+       FROM (SELECT DISTINCT partner_id FROM partners WHERE position <= @position AND occurred_at <= @valid) p
+       JOIN tier_rows t ON t.partner_id = p.partner_id AND t.position = (
+         SELECT x.position FROM tier_rows x WHERE x.partner_id = p.partner_id AND x.occurred_at <= @valid AND x.position <= @position
+          ORDER BY x.occurred_at DESC, x.position DESC LIMIT 1)
+      ORDER BY p.partner_id`,
+  ).all({ position: cut.position, valid: validBound(cut) }) as Array<{ partnerId: string; tier: string; since: string }>;
 }
 
 export function tierHistoryAt(db: Db, partnerId: string, cut: LogCut): TierStep[] {

@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { EventEnvelope } from '../src/domain/events.js';
 import type { EventStore, Subscription } from '../src/store/event-store.js';
-import { openReadModelDb, ReadModelWriter } from './read-model.js';
+import { openReadModelDb, ReadModelWriter, rebuildingKey } from './read-model.js';
 import { forgetStatements } from './readers.js';
 import type { ProjectionRules } from './rules.js';
 
@@ -34,7 +34,6 @@ export interface RunnerOptions {
   batchSize?: number;
 }
 
-const rebuildingKey = 'rebuildingSince';
 const maxBatchSize = 100_000;
 
 export class ProjectionRunner {
@@ -138,7 +137,10 @@ export class ProjectionRunner {
     this.writer.setBulkMode(true);
     try {
       const result = await this.pump(options);
-      if (!result.stopped) this.writer.setMeta(rebuildingKey, null);
+      if (!result.stopped) {
+        this.writer.indexTables();
+        this.writer.setMeta(rebuildingKey, null);
+      }
       return result;
     } finally {
       this.writer.setBulkMode(false);

@@ -6,31 +6,37 @@ export const projectionNames = ['clock', 'partners', 'balances', 'ownership', 'p
 export type ProjectionName = (typeof projectionNames)[number];
 
 /** Bump when a table changes shape: an older read-model file is then rebuilt from the log. */
-export const readModelSchemaVersion = 2;
+export const readModelSchemaVersion = 3;
 
 export const metaTables = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID;
 `;
 
-export const projectionTables: Record<ProjectionName, { create: string; tables: string[] }> = {
+/**
+ * Per projection: its tables, the statements creating them, and its secondary indexes (kept
+ * apart so a rebuild can load the tables first and index them once at the end).
+ */
+export const projectionTables: Record<ProjectionName, { create: string; tables: string[]; indexes: string[] }> = {
   // recordedAt → last position recorded at that instant: the asOf cut is one index seek.
   clock: {
     tables: ['clock'],
     create: `CREATE TABLE IF NOT EXISTS clock (recorded_at TEXT PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID;`,
+    indexes: [],
   },
   partners: {
     tables: ['partners', 'tier_rows'],
     create: `
 CREATE TABLE IF NOT EXISTS partners (
-  partner_id TEXT PRIMARY KEY, position INTEGER NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
-  name TEXT NOT NULL, kind TEXT NOT NULL, parent_partner_id TEXT, territory TEXT) WITHOUT ROWID;
+  partner_id TEXT NOT NULL, position INTEGER NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
+  name TEXT NOT NULL, kind TEXT NOT NULL, parent_partner_id TEXT, territory TEXT,
+  PRIMARY KEY (partner_id, position)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tier_rows (
   partner_id TEXT NOT NULL, position INTEGER NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
   event_id TEXT NOT NULL, tier TEXT NOT NULL, from_tier TEXT, reason TEXT NOT NULL, source TEXT NOT NULL,
   quarter TEXT, figures_json TEXT NOT NULL,
-  PRIMARY KEY (partner_id, position)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS tier_rows_in_effect ON tier_rows (partner_id, occurred_at, position);`,
+  PRIMARY KEY (partner_id, position)) WITHOUT ROWID;`,
+    indexes: ['CREATE INDEX IF NOT EXISTS tier_rows_in_effect ON tier_rows (partner_id, occurred_at, position);'],
   },
   // One row per (partner, money event): the deltas, the running sums in log order, the running
   // maximum of occurredAt and whether the row is late (occurred before an earlier row of the
@@ -43,9 +49,8 @@ CREATE TABLE IF NOT EXISTS balance_rows (
   max_occurred_at TEXT NOT NULL, late INTEGER NOT NULL,
   d_accrued INTEGER NOT NULL, d_clawed_back INTEGER NOT NULL, d_paid_out INTEGER NOT NULL, d_deposit INTEGER NOT NULL, d_debt INTEGER NOT NULL,
   c_accrued INTEGER NOT NULL, c_clawed_back INTEGER NOT NULL, c_paid_out INTEGER NOT NULL, c_deposit INTEGER NOT NULL, c_debt INTEGER NOT NULL,
-  PRIMARY KEY (partner_id, position)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS balance_rows_by_max ON balance_rows (partner_id, max_occurred_at, position);
-CREATE INDEX IF NOT EXISTS balance_rows_late ON balance_rows (partner_id, position) WHERE late = 1;`,
+  PRIMARY KEY (partner_id, position)) WITHOUT ROWID;`,
+    indexes: ['CREATE INDEX IF NOT EXISTS balance_rows_by_max ON balance_rows (partner_id, max_occurred_at, position);', 'CREATE INDEX IF NOT EXISTS balance_rows_late ON balance_rows (partner_id, position) WHERE late = 1;'],
   },
   // The events that decide ownership, per customer (few per customer), folded on read by the
   // domain's customer evolve; and the id indexes the command side needs.
@@ -55,11 +60,11 @@ CREATE INDEX IF NOT EXISTS balance_rows_late ON balance_rows (partner_id, positi
 CREATE TABLE IF NOT EXISTS claim_events (
   position INTEGER PRIMARY KEY, customer_key TEXT NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
   event_id TEXT NOT NULL, type TEXT NOT NULL, data_json TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS claim_events_by_customer ON claim_events (customer_key, position);
 CREATE TABLE IF NOT EXISTS customers (
   customer_key TEXT PRIMARY KEY, name TEXT NOT NULL, tax_id TEXT, position INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS deals (
   deal_id TEXT PRIMARY KEY, customer_key TEXT NOT NULL, partner_id TEXT, channel TEXT NOT NULL, position INTEGER NOT NULL) WITHOUT ROWID;`,
+    indexes: ['CREATE INDEX IF NOT EXISTS claim_events_by_customer ON claim_events (customer_key, position);'],
   },
   pipeline: {
     tables: ['deal_events', 'deal_signings'],
@@ -68,10 +73,10 @@ CREATE TABLE IF NOT EXISTS deal_events (
   position INTEGER PRIMARY KEY, occurred_at TEXT NOT NULL, kind TEXT NOT NULL, deal_id TEXT NOT NULL,
   customer_key TEXT, customer_name TEXT, partner_id TEXT, channel TEXT, stage TEXT,
   expected_ports INTEGER, expected_revenue_fen INTEGER);
-CREATE INDEX IF NOT EXISTS deal_events_by_deal ON deal_events (deal_id, position);
 CREATE TABLE IF NOT EXISTS deal_signings (
   quarter TEXT NOT NULL, partner_id TEXT NOT NULL, customer_key TEXT NOT NULL, position INTEGER NOT NULL,
   PRIMARY KEY (quarter, partner_id, customer_key)) WITHOUT ROWID;`,
+    indexes: ['CREATE INDEX IF NOT EXISTS deal_events_by_deal ON deal_events (deal_id, position);'],
   },
   statements: {
     tables: ['cash_events', 'commission_lines', 'payouts'],
@@ -87,13 +92,11 @@ CREATE TABLE IF NOT EXISTS commission_lines (
   rate_bps INTEGER NOT NULL, commission_fen INTEGER NOT NULL, tier TEXT, commission_year INTEGER,
   occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
   settled_quarter TEXT, settled_event_id TEXT, settled_position INTEGER, settled_occurred_at TEXT);
-CREATE INDEX IF NOT EXISTS lines_by_cash_quarter ON commission_lines (partner_id, cash_quarter);
-CREATE INDEX IF NOT EXISTS lines_by_settled_quarter ON commission_lines (partner_id, settled_quarter);
-CREATE INDEX IF NOT EXISTS lines_unsettled ON commission_lines (partner_id, position) WHERE settled_position IS NULL;
 CREATE TABLE IF NOT EXISTS payouts (
   partner_id TEXT NOT NULL, quarter TEXT NOT NULL, event_id TEXT NOT NULL, position INTEGER NOT NULL,
   occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL, net_fen INTEGER NOT NULL, paid_fen INTEGER NOT NULL,
   debt_recovered_fen INTEGER NOT NULL,
   PRIMARY KEY (partner_id, quarter, position)) WITHOUT ROWID;`,
+    indexes: ['CREATE INDEX IF NOT EXISTS lines_by_cash_quarter ON commission_lines (partner_id, cash_quarter);', 'CREATE INDEX IF NOT EXISTS lines_by_settled_quarter ON commission_lines (partner_id, settled_quarter);', 'CREATE INDEX IF NOT EXISTS lines_unsettled ON commission_lines (partner_id, position) WHERE settled_position IS NULL;'],
   },
 };

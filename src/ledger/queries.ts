@@ -143,13 +143,7 @@ export class LedgerQueries {
   }
 
   async tiers(query: TimeQuery = {}): Promise<TierAnswer[]> {
-    const cut = this.cut(query);
-    const answers: TierAnswer[] = [];
-    for (const p of read.partnersAt(this.db, cut)) {
-      const step = read.tierAt(this.db, p.partnerId, cut);
-      if (step) answers.push({ partnerId: p.partnerId, tier: step.tier, since: step.since });
-    }
-    return answers;
+    return read.tiersAt(this.db, this.cut(query));
   }
 
   async ownership(customerKey: string, query: TimeQuery = {}): Promise<OwnershipView | null> {

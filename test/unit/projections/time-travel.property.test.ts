@@ -109,6 +109,10 @@ describe('time travel: accelerated answers equal a naive fold of the cut log', (
                 reference.claims.map((c) => [c.dealId, c.stage, c.status]),
               ]);
             }
+            const signed = new Set(cutLog(s.log, cut).filter((e) => e.type === 'PartnerSigned').map((e) => (e.data as { partnerId: string }).partnerId));
+            expect(read.tiersAt(db, cut)).toEqual(
+              [...expected.tiers.values()].filter((t) => signed.has(t.partnerId)).map((t) => ({ partnerId: t.partnerId, tier: t.tier, since: t.since })).sort((a, b) => (a.partnerId < b.partnerId ? -1 : 1)),
+            );
             const deals = new Map<string, DealView>();
             for (const fact of read.dealFactsAt(db, cut)) applyDealFact(deals, fact);
             expect(deals).toEqual(expected.pipeline);
