@@ -23,6 +23,9 @@ export const claimEventTypes: ReadonlySet<string> = new Set([
   'OwnershipRuled',
 ]);
 
+/** Cash events remembered for the commission lines that follow them (usually in the same append). */
+const maxRecentCash = 10_000;
+
 interface BalanceHead {
   position: number;
   maxOccurredAt: string;
@@ -204,7 +207,6 @@ export class ReadModelWriter {
         this.checkpoints.set(name, lastPosition);
       }
     }
-    this.recentCash.clear();
     return applied;
   }
 
@@ -285,8 +287,8 @@ export class ReadModelWriter {
     this.s.claim!.run(position, key, e.occurredAt, e.recordedAt, e.eventId, e.type, JSON.stringify(e.data));
     if (ev.type === 'DealRegistered') {
       const d = ev.data;
-      this.s.customer!.run(key, d.customer.name, d.customer.taxId, position);
-      this.s.deal!.run(d.dealId, key, d.partnerId, d.channel, position);
+      this.s.customer!.run(position, key, d.customer.name, d.customer.taxId);
+      this.s.deal!.run(position, d.dealId, key, d.partnerId, d.channel);
     }
     return 1;
   }
@@ -359,7 +361,8 @@ export class ReadModelWriter {
         const kind = ev.type === 'PaymentReceived' ? 'payment' : 'refund';
         const id = ev.type === 'PaymentReceived' ? ev.data.paymentId : ev.data.refundId;
         const dealId = ev.type === 'PaymentReceived' ? ev.data.dealId : null;
-        this.s.cashInsert!.run(kind, id, e.eventId, position, e.occurredAt, ev.data.customerKey, dealId, ev.data.paymentId);
+        this.s.cashInsert!.run(position, kind, id, e.eventId, e.occurredAt, ev.data.customerKey, dealId, ev.data.paymentId);
+        if (this.recentCash.size >= maxRecentCash) this.recentCash.clear();
         this.recentCash.set(`${kind} ${id}`, { eventId: e.eventId, position, occurredAt: e.occurredAt });
         return 1;
       }
@@ -441,13 +444,13 @@ function prepareWrites(db: Db): Record<string, Stmt> {
     ),
     claim: db.prepare('INSERT OR REPLACE INTO claim_events VALUES (?, ?, ?, ?, ?, ?, ?)'),
     unsettled: db.prepare('SELECT partner_id, event_id, position FROM commission_lines WHERE settled_position IS NULL ORDER BY position'),
-    customer: db.prepare('INSERT OR IGNORE INTO customers VALUES (?, ?, ?, ?)'),
+    customer: db.prepare('INSERT OR REPLACE INTO customers VALUES (?, ?, ?, ?)'),
     deal: db.prepare('INSERT OR REPLACE INTO deals VALUES (?, ?, ?, ?, ?)'),
     dealEvent: db.prepare('INSERT OR REPLACE INTO deal_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     dealPartners: db.prepare(`SELECT deal_id, partner_id FROM deal_events WHERE kind = 'registered' ORDER BY position`),
     signing: db.prepare('INSERT OR IGNORE INTO deal_signings VALUES (?, ?, ?, ?)'),
     cashInsert: db.prepare('INSERT OR REPLACE INTO cash_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-    cash: db.prepare('SELECT event_id, position, occurred_at FROM cash_events WHERE kind = ? AND id = ?'),
+    cash: db.prepare('SELECT event_id, position, occurred_at FROM cash_events WHERE kind = ? AND id = ? ORDER BY position DESC LIMIT 1'),
     line: db.prepare(
       'INSERT OR REPLACE INTO commission_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)',
     ),

@@ -203,12 +203,12 @@ export function claimEventsAt(db: Db, customerKey: string, cut: LogCut): ClaimEv
 }
 
 export function customerKeyOfDeal(db: Db, dealId: string): string | null {
-  const row = stmt(db, 'SELECT customer_key FROM deals WHERE deal_id = ?').get(dealId) as { customer_key: string } | undefined;
+  const row = stmt(db, 'SELECT customer_key FROM deals WHERE deal_id = ? ORDER BY position LIMIT 1').get(dealId) as { customer_key: string } | undefined;
   return row?.customer_key ?? null;
 }
 
 export function customerKeyOfPayment(db: Db, paymentId: string): string | null {
-  const row = stmt(db, `SELECT customer_key FROM cash_events WHERE kind = 'payment' AND id = ?`).get(paymentId) as
+  const row = stmt(db, `SELECT customer_key FROM cash_events WHERE kind = 'payment' AND id = ? ORDER BY position LIMIT 1`).get(paymentId) as
     | { customer_key: string }
     | undefined;
   return row?.customer_key ?? null;
@@ -216,7 +216,7 @@ export function customerKeyOfPayment(db: Db, paymentId: string): string | null {
 
 /** Customers registered under a name or tax id, matched exactly against the stored spelling. */
 export function customerKeysNamed(db: Db, nameOrTaxId: string): string[] {
-  const rows = stmt(db, 'SELECT customer_key FROM customers WHERE name = ? OR tax_id = ? ORDER BY customer_key').all(
+  const rows = stmt(db, 'SELECT DISTINCT customer_key FROM customers WHERE name = ? OR tax_id = ? ORDER BY customer_key').all(
     nameOrTaxId,
     nameOrTaxId,
   ) as Array<{ customer_key: string }>;
@@ -224,7 +224,7 @@ export function customerKeysNamed(db: Db, nameOrTaxId: string): string[] {
 }
 
 export function customerExists(db: Db, customerKey: string): boolean {
-  return stmt(db, 'SELECT 1 FROM customers WHERE customer_key = ?').get(customerKey) !== undefined;
+  return stmt(db, 'SELECT 1 FROM customers WHERE customer_key = ? LIMIT 1').get(customerKey) !== undefined;
 }
 
 // ---- pipeline -----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ export const projectionNames = ['clock', 'partners', 'balances', 'ownership', 'p
 export type ProjectionName = (typeof projectionNames)[number];
 
 /** Bump when a table changes shape: an older read-model file is then rebuilt from the log. */
-export const readModelSchemaVersion = 3;
+export const readModelSchemaVersion = 4;
 
 export const metaTables = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -61,10 +61,16 @@ CREATE TABLE IF NOT EXISTS claim_events (
   position INTEGER PRIMARY KEY, customer_key TEXT NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
   event_id TEXT NOT NULL, type TEXT NOT NULL, data_json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS customers (
-  customer_key TEXT PRIMARY KEY, name TEXT NOT NULL, tax_id TEXT, position INTEGER NOT NULL) WITHOUT ROWID;
+  position INTEGER PRIMARY KEY, customer_key TEXT NOT NULL, name TEXT NOT NULL, tax_id TEXT);
 CREATE TABLE IF NOT EXISTS deals (
-  deal_id TEXT PRIMARY KEY, customer_key TEXT NOT NULL, partner_id TEXT, channel TEXT NOT NULL, position INTEGER NOT NULL) WITHOUT ROWID;`,
-    indexes: ['CREATE INDEX IF NOT EXISTS claim_events_by_customer ON claim_events (customer_key, position);'],
+  position INTEGER PRIMARY KEY, deal_id TEXT NOT NULL, customer_key TEXT NOT NULL, partner_id TEXT, channel TEXT NOT NULL);`,
+    indexes: [
+      'CREATE INDEX IF NOT EXISTS claim_events_by_customer ON claim_events (customer_key, position);',
+      'CREATE INDEX IF NOT EXISTS customers_by_key ON customers (customer_key);',
+      'CREATE INDEX IF NOT EXISTS customers_by_name ON customers (name);',
+      'CREATE INDEX IF NOT EXISTS customers_by_tax_id ON customers (tax_id) WHERE tax_id IS NOT NULL;',
+      'CREATE INDEX IF NOT EXISTS deals_by_id ON deals (deal_id);',
+    ],
   },
   pipeline: {
     tables: ['deal_events', 'deal_signings'],
@@ -82,9 +88,8 @@ CREATE TABLE IF NOT EXISTS deal_signings (
     tables: ['cash_events', 'commission_lines', 'payouts'],
     create: `
 CREATE TABLE IF NOT EXISTS cash_events (
-  kind TEXT NOT NULL, id TEXT NOT NULL, event_id TEXT NOT NULL, position INTEGER NOT NULL, occurred_at TEXT NOT NULL,
-  customer_key TEXT NOT NULL, deal_id TEXT, payment_id TEXT NOT NULL,
-  PRIMARY KEY (kind, id)) WITHOUT ROWID;
+  position INTEGER PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL, event_id TEXT NOT NULL, occurred_at TEXT NOT NULL,
+  customer_key TEXT NOT NULL, deal_id TEXT, payment_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS commission_lines (
   position INTEGER PRIMARY KEY, event_id TEXT NOT NULL, kind TEXT NOT NULL, partner_id TEXT NOT NULL, customer_key TEXT NOT NULL,
   payment_id TEXT NOT NULL, refund_id TEXT, source_event_id TEXT NOT NULL, source_position INTEGER NOT NULL,
@@ -97,6 +102,6 @@ CREATE TABLE IF NOT EXISTS payouts (
   occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL, net_fen INTEGER NOT NULL, paid_fen INTEGER NOT NULL,
   debt_recovered_fen INTEGER NOT NULL,
   PRIMARY KEY (partner_id, quarter, position)) WITHOUT ROWID;`,
-    indexes: ['CREATE INDEX IF NOT EXISTS lines_by_cash_quarter ON commission_lines (partner_id, cash_quarter);', 'CREATE INDEX IF NOT EXISTS lines_by_settled_quarter ON commission_lines (partner_id, settled_quarter);', 'CREATE INDEX IF NOT EXISTS lines_unsettled ON commission_lines (partner_id, position) WHERE settled_position IS NULL;'],
+    indexes: ['CREATE INDEX IF NOT EXISTS cash_events_by_id ON cash_events (kind, id);', 'CREATE INDEX IF NOT EXISTS lines_by_cash_quarter ON commission_lines (partner_id, cash_quarter);', 'CREATE INDEX IF NOT EXISTS lines_by_settled_quarter ON commission_lines (partner_id, settled_quarter);', 'CREATE INDEX IF NOT EXISTS lines_unsettled ON commission_lines (partner_id, position) WHERE settled_position IS NULL;'],
   },
 };
