@@ -3,8 +3,11 @@
 
 export type Figures = Record<string, string | number | boolean | null>;
 
-/** How the edge answers a refusal: a business rule (422), a clash with what is stored (409), an unknown id (404). */
-export type RefusalKind = 'rule' | 'conflict' | 'not-found';
+/**
+ * How the edge answers a refusal: a business rule (422), a clash with what is stored (409),
+ * an unknown id (404), an actor acting on what is not theirs (403).
+ */
+export type RefusalKind = 'rule' | 'conflict' | 'not-found' | 'forbidden';
 
 export class DomainRuleError extends Error {
   override readonly name = 'DomainRuleError';

@@ -1,0 +1,176 @@
+// Command handling: load the stream, fold, decide, append with the revision just read; on a
+// revision conflict reload and decide again (bounded). Event ids are deterministic: identity
+// events from their business id (a dealId, paymentId or refundId is unique across streams
+// because the store's event id is), the others from the command id, so a retry re-sends the
+// same ids and the store answers it as the first time.
+import { createHash } from 'node:crypto';
+import { DomainRuleError } from '../domain/errors.js';
+import type { Actor, EventEnvelope, LedgerEvent } from '../domain/events.js';
+import { factOf, type FoldFact } from '../domain/fact.js';
+import {
+  DuplicateEventError,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  WrongExpectedRevisionError,
+} from '../store/event-store.js';
+
+export const MAX_DECIDE_ATTEMPTS = 5;
+
+/** The ledger's uuid v5 namespace (a fixed random uuid). */
+const LEDGER_NAMESPACE = 'b1f0c5e2-7d0a-4c52-9a43-3f1e8d2c6a17';
+
+/** RFC 9562 uuid v5 (SHA-1, name-based) of a name in the ledger's namespace. */
+export function uuidV5(name: string, namespace = LEDGER_NAMESPACE): string {
+  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+  if (ns.length !== 16) throw new Error(`namespace ${namespace} is not a uuid`);
+  const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
+  const bytes = Buffer.from(hash.subarray(0, 16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The name an identity event's id is derived from, or null for events identified by their command. */
+export function identityName(event: LedgerEvent): string | null {
+  switch (event.type) {
+    case 'PartnerSigned':
+      return `PartnerSigned:${event.data.partnerId}`;
+    case 'DealRegistered':
+      return `DealRegistered:${event.data.dealId}`;
+    case 'PaymentReceived':
+      return `PaymentReceived:${event.data.paymentId}`;
+    case 'CommissionAccrued':
+      return `CommissionAccrued:${event.data.paymentId}`;
+    case 'RefundIssued':
+      return `RefundIssued:${event.data.refundId}`;
+    case 'CommissionClawedBack':
+      return `CommissionClawedBack:${event.data.refundId}`;
+    case 'CommissionPaidOut':
+      return `CommissionPaidOut:${event.data.partnerId}:${event.data.quarter}`;
+    case 'TierChanged':
+      return event.data.source === 'evaluation' ? `TierEvaluation:${event.data.partnerId}:${event.data.quarter}` : null;
+    case 'DepositDeducted':
+      return event.data.reference?.startsWith('payout ') ? `PayoutDeduction:${event.data.partnerId}:${event.data.reference}` : null;
+    case 'DepositPosted':
+    case 'DealStageAdvanced':
+    case 'DealLost':
+    case 'DealTransferred':
+    case 'OwnershipRuled':
+      return null;
+  }
+}
+
+export function eventIdFor(event: LedgerEvent, stream: string, commandId: string, index: number): string {
+  return uuidV5(identityName(event) ?? `command:${commandId}:${stream}:${index}:${event.type}`);
+}
+
+export interface EventMeta {
+  occurredAt: string;
+  actor: Actor;
+  commandId: string;
+  correlationId: string | null;
+  causationId?: string | null;
+  policyVersion: string;
+}
+
+/** Money events record the policy version they were decided under; the others record none. */
+const MONEY_EVENTS = new Set<LedgerEvent['type']>([
+  'DepositPosted',
+  'DepositDeducted',
+  'TierChanged',
+  'CommissionPaidOut',
+  'PaymentReceived',
+  'CommissionAccrued',
+  'RefundIssued',
+  'CommissionClawedBack',
+]);
+
+export function toNewEvents(events: readonly LedgerEvent[], stream: string, meta: EventMeta): NewEvent[] {
+  return events.map(
+    (e, i) =>
+      ({
+        ...e,
+        eventId: eventIdFor(e, stream, meta.commandId, i),
+        occurredAt: meta.occurredAt,
+        actor: meta.actor,
+        commandId: meta.commandId,
+        correlationId: meta.correlationId,
+        causationId: meta.causationId ?? null,
+        policyVersion: MONEY_EVENTS.has(e.type) ? meta.policyVersion : null,
+      }) as NewEvent,
+  );
+}
+
+export interface Loaded<S> {
+  state: S;
+  /** The revision to append after: the last event's revision, or 'no-stream'. */
+  expected: ExpectedRevision;
+  envelopes: EventEnvelope[];
+}
+
+export async function loadStream<S>(store: EventStore, stream: string, initial: () => S, evolve: (s: S, f: FoldFact) => S): Promise<Loaded<S>> {
+  const envelopes = await store.readStream(stream);
+  let state = initial();
+  for (const e of envelopes) state = evolve(state, factOf(e));
+  const last = envelopes[envelopes.length - 1];
+  return { state, expected: last ? last.revision : 'no-stream', envelopes };
+}
+
+export interface Decided<S, A> {
+  events: LedgerEvent[];
+  /** The answer, computed from the state the decision was made on and the events decided. */
+  answer: (state: S, events: readonly LedgerEvent[]) => A;
+}
+
+export interface HandledCommand<A> {
+  answer: A;
+  /** The stored envelopes (empty when the command wrote nothing). */
+  stored: EventEnvelope[];
+  /** The global position of the last event written, or null when nothing was written. */
+  position: bigint | null;
+}
+
+export interface StreamCommand<S, A> {
+  store: EventStore;
+  stream: string;
+  initial: () => S;
+  evolve: (s: S, f: FoldFact) => S;
+  /** Decides on freshly loaded state; may read other streams (it runs again on a retry). */
+  decide: (state: S) => Promise<Decided<S, A>> | Decided<S, A>;
+  meta: EventMeta;
+}
+
+/** Load → fold → decide → append with the revision just read; retried on a revision conflict. */
+export async function handleStreamCommand<S, A>(c: StreamCommand<S, A>): Promise<HandledCommand<A>> {
+  for (let attempt = 1; ; attempt++) {
+    const loaded = await loadStream(c.store, c.stream, c.initial, c.evolve);
+    const decided = await c.decide(loaded.state);
+    if (decided.events.length === 0) return { answer: decided.answer(loaded.state, []), stored: [], position: null };
+    try {
+      const result = await c.store.append(c.stream, toNewEvents(decided.events, c.stream, c.meta), loaded.expected);
+      let state = loaded.state;
+      for (const e of result.events) state = c.evolve(state, factOf(e));
+      return { answer: decided.answer(state, decided.events), stored: result.events, position: result.position };
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError && attempt < MAX_DECIDE_ATTEMPTS) continue;
+      if (error instanceof DuplicateEventError) throw duplicateRefusal(decided.events, error);
+      throw error;
+    }
+  }
+}
+
+/** An identity event id already stored with other content: the business id is taken elsewhere. */
+function duplicateRefusal(events: readonly LedgerEvent[], error: DuplicateEventError): DomainRuleError {
+  const clash = events.find((e) => identityName(e) !== null && uuidV5(identityName(e)!) === error.eventId);
+  const name = clash ? identityName(clash)! : `event ${error.eventId}`;
+  const [type, ...id] = name.split(':');
+  const rule =
+    type === 'DealRegistered' ? 'deal-id-taken'
+    : type === 'PaymentReceived' || type === 'CommissionAccrued' ? 'payment-id-taken'
+    : type === 'RefundIssued' || type === 'CommissionClawedBack' ? 'refund-id-taken'
+    : type === 'PartnerSigned' ? 'partner-already-signed'
+    : 'already-recorded';
+  return new DomainRuleError(rule, `${id.join(':') || name} is already recorded with other content (${error.detail})`, { id: id.join(':') }, 'conflict');
+}
