@@ -5,8 +5,9 @@ import * as read from '../../projections/readers.js';
 import { headCut } from '../../projections/cut.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
 import type { StatementLine } from '../../projections/statements.js';
+import type { LedgerLookups } from './lookups.js';
 
-export class ReadModelLookups {
+export class ReadModelLookups implements LedgerLookups {
   constructor(private readonly runner: ProjectionRunner) {}
 
   /** Resolves when the read model includes `position` (the head of the log when omitted). */
