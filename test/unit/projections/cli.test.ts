@@ -1,0 +1,76 @@
+// The read-side commands end to end over a real data directory: replay, report, dispute.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LedgerEvent } from '../../../src/domain/events.js';
+import { customerStream, partnerStream } from '../../../src/domain/events.js';
+import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
+import { disputeCommand } from '../../../src/cli/commands/dispute.js';
+import { replayCommand } from '../../../src/cli/commands/replay.js';
+import { reportCommand } from '../../../src/cli/commands/report.js';
+
+let dir: string;
+
+async function run(command: { run(argv: string[]): Promise<number> }, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+  try {
+    return { code: await command.run(argv), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-cli-'));
+  let now = '2026-04-01T00:00:00.000Z';
+  const store = openSqliteEventStore({ file: path.join(dir, 'events.db'), clock: () => now });
+  const add = (stream: string, event: LedgerEvent, occurredAt: string) =>
+    store.append(stream, [{ ...event, eventId: randomUUID(), occurredAt, actor: { role: 'manager', id: 'm-1' } }], 'any');
+  await add(partnerStream('P-1'), { type: 'PartnerSigned', data: { partnerId: 'P-1', name: 'One', kind: 'relationship', tier: 'gold', parentPartnerId: null, territory: null } }, now);
+  const register = (dealId: string, partnerId: string | null, occurredAt: string) =>
+    add(customerStream('name:acme'), {
+      type: 'DealRegistered',
+      data: { dealId, customerKey: 'name:acme', customer: { name: 'ACME Co., Ltd.', taxId: null }, match: { by: 'name', input: 'ACME Co., Ltd.', normalised: 'acme' }, channel: partnerId === null ? 'direct' : 'partner', partnerId, expectedPorts: 5, expectedRevenueFen: 1_000_00 },
+    }, occurredAt);
+  await register('D-1', null, '2026-04-01T00:00:00.000Z');
+  now = '2026-04-10T00:00:00.000Z';
+  await register('D-2', 'P-1', '2026-04-01T00:00:00.000Z');
+  await store.close();
+});
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('read-side commands', () => {
+  it('replay rebuilds the read models and says how far it got', async () => {
+    const r = await run(replayCommand, ['--data-dir', dir]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('replayed 3 events');
+    expect(fs.existsSync(path.join(dir, 'read-models.db'))).toBe(true);
+  });
+
+  it('dispute explains who owns a customer named in another spelling, and what changed after --as-of', async () => {
+    const now = await run(disputeCommand, ['acme co ltd', '--data-dir', dir]);
+    expect(now.code).toBe(0);
+    expect(now.out).toContain('Owner: deal D-2 (partner P-1)');
+    expect(now.out).toContain('Rule: tie-to-partner');
+    const before = await run(disputeCommand, ['name:acme', '--as-of', '2026-04-05T00:00:00Z', '--data-dir', dir]);
+    expect(before.out).toContain('Owner: deal D-1 (direct sales)');
+    expect(before.out).toMatch(/#3 DealRegistered recorded 2026-04-10T00:00:00.000Z .*→ owner D-2 \[tie-to-partner\]/);
+    const json = await run(disputeCommand, ['name:acme', '--json', '--data-dir', dir]);
+    expect(JSON.parse(json.out).events).toHaveLength(2);
+  });
+
+  it('report prints tiers as CSV and refuses a malformed instant as a usage error', async () => {
+    const csv = await run(reportCommand, ['tiers', '--csv', '--data-dir', dir]);
+    expect(csv.out).toBe('partnerId,tier,since\nP-1,gold,2026-04-01T00:00:00.000Z\n');
+    const bad = await run(reportCommand, ['tiers', '--as-of', 'yesterday', '--data-dir', dir]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('asOf must be an ISO-8601 instant');
+  });
+});
