@@ -1,0 +1,173 @@
+// Command handling against a real SQLite store in a temporary directory.
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DomainRuleError } from '../../../src/domain/errors.js';
+import { customerStream, partnerStream } from '../../../src/domain/events.js';
+import { defaultPolicy } from '../../../src/domain/policy.js';
+import { uuidV5 } from '../../../src/ledger/command-handling.js';
+import * as commands from '../../../src/ledger/commands.js';
+import type { CommandCtx, CommandDeps } from '../../../src/ledger/commands.js';
+import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
+import type { EventStore } from '../../../src/store/event-store.js';
+import { tempDir } from '../../support/store-fixtures.js';
+import { ScanLookups } from './scan-lookups.js';
+
+let store: EventStore;
+let cleanup: () => void;
+let deps: CommandDeps;
+let nowMs: number;
+
+const clock = () => new Date(nowMs).toISOString();
+const days = (n: number) => {
+  nowMs += n * 86_400_000;
+};
+const as = (role: 'manager' | 'finance' | 'partner', id = `${role}-1`): CommandCtx => ({ actor: { role, id }, commandId: randomUUID(), correlationId: null });
+const manager = () => as('manager');
+const finance = () => as('finance');
+
+async function refusal(p: Promise<unknown>): Promise<DomainRuleError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof DomainRuleError) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
+beforeEach(() => {
+  const t = tempDir('ledger-commands-');
+  cleanup = t.cleanup;
+  nowMs = Date.parse('2026-07-01T02:00:00.000Z');
+  store = openSqliteEventStore({ file: `${t.dir}/events.db`, clock });
+  deps = { store, policy: defaultPolicy, lookups: new ScanLookups(store), clock };
+});
+
+afterEach(async () => {
+  await store.close();
+  cleanup();
+});
+
+async function signPartners(...ids: string[]) {
+  for (const partnerId of ids) {
+    await commands.registerPartner(deps, { partnerId, name: `Partner ${partnerId}`, kind: 'relationship', tier: 'silver' }, manager());
+  }
+}
+
+describe('registering deals', () => {
+  it('answers the owner and the competing claim, with the customer key both spellings meet on', async () => {
+    await signPartners('P1', 'P2');
+    const first = await commands.registerDeal(deps, { dealId: 'D1', partnerId: 'P1', customer: { name: 'Acme Trading Co., Ltd.' } }, manager());
+    days(1);
+    const second = await commands.registerDeal(deps, { dealId: 'D2', partnerId: 'P2', customer: { name: 'ACME TRADING LIMITED' } }, manager());
+    expect(first.answer).toMatchObject({ dealId: 'D1', customerKey: 'name:acmetrading', ownership: { ownerDealId: 'D1', ownerPartnerId: 'P1', status: 'owner' } });
+    expect(second.answer).toMatchObject({ dealId: 'D2', customerKey: 'name:acmetrading', ownership: { ownerDealId: 'D1', status: 'competing' } });
+    expect(second.position).toBeGreaterThan(first.position!);
+  });
+
+  it('serialises two concurrent registrations of one customer: one owner, one competing', async () => {
+    await signPartners('P1', 'P2', 'P3', 'P4');
+    const results = await Promise.all(
+      ['P1', 'P2', 'P3', 'P4'].map((p) => commands.registerDeal(deps, { dealId: `D-${p}`, partnerId: p, customer: { name: 'Race Corp' } }, as('partner', p))),
+    );
+    expect(results.map((r) => r.answer.ownership.status).sort()).toEqual(['competing', 'competing', 'competing', 'owner']);
+    const stream = await store.readStream(customerStream('name:race'));
+    expect(stream.map((e) => e.type)).toEqual(['DealRegistered', 'DealRegistered', 'DealRegistered', 'DealRegistered']);
+    const owners = new Set(results.map((r) => r.answer.ownership.ownerDealId));
+    expect(owners.size).toBe(1);
+  });
+
+  it('keeps a deal id unique across customers (the store refuses the same identity event id)', async () => {
+    await signPartners('P1');
+    await commands.registerDeal(deps, { dealId: 'D1', partnerId: 'P1', customer: { name: 'Acme' } }, manager());
+    const e = await refusal(commands.registerDeal(deps, { dealId: 'D1', partnerId: 'P1', customer: { name: 'Other Co' } }, manager()));
+    expect(e).toMatchObject({ rule: 'deal-id-taken', kind: 'conflict' });
+    expect(await store.readStream(customerStream('name:other'))).toEqual([]);
+  });
+
+  it('refuses a partner registering for another partner, and an invalid tax id', async () => {
+    await signPartners('P1', 'P2');
+    expect(await refusal(commands.registerDeal(deps, { dealId: 'D1', partnerId: 'P2', customer: { name: 'X' } }, as('partner', 'P1')))).toMatchObject({ kind: 'forbidden' });
+    expect((await refusal(commands.registerDeal(deps, { dealId: 'D1', partnerId: 'P1', customer: { name: 'X', taxId: '123' } }, manager()))).rule).toBe('customer-tax-id-invalid');
+  });
+
+  it('identity events carry deterministic ids', async () => {
+    await signPartners('P1');
+    await commands.registerDeal(deps, { dealId: 'D1', partnerId: 'P1', customer: { name: 'Acme' } }, manager());
+    const [registered] = await store.readStream(customerStream('name:acme'));
+    expect(registered!.eventId).toBe(uuidV5('DealRegistered:D1'));
+    expect(registered!.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe('refused commands write nothing', () => {
+  it('a transfer before 28 idle days names the days and leaves the log as it was', async () => {
+    await signPartners('P1', 'P2');
+    await commands.registerDeal(deps, { dealId: 'D1', partnerId: 'P1', customer: { name: 'Acme' } }, manager());
+    await commands.registerDeal(deps, { dealId: 'D2', partnerId: 'P2', customer: { name: 'Acme' } }, manager());
+    days(9);
+    const head = await store.headPosition();
+    const e = await refusal(commands.transferDeal(deps, { dealId: 'D1', toDealId: 'D2', reason: 'idle' }, manager()));
+    expect(e.detail).toBe('transfer refused: the owner registered the customer 9 days ago; 28 days without progress are required');
+    expect(await store.headPosition()).toBe(head);
+    days(19);
+    const moved = await commands.transferDeal(deps, { dealId: 'D1', toDealId: 'D2', reason: 'idle' }, manager());
+    expect(moved.answer).toMatchObject({ ownerIdleDays: 28, ownership: { ownerDealId: 'D2', status: 'owner', rule: 'transfer' } });
+  });
+
+  it('a partner cannot move another partner\'s deal', async () => {
+    await signPartners('P1', 'P2');
+    await commands.registerDeal(deps, { dealId: 'D1', partnerId: 'P1', customer: { name: 'Acme' } }, manager());
+    expect(await refusal(commands.advanceStage(deps, { dealId: 'D1', stage: 'meeting' }, as('partner', 'P2')))).toMatchObject({ rule: 'not-your-deal', kind: 'forbidden' });
+    expect(await refusal(commands.advanceStage(deps, { dealId: 'D9', stage: 'meeting' }, manager()))).toMatchObject({ kind: 'not-found' });
+  });
+});
+
+describe('money through the command layer', () => {
+  it('pays, refunds, pays out once per quarter, and records the policy version on money events', async () => {
+    await signPartners('P1');
+    await commands.postDeposit(deps, { partnerId: 'P1', amount: 1_000_000 }, finance());
+    await commands.registerDeal(deps, { dealId: 'D1', partnerId: 'P1', customer: { name: 'Acme' } }, manager());
+    await commands.advanceStage(deps, { dealId: 'D1', stage: 'signed' }, as('partner', 'P1'));
+    days(1);
+    const paid = await commands.receivePayment(deps, { paymentId: 'PAY-1', dealId: 'D1', line: 'port', amount: 1_000_000 }, finance());
+    expect(paid.answer.commission).toEqual({ partnerId: 'P1', tier: 'silver', commissionYear: 1, rateBps: 3000, commissionFen: 300_000 });
+    const refunded = await commands.issueRefund(deps, { refundId: 'R-1', paymentId: 'PAY-1', amount: 100_000, reason: 'left early' }, finance());
+    expect(refunded.answer.clawback).toEqual({ partnerId: 'P1', rateBps: 3000, commissionFen: 30_000 });
+    expect((await refusal(commands.issueRefund(deps, { refundId: 'R-2', paymentId: 'PAY-1', amount: 900_001, reason: 'x' }, finance()))).rule).toBe('refund-exceeds-payment');
+
+    days(100); // into 2026-Q4
+    const payout = await commands.payOut(deps, { quarter: '2026-Q3' }, finance());
+    expect(payout.answer.payouts).toEqual([{ partnerId: 'P1', lines: 2, netFen: 270_000, debtRecoveredFen: 0, paidFen: 270_000, deductedFen: 0, addedDebtFen: 0 }]);
+    const again = await commands.payOut(deps, { quarter: '2026-Q3' }, finance());
+    expect(again).toMatchObject({ answer: { payouts: [] }, position: null });
+
+    const customer = await store.readStream(customerStream('name:acme'));
+    const partner = await store.readStream(partnerStream('P1'));
+    const versions = [...customer, ...partner].map((e) => [e.type, e.policyVersion]);
+    expect(versions).toContainEqual(['CommissionAccrued', defaultPolicy.version]);
+    expect(versions).toContainEqual(['CommissionPaidOut', defaultPolicy.version]);
+    expect(versions).toContainEqual(['DealRegistered', null]);
+  });
+
+  it('refuses cash before signing', async () => {
+    await signPartners('P1');
+    await commands.registerDeal(deps, { dealId: 'D1', partnerId: 'P1', customer: { name: 'Acme' } }, manager());
+    expect((await refusal(commands.receivePayment(deps, { paymentId: 'PAY-1', dealId: 'D1', line: 'port', amount: 1 }, finance()))).rule).toBe('payment-before-signing');
+  });
+});
+
+describe('tier evaluation through the command layer', () => {
+  it('moves partners once per quarter', async () => {
+    await signPartners('P1', 'P2');
+    for (let i = 0; i < 5; i++) {
+      await commands.registerDeal(deps, { dealId: `D${i}`, partnerId: 'P1', customer: { name: `Customer ${i}` } }, manager());
+      await commands.advanceStage(deps, { dealId: `D${i}`, stage: 'signed' }, manager());
+    }
+    days(95);
+    const first = await commands.evaluateTiers(deps, { quarter: '2026-Q3' }, manager());
+    expect(first.answer.changes).toEqual([{ partnerId: 'P2', from: 'silver', to: 'standard', signedCustomers: 0 }]);
+    const again = await commands.evaluateTiers(deps, { quarter: '2026-Q3' }, manager());
+    expect(again).toMatchObject({ answer: { changes: [] }, position: null });
+  });
+});

@@ -1,0 +1,68 @@
+// LedgerLookups answered by scanning the real store's log on every call: slow, simple and
+// obviously right, for command-handling specs that do not exercise the projections.
+import type { EventDataOf, EventEnvelope } from '../../../src/domain/events.js';
+import { defaultPolicy } from '../../../src/domain/policy.js';
+import { quarterOf } from '../../../src/domain/quarter.js';
+import type { LedgerLookups, LookupLine } from '../../../src/ledger/lookups.js';
+import type { EventStore } from '../../../src/store/event-store.js';
+
+export class ScanLookups implements LedgerLookups {
+  constructor(private readonly store: EventStore) {}
+
+  async catchUp(): Promise<void> {}
+
+  private async all(): Promise<EventEnvelope[]> {
+    const out: EventEnvelope[] = [];
+    for await (const e of this.store.readAll()) out.push(e);
+    return out;
+  }
+
+  async customerKeyOfDeal(dealId: string): Promise<string | null> {
+    const e = (await this.all()).find((x) => x.type === 'DealRegistered' && (x.data as EventDataOf<'DealRegistered'>).dealId === dealId);
+    return e ? (e.data as EventDataOf<'DealRegistered'>).customerKey : null;
+  }
+
+  async customerKeyOfPayment(paymentId: string): Promise<string | null> {
+    const e = (await this.all()).find((x) => x.type === 'PaymentReceived' && (x.data as EventDataOf<'PaymentReceived'>).paymentId === paymentId);
+    return e ? (e.data as EventDataOf<'PaymentReceived'>).customerKey : null;
+  }
+
+  async unsettledLines(partnerId: string): Promise<LookupLine[]> {
+    const events = await this.all();
+    const settled = new Set(events.flatMap((e) => (e.type === 'CommissionPaidOut' ? (e.data as EventDataOf<'CommissionPaidOut'>).lines.map((l) => l.eventId) : [])));
+    return events.flatMap((e): LookupLine[] => {
+      if (settled.has(e.eventId)) return [];
+      if (e.type === 'CommissionAccrued' && (e.data as EventDataOf<'CommissionAccrued'>).partnerId === partnerId) {
+        return [{ eventId: e.eventId, kind: 'accrual', commissionFen: (e.data as EventDataOf<'CommissionAccrued'>).commissionFen, cashAt: e.occurredAt, position: Number(e.position) }];
+      }
+      if (e.type === 'CommissionClawedBack' && (e.data as EventDataOf<'CommissionClawedBack'>).partnerId === partnerId) {
+        return [{ eventId: e.eventId, kind: 'clawback', commissionFen: -(e.data as EventDataOf<'CommissionClawedBack'>).commissionFen, cashAt: e.occurredAt, position: Number(e.position) }];
+      }
+      return [];
+    });
+  }
+
+  async signedCustomersByPartner(quarter: string): Promise<Map<string, number>> {
+    const events = await this.all();
+    const partnerOfDeal = new Map<string, string | null>();
+    const counts = new Map<string, Set<string>>();
+    for (const e of events) {
+      if (e.type === 'DealRegistered') {
+        const d = e.data as EventDataOf<'DealRegistered'>;
+        partnerOfDeal.set(d.dealId, d.partnerId);
+      }
+      if (e.type === 'DealStageAdvanced') {
+        const d = e.data as EventDataOf<'DealStageAdvanced'>;
+        const partnerId = partnerOfDeal.get(d.dealId);
+        if (d.stage === 'signed' && partnerId && quarterOf(e.occurredAt, defaultPolicy.timeZone) === quarter) {
+          counts.set(partnerId, (counts.get(partnerId) ?? new Set()).add(d.customerKey));
+        }
+      }
+    }
+    return new Map([...counts].map(([p, s]) => [p, s.size]));
+  }
+
+  async partnerIds(): Promise<string[]> {
+    return (await this.all()).filter((e) => e.type === 'PartnerSigned').map((e) => (e.data as EventDataOf<'PartnerSigned'>).partnerId).sort();
+  }
+}
