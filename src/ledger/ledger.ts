@@ -5,6 +5,8 @@
 import { defaultPolicy, type Policy } from '../domain/policy.js';
 import type { EventStore } from '../store/event-store.js';
 import { openEventStore } from '../store/open-store.js';
+import * as c from './commands.js';
+import type { CommandAnswer, CommandName, LedgerCommands } from './ledger-commands.js';
 import { loadPolicyFile } from './policy-file.js';
 import { openReadSide, type ReadSide } from './read-side.js';
 import { ReportQueries } from './report-queries.js';
@@ -38,6 +40,12 @@ export interface Ledger {
   readonly nowIso: () => string;
   /** The policy's time zone (quarters, business days). */
   readonly timeZone: string;
+  readonly commands: LedgerCommands;
+  /**
+   * Runs one command and resolves with its answer's body once the read model includes what it
+   * wrote, so a query made after the answer sees the command (read-your-writes).
+   */
+  execute<N extends CommandName>(name: N, input: Parameters<LedgerCommands[N]>[0], ctx: CommandContext): Promise<Record<string, unknown>>;
   /** The projection lag: events in the log the read model has not applied yet. */
   projectionLag(): Promise<{ position: bigint; readModelPosition: number; lag: number }>;
   close(): Promise<void>;
@@ -59,8 +67,16 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
   }
   const timeZone = policy.timeZone;
   const reports = new ReportQueries({ queries: readSide.queries, store, quarterOf: readSide.rules.quarterOf, timeZone, nowIso });
+  const commands = buildLedgerCommands({ store, readSide, policy, nowIso });
   let closed = false;
   return {
+    commands,
+    async execute(name, input, ctx) {
+      const run = commands[name] as (input: unknown, ctx: CommandContext) => ReturnType<LedgerCommands[typeof name]>;
+      const answer = await run(input, ctx);
+      if (answer.position !== null) await readSide.runner.catchUp(answer.position);
+      return answer.body;
+    },
     dataDir: options.dataDir,
     store,
     readSide,
@@ -78,5 +94,42 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       closed = true;
       await readSide.close();
     },
+  };
+}
+
+interface LedgerCommandDeps {
+  store: EventStore;
+  readSide: ReadSide;
+  policy: Policy;
+  nowIso: () => string;
+}
+
+/** The command side over src/ledger/commands.ts: API-shaped inputs in, answers and positions out. */
+function buildLedgerCommands(deps: LedgerCommandDeps): LedgerCommands {
+  const commandDeps: c.CommandDeps = { store: deps.store, policy: deps.policy, lookups: deps.readSide.lookups, clock: deps.nowIso };
+  const ctxOf = (ctx: CommandContext, occurredAt: string | undefined): c.CommandCtx => ({
+    actor: ctx.actor,
+    commandId: ctx.commandId,
+    correlationId: ctx.correlationId,
+    occurredAt: occurredAt ?? null,
+  });
+  const answer = async (run: Promise<c.CommandOutcome<object>>): Promise<CommandAnswer> => {
+    const outcome = await run;
+    return { body: { ...outcome.answer, position: outcome.position === null ? null : Number(outcome.position) }, position: outcome.position };
+  };
+  return {
+    signPartner: ({ occurredAt, ...input }, ctx) => answer(c.registerPartner(commandDeps, input, ctxOf(ctx, occurredAt))),
+    postDeposit: ({ occurredAt, partnerId, amountFen }, ctx) => answer(c.postDeposit(commandDeps, { partnerId, amount: amountFen }, ctxOf(ctx, occurredAt))),
+    deductDeposit: ({ occurredAt, amountFen, ...input }, ctx) => answer(c.deductDeposit(commandDeps, { ...input, amount: amountFen }, ctxOf(ctx, occurredAt))),
+    changeTier: ({ occurredAt, ...input }, ctx) => answer(c.changeTier(commandDeps, input, ctxOf(ctx, occurredAt))),
+    evaluateTiers: ({ occurredAt, ...input }, ctx) => answer(c.evaluateTiers(commandDeps, input, ctxOf(ctx, occurredAt))),
+    registerDeal: ({ occurredAt, partnerId, expectedRevenueFen, ...input }, ctx) =>
+      answer(c.registerDeal(commandDeps, { ...input, partnerId: partnerId ?? 'direct', expectedRevenue: expectedRevenueFen }, ctxOf(ctx, occurredAt))),
+    advanceStage: ({ occurredAt, ...input }, ctx) => answer(c.advanceStage(commandDeps, input, ctxOf(ctx, occurredAt))),
+    transferDeal: ({ occurredAt, fromDealId, ...input }, ctx) => answer(c.transferDeal(commandDeps, { ...input, dealId: fromDealId }, ctxOf(ctx, occurredAt))),
+    ruleOwnership: ({ occurredAt, ...input }, ctx) => answer(c.ruleOwnership(commandDeps, input, ctxOf(ctx, occurredAt))),
+    receivePayment: ({ occurredAt, amountFen, ...input }, ctx) => answer(c.receivePayment(commandDeps, { ...input, amount: amountFen }, ctxOf(ctx, occurredAt))),
+    issueRefund: ({ occurredAt, amountFen, ...input }, ctx) => answer(c.issueRefund(commandDeps, { ...input, amount: amountFen }, ctxOf(ctx, occurredAt))),
+    payOut: ({ occurredAt, ...input }, ctx) => answer(c.payOut(commandDeps, input, ctxOf(ctx, occurredAt))),
   };
 }

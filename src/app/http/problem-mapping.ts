@@ -22,10 +22,18 @@ const kindByStatus = new Map<number, ProblemKind>(
   (Object.entries(problemKinds) as Array<[ProblemKind, { status: number }]>).map(([kind, k]) => [k.status, kind]),
 );
 
+/** A domain refusal's kind → the API's problem. */
+const refusalProblemKind: Record<DomainRuleError['kind'], ProblemKind> = {
+  rule: 'rule-refused',
+  conflict: 'conflict',
+  'not-found': 'not-found',
+  forbidden: 'forbidden',
+};
+
 export function problemOf(error: unknown): ProblemError {
   if (error instanceof ProblemError) return error;
   if (error instanceof DomainRuleError) {
-    const kind: ProblemKind = error.kind === 'conflict' ? 'conflict' : error.kind === 'not-found' ? 'not-found' : 'rule-refused';
+    const kind = refusalProblemKind[error.kind];
     return new ProblemError(kind, `${error.rule}: ${error.detail}`, undefined, { rule: error.rule, figures: error.figures });
   }
   if (error instanceof WrongExpectedRevisionError) {

@@ -1,15 +1,36 @@
 // HTTP → money commands and the statement query.
 import { Controller, Inject } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { requireOwnPartner } from '../auth/scope.js';
 import { Caller, type CallContext } from '../http/request-context.js';
 import { Input, Route, type RouteInput } from '../http/route.js';
+import { IssueRefund, PayOut, ReceivePayment } from './money.commands.js';
 import { GetStatement } from './money.queries.js';
-import { getStatementRoute } from './money.routes.js';
+import { getStatementRoute, issueRefundRoute, payOutRoute, receivePaymentRoute } from './money.routes.js';
 
 @Controller()
 export class MoneyController {
-  constructor(@Inject(QueryBus) private readonly queries: QueryBus) {}
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(QueryBus) private readonly queries: QueryBus,
+  ) {}
+
+  @Route(receivePaymentRoute)
+  payment(@Input() { body }: RouteInput<typeof receivePaymentRoute>, @Caller() call: CallContext) {
+    const { amount, ...rest } = body;
+    return this.commands.execute(new ReceivePayment.Command({ ...rest, amountFen: amount }, call));
+  }
+
+  @Route(issueRefundRoute)
+  refund(@Input() { body }: RouteInput<typeof issueRefundRoute>, @Caller() call: CallContext) {
+    const { amount, ...rest } = body;
+    return this.commands.execute(new IssueRefund.Command({ ...rest, amountFen: amount }, call));
+  }
+
+  @Route(payOutRoute)
+  payout(@Input() { body }: RouteInput<typeof payOutRoute>, @Caller() call: CallContext) {
+    return this.commands.execute(new PayOut.Command(body, call));
+  }
 
   @Route(getStatementRoute)
   statement(@Input() input: RouteInput<typeof getStatementRoute>, @Caller() call: CallContext) {

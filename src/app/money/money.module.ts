@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { MoneyController } from './money.controller.js';
+import { moneyCommandHandlers } from './money.commands.js';
 import { moneyQueryHandlers } from './money.queries.js';
 
-@Module({ imports: [CqrsModule], controllers: [MoneyController], providers: [...moneyQueryHandlers] })
+@Module({ imports: [CqrsModule], controllers: [MoneyController], providers: [...moneyCommandHandlers, ...moneyQueryHandlers] })
 export class MoneyModule {}
