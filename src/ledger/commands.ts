@@ -21,7 +21,7 @@ import { decidePartner, depositRequirement, type PartnerCommand } from '../domai
 import { currentTier, evolvePartner, initialPartnerState, type PartnerState } from '../domain/partner.js';
 import { decidePayout, type UnsettledLine } from '../domain/payout.js';
 import type { Policy } from '../domain/policy.js';
-import { nextQuarter, quarterStart } from '../domain/quarter.js';
+import { compareQuarters, nextQuarter, quarterStart } from '../domain/quarter.js';
 import { decideTierEvaluation } from '../domain/tier-evaluation.js';
 import type { EventStore } from '../store/event-store.js';
 import { type EventMeta, type HandledCommand, handleStreamCommand, loadStream } from './command-handling.js';
@@ -365,6 +365,24 @@ export interface PayoutAnswerLine {
   addedDebtFen: number;
 }
 
+/**
+ * A payout writes to many partner streams; a quarter earlier than one already paid is refused
+ * for all of them before anything is written. (A payout cut short by a crash is completed by
+ * running it again: each partner's quarter is paid at most once.)
+ */
+async function refuseOutOfOrderPayout(deps: CommandDeps, partnerIds: readonly string[], quarter: string): Promise<void> {
+  for (const partnerId of partnerIds) {
+    const state = await partnerState(deps.store, partnerId);
+    if (state.lastPaidQuarter !== null && compareQuarters(quarter, state.lastPaidQuarter) < 0) {
+      refuse('payout-quarter-out-of-order', `payout refused: ${quarter} is earlier than ${state.lastPaidQuarter}, already paid to partner ${partnerId}; later lines go into the next payout`, {
+        quarter,
+        lastPaidQuarter: state.lastPaidQuarter,
+        partnerId,
+      });
+    }
+  }
+}
+
 /** Pays the quarter for every partner with unsettled lines; a quarter paid already writes nothing. */
 export async function payOut(deps: CommandDeps, input: { quarter: string }, ctx: CommandCtx) {
   await deps.lookups.catchUp();
@@ -372,7 +390,9 @@ export async function payOut(deps: CommandDeps, input: { quarter: string }, ctx:
   const occurredAt = occurredAtOf(deps, ctx);
   const handled: Array<HandledCommand<unknown>> = [];
   const payouts: PayoutAnswerLine[] = [];
-  for (const partnerId of await deps.lookups.partnerIds()) {
+  const partnerIds = await deps.lookups.partnerIds();
+  await refuseOutOfOrderPayout(deps, partnerIds, input.quarter);
+  for (const partnerId of partnerIds) {
     const lines = (await deps.lookups.unsettledLines(partnerId)).map(toUnsettledLine);
     const h = await handleStreamCommand<PartnerState, null>({
       store: deps.store,

@@ -141,6 +141,9 @@ describe('money through the command layer', () => {
     expect(payout.answer.payouts).toEqual([{ partnerId: 'P1', lines: 2, netFen: 270_000, debtRecoveredFen: 0, paidFen: 270_000, deductedFen: 0, addedDebtFen: 0 }]);
     const again = await commands.payOut(deps, { quarter: '2026-Q3' }, finance());
     expect(again).toMatchObject({ answer: { payouts: [] }, position: null });
+    const head = await store.headPosition();
+    expect((await refusal(commands.payOut(deps, { quarter: '2026-Q2' }, finance()))).rule).toBe('payout-quarter-out-of-order');
+    expect(await store.headPosition()).toBe(head);
 
     const customer = await store.readStream(customerStream('name:acme'));
     const partner = await store.readStream(partnerStream('P1'));
