@@ -56,7 +56,10 @@ const state = {
   errors: {},
   /** @type {import('./compare.js').Change[] | null} */
   changes: null,
+  /** @type {{ from: string, to: string } | null} the dates of the changes shown */
+  compared: null,
   loadSerial: 0,
+  compareSerial: 0,
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   loadTimer: undefined,
 };
@@ -133,6 +136,7 @@ async function signIn(token) {
   await loadTimeline();
   setDefaultCompareDates();
   await loadPanels();
+  if (visiblePanels().includes('compare')) void runCompare();
   openAuditFromHash();
 }
 
@@ -439,6 +443,7 @@ function renderConflicts() {
         key: 'claimants',
         label: m.claimants,
         kind: 'text',
+        wrap: true,
         value: (r) => r.claims.map((c) => `${partnerLabel(c.partnerId)} (${c.dealId}, ${labelOf(m.claimStatus, c.status)})`).join('; '),
       },
       {
@@ -553,21 +558,34 @@ async function snapshotAt(at) {
 }
 
 /** @param {SubmitEvent} event */
-async function onCompare(event) {
+function onCompare(event) {
   event.preventDefault();
+  void runCompare();
+}
+
+async function runCompare() {
+  const serial = ++state.compareSerial;
   const from = /** @type {HTMLInputElement} */ (byId('compare-from')).value;
   const to = /** @type {HTMLInputElement} */ (byId('compare-to')).value;
+  if (!from || !to) return;
   const body = panelBody('compare');
   body.setAttribute('data-state', 'loading');
   replace(body, h('p', { class: 'hint' }, t().loading));
+  /** @type {import('./compare.js').Change[] | null} */
+  let changes = null;
+  /** @type {Error | null} */
+  let failed = null;
   try {
     const [before, after] = await Promise.all([snapshotAt(endOfBusinessDay(from, zone())), snapshotAt(endOfBusinessDay(to, zone()))]);
-    state.changes = diffSnapshots(before, after);
-    delete state.errors.compare;
+    changes = diffSnapshots(before, after);
   } catch (error) {
-    state.changes = null;
-    state.errors.compare = error instanceof Error ? error : new Error(String(error));
+    failed = error instanceof Error ? error : new Error(String(error));
   }
+  if (serial !== state.compareSerial) return;
+  state.changes = changes;
+  if (failed) state.errors.compare = failed;
+  else delete state.errors.compare;
+  state.compared = { from, to };
   renderCompare();
   body.setAttribute('data-state', 'ready');
 }
@@ -581,8 +599,7 @@ function renderCompare() {
   const show = (c, value) => (c.kind === 'text' ? (value === null ? '—' : labelOf(m.tierNames, String(value))) : value === null ? '—' : c.kind === 'money' ? formatFen(Number(value)) : formatCount(Number(value)));
   /** @param {import('./compare.js').Change} c */
   const delta = (c) => (c.delta === null ? '' : `${c.delta > 0 ? '+' : ''}${c.kind === 'money' ? formatFen(c.delta) : formatCount(c.delta)}`);
-  const from = /** @type {HTMLInputElement} */ (byId('compare-from')).value;
-  const to = /** @type {HTMLInputElement} */ (byId('compare-to')).value;
+  const { from, to } = state.compared ?? { from: '', to: '' };
   replace(
     body,
     dataTable({

@@ -13,6 +13,7 @@ import { fenToYuanDecimal, formatCount, formatFen } from './format.js';
  *   value: (row: Row) => string | number | null,
  *   render?: (row: Row) => Node | string,
  *   csv?: (row: Row) => string | number | null,
+ *   wrap?: boolean,
  * }} Column
  */
 
@@ -106,7 +107,7 @@ export function dataTable(spec) {
               const attrs = {
                 'data-col': c.key,
                 'data-fen': c.kind === 'money' && typeof value === 'number' ? value : null,
-                class: c.kind === 'text' ? null : 'num',
+                class: c.kind === 'text' ? (c.wrap ? 'wrap' : null) : 'num',
               };
               return index === 0 ? h('th', { scope: 'row', ...attrs }, content) : h('td', attrs, content);
             }),

@@ -354,8 +354,8 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
     await page.locator('#compare-from').fill('2025-02-28');
     await page.locator('#compare-to').fill('2025-06-30');
     await page.locator('#compare-form button[type=submit]').click();
+    await page.locator('#table-compare h3', { hasText: '2025-02-28 → 2025-06-30' }).waitFor();
     const row = page.locator('#table-compare tbody tr[data-key="P-001:accrued"]');
-    await row.waitFor();
     const before = await apiBalances({ validAt: '2025-02-28T15:59:59.999Z' });
     const after = await apiBalances({ validAt: '2025-06-30T15:59:59.999Z' });
     const delta = (after.get('P-001')?.accrued ?? 0) - (before.get('P-001')?.accrued ?? 0);

@@ -27,7 +27,7 @@ export function tokensFile(): string {
 }
 
 export const partnerIds = ['P-001', 'P-002', 'P-003'] as const;
-export const contestedTaxId = '91310000MA1K000001';
+export const contestedTaxId = '91310000MA1K000006';
 
 const phaseGapMs = 20;
 
