@@ -187,6 +187,11 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
     expect(pageErrors, 'script errors on the page').toEqual([]);
   }
 
+  async function screenshot(target: Page, name: string): Promise<void> {
+    await target.evaluate(() => window.scrollTo(0, 0));
+    await target.screenshot({ path: path.join(artifactsDir, name), fullPage: true });
+  }
+
   async function signIn(target: Page, token: string): Promise<void> {
     await target.goto(`${server.url}/`);
     await target.getByLabel(/访问令牌|Access token/).fill(token);
@@ -313,7 +318,7 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
   });
 
   it('switches to English, downloads a table as CSV with exact figures, and keeps a screenshot', async () => {
-    await page.screenshot({ path: path.join(artifactsDir, 'report-page-zh.png'), fullPage: true });
+    await screenshot(page, 'report-page-zh.png');
     await page.locator('#lang-toggle').click();
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
     await expect(page.locator('#tiers-title').textContent()).resolves.toBe('Partner tiers');
@@ -332,7 +337,7 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
     expect(rows.at(-1)?.[0]).toBe('Total');
     expect(download.suggestedFilename()).toMatch(/^ledger-balances-asof-latest\.csv$/);
 
-    await page.screenshot({ path: path.join(artifactsDir, 'report-page-en.png'), fullPage: true });
+    await screenshot(page, 'report-page-en.png');
     await page.locator('#lang-toggle').click();
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('zh-CN');
   });
@@ -377,7 +382,7 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
       expect(shown?.fen.payable).toBe(own.payable);
       const report = await api.get<{ partners: Array<{ partnerId: string }> }>('/reports/balances', tokens.partner);
       expect(report.partners.map((p) => p.partnerId)).toEqual([partnerOfToken]);
-      await partnerPage.screenshot({ path: path.join(artifactsDir, 'report-page-partner.png'), fullPage: true });
+      await screenshot(partnerPage, 'report-page-partner.png');
     } finally {
       await partnerContext.close();
     }
