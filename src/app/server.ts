@@ -28,6 +28,8 @@ export interface RunningServer {
   tokens: LoadedTokens;
   /** True when this start loaded the demo data set. */
   demoLoaded: boolean;
+  /** Requests being answered right now. */
+  inFlight(): number;
   close(): Promise<void>;
 }
 
@@ -110,7 +112,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       })();
       return closing;
     };
-    return { url, port, ledger, tokens, demoLoaded, close };
+    return { url, port, ledger, tokens, demoLoaded, inFlight: () => inFlight.size, close };
   } catch (error) {
     if (app) await app.close().catch(() => undefined);
     idempotency.close();
