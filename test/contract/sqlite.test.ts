@@ -11,6 +11,7 @@ import {
 } from '../../src/store/event-store.js';
 import { openEventStore } from '../../src/store/open-store.js';
 import { openSqliteEventStore, type SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store.js';
+import { STORE_FORMAT_VERSION } from '../../src/store/sqlite/schema.js';
 import { depositPosted, deposits, steppingClock, tempDir } from '../support/store-fixtures.js';
 import { collect, describeEventStoreContract, type StoreTamper } from './event-store.contract.js';
 
@@ -113,7 +114,7 @@ describe('the SQLite event store file', () => {
     await store.append('partner-V', deposits(1, 'V'), 'no-stream');
     await store.close();
     const db = new Database(future);
-    db.exec("DROP TRIGGER meta_no_update; UPDATE ledger_meta SET value = '2' WHERE key = 'formatVersion'");
+    db.exec(`DROP TRIGGER meta_no_update; UPDATE ledger_meta SET value = '${STORE_FORMAT_VERSION + 1}' WHERE key = 'formatVersion'`);
     db.close();
     const error = (() => {
       try {
@@ -124,7 +125,7 @@ describe('the SQLite event store file', () => {
       return null;
     })();
     expect(error).toBeInstanceOf(IncompatibleStoreError);
-    expect((error as Error).message).toMatch(/format version 2.*reads format version 1 only.*never migrates or overwrites/);
+    expect((error as Error).message).toMatch(new RegExp(`format version ${STORE_FORMAT_VERSION + 1}.*reads format version ${STORE_FORMAT_VERSION} only.*never migrates or overwrites`));
     const check = new Database(future, { readonly: true });
     expect(check.prepare('SELECT count(*) FROM events').pluck().get()).toBe(1);
     check.close();

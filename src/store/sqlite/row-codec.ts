@@ -1,16 +1,19 @@
-// Stored rows to envelopes and back, and the hash of a stored row.
+// Stored rows to envelopes and back, the dictionaries (streams, contexts) they refer to, and the
+// hash of a stored row.
+import type Database from 'better-sqlite3';
 import {
   currentSchemaVersion,
   parseEvent,
   upcastEvent,
+  type Actor,
   type EventEnvelope,
   type EventType,
   type LedgerEvent,
 } from '../../domain/events.js';
-import { CanonicalJsonText, hashEvent } from '../hash-chain.js';
-import { Col } from './schema.js';
+import { CanonicalJsonText, GENESIS_HASH, canonicalJson, hashEvent } from '../hash-chain.js';
+import { Col, INSTANT_LENGTH } from './schema.js';
 
-/** A row as better-sqlite3 returns it in raw mode, in EVENT_COLUMNS order. */
+/** A row as better-sqlite3 returns it in raw mode, in EVENT_COLUMNS order (+ prevHash when asked). */
 export type EventRow = unknown[];
 
 /**
@@ -20,65 +23,166 @@ export type EventRow = unknown[];
  */
 export type ReadValidation = 'always' | 'old-versions';
 
+/** What one context id stands for: the envelope fields most events share. */
+export interface EventContext {
+  type: EventType;
+  schemaVersion: number;
+  /** Shared by every event of the context, hence frozen. */
+  actor: Readonly<Actor>;
+  policyVersion: string | null;
+}
+
+/** The dictionary key of a context: canonical JSON of [type, schemaVersion, role, id, policyVersion]. */
+export function contextKey(type: string, schemaVersion: number, actor: Actor, policyVersion: string | null): string {
+  return canonicalJson([type, schemaVersion, actor.role, actor.id, policyVersion]);
+}
+
+function contextOfKey(key: string): EventContext {
+  const parsed: unknown = JSON.parse(key);
+  if (!Array.isArray(parsed) || parsed.length !== 5) throw new TypeError(`stored context ${key} is not [type, version, role, id, policy]`);
+  const [type, schemaVersion, role, id, policyVersion] = parsed as [EventType, number, Actor['role'], string, string | null];
+  return { type, schemaVersion, actor: Object.freeze({ role, id }), policyVersion };
+}
+
+/**
+ * Reads the streams and contexts dictionaries of one connection, caching what it has seen. Both
+ * tables are append-only, so a cached entry never goes stale; a miss asks the file (another
+ * connection may have added it).
+ */
+export class Dictionaries {
+  private readonly streamNames = new Map<number, string>();
+  private readonly streamIds = new Map<string, number>();
+  private readonly contexts = new Map<number, EventContext>();
+  private readonly contextKeys = new Map<number, string>();
+  private readonly streamName: Database.Statement;
+  private readonly streamId: Database.Statement;
+  private readonly contextKey: Database.Statement;
+
+  constructor(db: Database.Database) {
+    this.streamName = db.prepare('SELECT name FROM streams WHERE stream_id = ?').pluck();
+    this.streamId = db.prepare('SELECT stream_id FROM streams WHERE name = ?').pluck();
+    this.contextKey = db.prepare('SELECT key FROM contexts WHERE context_id = ?').pluck();
+  }
+
+  stream(id: number): string {
+    let name = this.streamNames.get(id);
+    if (name === undefined) {
+      name = this.streamName.get(id) as string | undefined;
+      if (name === undefined) throw new Error(`the log refers to stream id ${id}, which the streams table does not hold`);
+      this.remember(id, name);
+    }
+    return name;
+  }
+
+  /** The id of a stream name, or null when no event was ever stored in it. */
+  streamIdOf(name: string): number | null {
+    let id = this.streamIds.get(name);
+    if (id === undefined) {
+      id = this.streamId.get(name) as number | undefined;
+      if (id === undefined) return null;
+      this.remember(id, name);
+    }
+    return id;
+  }
+
+  context(id: number): EventContext {
+    let context = this.contexts.get(id);
+    if (context === undefined) {
+      const key = this.keyOfContext(id);
+      context = contextOfKey(key);
+      this.contexts.set(id, context);
+    }
+    return context;
+  }
+
+  keyOfContext(id: number): string {
+    let key = this.contextKeys.get(id);
+    if (key === undefined) {
+      key = this.contextKey.get(id) as string | undefined;
+      if (key === undefined) throw new Error(`the log refers to context id ${id}, which the contexts table does not hold`);
+      this.contextKeys.set(id, key);
+    }
+    return key;
+  }
+
+  private remember(id: number, name: string): void {
+    this.streamNames.set(id, name);
+    this.streamIds.set(name, id);
+  }
+}
+
 export function toBigInt(value: unknown, column: string): bigint {
   if (typeof value === 'bigint') return value;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
   throw new TypeError(`stored ${column} ${String(value)} is not a safe integer`);
 }
 
-export function decodeRow(row: EventRow, validation: ReadValidation): EventEnvelope {
-  const type = row[Col.type] as EventType;
-  const storedVersion = row[Col.schemaVersion] as number;
+/** Builds the envelope of a row; `prevHash` is the hash at position - 1 (the caller knows it). */
+export function decodeRow(row: EventRow, prevHash: string, dictionaries: Dictionaries, validation: ReadValidation): EventEnvelope {
+  const context = dictionaries.context(row[Col.contextId] as number);
+  const type = context.type;
   const raw: unknown = JSON.parse(row[Col.data] as string);
   const current = currentSchemaVersion[type];
-  let event: LedgerEvent;
-  if (storedVersion !== current) event = upcastEvent(type, storedVersion, raw);
-  else if (validation === 'always') event = parseEvent(type, raw);
-  else event = { type, data: raw } as LedgerEvent;
+  let data: unknown = raw;
+  if (context.schemaVersion !== current) data = upcastEvent(type, context.schemaVersion, raw).data;
+  else if (validation === 'always') data = parseEvent(type, raw).data;
+  const times = row[Col.times] as string;
   return {
     eventId: row[Col.eventId] as string,
-    type: event.type,
-    schemaVersion: current ?? storedVersion,
-    stream: row[Col.stream] as string,
-    revision: toBigInt(row[Col.revision], 'revision'),
-    position: toBigInt(row[Col.position], 'position'),
-    occurredAt: row[Col.occurredAt] as string,
-    recordedAt: row[Col.recordedAt] as string,
-    actor: { role: row[Col.actorRole], id: row[Col.actorId] } as EventEnvelope['actor'],
+    type,
+    schemaVersion: current ?? context.schemaVersion,
+    stream: dictionaries.stream(row[Col.streamId] as number),
+    revision: BigInt(row[Col.revision] as number),
+    position: BigInt(row[Col.position] as number),
+    occurredAt: times.slice(0, INSTANT_LENGTH),
+    recordedAt: times.slice(INSTANT_LENGTH),
+    actor: context.actor,
     commandId: row[Col.commandId] as string | null,
     correlationId: row[Col.correlationId] as string | null,
     causationId: row[Col.causationId] as string | null,
-    policyVersion: row[Col.policyVersion] as string | null,
-    prevHash: row[Col.prevHash] as string,
+    policyVersion: context.policyVersion,
+    prevHash,
     hash: row[Col.hash] as string,
-    data: event.data,
-  };
+    data,
+  } as EventEnvelope;
 }
 
-/** The fields a row's hash covers, with the stored data text used verbatim (it is canonical JSON). */
-export function hashedFieldsOfRow(row: EventRow): Record<string, unknown> {
-  return {
-    eventId: row[Col.eventId],
-    type: row[Col.type],
-    schemaVersion: row[Col.schemaVersion],
-    stream: row[Col.stream],
-    revision: row[Col.revision],
-    occurredAt: row[Col.occurredAt],
-    recordedAt: row[Col.recordedAt],
-    actor: { role: row[Col.actorRole], id: row[Col.actorId] },
-    commandId: row[Col.commandId],
-    correlationId: row[Col.correlationId],
-    causationId: row[Col.causationId],
-    policyVersion: row[Col.policyVersion],
-    prevHash: row[Col.prevHash],
-    data: new CanonicalJsonText(String(row[Col.data])),
-  };
+/** The stored prevHash column of a non-contiguous read: GENESIS for position 1; a missing row is a damaged log. */
+export function prevHashOfRow(row: EventRow): string {
+  const position = row[Col.position] as number;
+  if (position === 1) return GENESIS_HASH;
+  const prev = row[Col.prevHash];
+  if (typeof prev !== 'string') {
+    throw new Error(`the log is damaged: position ${position - 1} is missing before position ${position}; run \`ledger verify\``);
+  }
+  return prev;
 }
 
-/** Recomputes a stored row's hash; content that cannot be hashed yields a marker that never matches. */
-export function hashOfRow(row: EventRow): string {
+/**
+ * Recomputes a stored row's hash from its content as stored (the data text verbatim: it is
+ * canonical JSON), given the hash of the position before; content that cannot be hashed yields
+ * a marker that never matches.
+ */
+export function hashOfRow(row: EventRow, prevHash: string, dictionaries: Dictionaries): string {
   try {
-    return hashEvent(String(row[Col.prevHash]), hashedFieldsOfRow(row) as never);
+    const context = dictionaries.context(row[Col.contextId] as number);
+    const times = String(row[Col.times]);
+    return hashEvent(prevHash, {
+      eventId: row[Col.eventId] as string,
+      type: context.type,
+      schemaVersion: context.schemaVersion,
+      stream: dictionaries.stream(row[Col.streamId] as number),
+      revision: toBigInt(row[Col.revision], 'revision'),
+      occurredAt: times.slice(0, INSTANT_LENGTH),
+      recordedAt: times.slice(INSTANT_LENGTH),
+      actor: context.actor,
+      commandId: row[Col.commandId] as string | null,
+      correlationId: row[Col.correlationId] as string | null,
+      causationId: row[Col.causationId] as string | null,
+      policyVersion: context.policyVersion,
+      prevHash,
+      data: new CanonicalJsonText(String(row[Col.data])),
+    });
   } catch (error) {
     return `unhashable: ${error instanceof Error ? error.message : String(error)}`;
   }
