@@ -111,6 +111,15 @@ describe('input problems', () => {
     expectProblem(await call(server, 'POST', '/partners', { token: 'manager', rawBody: big }), 413);
   });
 
+  it('answers hostile bodies with 400: arrays, prototype keys, deep nesting (with an Idempotency-Key too)', async () => {
+    expectProblem(await call(server, 'POST', '/partners', { token: 'manager', rawBody: '[1,2,3]' }), 400);
+    const proto = await call(server, 'POST', '/partners/P-001/deposits', { token: 'finance', rawBody: '{"amount": 5, "__proto__": {"admin": true}}' });
+    expectProblem(proto, 400);
+    expect(proto.body.errors).toEqual([{ path: 'body.__proto__', message: 'unknown field' }]);
+    const deep = `${'{"a":'.repeat(500)}1${'}'.repeat(500)}`;
+    expectProblem(await call(server, 'POST', '/partners', { token: 'manager', rawBody: deep, headers: { 'Idempotency-Key': 'deep-1' } }), 400);
+  });
+
   it('answers unknown routes and ids with 404 problems', async () => {
     expectProblem(await get(server, '/no-such-route', 'manager'), 404);
     expectProblem(await get(server, '/partners/P-404', 'manager'), 404);

@@ -27,7 +27,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const principal = state.principal;
     if (!principal) return next.handle();
     const response = context.switchToHttp().getResponse<HttpResponse>();
-    const hash = requestHash(request.method, pathOf(request), request.body);
+    let hash: string;
+    try {
+      hash = requestHash(request.method, pathOf(request), request.body);
+    } catch (error) {
+      if (error instanceof RangeError) throw invalidInput([{ path: 'body', message: error.message }]);
+      throw error;
+    }
     state.commandId = commandIdFor(principal.tokenDigestHex, key);
     const run = this.store.exclusive(principal.tokenDigestHex, key, async () => {
       const first = this.store.find(principal.tokenDigestHex, key);
