@@ -36,7 +36,10 @@ interface Latency {
 
 interface SizeReport {
   events: number;
+  /** End to end: reading the log through the store and writing every read model. */
   replay: { seconds: number; eventsPerSec: number };
+  /** The store's readAll alone over the same log, for comparison (the replay's upper bound). */
+  storeReadAllPerSec: number;
   balance: Latency;
   ownership: Latency;
   tiers: Latency;
@@ -44,7 +47,7 @@ interface SizeReport {
 
 export interface ProjectionsBenchReport {
   suite: 'projections';
-  machine: { cpus: number; node: string; platform: string };
+  machine: { cpus: number; node: string; platform: string; loadAverage: number[] };
   queriesPerKind: number;
   sizes: SizeReport[];
   peakRssMb: number;
@@ -98,7 +101,7 @@ async function benchIn(dir: string, sizes: [number, number], options: Projection
   const replayPerSec = Math.min(...reports.map((r) => r.replay.eventsPerSec));
   return {
     suite: 'projections',
-    machine: { cpus: os.cpus().length, node: process.version, platform: `${process.platform}-${process.arch}` },
+    machine: { cpus: os.cpus().length, node: process.version, platform: `${process.platform}-${process.arch}`, loadAverage: os.loadavg().map(round3) },
     queriesPerKind: queries,
     sizes: reports,
     peakRssMb,
@@ -146,6 +149,10 @@ async function measure(
   ownership: OwnershipFold<unknown>,
   log: (line: string) => void,
 ): Promise<SizeReport> {
+  const readStarted = performance.now();
+  let read = 0;
+  for await (const _ of store.readAll({ batchSize: 10_000 })) read++;
+  const storeReadAllPerSec = Math.round(read / ((performance.now() - readStarted) / 1_000));
   const runner = ProjectionRunner.open(store, file, rules, { batchSize: 10_000 });
   try {
     const started = performance.now();
@@ -158,7 +165,7 @@ async function measure(
     const balance = await latency(queries, () => q.balance(sample.partner(), sample.when()));
     const owner = await latency(queries, () => q.ownership(sample.customer(), sample.when()));
     const tiers = await latency(queries, () => q.tiers(sample.when()));
-    return { events: result.events, replay: { seconds: round3(seconds), eventsPerSec }, balance, ownership: owner, tiers };
+    return { events: result.events, replay: { seconds: round3(seconds), eventsPerSec }, storeReadAllPerSec, balance, ownership: owner, tiers };
   } finally {
     await runner.close();
   }
