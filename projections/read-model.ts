@@ -39,6 +39,7 @@ export function openReadModelDb(file: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
+  db.pragma('busy_timeout = 5000');
   db.exec(metaTables);
   const version = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'schemaVersion'`).get();
   if (version && Number(version.value) !== readModelSchemaVersion) {
@@ -65,6 +66,7 @@ export class ReadModelWriter {
   private readonly balanceHeads = new Map<string, BalanceHead>();
   private readonly dealPartners = new Map<string, string>();
   private dealPartnersLoaded = false;
+  private rebuilding = false;
   private unsettledLoaded = false;
   private readonly recentCash = new Map<string, { eventId: string; position: number; occurredAt: string }>();
   /** Per partner, its commission lines no payout has settled yet: event id → position (loaded on first use). */
@@ -122,6 +124,7 @@ export class ReadModelWriter {
    * OS crash the read model is rebuilt from the log) and rarer WAL checkpoints.
    */
   setBulkMode(on: boolean): void {
+    this.rebuilding = on;
     this.db.pragma(on ? 'synchronous = OFF' : 'synchronous = NORMAL');
     this.db.pragma(on ? 'wal_autocheckpoint = 20000' : 'wal_autocheckpoint = 1000');
     if (!on) this.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -160,6 +163,24 @@ export class ReadModelWriter {
     return lines;
   }
 
+  /**
+   * Another process (a `ledger report` beside the server) may have advanced the same file: the
+   * checkpoints are re-read inside each transaction, and the caches dropped when they moved. A
+   * rebuild under way elsewhere is refused rather than interleaved with.
+   */
+  private syncWithFile(): void {
+    const rows = this.db.prepare<[], { projection: string; position: number }>('SELECT projection, position FROM checkpoints').all();
+    const onFile = new Map(rows.map((r) => [r.projection, r.position]));
+    const moved = projectionNames.some((n) => (onFile.get(n) ?? 0) !== this.checkpointOf(n));
+    if (moved) {
+      this.forgetCaches();
+      this.loadCheckpoints();
+    }
+    if (!this.rebuilding && this.getMeta(rebuildingKey) !== null) {
+      throw new Error('the read models are being rebuilt (ledger replay); run it with the server stopped, or wait for it to finish');
+    }
+  }
+
   private forgetCaches(): void {
     this.unsettled.clear();
     this.unsettledLoaded = false;
@@ -176,6 +197,7 @@ export class ReadModelWriter {
   }
 
   private applyInTransaction(events: readonly EventEnvelope[]): number {
+    this.syncWithFile();
     let applied = 0;
     let lastPosition = 0;
     let lastRecordedAt = '';
