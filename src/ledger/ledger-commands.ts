@@ -74,16 +74,6 @@ export interface PayOutInput extends Timed {
   quarter: string;
 }
 
-/** A stored event as a command's answer lists it. */
-export interface RecordedEvent {
-  type: string;
-  eventId: string;
-  position: string;
-  stream: string;
-  occurredAt: string;
-  recordedAt: string;
-}
-
 export interface CommandAnswer {
   /** The answer's JSON body (API.md's shape where it fixes one). */
   body: Record<string, unknown>;

@@ -5,6 +5,7 @@ import { ConfigError, configFromEnv } from '../../app/config.js';
 import { TokensFileError } from '../../app/auth/tokens.js';
 import { startServer } from '../../app/server.js';
 import { PolicyError } from '../../domain/policy.js';
+import { IncompatibleStoreError, StoreUnavailableError } from '../../store/event-store.js';
 import { loadDemoSeed } from '../../ledger/demo-seed.js';
 import { ExitCode, type CliCommand } from '../command.js';
 
@@ -42,6 +43,10 @@ export const serveCommand: CliCommand = {
       if (error instanceof ConfigError || error instanceof TokensFileError || error instanceof PolicyError) {
         process.stderr.write(`ledger serve: ${error.message}\n`);
         return ExitCode.usage;
+      }
+      if (error instanceof StoreUnavailableError || error instanceof IncompatibleStoreError) {
+        process.stderr.write(`ledger serve: ${error.message}\n`);
+        return ExitCode.refused;
       }
       if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
         process.stderr.write(`ledger serve: the port is in use (${error.message})\n`);
