@@ -105,6 +105,58 @@ export function hashEvent(prevHash: string, envelope: HashedEnvelope): string {
 
 const NOT_HASHED: ReadonlySet<string> = new Set(['hash', 'position']);
 
+/** The hashed fields of an envelope as a store holds them: data already as canonical JSON text. */
+export interface StoredEnvelopeFields {
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  stream: string;
+  revision: number;
+  occurredAt: string;
+  recordedAt: string;
+  actor: { role: string; id: string };
+  commandId: string | null;
+  correlationId: string | null;
+  causationId: string | null;
+  policyVersion: string | null;
+  prevHash: string;
+  dataText: string;
+}
+
+/**
+ * The same text canonicalJson writes for such an envelope (keys in code-unit order, data
+ * verbatim), without walking and sorting generic objects: the store's hot path. A test checks
+ * it against canonicalJson.
+ */
+export function canonicalEnvelopeText(e: StoredEnvelopeFields): string {
+  if (!Number.isSafeInteger(e.revision) || !Number.isSafeInteger(e.schemaVersion)) {
+    throw new TypeError(`canonicalEnvelopeText: revision ${e.revision} and schemaVersion ${e.schemaVersion} must be safe integers`);
+  }
+  return (
+    '{"actor":{"id":' + JSON.stringify(e.actor.id) + ',"role":' + JSON.stringify(e.actor.role) +
+    '},"causationId":' + JSON.stringify(e.causationId) +
+    ',"commandId":' + JSON.stringify(e.commandId) +
+    ',"correlationId":' + JSON.stringify(e.correlationId) +
+    ',"data":' + e.dataText +
+    ',"eventId":' + JSON.stringify(e.eventId) +
+    ',"occurredAt":' + JSON.stringify(e.occurredAt) +
+    ',"policyVersion":' + JSON.stringify(e.policyVersion) +
+    ',"prevHash":' + JSON.stringify(e.prevHash) +
+    ',"recordedAt":' + JSON.stringify(e.recordedAt) +
+    ',"revision":' + String(e.revision) +
+    ',"schemaVersion":' + String(e.schemaVersion) +
+    ',"stream":' + JSON.stringify(e.stream) +
+    ',"type":' + JSON.stringify(e.type) +
+    '}'
+  );
+}
+
+/** hashEvent for a store's envelope fields: the same hash, computed on the hot path. */
+export function hashStoredEnvelope(e: StoredEnvelopeFields): string {
+  assertHashText(e.prevHash, 'prevHash');
+  return createHash('sha256').update(e.prevHash).update(canonicalEnvelopeText(e)).digest('hex');
+}
+
 function assertHashText(value: string, name: string): void {
   if (!/^[0-9a-f]{64}$/.test(value)) throw new TypeError(`${name} must be 64 lowercase hex digits, got "${value}"`);
 }

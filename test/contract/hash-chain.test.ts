@@ -62,3 +62,39 @@ describe('verifyChain', () => {
     expect(verifyChain(relinked)).toMatchObject({ ok: false, firstBadPosition: 2n, problem: expect.stringMatching(/broken link/) });
   });
 });
+
+describe('the store-side envelope hash', () => {
+  it('writes exactly what canonicalJson writes, and hashes as hashEvent does', async () => {
+    const { canonicalEnvelopeText, hashStoredEnvelope } = await import('../../src/store/hash-chain.js');
+    const fc = await import('fast-check');
+    const tag = fc.oneof(fc.constant(null), fc.string({ minLength: 1, maxLength: 20 }));
+    fc.assert(
+      fc.property(
+        fc.record({
+          eventId: fc.uuid(),
+          type: fc.string({ minLength: 1 }),
+          schemaVersion: fc.integer({ min: 1, max: 99 }),
+          stream: fc.string({ minLength: 1 }),
+          revision: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+          occurredAt: fc.string(),
+          recordedAt: fc.string(),
+          actor: fc.record({ role: fc.string(), id: fc.string() }),
+          commandId: tag,
+          correlationId: tag,
+          causationId: tag,
+          policyVersion: tag,
+          prevHash: fc.stringMatching(/^[0-9a-f]{64}$/),
+          data: fc.jsonValue(),
+        }),
+        (e) => {
+          const dataText = canonicalJson(e.data);
+          const { data: _data, ...rest } = e;
+          const fields = { ...rest, dataText };
+          expect(canonicalEnvelopeText(fields)).toBe(canonicalJson({ ...rest, revision: BigInt(e.revision), data: new CanonicalJsonText(dataText) }));
+          expect(hashStoredEnvelope(fields)).toBe(hashEvent(e.prevHash, { ...rest, revision: BigInt(e.revision), data: e.data } as never));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -10,7 +10,7 @@ import {
   type EventType,
   type LedgerEvent,
 } from '../../domain/events.js';
-import { CanonicalJsonText, GENESIS_HASH, canonicalJson, hashEvent } from '../hash-chain.js';
+import { GENESIS_HASH, canonicalJson, hashStoredEnvelope } from '../hash-chain.js';
 import { Col, INSTANT_LENGTH } from './schema.js';
 
 /** A row as better-sqlite3 returns it in raw mode, in EVENT_COLUMNS order (+ prevHash when asked). */
@@ -167,12 +167,14 @@ export function hashOfRow(row: EventRow, prevHash: string, dictionaries: Diction
   try {
     const context = dictionaries.context(row[Col.contextId] as number);
     const times = String(row[Col.times]);
-    return hashEvent(prevHash, {
-      eventId: row[Col.eventId] as string,
+    const revision = row[Col.revision];
+    if (typeof revision !== 'number' || !Number.isSafeInteger(revision)) throw new TypeError(`stored revision ${String(revision)} is not a safe integer`);
+    return hashStoredEnvelope({
+      eventId: String(row[Col.eventId]),
       type: context.type,
       schemaVersion: context.schemaVersion,
       stream: dictionaries.stream(row[Col.streamId] as number),
-      revision: toBigInt(row[Col.revision], 'revision'),
+      revision,
       occurredAt: times.slice(0, INSTANT_LENGTH),
       recordedAt: times.slice(INSTANT_LENGTH),
       actor: context.actor,
@@ -181,7 +183,7 @@ export function hashOfRow(row: EventRow, prevHash: string, dictionaries: Diction
       causationId: row[Col.causationId] as string | null,
       policyVersion: context.policyVersion,
       prevHash,
-      data: new CanonicalJsonText(String(row[Col.data])),
+      dataText: String(row[Col.data]),
     });
   } catch (error) {
     return `unhashable: ${error instanceof Error ? error.message : String(error)}`;

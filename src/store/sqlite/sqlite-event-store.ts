@@ -32,7 +32,7 @@ import {
   type Subscription,
   type VerifyResult,
 } from '../event-store.js';
-import { CanonicalJsonText, ChainWalker, GENESIS_HASH, canonicalJson, hashEvent } from '../hash-chain.js';
+import { ChainWalker, GENESIS_HASH, canonicalJson, hashStoredEnvelope } from '../hash-chain.js';
 import { Dictionaries, contextKey, decodeRow, hashOfRow, prevHashOfRow, toBigInt, type EventRow, type ReadValidation } from './row-codec.js';
 import { Col, EVENT_COLUMNS, INSTANT_LENGTH, PAGE_SIZE_BYTES, PREV_HASH_SQL, createSchema, errorMessage, inspectFormat } from './schema.js';
 import { PositionSubscription } from './subscription.js';
@@ -47,6 +47,8 @@ export const DEFAULT_READ_BATCH_SIZE = 1_000;
 export const MAX_BATCHES_IN_FLIGHT = 2;
 /** How often one append is re-decided because another connection wrote first. */
 export const MAX_STALE_RETRIES = 100;
+/** Durable stream heads kept in memory (the cache starts over when full). */
+const MAX_CACHED_STREAM_HEADS = 100_000;
 const MAX_READ_BATCH_SIZE = 100_000;
 const VERIFY_PAGE_SIZE = 5_000;
 const BUSY_TIMEOUT_MS = 5_000;
@@ -160,6 +162,12 @@ export class SqliteEventStore implements EventStore {
   private tip: Tip | null = null;
   private readonly pendingStreamHeads = new Map<string, { batchId: number; revision: number }>();
   private readonly pendingEvents = new Map<string, PendingEvent>();
+  /**
+   * Durable stream heads this store has seen. Another connection may move a stream on, but any
+   * write moves the log's head too, so a batch decided on a stale entry is refused by the writer
+   * ('stale') and decided again after forgetDecisions() has cleared this cache with the tip.
+   */
+  private readonly durableStreamHeads = new Map<string, number>();
   private cutScheduled = false;
   private drainWaiters: Array<() => void> = [];
   private readonly subscriptions = new Set<PositionSubscription>();
@@ -242,7 +250,7 @@ export class SqliteEventStore implements EventStore {
     this.queue = this.queue.length <= MAX_APPENDS_PER_BATCH ? [] : this.queue.slice(MAX_APPENDS_PER_BATCH);
     let batch: Batch;
     try {
-      batch = this.decideBatch(appends);
+      batch = this.inReadTransaction(() => this.decideBatch(appends));
     } catch (error) {
       const failure = new StoreUnavailableError(`the batch of ${appends.length} appends was not written: ${errorMessage(error)}`, { cause: error });
       for (const pending of appends) pending.reject(failure);
@@ -251,9 +259,19 @@ export class SqliteEventStore implements EventStore {
       return;
     }
     this.inFlight.push(batch);
-    this.writer!.send({ kind: 'batch', id: batch.id, after: batch.after, rows: batch.rows });
+    this.writer!.send({ kind: 'batch', id: batch.id, after: batch.after, rowsJson: JSON.stringify(batch.rows) });
     this.scheduleCut();
   };
+
+  /** One snapshot for all the lookups of a batch: cheaper than one per statement. */
+  private inReadTransaction<T>(work: () => T): T {
+    this.statements.beginRead.run();
+    try {
+      return work();
+    } finally {
+      this.statements.endRead.run();
+    }
+  }
 
   private decideBatch(appends: PendingAppend[]): Batch {
     const tip = this.tip ?? this.readTip();
@@ -299,9 +317,18 @@ export class SqliteEventStore implements EventStore {
   private streamHead(stream: string): number | null {
     const pending = this.pendingStreamHeads.get(stream);
     if (pending) return pending.revision;
+    const cached = this.durableStreamHeads.get(stream);
+    if (cached !== undefined) return cached;
     const streamId = this.dictionaries.streamIdOf(stream);
     if (streamId === null) return null;
-    return (this.statements.streamHead.get(streamId) as number | null | undefined) ?? null;
+    const head = (this.statements.streamHead.get(streamId) as number | null | undefined) ?? null;
+    if (head !== null) this.rememberStreamHead(stream, head);
+    return head;
+  }
+
+  private rememberStreamHead(stream: string, revision: number): void {
+    if (this.durableStreamHeads.size >= MAX_CACHED_STREAM_HEADS) this.durableStreamHeads.clear();
+    this.durableStreamHeads.set(stream, revision);
   }
 
   /** The first result when every event id is already stored with the same content; throws when only some are, or differ. */
@@ -408,7 +435,11 @@ export class SqliteEventStore implements EventStore {
       if (pending.batchId !== batch.id) break; // insertion order: older batches first
       this.pendingEvents.delete(eventId);
     }
-    for (const [stream, head] of this.pendingStreamHeads) if (head.batchId === batch.id) this.pendingStreamHeads.delete(stream);
+    for (const [stream, head] of this.pendingStreamHeads) {
+      if (head.batchId !== batch.id) continue;
+      this.pendingStreamHeads.delete(stream);
+      this.rememberStreamHead(stream, head.revision);
+    }
     batch.appends.forEach((pending, i) => {
       const outcome = batch.outcomes[i];
       if (!outcome) throw new Error(`invariant: no outcome for append ${i} of ${batch.appends.length}`);
@@ -441,6 +472,7 @@ export class SqliteEventStore implements EventStore {
 
   private forgetDecisions(): void {
     this.tip = null;
+    this.durableStreamHeads.clear();
     this.pendingEvents.clear();
     this.pendingStreamHeads.clear();
   }
@@ -674,12 +706,12 @@ class PageIterator implements AsyncIterator<EventEnvelope> {
 // ---- helpers --------------------------------------------------------------------------------
 
 function chainEvent(event: PreparedEvent, stream: string, revision: number, position: number, prevHash: string, recordedAt: string): EventEnvelope {
-  const hashed = {
+  const hash = hashStoredEnvelope({
     eventId: event.eventId,
     type: event.type,
     schemaVersion: event.schemaVersion,
     stream,
-    revision: BigInt(revision),
+    revision,
     occurredAt: event.occurredAt,
     recordedAt,
     actor: event.actor,
@@ -688,9 +720,26 @@ function chainEvent(event: PreparedEvent, stream: string, revision: number, posi
     causationId: event.causationId,
     policyVersion: event.policyVersion,
     prevHash,
-  };
-  const hash = hashEvent(prevHash, { ...hashed, data: new CanonicalJsonText(event.dataJson) });
-  return { ...hashed, position: BigInt(position), hash, data: event.data } as EventEnvelope;
+    dataText: event.dataJson,
+  });
+  return {
+    eventId: event.eventId,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    stream,
+    revision: BigInt(revision),
+    position: BigInt(position),
+    occurredAt: event.occurredAt,
+    recordedAt,
+    actor: event.actor,
+    commandId: event.commandId,
+    correlationId: event.correlationId,
+    causationId: event.causationId,
+    policyVersion: event.policyVersion,
+    prevHash,
+    hash,
+    data: event.data,
+  } as EventEnvelope;
 }
 
 function openDatabase(file: string, readOnly: boolean): Database.Database {
@@ -727,6 +776,8 @@ function openDatabase(file: string, readOnly: boolean): Database.Database {
 function prepareStatements(db: Database.Database) {
   const raw = (sql: string) => db.prepare(sql).raw(true);
   return {
+    beginRead: db.prepare('BEGIN DEFERRED'),
+    endRead: db.prepare('COMMIT'),
     head: raw('SELECT position, hash, substr(times, 25) FROM events ORDER BY position DESC LIMIT 1'),
     headPosition: db.prepare('SELECT max(position) FROM events').pluck(),
     hashAt: db.prepare('SELECT hash FROM events WHERE position = ?').pluck(),
