@@ -176,6 +176,65 @@ describe('the SQLite event store file', () => {
     expect(() => openSqliteEventStore({ file: path.join(freshDir(), 'missing.db'), readOnly: true })).toThrow(StoreUnavailableError);
   });
 
+  it('answers every waiting append with StoreUnavailable when the writer thread dies, and keeps reading', async () => {
+    const file = path.join(freshDir(), 'events.db');
+    const store = open(file);
+    await store.append('partner-Z', deposits(2, 'Z'), 'no-stream');
+    store.crashWriterForTest();
+    const waiting = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.append(`partner-Z${i}`, deposits(1, `Z${i}`), 'no-stream')));
+    for (const outcome of waiting) {
+      expect(outcome.status).toBe('rejected');
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError);
+    }
+    await expect(store.append('partner-Z', deposits(1, 'Z'), 1n)).rejects.toThrow(/writer thread/);
+    expect((await collect(store.readAll())).map((e) => e.position)).toEqual([1n, 2n]);
+    expect(await store.verify()).toMatchObject({ ok: true, events: 2 });
+    await store.close();
+    const reopened = open(file);
+    await expect(reopened.append('partner-Z', deposits(1, 'Z'), 1n)).resolves.toMatchObject({ position: 3n });
+  });
+
+  it('decides appends against batches still being written: revisions, idempotent re-appends and refusals', async () => {
+    const store = open(path.join(freshDir(), 'events.db'));
+    const first = deposits(2, 'P');
+    const outcomes = await Promise.allSettled([
+      store.append('partner-P', first, 'no-stream'),
+      store.append('partner-P', first.map((e) => ({ ...e })), 'no-stream'), // same ids, not yet durable: the first answer
+      store.append('partner-P', deposits(1, 'P'), 1n),
+      store.append('partner-P', deposits(1, 'P'), 1n), // stale: fails alone
+      store.append('partner-P', deposits(1, 'P'), 'exists'),
+      store.append('partner-P', [{ ...first[0]!, data: { partnerId: 'P', amountFen: 7 } }], 'any'), // same id, other content
+      ...Array.from({ length: 300 }, (_, i) => store.append(`partner-Q${i % 7}`, deposits(1, `Q${i % 7}`), 'any')),
+    ]);
+    const [a, again, b, stale, c, conflict] = outcomes;
+    expect(a).toMatchObject({ status: 'fulfilled', value: { position: 2n, nextRevision: 1n } });
+    expect(again).toEqual(a);
+    expect(b).toMatchObject({ status: 'fulfilled', value: { nextRevision: 2n } });
+    expect((stale as PromiseRejectedResult).reason).toMatchObject({ name: 'WrongExpectedRevision', expected: 1n, actual: 2n });
+    expect(c).toMatchObject({ status: 'fulfilled', value: { nextRevision: 3n } });
+    expect((conflict as PromiseRejectedResult).reason).toMatchObject({ name: 'DuplicateEvent' });
+    expect(outcomes.slice(6).every((o) => o.status === 'fulfilled')).toBe(true);
+    expect((await store.readStream('partner-P')).map((e) => e.revision)).toEqual([0n, 1n, 2n, 3n]);
+    expect(await store.verify()).toMatchObject({ ok: true, events: 304 });
+    expect(store.stats().batches).toBeGreaterThan(0);
+  });
+
+  it('re-decides a batch another connection got ahead of, so both stores keep one whole chain', async () => {
+    const file = path.join(freshDir(), 'events.db');
+    const first = open(file);
+    const second = open(file);
+    const appends = Array.from({ length: 200 }, (_, i) =>
+      (i % 2 === 0 ? first : second).append(`partner-S${i % 5}`, deposits(1 + (i % 3), `S${i % 5}`), 'any'),
+    );
+    const results = await Promise.all(appends);
+    const positions = results.flatMap((r) => r.events.map((e) => e.position));
+    expect(new Set(positions).size).toBe(positions.length);
+    const all = await collect(first.readAll());
+    expect(all.map((e) => e.position)).toEqual(all.map((_, i) => BigInt(i + 1)));
+    for (const result of results) for (const event of result.events) expect(all[Number(event.position) - 1]).toEqual(event);
+    expect(await second.verify()).toMatchObject({ ok: true, events: positions.length });
+  });
+
   it('answers appends queued before close() and refuses appends after it', async () => {
     const file = path.join(freshDir(), 'events.db');
     const store = openSqliteEventStore({ file });
