@@ -1,0 +1,167 @@
+// HTTP throughput and latency against the real server on loopback: the compiled `ledger serve`
+// in a child process over a temporary data directory (demo data loaded), driven by keep-alive
+// connections from this process with a mixed load (default 70% reads, 30% commands). Each
+// connection writes to its own partner and its own customers, so commands do not queue on one
+// stream. Meant for `ledger bench http`; the answer is JSON-ready figures.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface HttpBenchOptions {
+  connections?: number;
+  durationMs?: number;
+  /** Share of reads in the mix, 0..1. */
+  readShare?: number;
+  /** The `ledger` entry (bin/ledger.js); found from this module by default. */
+  ledgerBin?: string;
+}
+
+export interface HttpBenchResult {
+  connections: number;
+  durationMs: number;
+  readShare: number;
+  requests: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p99: number; max: number };
+  /** Answers that were not 2xx, by status. */
+  errors: Record<string, number>;
+}
+
+const MAX_CONNECTIONS = 1_024;
+const MAX_DURATION_MS = 600_000;
+const START_TIMEOUT_MS = 60_000;
+
+function defaultLedgerBin(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let step = 0; step < 8; step++) {
+    const candidate = path.join(dir, 'bin', 'ledger.js');
+    try {
+      readFileSync(candidate);
+      return candidate;
+    } catch {
+      dir = path.dirname(dir);
+    }
+  }
+  throw new Error('bin/ledger.js not found above the bench module');
+}
+
+/** Starts `ledger serve` on a free loopback port and resolves with its URL once it listens. */
+function startChild(ledgerBin: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [ledgerBin, 'serve'], {
+    env: { ...process.env, PORT: '0', LEDGER_HOST: '127.0.0.1', LEDGER_DATA_DIR: dataDir, LEDGER_DEMO: 'on', LEDGER_LOG: 'off', LEDGER_TOKENS_FILE: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`the server did not start within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1] });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited with code ${code} before listening:\n${output}`));
+    });
+  });
+}
+
+interface Answer {
+  status: number;
+  body: string;
+}
+
+function request(agent: http.Agent, url: string, method: 'GET' | 'POST', route: string, token: string, body?: unknown): Promise<Answer> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${url}${route}`,
+      {
+        method,
+        agent,
+        headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+const percentile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
+const round = (ms: number): number => Math.round(ms * 100) / 100;
+
+export async function benchHttp(options: HttpBenchOptions = {}): Promise<HttpBenchResult> {
+  const connections = options.connections ?? 64;
+  const durationMs = options.durationMs ?? 10_000;
+  const readShare = options.readShare ?? 0.7;
+  if (!Number.isInteger(connections) || connections < 1 || connections > MAX_CONNECTIONS) throw new RangeError(`connections must be 1..${MAX_CONNECTIONS}`);
+  if (!Number.isInteger(durationMs) || durationMs < 100 || durationMs > MAX_DURATION_MS) throw new RangeError(`durationMs must be 100..${MAX_DURATION_MS}`);
+  if (!(readShare >= 0 && readShare <= 1)) throw new RangeError('readShare must be 0..1');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ledger-bench-http-'));
+  const { child, url } = await startChild(options.ledgerBin ?? defaultLedgerBin(), dataDir);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  try {
+    const tokens = (JSON.parse(readFileSync(path.join(dataDir, 'tokens.json'), 'utf8')) as { tokens: Array<{ token: string; role: string }> }).tokens;
+    const tokenOf = (role: string): string => {
+      const t = tokens.find((x) => x.role === role);
+      if (!t) throw new Error(`no ${role} token`);
+      return t.token;
+    };
+    const [manager, finance] = [tokenOf('manager'), tokenOf('finance')];
+    for (let c = 0; c < connections; c++) {
+      const answer = await request(agent, url, 'POST', '/partners', manager, { partnerId: `PB-${c}`, name: `Bench Partner ${c}`, kind: 'development', tier: 'standard' });
+      if (answer.status !== 201) throw new Error(`signing bench partner ${c}: ${answer.status} ${answer.body}`);
+    }
+    const latencies: number[] = [];
+    const errors: Record<string, number> = {};
+    const endAt = performance.now() + durationMs;
+    const worker = async (c: number): Promise<void> => {
+      const partnerId = `PB-${c}`;
+      for (let i = 0; performance.now() < endAt; i++) {
+        const read = (i * 7919 + c * 104_729) % 1000 < readShare * 1000;
+        const startedAt = performance.now();
+        const answer = read
+          ? await request(agent, url, 'GET', i % 2 === 0 ? `/partners/${partnerId}/balance` : '/tiers', finance)
+          : i % 2 === 0
+            ? await request(agent, url, 'POST', `/partners/${partnerId}/deposits`, finance, { amount: 100 })
+            : await request(agent, url, 'POST', '/deals', manager, { dealId: `DB-${c}-${i}`, partnerId, customer: { name: `Bench Customer ${c}-${i}` } });
+        latencies.push(performance.now() - startedAt);
+        if (answer.status < 200 || answer.status >= 300) errors[answer.status] = (errors[answer.status] ?? 0) + 1;
+      }
+    };
+    const startedAt = performance.now();
+    await Promise.all(Array.from({ length: connections }, (_, c) => worker(c)));
+    const elapsedMs = performance.now() - startedAt;
+    latencies.sort((a, b) => a - b);
+    return {
+      connections,
+      durationMs: Math.round(elapsedMs),
+      readShare,
+      requests: latencies.length,
+      requestsPerSecond: Math.round((latencies.length * 1000) / elapsedMs),
+      latencyMs: { p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), max: round(latencies.at(-1) ?? 0) },
+      errors,
+    };
+  } finally {
+    agent.destroy();
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
