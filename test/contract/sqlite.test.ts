@@ -8,6 +8,7 @@ import {
   IncompatibleStoreError,
   StoreUnavailableError,
   WrongExpectedRevisionError,
+  type NewEvent,
 } from '../../src/store/event-store.js';
 import { openEventStore } from '../../src/store/open-store.js';
 import { openSqliteEventStore, type SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store.js';
@@ -203,7 +204,7 @@ describe('the SQLite event store file', () => {
       store.append('partner-P', deposits(1, 'P'), 1n),
       store.append('partner-P', deposits(1, 'P'), 1n), // stale: fails alone
       store.append('partner-P', deposits(1, 'P'), 'exists'),
-      store.append('partner-P', [{ ...first[0]!, data: { partnerId: 'P', amountFen: 7 } }], 'any'), // same id, other content
+      store.append('partner-P', [{ ...first[0]!, data: { partnerId: 'P', amountFen: 7 } } as NewEvent], 'any'), // same id, other content
       ...Array.from({ length: 300 }, (_, i) => store.append(`partner-Q${i % 7}`, deposits(1, `Q${i % 7}`), 'any')),
     ]);
     const [a, again, b, stale, c, conflict] = outcomes;

@@ -55,6 +55,8 @@ const BUSY_TIMEOUT_MS = 5_000;
 const CACHE_SIZE_KIB = 32_000;
 /** Checkpoint every ~20 MB of WAL: index pages rewritten by many batches are copied back once. */
 const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+/** A pause in writes this long lets the writer thread empty the WAL into the database file. */
+const IDLE_CHECKPOINT_MS = 50;
 
 export interface SqliteEventStoreOptions {
   /** The database file; created with its directory unless readOnly. */
@@ -203,6 +205,7 @@ export class SqliteEventStore implements EventStore {
           walAutocheckpointPages: WAL_AUTOCHECKPOINT_PAGES,
           cacheSizeKib: CACHE_SIZE_KIB,
           genesisHash: GENESIS_HASH,
+          idleCheckpointMs: IDLE_CHECKPOINT_MS,
         },
         { onReply: (reply) => this.onWriterReply(reply), onStopped: (error) => this.onWriterStopped(error) },
       );

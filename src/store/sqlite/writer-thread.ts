@@ -50,6 +50,8 @@ export interface WriterSettings {
   walAutocheckpointPages: number;
   cacheSizeKib: number;
   genesisHash: string;
+  /** After this long without a batch, the thread copies the WAL into the database file and empties it. */
+  idleCheckpointMs: number;
   /** Where better-sqlite3 is, resolved by the main thread (an eval'd worker resolves from the cwd). */
   sqliteModule: string;
 }
@@ -126,12 +128,34 @@ function writerProgram(): void {
     }
   };
 
+  // Readers look every page up in the WAL while it holds frames; once writes pause, copying them
+  // into the database file and emptying the WAL lets reads (a replay, readAll) skip that. Never
+  // waits for a reader: with busy_timeout 0 a busy WAL is simply left for the next pause.
+  let idleTimer: ReturnType<typeof setTimeout> | null = null;
+  const checkpointWhenIdle = (): void => {
+    idleTimer = null;
+    try {
+      db.pragma('busy_timeout = 0');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // a busy or failed checkpoint leaves the WAL as it was; the next pause tries again
+    } finally {
+      db.pragma(`busy_timeout = ${settings.busyTimeoutMs}`);
+    }
+  };
+  const rearmIdleCheckpoint = (): void => {
+    if (idleTimer !== null) clearTimeout(idleTimer);
+    idleTimer = setTimeout(checkpointWhenIdle, settings.idleCheckpointMs);
+  };
+
   port.on('message', (request: WriterRequest) => {
     switch (request.kind) {
       case 'batch':
         port.postMessage(writeBatch(request));
+        rearmIdleCheckpoint();
         return;
       case 'close':
+        if (idleTimer !== null) clearTimeout(idleTimer);
         db.close();
         port.postMessage({ kind: 'closed' });
         port.close();
