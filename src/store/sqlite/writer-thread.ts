@@ -34,6 +34,8 @@ export interface ChainHead {
 export type WriterRequest =
   /** rowsJson: the WriterRow[] as JSON text, far cheaper to pass between threads than the arrays. */
   | { kind: 'batch'; id: number; after: ChainHead; rowsJson: string }
+  /** The main thread committed a batch itself: the WAL grew, so checkpoint at the next pause. */
+  | { kind: 'written-elsewhere' }
   | { kind: 'close' }
   | { kind: 'crash-for-test' };
 
@@ -56,22 +58,15 @@ export interface WriterSettings {
   sqliteModule: string;
 }
 
+export type BatchWriter = (id: number, after: ChainHead, rows: WriterRow[]) => WriterReply;
+
 /**
- * The thread's program. It runs as an eval'd script, so it refers to nothing outside itself:
- * everything it needs comes through workerData. Kept small: open, write batches, close.
+ * Writes one decided batch in one transaction on `db`, after checking that the file's head is
+ * the one the batch was chained onto. Used by the writer thread and, for a lone append while
+ * the thread is idle, by the main thread (no thread hop). Refers to nothing outside itself: it
+ * is also part of the thread's eval'd source.
  */
-function writerProgram(): void {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const settings = workerData as WriterSettings;
-  const Database = require(settings.sqliteModule) as typeof import('better-sqlite3');
-  const port = parentPort!;
-  const db = new Database(settings.file, { fileMustExist: true });
-  db.pragma(`busy_timeout = ${settings.busyTimeoutMs}`);
-  db.pragma('synchronous = FULL');
-  db.pragma(`cache_size = -${settings.cacheSizeKib}`);
-  db.pragma(`wal_autocheckpoint = ${settings.walAutocheckpointPages}`);
-  if (db.pragma('journal_mode', { simple: true }) !== 'wal') throw new Error(`${settings.file} is not in WAL mode`);
+export function createBatchWriter(db: import('better-sqlite3').Database, genesisHash: string): BatchWriter {
   const s = {
     begin: db.prepare('BEGIN IMMEDIATE'),
     commit: db.prepare('COMMIT'),
@@ -103,15 +98,14 @@ function writerProgram(): void {
     return id;
   };
 
-  const writeBatch = (request: { id: number; after: ChainHead; rowsJson: string }): WriterReply => {
-    const rows = JSON.parse(request.rowsJson) as WriterRow[];
+  return (id, after, rows) => {
     s.begin.run();
     try {
       const row = s.head.get() as [number, string] | undefined;
-      const head: ChainHead = row ? { position: row[0], hash: row[1] } : { position: 0, hash: settings.genesisHash };
-      if (head.position !== request.after.position || head.hash !== request.after.hash) {
+      const head: ChainHead = row ? { position: row[0], hash: row[1] } : { position: 0, hash: genesisHash };
+      if (head.position !== after.position || head.hash !== after.hash) {
         s.rollback.run();
-        return { kind: 'stale', id: request.id, head };
+        return { kind: 'stale', id, head };
       }
       for (const r of rows) {
         const streamId = idOf(streamIds, r[2], s.streamId, s.addStream);
@@ -120,13 +114,32 @@ function writerProgram(): void {
       }
       s.commit.run();
       added.length = 0;
-      return { kind: 'committed', id: request.id };
+      return { kind: 'committed', id };
     } catch (error) {
       if (db.inTransaction) s.rollback.run();
       for (const [cache, name] of added.splice(0)) cache.delete(name);
-      return { kind: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error) };
+      return { kind: 'failed', id, message: error instanceof Error ? error.message : String(error) };
     }
   };
+}
+
+/**
+ * The thread's program. It runs as an eval'd script, so it refers to nothing outside itself
+ * but createBatchWriter (part of the same source): everything else comes through workerData.
+ */
+function writerProgram(): void {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const settings = workerData as WriterSettings;
+  const Database = require(settings.sqliteModule) as typeof import('better-sqlite3');
+  const port = parentPort!;
+  const db = new Database(settings.file, { fileMustExist: true });
+  db.pragma(`busy_timeout = ${settings.busyTimeoutMs}`);
+  db.pragma('synchronous = FULL');
+  db.pragma(`cache_size = -${settings.cacheSizeKib}`);
+  db.pragma(`wal_autocheckpoint = ${settings.walAutocheckpointPages}`);
+  if (db.pragma('journal_mode', { simple: true }) !== 'wal') throw new Error(`${settings.file} is not in WAL mode`);
+  const writeBatch = createBatchWriter(db, settings.genesisHash);
 
   // Readers look every page up in the WAL while it holds frames; once writes pause, copying them
   // into the database file and emptying the WAL lets reads (a replay, readAll) skip that. Never
@@ -151,7 +164,10 @@ function writerProgram(): void {
   port.on('message', (request: WriterRequest) => {
     switch (request.kind) {
       case 'batch':
-        port.postMessage(writeBatch(request));
+        port.postMessage(writeBatch(request.id, request.after, JSON.parse(request.rowsJson) as WriterRow[]));
+        rearmIdleCheckpoint();
+        return;
+      case 'written-elsewhere':
         rearmIdleCheckpoint();
         return;
       case 'close':
@@ -169,7 +185,7 @@ function writerProgram(): void {
   port.postMessage({ kind: 'ready' });
 }
 
-const WRITER_SOURCE = `'use strict';\n(${writerProgram.toString()})();\n`;
+const WRITER_SOURCE = `'use strict';\n${createBatchWriter.toString()}\n(${writerProgram.toString()})();\n`;
 
 export interface WriterEvents {
   onReply(reply: WriterReply): void;
@@ -204,7 +220,7 @@ export class WriterThread {
 
   send(request: WriterRequest): void {
     if (this.stopped) throw new StoreUnavailableError('the writer thread has stopped');
-    if (this.outstanding++ === 0) this.worker.ref();
+    if (request.kind === 'batch' && this.outstanding++ === 0) this.worker.ref();
     this.worker.postMessage(request);
   }
 
