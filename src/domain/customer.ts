@@ -149,6 +149,13 @@ function evolveCustomerEvent(state: CustomerState, fact: FoldFact): CustomerStat
     case 'DepositDeducted':
     case 'TierChanged':
     case 'CommissionPaidOut':
+    case 'TrafficBilled':
+    case 'TrafficSettled':
+    case 'CommitmentSet':
+    case 'PurchaseRecorded':
+    case 'LockedToDistributor':
+    case 'RebateEarned':
+    case 'RebatePaid':
       throw new Error(`${fact.type} belongs to a partner stream, not to customer ${state.customerKey}`);
     default:
       return assertNever(fact, 'event type');

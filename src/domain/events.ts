@@ -108,6 +108,94 @@ export const CommissionPaidOut = z.object({
   paidFen: NonNegativeFen,
 });
 
+// ---- wholesale-voice traffic (partner stream): the deposit is the reseller's credit limit ----
+
+/** A billing period: the month the traffic was carried in, e.g. "2026-07". */
+export const BillingPeriod = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like 2026-07');
+
+/** Traffic billed to a wholesale-voice reseller; recorded only while it stays within the deposit. */
+export const TrafficBilled = z.object({
+  billId: Id,
+  partnerId: Id,
+  amountFen: PositiveFen,
+  period: BillingPeriod,
+  /** The decision's figures: the deposit (credit limit) and the unpaid traffic after this bill. */
+  creditLimitFen: NonNegativeFen,
+  outstandingFen: NonNegativeFen,
+});
+
+/** The reseller paid billed traffic; never more than what is outstanding. */
+export const TrafficSettled = z.object({
+  settlementId: Id,
+  partnerId: Id,
+  amountFen: PositiveFen,
+  /** Unpaid traffic after this settlement. */
+  outstandingFen: NonNegativeFen,
+});
+
+// ---- rebate programmes (partner stream): commitments, purchases, step rebates ---------------
+
+export const RebateYear = z.number().int().min(2000).max(2999);
+export const ProductLine = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a product line like high-end');
+
+/** A partner's yearly purchase commitment (set again before the year's first evaluation to change it). */
+export const CommitmentSet = z.object({
+  partnerId: Id,
+  year: RebateYear,
+  amountFen: PositiveFen,
+  /** The commitment it replaces, or null. */
+  previousFen: PositiveFen.nullable(),
+});
+
+/** A purchase from the vendor (its occurredAt places it in a quarter). Bids climb steps, earn nothing. */
+export const PurchaseRecorded = z.object({
+  purchaseId: Id,
+  partnerId: Id,
+  amountFen: PositiveFen,
+  productLine: ProductLine,
+  bid: z.boolean(),
+  /** The distributor a locked agent bought through, or null. */
+  distributorId: Id.nullable(),
+});
+
+/** A value-added agent buys through this one distributor from now on; the distributor owes its rebates. */
+export const LockedToDistributor = z.object({
+  partnerId: Id,
+  distributorId: Id,
+});
+
+/** One quarter's evaluation of a partner's step rebate, with every figure it was decided on. */
+export const RebateEarned = z.object({
+  partnerId: Id,
+  year: RebateYear,
+  quarter: Quarter,
+  /** Who owes it: null for the vendor, else the distributor the agent is locked to. */
+  payerPartnerId: Id.nullable(),
+  commitmentFen: PositiveFen,
+  cumulativeTargetFen: NonNegativeFen,
+  cumulativePurchasesFen: NonNegativeFen,
+  /** Cumulative purchases that earn rebate (bids excluded). */
+  cumulativeEligibleFen: NonNegativeFen,
+  /** 0 when no step is reached; 1-based otherwise. */
+  step: z.number().int().min(0).max(20),
+  stepThresholdFen: NonNegativeFen,
+  rateBps: Bps,
+  /** rate × cumulative eligible purchases, rounded once. */
+  cumulativeRebateFen: NonNegativeFen,
+  /** Rebates of the same year earned in earlier quarters. */
+  earnedBeforeFen: NonNegativeFen,
+  /** max(0, cumulativeRebateFen − earnedBeforeFen): a rebate once earned is never taken back. */
+  amountFen: NonNegativeFen,
+});
+
+/** A rebate paid to the partner, by the vendor (payer null) or by its distributor. */
+export const RebatePaid = z.object({
+  rebatePaymentId: Id,
+  partnerId: Id,
+  payerPartnerId: Id.nullable(),
+  amountFen: PositiveFen,
+});
+
 // ---- customer stream: customer-<customerKey> ---------------------------------------------
 
 export const DealRegistered = z.object({
@@ -213,6 +301,13 @@ export const eventSchemas = {
   CommissionAccrued,
   RefundIssued,
   CommissionClawedBack,
+  TrafficBilled,
+  TrafficSettled,
+  CommitmentSet,
+  PurchaseRecorded,
+  LockedToDistributor,
+  RebateEarned,
+  RebatePaid,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

@@ -3,6 +3,8 @@ import type { FoldFact } from './fact.js';
 import { assertPositionGrows } from './fact.js';
 import { assertNever } from './errors.js';
 import type { EventDataOf } from './events.js';
+import { evolveRebates, initialRebateState, type RebateState } from './rebates.js';
+import { evolveTrafficBilled, evolveTrafficSettled, initialTrafficState, type TrafficState } from './traffic.js';
 
 export type PartnerKind = EventDataOf<'PartnerSigned'>['kind'];
 
@@ -42,6 +44,10 @@ export interface PartnerState {
   settledLineIds: ReadonlySet<string>;
   /** Quarters whose tier evaluation moved this partner (recorded TierChanged with source evaluation). */
   evaluatedQuarters: ReadonlySet<string>;
+  /** Wholesale-voice traffic billed and settled (traffic.ts). */
+  traffic: TrafficState;
+  /** The rebate programme: commitments, purchases, lock, rebates (rebates.ts). */
+  rebates: RebateState;
   lastPosition: bigint;
 }
 
@@ -61,6 +67,8 @@ export function initialPartnerState(): PartnerState {
     lastPaidQuarter: null,
     settledLineIds: new Set(),
     evaluatedQuarters: new Set(),
+    traffic: initialTrafficState(),
+    rebates: initialRebateState(),
     lastPosition: 0n,
   };
 }
@@ -128,6 +136,19 @@ function evolvePartnerEvent(state: PartnerState, fact: FoldFact): PartnerState {
         lastPaidQuarter: last,
       };
     }
+    case 'TrafficBilled':
+      assertSamePartner(state, fact.data.partnerId, fact.type);
+      return { ...state, traffic: evolveTrafficBilled(state.traffic, fact.data) };
+    case 'TrafficSettled':
+      assertSamePartner(state, fact.data.partnerId, fact.type);
+      return { ...state, traffic: evolveTrafficSettled(state.traffic, fact.data) };
+    case 'CommitmentSet':
+    case 'PurchaseRecorded':
+    case 'LockedToDistributor':
+    case 'RebateEarned':
+    case 'RebatePaid':
+      assertSamePartner(state, fact.data.partnerId, fact.type);
+      return { ...state, rebates: evolveRebates(state.rebates, fact) };
     case 'DealRegistered':
     case 'DealStageAdvanced':
     case 'DealLost':

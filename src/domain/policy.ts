@@ -32,6 +32,21 @@ const PolicySchema = z.object({
     notes: z.string().optional(),
   }),
   ownership: z.object({ idleTransferDays: z.number().int().min(0).max(3650) }),
+  /** The equipment vendor's rebate programme; a policy without it runs no rebate programme. */
+  rebates: z
+    .object({
+      /** true: the step levels and rates are placeholders, not a programme's numbers. */
+      illustrative: z.boolean(),
+      notes: z.string().optional(),
+      /** Share of the yearly commitment per quarter, Q1..Q4, summing to 10,000. */
+      quarterSplitBps: z.array(RateBps).length(4),
+      /** Per partner kind, steps in rising order: the share of the cumulative target and the rebate rate. */
+      steps: z.record(z.string(), z.array(z.object({ ofTargetBps: z.number().int().min(1).max(1_000_000), rateBps: RateBps })).min(1)),
+      /** Per partner kind, the 1-based step that equals the cumulative commitment (100%). */
+      commitmentStep: z.record(z.string(), z.number().int().min(1)),
+      awards: z.object({ highEndProductLine: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/), topN: z.number().int().min(1).max(1000) }),
+    })
+    .optional(),
 });
 
 export type Policy = z.infer<typeof PolicySchema>;
@@ -88,6 +103,24 @@ function consistencyProblems(p: Policy): string[] {
       }
     }
   }
+  if (p.rebates) problems.push(...rebateProblems(p.rebates));
+  return problems;
+}
+
+function rebateProblems(r: NonNullable<Policy['rebates']>): string[] {
+  const problems: string[] = [];
+  const split = r.quarterSplitBps.reduce((a, b) => a + b, 0);
+  if (split !== 10_000) problems.push(`rebates.quarterSplitBps: the quarters sum to ${split} bps, not 10000`);
+  for (const [kind, steps] of Object.entries(r.steps)) {
+    steps.forEach((s, i) => {
+      const prev = steps[i - 1];
+      if (prev && prev.ofTargetBps >= s.ofTargetBps) problems.push(`rebates.steps.${kind}.${i}: steps must rise`);
+    });
+    const at = r.commitmentStep[kind];
+    if (at === undefined) problems.push(`rebates.commitmentStep.${kind}: missing`);
+    else if (steps[at - 1]?.ofTargetBps !== 10_000) problems.push(`rebates.commitmentStep.${kind}: step ${at} must be 10000 bps (the cumulative commitment)`);
+  }
+  for (const kind of Object.keys(r.commitmentStep)) if (!r.steps[kind]) problems.push(`rebates.steps.${kind}: missing`);
   return problems;
 }
 

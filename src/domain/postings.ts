@@ -11,14 +11,29 @@
 //              debt covered the rest)                      ↔ vendor commissionSettled
 //   deposit    the security deposit held                  ↔ vendor depositsHeld
 //   debt       what the partner owes the vendor           ↔ vendor receivables
+//   trafficOutstanding  wholesale-voice traffic billed and not yet paid by the reseller
+//              (a bill adds, a settlement subtracts)      ↔ vendor trafficReceivable
+//   rebate     rebate owed to the partner and not yet paid. Earned from the vendor: ↔ vendor
+//              rebateExpense; paid by the vendor: ↔ vendor rebateSettled. A locked agent's
+//              rebate is owed by its distributor, so the counter-posting is on the
+//              distributor's own rebate account (negative: what it owes its agents), and its
+//              payment moves both back. No vendor account is touched.
 // so payable (commission earned and not yet settled) = accrued − clawedBack − paidOut.
 import { assertNever } from './errors.js';
 import type { LedgerEvent } from './events.js';
 import { assertPostingsBalance } from './money.js';
 
-export const partnerAccounts = ['accrued', 'clawedBack', 'paidOut', 'deposit', 'debt'] as const;
+export const partnerAccounts = ['accrued', 'clawedBack', 'paidOut', 'deposit', 'debt', 'trafficOutstanding', 'rebate'] as const;
 export type PartnerAccount = (typeof partnerAccounts)[number];
-export type VendorAccount = 'commissionExpense' | 'commissionRecovered' | 'commissionSettled' | 'depositsHeld' | 'receivables';
+export type VendorAccount =
+  | 'commissionExpense'
+  | 'commissionRecovered'
+  | 'commissionSettled'
+  | 'depositsHeld'
+  | 'receivables'
+  | 'trafficReceivable'
+  | 'rebateExpense'
+  | 'rebateSettled';
 
 export type Posting =
   | { side: 'partner'; partnerId: string; account: PartnerAccount; amountFen: number }
@@ -30,6 +45,8 @@ const counterOf: Record<PartnerAccount, VendorAccount> = {
   paidOut: 'commissionSettled',
   deposit: 'depositsHeld',
   debt: 'receivables',
+  trafficOutstanding: 'trafficReceivable',
+  rebate: 'rebateExpense',
 };
 
 /** A movement on a partner account with its vendor counter-posting; nothing for zero. */
@@ -64,6 +81,17 @@ function rawPostingsOf(event: LedgerEvent): Posting[] {
       const d = event.data;
       return [...move(d.partnerId, 'paidOut', d.netFen), ...move(d.partnerId, 'debt', -d.debtRecoveredFen)];
     }
+    case 'TrafficBilled':
+      return move(event.data.partnerId, 'trafficOutstanding', event.data.amountFen);
+    case 'TrafficSettled':
+      return move(event.data.partnerId, 'trafficOutstanding', -event.data.amountFen);
+    case 'RebateEarned':
+      return rebateMove(event.data.partnerId, event.data.payerPartnerId, event.data.amountFen, 'rebateExpense');
+    case 'RebatePaid':
+      return rebateMove(event.data.partnerId, event.data.payerPartnerId, -event.data.amountFen, 'rebateSettled');
+    case 'CommitmentSet':
+    case 'PurchaseRecorded':
+    case 'LockedToDistributor':
     case 'PartnerSigned':
     case 'TierChanged':
     case 'DealRegistered':
@@ -79,8 +107,22 @@ function rawPostingsOf(event: LedgerEvent): Posting[] {
   }
 }
 
+/**
+ * A change of the rebate owed to `partnerId`: against the vendor's `vendorAccount` when the
+ * vendor owes it (payer null), else against the paying distributor's own rebate account.
+ */
+function rebateMove(partnerId: string, payerPartnerId: string | null, amountFen: number, vendorAccount: VendorAccount): Posting[] {
+  if (amountFen === 0) return [];
+  if (payerPartnerId === partnerId) throw new Error(`partner ${partnerId} cannot owe itself a rebate`);
+  const counter: Posting =
+    payerPartnerId === null
+      ? { side: 'vendor', account: vendorAccount, amountFen: -amountFen }
+      : { side: 'partner', partnerId: payerPartnerId, account: 'rebate', amountFen: -amountFen };
+  return [{ side: 'partner', partnerId, account: 'rebate', amountFen }, counter];
+}
+
 export type AccountTotals = Record<PartnerAccount, number>;
-export const zeroAccountTotals = (): AccountTotals => ({ accrued: 0, clawedBack: 0, paidOut: 0, deposit: 0, debt: 0 });
+export const zeroAccountTotals = (): AccountTotals => ({ accrued: 0, clawedBack: 0, paidOut: 0, deposit: 0, debt: 0, trafficOutstanding: 0, rebate: 0 });
 
 /** One event's effect on each partner's accounts (the shape the balances projection sums). */
 export function partnerDeltasOf(event: LedgerEvent): Array<{ partnerId: string; deltas: AccountTotals }> {
