@@ -3,11 +3,11 @@
 // is always a sum of postings, and payable / shortfall are derived from those sums.
 import type { EventEnvelope } from '../src/domain/events.js';
 
-export const balanceAccounts = ['accrued', 'clawedBack', 'paidOut', 'deposit', 'debt'] as const;
+export const balanceAccounts = ['accrued', 'clawedBack', 'paidOut', 'deposit', 'debt', 'trafficOutstanding', 'rebate'] as const;
 export type BalanceAccount = (typeof balanceAccounts)[number];
 export type AccountTotals = Record<BalanceAccount, number>;
 
-export const zeroTotals = (): AccountTotals => ({ accrued: 0, clawedBack: 0, paidOut: 0, deposit: 0, debt: 0 });
+export const zeroTotals = (): AccountTotals => ({ accrued: 0, clawedBack: 0, paidOut: 0, deposit: 0, debt: 0, trafficOutstanding: 0, rebate: 0 });
 
 /** One event's effect on one partner's accounts. */
 export interface PartnerDelta {
@@ -25,6 +25,8 @@ export function addTotals(a: AccountTotals, b: AccountTotals): AccountTotals {
     paidOut: a.paidOut + b.paidOut,
     deposit: a.deposit + b.deposit,
     debt: a.debt + b.debt,
+    trafficOutstanding: a.trafficOutstanding + b.trafficOutstanding,
+    rebate: a.rebate + b.rebate,
   };
   for (const account of balanceAccounts) {
     if (!Number.isSafeInteger(sum[account])) throw new RangeError(`balance ${account} left the safe-integer range`);
@@ -54,6 +56,14 @@ export interface BalanceView {
   debt: number;
   depositRequired: number;
   shortfall: number;
+  /** Wholesale-voice resellers: the deposit is the credit limit for billed traffic (null for other kinds). */
+  creditLimit: number | null;
+  /** Traffic billed and not yet settled. */
+  trafficOutstanding: number;
+  /** creditLimit − trafficOutstanding, never below 0 (null for other kinds). */
+  creditAvailable: number | null;
+  /** Rebate owed to the partner and not yet paid; negative when a distributor owes its locked agents more. */
+  rebateBalance: number;
 }
 
 /**
@@ -66,6 +76,8 @@ export function balanceView(
   totals: AccountTotals,
   payableOf: (t: AccountTotals) => number,
   depositRequiredFen: number,
+  /** The credit limit of a wholesale-voice reseller (its deposit), or null for other kinds. */
+  creditLimitFen: number | null = null,
 ): BalanceView {
   const payable = payableOf(totals);
   if (payable < 0) throw new RangeError(`payable of ${partnerId} is negative (${payable} fen)`);
@@ -80,5 +92,9 @@ export function balanceView(
     debt: totals.debt,
     depositRequired: depositRequiredFen,
     shortfall: Math.max(0, depositRequiredFen - totals.deposit),
+    creditLimit: creditLimitFen,
+    trafficOutstanding: totals.trafficOutstanding,
+    creditAvailable: creditLimitFen === null ? null : Math.max(0, creditLimitFen - totals.trafficOutstanding),
+    rebateBalance: totals.rebate,
   };
 }

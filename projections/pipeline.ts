@@ -79,6 +79,13 @@ export function dealFactOf(e: EventEnvelope): DealFact | null {
     case 'CommissionAccrued':
     case 'RefundIssued':
     case 'CommissionClawedBack':
+    case 'TrafficBilled':
+    case 'TrafficSettled':
+    case 'CommitmentSet':
+    case 'PurchaseRecorded':
+    case 'LockedToDistributor':
+    case 'RebateEarned':
+    case 'RebatePaid':
       return null;
     default: {
       const never: never = ev;

@@ -294,6 +294,10 @@ export class ReadModelWriter {
         totals.paidOut,
         totals.deposit,
         totals.debt,
+        d.trafficOutstanding,
+        totals.trafficOutstanding,
+        d.rebate,
+        totals.rebate,
       );
       this.balanceHeads.set(partnerId, { position, maxOccurredAt, totals });
     }
@@ -446,10 +450,20 @@ interface BalanceRowSums {
   c_paid_out: number;
   c_deposit: number;
   c_debt: number;
+  c_traffic: number;
+  c_rebate: number;
 }
 
 export function totalsOfRow(r: Omit<BalanceRowSums, 'position' | 'max_occurred_at'>): AccountTotals {
-  return { accrued: r.c_accrued, clawedBack: r.c_clawed_back, paidOut: r.c_paid_out, deposit: r.c_deposit, debt: r.c_debt };
+  return {
+    accrued: r.c_accrued,
+    clawedBack: r.c_clawed_back,
+    paidOut: r.c_paid_out,
+    deposit: r.c_deposit,
+    debt: r.c_debt,
+    trafficOutstanding: r.c_traffic,
+    rebate: r.c_rebate,
+  };
 }
 
 function prepareWrites(db: Db): Record<string, Stmt> {
@@ -460,9 +474,9 @@ function prepareWrites(db: Db): Record<string, Stmt> {
     ),
     partner: db.prepare('INSERT OR REPLACE INTO partners VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     tier: db.prepare('INSERT OR REPLACE INTO tier_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-    balance: db.prepare('INSERT OR REPLACE INTO balance_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    balance: db.prepare('INSERT OR REPLACE INTO balance_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     balanceHead: db.prepare(
-      'SELECT position, max_occurred_at, c_accrued, c_clawed_back, c_paid_out, c_deposit, c_debt FROM balance_rows WHERE partner_id = ? ORDER BY position DESC LIMIT 1',
+      'SELECT position, max_occurred_at, c_accrued, c_clawed_back, c_paid_out, c_deposit, c_debt, c_traffic, c_rebate FROM balance_rows WHERE partner_id = ? ORDER BY position DESC LIMIT 1',
     ),
     claim: db.prepare('INSERT OR REPLACE INTO claim_events VALUES (?, ?, ?, ?, ?, ?, ?)'),
     unsettled: db.prepare('SELECT partner_id, event_id, position FROM commission_lines WHERE settled_position IS NULL ORDER BY position'),

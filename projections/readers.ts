@@ -57,6 +57,8 @@ interface Sums {
   c_paid_out: number;
   c_deposit: number;
   c_debt: number;
+  c_traffic: number;
+  c_rebate: number;
 }
 
 /**
@@ -66,7 +68,7 @@ interface Sums {
  * (back-dated) can still have occurredAt ≤ validAt, and they are read from a partial index.
  */
 export function balanceTotalsAt(db: Db, partnerId: string, cut: LogCut): AccountTotals {
-  const sums = 'c_accrued, c_clawed_back, c_paid_out, c_deposit, c_debt';
+  const sums = 'c_accrued, c_clawed_back, c_paid_out, c_deposit, c_debt, c_traffic, c_rebate';
   if (cut.validAt === null) {
     const row = stmt(db, `SELECT ${sums} FROM balance_rows WHERE partner_id = ? AND position <= ? ORDER BY position DESC LIMIT 1`).get(
       partnerId,
@@ -86,7 +88,8 @@ export function balanceTotalsAt(db: Db, partnerId: string, cut: LogCut): Account
   const tail = stmt(
     db,
     `SELECT coalesce(sum(d_accrued), 0) AS c_accrued, coalesce(sum(d_clawed_back), 0) AS c_clawed_back,
-            coalesce(sum(d_paid_out), 0) AS c_paid_out, coalesce(sum(d_deposit), 0) AS c_deposit, coalesce(sum(d_debt), 0) AS c_debt
+            coalesce(sum(d_paid_out), 0) AS c_paid_out, coalesce(sum(d_deposit), 0) AS c_deposit, coalesce(sum(d_debt), 0) AS c_debt,
+            coalesce(sum(d_traffic), 0) AS c_traffic, coalesce(sum(d_rebate), 0) AS c_rebate
        FROM balance_rows WHERE partner_id = ? AND late = 1 AND position > ? AND position <= ? AND occurred_at <= ?`,
   ).get(partnerId, prefixEnd, cut.position, cut.validAt) as Sums;
   return addTotals(head ? totalsOfRow(head) : zeroTotals(), totalsOfRow(tail));

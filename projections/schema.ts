@@ -6,7 +6,7 @@ export const projectionNames = ['clock', 'partners', 'balances', 'ownership', 'p
 export type ProjectionName = (typeof projectionNames)[number];
 
 /** Bump when a table changes shape: an older read-model file is then rebuilt from the log. */
-export const readModelSchemaVersion = 4;
+export const readModelSchemaVersion = 5;
 
 export const metaTables = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS balance_rows (
   max_occurred_at TEXT NOT NULL, late INTEGER NOT NULL,
   d_accrued INTEGER NOT NULL, d_clawed_back INTEGER NOT NULL, d_paid_out INTEGER NOT NULL, d_deposit INTEGER NOT NULL, d_debt INTEGER NOT NULL,
   c_accrued INTEGER NOT NULL, c_clawed_back INTEGER NOT NULL, c_paid_out INTEGER NOT NULL, c_deposit INTEGER NOT NULL, c_debt INTEGER NOT NULL,
+  d_traffic INTEGER NOT NULL DEFAULT 0, c_traffic INTEGER NOT NULL DEFAULT 0, d_rebate INTEGER NOT NULL DEFAULT 0, c_rebate INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (partner_id, position)) WITHOUT ROWID;`,
     indexes: ['CREATE INDEX IF NOT EXISTS balance_rows_by_max ON balance_rows (partner_id, max_occurred_at, position);', 'CREATE INDEX IF NOT EXISTS balance_rows_late ON balance_rows (partner_id, position) WHERE late = 1;'],
   },

@@ -154,6 +154,13 @@ export function evolveStatements(state: StatementsState, e: EventEnvelope, quart
     case 'DealLost':
     case 'DealTransferred':
     case 'OwnershipRuled':
+    case 'TrafficBilled':
+    case 'TrafficSettled':
+    case 'CommitmentSet':
+    case 'PurchaseRecorded':
+    case 'LockedToDistributor':
+    case 'RebateEarned':
+    case 'RebatePaid':
       return state;
     default: {
       const never: never = ev;
