@@ -53,6 +53,18 @@ export function identityName(event: LedgerEvent): string | null {
       return event.data.source === 'evaluation' ? `TierEvaluation:${event.data.partnerId}:${event.data.quarter}` : null;
     case 'DepositDeducted':
       return event.data.reference?.startsWith('payout ') ? `PayoutDeduction:${event.data.partnerId}:${event.data.reference}` : null;
+    case 'TrafficBilled':
+      return `TrafficBilled:${event.data.billId}`;
+    case 'TrafficSettled':
+      return `TrafficSettled:${event.data.settlementId}`;
+    case 'PurchaseRecorded':
+      return `PurchaseRecorded:${event.data.purchaseId}`;
+    case 'RebateEarned':
+      return `RebateEarned:${event.data.partnerId}:${event.data.quarter}`;
+    case 'RebatePaid':
+      return `RebatePaid:${event.data.rebatePaymentId}`;
+    case 'CommitmentSet':
+    case 'LockedToDistributor':
     case 'DepositPosted':
     case 'DealStageAdvanced':
     case 'DealLost':
@@ -85,6 +97,12 @@ const MONEY_EVENTS = new Set<LedgerEvent['type']>([
   'CommissionAccrued',
   'RefundIssued',
   'CommissionClawedBack',
+  'TrafficBilled',
+  'TrafficSettled',
+  'CommitmentSet',
+  'PurchaseRecorded',
+  'RebateEarned',
+  'RebatePaid',
 ]);
 
 export function toNewEvents(events: readonly LedgerEvent[], stream: string, meta: EventMeta): NewEvent[] {
@@ -171,6 +189,10 @@ function duplicateRefusal(events: readonly LedgerEvent[], error: DuplicateEventE
     : type === 'PaymentReceived' || type === 'CommissionAccrued' ? 'payment-id-taken'
     : type === 'RefundIssued' || type === 'CommissionClawedBack' ? 'refund-id-taken'
     : type === 'PartnerSigned' ? 'partner-already-signed'
+    : type === 'TrafficBilled' ? 'bill-id-taken'
+    : type === 'TrafficSettled' ? 'settlement-id-taken'
+    : type === 'PurchaseRecorded' ? 'purchase-id-taken'
+    : type === 'RebatePaid' ? 'rebate-payment-id-taken'
     : 'already-recorded';
   return new DomainRuleError(rule, `${id.join(':') || name} is already recorded with other content (${error.detail})`, { id: id.join(':') }, 'conflict');
 }

@@ -3,6 +3,7 @@
 // answers cost what the list has; nothing folds the whole log.
 import type { EventEnvelope } from '../domain/events.js';
 import { customerStream } from '../domain/events.js';
+import { WHOLESALE_VOICE } from '../domain/traffic-decide.js';
 import type { EventStore } from '../store/event-store.js';
 import { balanceView, type BalanceView } from '../../projections/balances.js';
 import { canonicalInstant, cutInstant, type LogCut, type TimeQuery } from '../../projections/cut.js';
@@ -139,7 +140,8 @@ export class LedgerQueries {
     const totals = read.balanceTotalsAt(this.db, partnerId, cut);
     const tier = read.tierAt(this.db, partnerId, cut)?.tier ?? null;
     const required = tier === null ? 0 : this.deps.rules.depositRequiredFen(tier, kind);
-    return balanceView(partnerId, totals, (t) => this.deps.rules.payableOf(t), required);
+    const creditLimitFen = kind === WHOLESALE_VOICE ? totals.deposit : null;
+    return balanceView(partnerId, totals, (t) => this.deps.rules.payableOf(t), required, creditLimitFen);
   }
 
   async tiers(query: TimeQuery = {}): Promise<TierAnswer[]> {

@@ -55,7 +55,8 @@ export interface TiersReport {
 }
 
 export type BalanceReportRow = BalanceView & { name: string; tier: string | null };
-export type BalanceTotals = Omit<BalanceView, 'partnerId'>;
+/** Column totals; a credit column of a partner without credit (not a reseller) counts as 0. */
+export type BalanceTotals = { [K in Exclude<keyof BalanceView, 'partnerId'>]: number };
 
 export interface BalancesReport {
   partners: BalanceReportRow[];
@@ -228,10 +229,23 @@ function inScope<T extends { partnerId: string }>(rows: T[], scope: ReportScope)
 
 /** Column totals of balances; every sum stays a safe integer of fen. */
 export function sumBalances(views: readonly BalanceView[]): BalanceTotals {
-  const totals: BalanceTotals = { accrued: 0, clawedBack: 0, paidOut: 0, payable: 0, deposit: 0, debt: 0, depositRequired: 0, shortfall: 0 };
+  const totals: BalanceTotals = {
+    accrued: 0,
+    clawedBack: 0,
+    paidOut: 0,
+    payable: 0,
+    deposit: 0,
+    debt: 0,
+    depositRequired: 0,
+    shortfall: 0,
+    creditLimit: 0,
+    trafficOutstanding: 0,
+    creditAvailable: 0,
+    rebateBalance: 0,
+  };
   for (const view of views) {
     for (const key of Object.keys(totals) as Array<keyof BalanceTotals>) {
-      totals[key] += view[key];
+      totals[key] += view[key] ?? 0;
       if (!Number.isSafeInteger(totals[key])) throw new RangeError(`the total of ${key} left the safe-integer range`);
     }
   }
