@@ -10,7 +10,6 @@ import Database from 'better-sqlite3';
 import type { NewEvent } from '../store/event-store.js';
 import { newEventId } from '../store/ids.js';
 import { openSqliteEventStore, type SqliteEventStore } from '../store/sqlite/sqlite-event-store.js';
-import type { ReadValidation } from '../store/sqlite/row-codec.js';
 
 export interface StoreBenchOptions {
   /** Smaller counts for a quick look (the figures are noisier). */
@@ -75,25 +74,57 @@ function loadAverage(): number {
   return Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
 }
 
+/** Rounds the write measurements alternate between the raw limit and the store (the disk is shared and its speed drifts). */
+const INTERLEAVED_ROUNDS = 5;
+
 async function benchIn(dir: string, options: StoreBenchOptions): Promise<Omit<StoreBenchReport, 'loadAverage'>> {
   const sequentialCount = options.quick ? 1_000 : 5_000;
   const fsyncCommits = options.quick ? 500 : 3_000;
-  const limits = measureLimits(path.join(dir, 'raw.db'), fsyncCommits, options.events);
-
+  const raw = new RawDisk(path.join(dir, 'raw.db'));
   const store = openSqliteEventStore({ file: path.join(dir, 'events.db') });
   try {
-    const sequential = await sequentialAppends(store, Math.min(sequentialCount, options.events / 2));
+    // Each write figure and its limit are measured in alternating rounds, so both see the same disk.
+    const sequentialTotal = Math.min(sequentialCount, options.events / 2);
+    const sequential = { count: 0, ms: 0 };
+    const fsyncLimit = { count: 0, ms: 0 };
+    let revision = -1n;
+    for (let r = 0; r < INTERLEAVED_ROUNDS; r++) {
+      add(fsyncLimit, raw.oneRowCommits(Math.round(fsyncCommits / INTERLEAVED_ROUNDS)));
+      const n = Math.round(sequentialTotal / INTERLEAVED_ROUNDS);
+      const round = await sequentialAppends(store, n, revision);
+      revision = round.revision;
+      add(sequential, { count: n, ms: round.ms });
+    }
     const concurrentCount = options.events - sequential.count;
     const statsBefore = store.stats();
-    const concurrent = await concurrentAppends(store, concurrentCount);
+    const concurrent = { count: 0, ms: 0 };
+    const batchedLimit = { count: 0, ms: 0 };
+    const revisions: bigint[] = [];
+    const batchCommits = Math.max(20, Math.round(fsyncCommits / 6 / INTERLEAVED_ROUNDS));
+    for (let r = 0; r < INTERLEAVED_ROUNDS; r++) {
+      add(batchedLimit, raw.batchCommits(batchCommits, CONCURRENT_IN_FLIGHT));
+      const n = r === INTERLEAVED_ROUNDS - 1 ? concurrentCount - concurrent.count : Math.round(concurrentCount / INTERLEAVED_ROUNDS);
+      add(concurrent, { count: n, ms: await concurrentAppends(store, n, revisions) });
+    }
     const statsAfter = store.stats();
-    const readAll = await readAllRate(store, 'old-versions');
-    limits.storeTableRawReadRowsPerSec = rawReadOfStoreTable(path.join(dir, 'events.db'));
+    const oneTransactionInsertsPerSec = perSec(raw.oneTransactionInserts(options.events));
+    const rawReadRowsPerSec = raw.readAllRowsPerSec();
+    raw.close();
+    const readAllFirst = await readAllRate(store);
+    const readAll = await readAllRate(store);
+    const storeTableRawReadRowsPerSec = rawReadOfStoreTable(path.join(dir, 'events.db'));
     const verify = await verifyRate(store);
     await store.close();
     const validating = openSqliteEventStore({ file: path.join(dir, 'events.db'), readValidation: 'always', readOnly: true });
-    const readAllValidated = await readAllRate(validating, 'always');
+    const readAllValidated = await readAllRate(validating);
     await validating.close();
+    const limits: StoreBenchReport['limits'] = {
+      fsyncCommitsPerSec: round(perSec(fsyncLimit)),
+      oneTransactionInsertsPerSec: round(oneTransactionInsertsPerSec),
+      batchedCommitRowsPerSec: round(perSec(batchedLimit)),
+      rawReadRowsPerSec: round(rawReadRowsPerSec),
+      storeTableRawReadRowsPerSec,
+    };
     const batches = statsAfter.batches - statsBefore.batches;
     return {
       suite: 'store',
@@ -101,33 +132,51 @@ async function benchIn(dir: string, options: StoreBenchOptions): Promise<Omit<St
       eventIds: 'uuid-v7',
       logEvents: options.events,
       limits,
-      sequentialAppends: figure(sequential.perSec, STORE_TARGETS.sequentialPerSec, limits.fsyncCommitsPerSec, {
+      sequentialAppends: figure(perSec(sequential), STORE_TARGETS.sequentialPerSec, limits.fsyncCommitsPerSec, {
         appends: sequential.count,
         eventsPerAppend: 1,
-        limit: 'raw better-sqlite3, one row per fsync-ed commit (WAL, synchronous=FULL)',
+        limit: `raw better-sqlite3, one row per fsync-ed commit (WAL, synchronous=FULL), in ${INTERLEAVED_ROUNDS} rounds alternating with the store's`,
       }),
-      concurrentAppends: figure(concurrent.perSec, STORE_TARGETS.concurrentPerSec, limits.batchedCommitRowsPerSec, {
-        appends: concurrentCount,
+      concurrentAppends: figure(perSec(concurrent), STORE_TARGETS.concurrentPerSec, limits.batchedCommitRowsPerSec, {
+        appends: concurrent.count,
         inFlight: CONCURRENT_IN_FLIGHT,
         batches,
-        meanAppendsPerBatch: round(concurrentCount / Math.max(1, batches)),
-        limit: `raw better-sqlite3, ${CONCURRENT_IN_FLIGHT} rows on as many streams per fsync-ed commit (WAL, synchronous=FULL)`,
-        ratioToOneTransactionInserts: Math.round((concurrent.perSec / limits.oneTransactionInsertsPerSec) * 1000) / 1000,
+        meanAppendsPerBatch: round(concurrent.count / Math.max(1, batches)),
+        limit: `raw better-sqlite3, ${CONCURRENT_IN_FLIGHT} rows on as many streams per fsync-ed commit (WAL, synchronous=FULL), alternating with the store's rounds`,
+        ratioToOneTransactionInserts: Math.round((perSec(concurrent) / oneTransactionInsertsPerSec) * 1000) / 1000,
       }),
       readAll: figure(readAll.perSec, STORE_TARGETS.readAllPerSec, limits.rawReadRowsPerSec, {
         events: readAll.count,
+        pass: 'second pass (the first warms the code and the page cache)',
+        firstPassPerSec: round(readAllFirst.perSec),
+        ratioToStoreTableRawRead: Math.round((readAll.perSec / storeTableRawReadRowsPerSec) * 1000) / 1000,
         validation: 'old-versions (events of an older schemaVersion are upcast and validated)',
-        limit: 'raw better-sqlite3 read of every row',
+        limit: 'raw better-sqlite3 read of every row of a 6-column table',
       }),
       readAllFullValidation: figure(readAllValidated.perSec, STORE_TARGETS.readAllPerSec, limits.rawReadRowsPerSec, {
         events: readAllValidated.count,
-        validation: 'always (every event through its zod schema)',
+        validation: 'always (every event through its zod schema), first pass of a freshly opened read-only store',
       }),
       verify: { perSec: round(verify.perSec), events: verify.count, ok: verify.ok },
     };
   } finally {
+    raw.close();
     await store.close().catch(() => undefined);
   }
+}
+
+interface Timed {
+  count: number;
+  ms: number;
+}
+
+function add(total: Timed, part: Timed): void {
+  total.count += part.count;
+  total.ms += part.ms;
+}
+
+function perSec(t: Timed): number {
+  return t.count / Math.max(1e-6, t.ms / 1000);
 }
 
 function figure(perSec: number, target: number, limitPerSec: number, details: Record<string, unknown>): Figure {
@@ -159,19 +208,19 @@ function benchEvent(partnerId: string, i: number): NewEvent {
   };
 }
 
-async function sequentialAppends(store: SqliteEventStore, count: number): Promise<{ count: number; perSec: number }> {
+async function sequentialAppends(store: SqliteEventStore, count: number, fromRevision: bigint): Promise<{ ms: number; revision: bigint }> {
   const events = Array.from({ length: count }, (_, i) => benchEvent('SEQ-1', i));
   const started = performance.now();
-  let revision = -1n;
+  let revision = fromRevision;
   for (const event of events) {
     const result = await store.append('partner-SEQ-1', [event], revision < 0n ? 'no-stream' : revision);
     revision = result.nextRevision;
   }
-  return { count, perSec: count / secondsSince(started) };
+  return { ms: performance.now() - started, revision };
 }
 
-/** CONCURRENT_IN_FLIGHT writers, each on its own stream with its expected revision, until `count` appends. */
-async function concurrentAppends(store: SqliteEventStore, count: number): Promise<{ perSec: number }> {
+/** CONCURRENT_IN_FLIGHT writers, each on its own stream with its expected revision (kept across rounds in `revisions`), until `count` appends. */
+async function concurrentAppends(store: SqliteEventStore, count: number, revisions: bigint[]): Promise<number> {
   const perWriter = Math.ceil(count / CONCURRENT_IN_FLIGHT);
   const work = Array.from({ length: CONCURRENT_IN_FLIGHT }, (_, w) => {
     const n = Math.max(0, Math.min(perWriter, count - w * perWriter));
@@ -180,17 +229,18 @@ async function concurrentAppends(store: SqliteEventStore, count: number): Promis
   const started = performance.now();
   await Promise.all(
     work.map(async (events, w) => {
-      let revision = -1n;
+      let revision = revisions[w] ?? -1n;
       for (const event of events) {
         const result = await store.append(`partner-W-${w}`, [event], revision < 0n ? 'no-stream' : revision);
         revision = result.nextRevision;
       }
+      revisions[w] = revision;
     }),
   );
-  return { perSec: count / secondsSince(started) };
+  return performance.now() - started;
 }
 
-async function readAllRate(store: SqliteEventStore, _validation: ReadValidation): Promise<{ count: number; perSec: number }> {
+async function readAllRate(store: SqliteEventStore): Promise<{ count: number; perSec: number }> {
   const started = performance.now();
   let count = 0;
   for await (const event of store.readAll()) {
@@ -231,43 +281,58 @@ function rawReadOfStoreTable(file: string): number {
 
 // ---- the physical limits ---------------------------------------------------------------------
 
-function measureLimits(file: string, fsyncCommits: number, rows: number): StoreBenchReport['limits'] {
-  const db = new Database(file);
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.exec(`CREATE TABLE raw (
+/** Raw better-sqlite3 on a 6-column table with the store's two unique indexes, on the same disk. */
+class RawDisk {
+  private readonly db: Database.Database;
+  private readonly insert: Database.Statement;
+  private position = 0;
+  private closed = false;
+  private readonly data = JSON.stringify({ amountFen: 10_000, partnerId: 'RAW-1' });
+  private readonly hash = 'a'.repeat(64);
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(`CREATE TABLE raw (
       position INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL, revision INTEGER NOT NULL,
       data TEXT NOT NULL, hash TEXT NOT NULL, UNIQUE (stream, revision))`);
-    const insert = db.prepare('INSERT INTO raw VALUES (?, ?, ?, ?, ?, ?)');
-    const data = JSON.stringify({ amountFen: 10_000, partnerId: 'RAW-1' });
-    const hash = 'a'.repeat(64);
-    let position = 0;
-    const insertRow = (): void => {
-      position++;
-      insert.run(position, newEventId(), `raw-${position % CONCURRENT_IN_FLIGHT}`, position, data, hash);
-    };
+    this.insert = this.db.prepare('INSERT INTO raw VALUES (?, ?, ?, ?, ?, ?)');
+  }
 
-    let started = performance.now();
-    for (let i = 0; i < fsyncCommits; i++) insertRow(); // autocommit: one transaction, one fsync per row
-    const fsyncCommitsPerSec = fsyncCommits / secondsSince(started);
+  private insertRow(): void {
+    this.position++;
+    this.insert.run(this.position, newEventId(), `raw-${this.position % CONCURRENT_IN_FLIGHT}`, this.position, this.data, this.hash);
+  }
 
-    started = performance.now();
-    db.transaction(() => {
-      for (let i = 0; i < rows; i++) insertRow();
-    })();
-    const oneTransactionInsertsPerSec = rows / secondsSince(started);
+  /** Autocommit: one transaction, one fsync per row. */
+  oneRowCommits(commits: number): Timed {
+    const started = performance.now();
+    for (let i = 0; i < commits; i++) this.insertRow();
+    return { count: commits, ms: performance.now() - started };
+  }
 
-    const batchCommit = db.transaction(() => {
-      for (let i = 0; i < CONCURRENT_IN_FLIGHT; i++) insertRow();
+  /** `commits` fsync-ed transactions of `rowsPerCommit` rows each; counts rows. */
+  batchCommits(commits: number, rowsPerCommit: number): Timed {
+    const batch = this.db.transaction(() => {
+      for (let i = 0; i < rowsPerCommit; i++) this.insertRow();
     });
-    const batchCommits = Math.max(100, Math.round(fsyncCommits / 6));
-    started = performance.now();
-    for (let i = 0; i < batchCommits; i++) batchCommit();
-    const batchedCommitRowsPerSec = (batchCommits * CONCURRENT_IN_FLIGHT) / secondsSince(started);
+    const started = performance.now();
+    for (let i = 0; i < commits; i++) batch();
+    return { count: commits * rowsPerCommit, ms: performance.now() - started };
+  }
 
-    const select = db.prepare('SELECT * FROM raw WHERE position > ? ORDER BY position LIMIT 1000').raw(true);
-    started = performance.now();
+  oneTransactionInserts(rows: number): Timed {
+    const started = performance.now();
+    this.db.transaction(() => {
+      for (let i = 0; i < rows; i++) this.insertRow();
+    })();
+    return { count: rows, ms: performance.now() - started };
+  }
+
+  readAllRowsPerSec(): number {
+    const select = this.db.prepare('SELECT * FROM raw WHERE position > ? ORDER BY position LIMIT 1000').raw(true);
+    const started = performance.now();
     let read = 0;
     let after = 0;
     for (;;) {
@@ -276,14 +341,12 @@ function measureLimits(file: string, fsyncCommits: number, rows: number): StoreB
       if (page.length < 1000) break;
       after = page[page.length - 1]![0] as number;
     }
-    const rawReadRowsPerSec = read / secondsSince(started);
-    return {
-      fsyncCommitsPerSec: round(fsyncCommitsPerSec),
-      oneTransactionInsertsPerSec: round(oneTransactionInsertsPerSec),
-      batchedCommitRowsPerSec: round(batchedCommitRowsPerSec),
-      rawReadRowsPerSec: round(rawReadRowsPerSec),
-    };
-  } finally {
-    db.close();
+    return read / secondsSince(started);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
   }
 }
