@@ -250,8 +250,9 @@ export class SqliteEventStore implements EventStore {
   private readonly cut = (): void => {
     this.cutScheduled = false;
     if (this.writerFailure || this.inFlight.length >= MAX_BATCHES_IN_FLIGHT || this.queue.length === 0) return;
-    const appends = this.queue.length <= MAX_APPENDS_PER_BATCH ? this.queue : this.queue.slice(0, MAX_APPENDS_PER_BATCH);
-    this.queue = this.queue.length <= MAX_APPENDS_PER_BATCH ? [] : this.queue.slice(MAX_APPENDS_PER_BATCH);
+    const take = batchSizeToCut(this.queue.length, this.inFlight.length);
+    const appends = take === this.queue.length ? this.queue : this.queue.slice(0, take);
+    this.queue = take === this.queue.length ? [] : this.queue.slice(take);
     let batch: Batch;
     try {
       batch = this.inReadTransaction(() => this.decideBatch(appends));
@@ -721,6 +722,18 @@ class PageIterator implements AsyncIterator<EventEnvelope> {
 }
 
 // ---- helpers --------------------------------------------------------------------------------
+
+/**
+ * How many queued appends the next batch takes. With the writer idle, half of them: the other
+ * half follows at once, so one half is decided, answered and re-appended on this thread while
+ * the other is written and fsync-ed (a commit costs about one page per stream it touches, so two
+ * half batches cost little more than one whole). With a batch already out, everything queued.
+ */
+export function batchSizeToCut(queued: number, inFlight: number): number {
+  if (queued < 1) throw new Error(`invariant: nothing queued to cut (${queued})`);
+  const size = inFlight === 0 ? Math.ceil(queued / 2) : queued;
+  return Math.min(size, MAX_APPENDS_PER_BATCH);
+}
 
 function chainEvent(event: PreparedEvent, stream: string, revision: number, position: number, prevHash: string, recordedAt: string): EventEnvelope {
   const hash = hashStoredEnvelope({
