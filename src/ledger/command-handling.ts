@@ -14,6 +14,8 @@ import {
   type NewEvent,
   WrongExpectedRevisionError,
 } from '../store/event-store.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { type StreamStateCache, streamStateCacheOf } from './stream-state-cache.js';
 
 export const MAX_DECIDE_ATTEMPTS = 5;
 
@@ -125,15 +127,42 @@ export interface Loaded<S> {
   state: S;
   /** The revision to append after: the last event's revision, or 'no-stream'. */
   expected: ExpectedRevision;
-  envelopes: EventEnvelope[];
 }
 
+/**
+ * The stream's state as the store has it now: the remembered state (see stream-state-cache.ts)
+ * with the events appended after it folded in, or the whole stream folded when none is
+ * remembered.
+ */
 export async function loadStream<S>(store: EventStore, stream: string, initial: () => S, evolve: (s: S, f: FoldFact) => S): Promise<Loaded<S>> {
+  const cache = streamStateCacheOf(store);
+  const cached = cache.get<S>(stream, evolve);
+  if (cached) {
+    const tail = await store.readStream(stream, { fromRevision: cached.revision + 1n });
+    if (tail.length === 0) return { state: cached.state, expected: cached.revision };
+    if (tail[0]!.revision === cached.revision + 1n) return remember(cache, stream, evolve, foldInto(cached.state, tail, evolve));
+    cache.forget(stream);
+  }
   const envelopes = await store.readStream(stream);
-  let state = initial();
-  for (const e of envelopes) state = evolve(state, factOf(e));
+  return remember(cache, stream, evolve, foldInto(initial(), envelopes, evolve));
+}
+
+interface Folded<S> {
+  state: S;
+  last: bigint | null;
+}
+
+function foldInto<S>(state: S, envelopes: readonly EventEnvelope[], evolve: (s: S, f: FoldFact) => S): Folded<S> {
+  let folded = state;
+  for (const e of envelopes) folded = evolve(folded, factOf(e));
   const last = envelopes[envelopes.length - 1];
-  return { state, expected: last ? last.revision : 'no-stream', envelopes };
+  return { state: folded, last: last ? last.revision : null };
+}
+
+function remember<S>(cache: StreamStateCache, stream: string, evolve: object, folded: Folded<S>): Loaded<S> {
+  if (folded.last === null) return { state: folded.state, expected: 'no-stream' };
+  cache.set(stream, evolve, folded.last, folded.state);
+  return { state: folded.state, expected: folded.last };
 }
 
 export interface Decided<S, A> {
@@ -160,23 +189,65 @@ export interface StreamCommand<S, A> {
   meta: EventMeta;
 }
 
-/** Load → fold → decide → append with the revision just read; retried on a revision conflict. */
-export async function handleStreamCommand<S, A>(c: StreamCommand<S, A>): Promise<HandledCommand<A>> {
+/** One mutex per store: commands on one stream of it run one at a time in this process. */
+const streamLocks = new WeakMap<EventStore, KeyedMutex>();
+
+function streamLockOf(store: EventStore): KeyedMutex {
+  let lock = streamLocks.get(store);
+  if (!lock) {
+    lock = new KeyedMutex();
+    streamLocks.set(store, lock);
+  }
+  return lock;
+}
+
+/**
+ * Load → fold → decide → append with the revision just read; retried on a revision conflict.
+ * Commands on one stream are serialised in-process first (a keyed mutex), so any number of
+ * concurrent commands on one stream decide one after another on fresh state; the bounded
+ * retries only meet writers in other processes.
+ */
+export function handleStreamCommand<S, A>(c: StreamCommand<S, A>): Promise<HandledCommand<A>> {
+  return streamLockOf(c.store).run(c.stream, () => decideAndAppend(c));
+}
+
+/**
+ * Decides on the remembered state when there is one (no read at all), else on the stream read
+ * from the store. The append's expected revision validates the remembered state: a revision
+ * conflict means another writer appended, so the stream is forgotten and read again (that
+ * first conflict does not count against the bounded retries).
+ */
+async function decideAndAppend<S, A>(c: StreamCommand<S, A>): Promise<HandledCommand<A>> {
+  const cache = streamStateCacheOf(c.store);
   for (let attempt = 1; ; attempt++) {
-    const loaded = await loadStream(c.store, c.stream, c.initial, c.evolve);
+    const cached = cache.get<S>(c.stream, c.evolve);
+    const loaded: Loaded<S> = cached ? { state: cached.state, expected: cached.revision } : await loadStream(c.store, c.stream, c.initial, c.evolve);
     const decided = await c.decide(loaded.state);
     if (decided.events.length === 0) return { answer: decided.answer(loaded.state, []), stored: [], position: null };
     try {
       const result = await c.store.append(c.stream, toNewEvents(decided.events, c.stream, c.meta), loaded.expected);
       let state = loaded.state;
       for (const e of result.events) state = c.evolve(state, factOf(e));
+      if (followsOn(result.events, loaded.expected)) cache.set(c.stream, c.evolve, result.nextRevision, state);
+      else cache.forget(c.stream); // an idempotent re-append answered with events folded already
       return { answer: decided.answer(state, decided.events), stored: result.events, position: result.position };
     } catch (error) {
+      cache.forget(c.stream);
+      if (error instanceof WrongExpectedRevisionError && cached) attempt--;
       if (error instanceof WrongExpectedRevisionError && attempt < MAX_DECIDE_ATTEMPTS) continue;
       if (error instanceof DuplicateEventError) throw duplicateRefusal(decided.events, error);
       throw error;
     }
   }
+}
+
+/** True when the appended events directly follow the expected revision (a new append, not an idempotent answer). */
+function followsOn(events: readonly EventEnvelope[], expected: ExpectedRevision): boolean {
+  const first = events[0];
+  const last = events[events.length - 1];
+  if (!first || !last) return false;
+  const next = expected === 'no-stream' ? 0n : typeof expected === 'bigint' ? expected + 1n : -1n;
+  return first.revision === next && last.revision === next + BigInt(events.length - 1);
 }
 
 /** An identity event id already stored with other content: the business id is taken elsewhere. */
