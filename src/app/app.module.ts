@@ -7,6 +7,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { Ledger } from '../ledger/ledger.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthGuard } from './auth/auth.guard.js';
+import { CreditModule } from './credit/credit.module.js';
 import { TokenRegistry } from './auth/tokens.js';
 import { LEDGER } from './core/ledger.token.js';
 import { DealsModule } from './deals/deals.module.js';
@@ -70,6 +71,7 @@ export class AppModule {
         AuditModule,
         HealthModule,
         WebModule,
+        CreditModule,
       ],
       controllers: [OpenApiController],
     };

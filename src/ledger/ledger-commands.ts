@@ -74,6 +74,18 @@ export interface PayOutInput extends Timed {
   quarter: string;
 }
 
+export interface BillTrafficInput extends Timed {
+  partnerId: string;
+  billId: string;
+  amountFen: number;
+  period: string;
+}
+export interface SettleTrafficInput extends Timed {
+  partnerId: string;
+  settlementId: string;
+  amountFen: number;
+}
+
 export interface CommandAnswer {
   /** The answer's JSON body (API.md's shape where it fixes one). */
   body: Record<string, unknown>;
@@ -94,6 +106,8 @@ export interface LedgerCommands {
   receivePayment(input: ReceivePaymentInput, ctx: CommandContext): Promise<CommandAnswer>;
   issueRefund(input: IssueRefundInput, ctx: CommandContext): Promise<CommandAnswer>;
   payOut(input: PayOutInput, ctx: CommandContext): Promise<CommandAnswer>;
+  billTraffic(input: BillTrafficInput, ctx: CommandContext): Promise<CommandAnswer>;
+  settleTraffic(input: SettleTrafficInput, ctx: CommandContext): Promise<CommandAnswer>;
 }
 
 export type CommandName = keyof LedgerCommands;

@@ -6,6 +6,7 @@ import { defaultPolicy, type Policy } from '../domain/policy.js';
 import type { EventStore } from '../store/event-store.js';
 import { openEventStore } from '../store/open-store.js';
 import * as c from './commands.js';
+import * as traffic from './traffic-commands.js';
 import type { CommandAnswer, CommandName, LedgerCommands } from './ledger-commands.js';
 import { loadPolicyFile } from './policy-file.js';
 import { openReadSide, type ReadSide } from './read-side.js';
@@ -131,5 +132,7 @@ function buildLedgerCommands(deps: LedgerCommandDeps): LedgerCommands {
     receivePayment: ({ occurredAt, amountFen, ...input }, ctx) => answer(c.receivePayment(commandDeps, { ...input, amount: amountFen }, ctxOf(ctx, occurredAt))),
     issueRefund: ({ occurredAt, amountFen, ...input }, ctx) => answer(c.issueRefund(commandDeps, { ...input, amount: amountFen }, ctxOf(ctx, occurredAt))),
     payOut: ({ occurredAt, ...input }, ctx) => answer(c.payOut(commandDeps, input, ctxOf(ctx, occurredAt))),
+    billTraffic: ({ occurredAt, amountFen, ...input }, ctx) => answer(traffic.billTraffic(commandDeps, { ...input, amount: amountFen }, ctxOf(ctx, occurredAt))),
+    settleTraffic: ({ occurredAt, amountFen, ...input }, ctx) => answer(traffic.settleTraffic(commandDeps, { ...input, amount: amountFen }, ctxOf(ctx, occurredAt))),
   };
 }

@@ -1,5 +1,6 @@
 // Every route the API serves, for the OpenAPI document (one list, built from the modules' tables).
 import { auditRoutes } from '../audit/audit.routes.js';
+import { creditRoutes } from '../credit/credit.routes.js';
 import { dealsRoutes } from '../deals/deals.routes.js';
 import { healthRoute } from '../health/health.routes.js';
 import type { RouteSpec } from '../http/route.js';
@@ -12,6 +13,7 @@ export const allRoutes: readonly RouteSpec[] = [
   ...partnersRoutes,
   ...dealsRoutes,
   ...moneyRoutes,
+  ...creditRoutes,
   ...reportsRoutes,
   ...webReportRoutes,
   ...auditRoutes,

@@ -1,0 +1,90 @@
+// Issue 10 through the HTTP API: traffic billed against a wholesale-voice reseller's deposit,
+// settlements, the balance's credit figures with asOf / validAt, and 100 concurrent bills.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { command } from './support/programme.js';
+import { type ApiServer, get, post, startApiServer } from './support/server.js';
+
+const MIN = 10_000_000;
+let server: ApiServer;
+
+beforeAll(async () => {
+  server = await startApiServer();
+  await command(server, '/partners', 'manager', { partnerId: 'W-1', name: 'Voice Wholesale One', kind: 'wholesale-voice', tier: 'standard', occurredAt: '2025-01-06T01:00:00Z' });
+  await command(server, '/partners', 'manager', { partnerId: 'W-RACE', name: 'Voice Wholesale Race', kind: 'wholesale-voice', tier: 'standard', occurredAt: '2025-01-06T01:00:00Z' });
+  await command(server, '/partners', 'manager', { partnerId: 'P-001', name: 'Relationship One', kind: 'relationship', tier: 'gold', occurredAt: '2025-01-06T01:00:00Z' });
+  await command(server, '/partners/P-001/deposits', 'finance', { amount: MIN, occurredAt: '2025-01-07T01:00:00Z' });
+}, 60_000);
+afterAll(async () => server?.stop());
+
+describe('POST /partners/:id/traffic and /traffic-settlements', () => {
+  it('refuses the first bill below the policy minimum deposit, then bills within the deposit', async () => {
+    await command(server, '/partners/W-1/deposits', 'finance', { amount: MIN - 1, occurredAt: '2025-02-01T01:00:00Z' });
+    const low = await post(server, '/partners/W-1/traffic', 'finance', { billId: 'W1-B0', amount: 100, period: '2025-02' });
+    expect(low.status).toBe(422);
+    expect(low.body).toMatchObject({ rule: 'traffic-deposit-below-minimum', figures: { minimumFen: MIN, shortfallFen: 1 } });
+    await command(server, '/partners/W-1/deposits', 'finance', { amount: 1, occurredAt: '2025-02-02T01:00:00Z' });
+    const ok = await command(server, '/partners/W-1/traffic', 'finance', { billId: 'W1-B1', amount: 7_000_000, period: '2025-02', occurredAt: '2025-03-01T01:00:00Z' });
+    expect(ok).toMatchObject({ billId: 'W1-B1', creditLimitFen: MIN, trafficOutstandingFen: 7_000_000, creditAvailableFen: 3_000_000, recorded: true });
+  });
+
+  it('refuses a bill over the limit with 422 naming the limit, the outstanding traffic and the shortfall, and writes nothing', async () => {
+    const before = await get(server, '/health', null);
+    const over = await post(server, '/partners/W-1/traffic', 'finance', { billId: 'W1-B2', amount: 3_000_001, period: '2025-03' });
+    expect(over.status).toBe(422);
+    expect(over.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(over.body).toMatchObject({ rule: 'traffic-credit-limit', figures: { creditLimitFen: MIN, outstandingFen: 7_000_000, shortfallFen: 1 } });
+    expect(over.body.detail).toMatch(/traffic-credit-limit/);
+    expect((await get(server, '/health', null)).body.position).toBe(before.body.position);
+  });
+
+  it('settles traffic, refuses a settlement above what is outstanding, and shows credit in the balance as of any instant', async () => {
+    const s = await command(server, '/partners/W-1/traffic-settlements', 'finance', { settlementId: 'W1-S1', amount: 2_000_000, occurredAt: '2025-04-01T01:00:00Z' });
+    expect(s).toMatchObject({ trafficOutstandingFen: 5_000_000, creditAvailableFen: 5_000_000 });
+    const tooMuch = await post(server, '/partners/W-1/traffic-settlements', 'finance', { settlementId: 'W1-S2', amount: 5_000_001 });
+    expect(tooMuch.status).toBe(422);
+    expect(tooMuch.body).toMatchObject({ rule: 'traffic-settlement-exceeds-outstanding', figures: { outstandingFen: 5_000_000 } });
+    const now = await get(server, '/partners/W-1/balance', 'finance');
+    expect(now.body).toMatchObject({ deposit: MIN, creditLimit: MIN, trafficOutstanding: 5_000_000, creditAvailable: 5_000_000 });
+    const march = await get(server, '/partners/W-1/balance', 'finance', { validAt: '2025-03-15T00:00:00Z' });
+    expect(march.body).toMatchObject({ creditLimit: MIN, trafficOutstanding: 7_000_000, creditAvailable: 3_000_000 });
+    const beforeBill = await get(server, '/partners/W-1/balance', 'auditor', { validAt: '2025-02-15T00:00:00Z' });
+    expect(beforeBill.body).toMatchObject({ trafficOutstanding: 0, creditAvailable: MIN });
+    const other = await get(server, '/partners/P-001/balance', 'manager');
+    expect(other.body).toMatchObject({ creditLimit: null, trafficOutstanding: 0, creditAvailable: null });
+  });
+
+  it('bills only wholesale-voice partners, only for finance, and 404s an unknown partner', async () => {
+    const rel = await post(server, '/partners/P-001/traffic', 'finance', { billId: 'P1-B1', amount: 1, period: '2025-02' });
+    expect([rel.status, rel.body.rule]).toEqual([422, 'traffic-wholesale-voice-only']);
+    expect((await post(server, '/partners/W-1/traffic', 'manager', { billId: 'X', amount: 1, period: '2025-02' })).status).toBe(403);
+    expect((await post(server, '/partners/W-1/traffic', 'partner1', { billId: 'X', amount: 1, period: '2025-02' })).status).toBe(403);
+    expect((await post(server, '/partners/NOPE/traffic', 'finance', { billId: 'X', amount: 1, period: '2025-02' })).status).toBe(404);
+    const bad = await post(server, '/partners/W-1/traffic', 'finance', { billId: 'X', amount: 1.5, period: '2025-13' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.amount', 'body.period']);
+  });
+
+  it('100 concurrent bills whose sum exceeds the deposit: accepted ones sum to at most the deposit, the rest get 422, none lost, no 5xx', async () => {
+    await command(server, '/partners/W-RACE/deposits', 'finance', { amount: MIN });
+    // 100 bills of 150,000 .. 249,000 fen (sum 19,950,000 > 10,000,000)
+    const amounts = Array.from({ length: 100 }, (_, i) => 150_000 + (i % 100) * 1_000);
+    const answers = await Promise.all(
+      amounts.map((amount, i) => post(server, '/partners/W-RACE/traffic', 'finance', { billId: `R-${i}`, amount, period: '2025-05' })),
+    );
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s !== 201 && s !== 422)).toEqual([]);
+    const acceptedFen = answers.reduce((sum, a, i) => (a.status === 201 ? sum + amounts[i]! : sum), 0);
+    expect(acceptedFen).toBeLessThanOrEqual(MIN);
+    expect(statuses.filter((s) => s === 422).length).toBeGreaterThan(0);
+    for (const a of answers.filter((x) => x.status === 422)) expect(a.body.rule).toBe('traffic-credit-limit');
+    // none lost: every accepted bill is in the log, and the balance is their sum
+    const balance = await get(server, '/partners/W-RACE/balance', 'finance');
+    expect(balance.body.trafficOutstanding).toBe(acceptedFen);
+    const feed = await get(server, '/events', 'auditor', { from: '1', limit: '1000' });
+    const stored = feed.body.events.filter((e: { type: string; stream: string }) => e.type === 'TrafficBilled' && e.stream === 'partner-W-RACE');
+    expect(stored.length).toBe(statuses.filter((s) => s === 201).length);
+    // and the limit is used up to within one bill: a refused bill was refused because it did not fit
+    const smallest = Math.min(...amounts.filter((_, i) => answers[i]!.status === 422));
+    expect(acceptedFen + smallest).toBeGreaterThan(MIN);
+  }, 60_000);
+});

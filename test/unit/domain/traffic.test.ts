@@ -1,0 +1,105 @@
+// Wholesale-voice traffic: the deposit is the reseller's credit limit (issue 10).
+import { describe, expect, it } from 'vitest';
+import { DomainRuleError } from '../../../src/domain/errors.js';
+import { foldPartner } from '../../../src/domain/partner.js';
+import { defaultPolicy } from '../../../src/domain/policy.js';
+import { partnerDeltasOf, postingsOf } from '../../../src/domain/postings.js';
+import { trafficOutstandingFen } from '../../../src/domain/traffic.js';
+import { type BillTraffic, decideTrafficBill, decideTrafficSettlement, type SettleTraffic } from '../../../src/domain/traffic-decide.js';
+import { day, ev, type Given, signed, toFacts } from './spec.js';
+
+const MIN = 10_000_000; // the default policy's wholesale-voice minimum: 100,000.00 CNY
+const reseller = signed('W1', 'standard', day(0), 'wholesale-voice');
+const deposit = (amountFen: number, at = day(1)) => ev('DepositPosted', { partnerId: 'W1', amountFen }, at);
+const billed = (billId: string, amountFen: number, outstandingFen: number, creditLimitFen = MIN) =>
+  ev('TrafficBilled', { billId, partnerId: 'W1', amountFen, period: '2026-01', creditLimitFen, outstandingFen }, day(2));
+const settled = (settlementId: string, amountFen: number, outstandingFen: number) => ev('TrafficSettled', { settlementId, partnerId: 'W1', amountFen, outstandingFen }, day(3));
+
+const bill = (billId: string, amountFen: number, period = '2026-01'): BillTraffic => ({ partnerId: 'W1', billId, amountFen, period });
+const settle = (settlementId: string, amountFen: number): SettleTraffic => ({ partnerId: 'W1', settlementId, amountFen });
+
+const state = (...given: Given[]) => foldPartner(toFacts(given));
+function refusal(run: () => unknown): DomainRuleError {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof DomainRuleError) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal, but the command was accepted');
+}
+
+describe('billing traffic against the deposit', () => {
+  it('records a bill within the deposit, with the limit and the outstanding traffic after it', () => {
+    const events = decideTrafficBill(bill('B1', 4_000_000), state(reseller, deposit(MIN)), defaultPolicy);
+    expect(events).toEqual([billed('B1', 4_000_000, 4_000_000).event]);
+  });
+  it('accepts a bill that takes outstanding traffic exactly to the deposit', () => {
+    const events = decideTrafficBill(bill('B2', 6_000_000), state(reseller, deposit(MIN), billed('B1', 4_000_000, 4_000_000)), defaultPolicy);
+    expect(events[0]?.data).toMatchObject({ outstandingFen: MIN, creditLimitFen: MIN });
+  });
+  it('refuses a bill one fen above the limit, naming the limit, the outstanding traffic and the shortfall', () => {
+    const e = refusal(() => decideTrafficBill(bill('B2', 6_000_001), state(reseller, deposit(MIN), billed('B1', 4_000_000, 4_000_000)), defaultPolicy));
+    expect(e.rule).toBe('traffic-credit-limit');
+    expect(e.kind).toBe('rule');
+    expect(e.figures).toEqual({ creditLimitFen: MIN, outstandingFen: 4_000_000, amountFen: 6_000_001, shortfallFen: 1 });
+    expect(e.detail).toMatch(/100,000\.00 CNY.*40,000\.00 CNY.*0\.01 CNY over the limit/);
+  });
+  it('raises the limit with a top-up and frees it with a settlement', () => {
+    const full = [reseller, deposit(MIN), billed('B1', MIN, MIN)] as const;
+    expect(refusal(() => decideTrafficBill(bill('B2', 1), state(...full), defaultPolicy)).rule).toBe('traffic-credit-limit');
+    expect(decideTrafficBill(bill('B2', 500), state(...full, deposit(500, day(3))), defaultPolicy)).toHaveLength(1);
+    expect(decideTrafficBill(bill('B2', 700), state(...full, settled('S1', 700, MIN - 700)), defaultPolicy)).toHaveLength(1);
+  });
+  it('bills only wholesale-voice resellers', () => {
+    const other = signed('W1', 'gold', day(0), 'relationship');
+    const e = refusal(() => decideTrafficBill(bill('B1', 1), state(other, deposit(MIN)), defaultPolicy));
+    expect(e.rule).toBe('traffic-wholesale-voice-only');
+  });
+  it('requires the policy minimum deposit before the first bill', () => {
+    const e = refusal(() => decideTrafficBill(bill('B1', 100), state(reseller, deposit(MIN - 1)), defaultPolicy));
+    expect(e.rule).toBe('traffic-deposit-below-minimum');
+    expect(e.figures).toMatchObject({ minimumFen: MIN, depositFen: MIN - 1, shortfallFen: 1 });
+  });
+  it('refuses an unknown partner as not found', () => {
+    const e = refusal(() => decideTrafficBill(bill('B1', 100), state(), defaultPolicy));
+    expect([e.rule, e.kind]).toEqual(['partner-unknown', 'not-found']);
+  });
+  it('writes nothing for the same bill again, and refuses the same bill id with other figures', () => {
+    const s = state(reseller, deposit(MIN), billed('B1', 4_000_000, 4_000_000));
+    expect(decideTrafficBill(bill('B1', 4_000_000), s, defaultPolicy)).toEqual([]);
+    const e = refusal(() => decideTrafficBill(bill('B1', 4_000_001), s, defaultPolicy));
+    expect([e.rule, e.kind]).toEqual(['bill-id-taken', 'conflict']);
+  });
+});
+
+describe('settling traffic', () => {
+  const owing = [reseller, deposit(MIN), billed('B1', 3_000_000, 3_000_000)] as const;
+  it('records a settlement up to the outstanding traffic', () => {
+    expect(decideTrafficSettlement(settle('S1', 3_000_000), state(...owing))).toEqual([settled('S1', 3_000_000, 0).event]);
+  });
+  it('refuses a settlement larger than the outstanding traffic', () => {
+    const e = refusal(() => decideTrafficSettlement(settle('S1', 3_000_001), state(...owing)));
+    expect(e.rule).toBe('traffic-settlement-exceeds-outstanding');
+    expect(e.figures).toEqual({ amountFen: 3_000_001, outstandingFen: 3_000_000, excessFen: 1 });
+  });
+  it('writes nothing for the same settlement again', () => {
+    expect(decideTrafficSettlement(settle('S1', 1_000), state(...owing, settled('S1', 1_000, 2_999_000)))).toEqual([]);
+  });
+});
+
+describe('traffic in the books', () => {
+  it('outstanding = billed − settled, in the state and in the postings, which balance', () => {
+    const given = [reseller, deposit(MIN), billed('B1', 3_000_000, 3_000_000), settled('S1', 1_000_000, 2_000_000)];
+    expect(trafficOutstandingFen(state(...given).traffic)).toBe(2_000_000);
+    let outstanding = 0;
+    for (const g of given) {
+      expect(postingsOf(g.event).reduce((a, p) => a + p.amountFen, 0)).toBe(0);
+      for (const d of partnerDeltasOf(g.event)) outstanding += d.deltas.trafficOutstanding;
+    }
+    expect(outstanding).toBe(2_000_000);
+  });
+  it('a fold refuses settled traffic above billed traffic (an invariant, not only a rule)', () => {
+    expect(() => state(reseller, deposit(MIN), settled('S1', 1, 0))).toThrow(/exceeds billed/);
+  });
+});

@@ -1,0 +1,68 @@
+// Traffic commands against a real SQLite store: 100 concurrent bills on one reseller's stream
+// decide one after another (the stream mutex), so the limit holds and no bill fails on retries.
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DomainRuleError } from '../../../src/domain/errors.js';
+import { partnerStream } from '../../../src/domain/events.js';
+import { defaultPolicy } from '../../../src/domain/policy.js';
+import * as commands from '../../../src/ledger/commands.js';
+import type { CommandCtx, CommandDeps } from '../../../src/ledger/commands.js';
+import { billTraffic, settleTraffic } from '../../../src/ledger/traffic-commands.js';
+import type { EventStore } from '../../../src/store/event-store.js';
+import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
+import { tempDir } from '../../support/store-fixtures.js';
+import { ScanLookups } from './scan-lookups.js';
+
+const MIN = 10_000_000;
+let store: EventStore;
+let cleanup: () => void;
+let deps: CommandDeps;
+const clock = () => '2026-07-01T02:00:00.000Z';
+const as = (role: 'manager' | 'finance'): CommandCtx => ({ actor: { role, id: `${role}-1` }, commandId: randomUUID(), correlationId: null });
+
+beforeEach(async () => {
+  const t = tempDir('ledger-traffic-');
+  cleanup = t.cleanup;
+  store = openSqliteEventStore({ file: `${t.dir}/events.db`, clock });
+  deps = { store, policy: defaultPolicy, lookups: new ScanLookups(store), clock };
+  await commands.registerPartner(deps, { partnerId: 'W1', name: 'Reseller', kind: 'wholesale-voice', tier: 'standard' }, as('manager'));
+  await commands.postDeposit(deps, { partnerId: 'W1', amount: MIN }, as('finance'));
+});
+
+afterEach(async () => {
+  await store.close();
+  cleanup();
+});
+
+describe('traffic commands', () => {
+  it('100 concurrent bills over the limit: every one is decided (accepted or refused by the limit), accepted ones fit the deposit', async () => {
+    const amounts = Array.from({ length: 100 }, (_, i) => 120_000 + i * 1_000); // sum 16,950,000
+    const results = await Promise.allSettled(amounts.map((amount, i) => billTraffic(deps, { partnerId: 'W1', billId: `B-${i}`, amount, period: '2026-06' }, as('finance'))));
+    const unexpected = results.filter((r) => r.status === 'rejected' && !(r.reason instanceof DomainRuleError && r.reason.rule === 'traffic-credit-limit'));
+    expect(unexpected).toEqual([]);
+    const acceptedFen = results.reduce((sum, r, i) => (r.status === 'fulfilled' ? sum + amounts[i]! : sum), 0);
+    expect(acceptedFen).toBeLessThanOrEqual(MIN);
+    const stored = (await store.readStream(partnerStream('W1'))).filter((e) => e.type === 'TrafficBilled');
+    expect(stored.length).toBe(results.filter((r) => r.status === 'fulfilled').length);
+    expect(stored.reduce((sum, e) => sum + (e.data as { amountFen: number }).amountFen, 0)).toBe(acceptedFen);
+  });
+
+  it('a repeated bill or settlement (same id, same figures) writes nothing and answers recorded: false', async () => {
+    const first = await billTraffic(deps, { partnerId: 'W1', billId: 'B1', amount: 500, period: '2026-06' }, as('finance'));
+    const again = await billTraffic(deps, { partnerId: 'W1', billId: 'B1', amount: 500, period: '2026-06' }, as('finance'));
+    expect([first.answer.recorded, again.answer.recorded, again.position]).toEqual([true, false, null]);
+    await settleTraffic(deps, { partnerId: 'W1', settlementId: 'S1', amount: 200 }, as('finance'));
+    const s = await settleTraffic(deps, { partnerId: 'W1', settlementId: 'S1', amount: 200 }, as('finance'));
+    expect(s.answer).toMatchObject({ recorded: false, trafficOutstandingFen: 300, creditAvailableFen: MIN - 300 });
+  });
+
+  it('a bill id used by another reseller is a conflict', async () => {
+    await commands.registerPartner(deps, { partnerId: 'W2', name: 'Reseller 2', kind: 'wholesale-voice', tier: 'standard' }, as('manager'));
+    await commands.postDeposit(deps, { partnerId: 'W2', amount: MIN }, as('finance'));
+    await billTraffic(deps, { partnerId: 'W1', billId: 'SHARED', amount: 500, period: '2026-06' }, as('finance'));
+    const e = await billTraffic(deps, { partnerId: 'W2', billId: 'SHARED', amount: 500, period: '2026-06' }, as('finance')).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(DomainRuleError);
+    expect((e as DomainRuleError).rule).toBe('bill-id-taken');
+    expect((e as DomainRuleError).kind).toBe('conflict');
+  });
+});
