@@ -1,0 +1,53 @@
+// `ledger report balances` shows a reseller's credit use (creditLimit, trafficOutstanding, creditAvailable).
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { reportCommand } from '../../../src/cli/commands/report.js';
+import { defaultPolicy } from '../../../src/domain/policy.js';
+import * as commands from '../../../src/ledger/commands.js';
+import { billTraffic } from '../../../src/ledger/traffic-commands.js';
+import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
+import { ScanLookups } from './scan-lookups.js';
+
+let dir: string;
+
+async function run(argv: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+  try {
+    return { code: await reportCommand.run(argv), out };
+  } finally {
+    o.mockRestore();
+  }
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-credit-cli-'));
+  const clock = () => '2026-04-01T00:00:00.000Z';
+  const store = openSqliteEventStore({ file: path.join(dir, 'events.db'), clock });
+  const deps = { store, policy: defaultPolicy, lookups: new ScanLookups(store), clock };
+  const ctx = () => ({ actor: { role: 'finance' as const, id: 'f-1' }, commandId: randomUUID(), correlationId: null });
+  await commands.registerPartner(deps, { partnerId: 'W-1', name: 'Reseller', kind: 'wholesale-voice', tier: 'standard' }, ctx());
+  await commands.registerPartner(deps, { partnerId: 'P-1', name: 'Other', kind: 'relationship', tier: 'gold' }, ctx());
+  await commands.postDeposit(deps, { partnerId: 'W-1', amount: 10_000_000 }, ctx());
+  await billTraffic(deps, { partnerId: 'W-1', billId: 'B-1', amount: 2_500_000, period: '2026-03' }, ctx());
+  await store.close();
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('ledger report balances', () => {
+  it('has the credit columns: limit, outstanding traffic, available (empty for partners that are not resellers)', async () => {
+    const csv = await run(['balances', '--csv', '--data-dir', dir]);
+    expect(csv.code).toBe(0);
+    const [header, ...rows] = csv.out.trim().split('\n');
+    const cols = header!.split(',');
+    const row = (id: string) => Object.fromEntries(rows.find((r) => r.startsWith(`${id},`))!.split(',').map((v, i) => [cols[i], v]));
+    expect(row('W-1')).toMatchObject({ creditLimit: '10000000', trafficOutstanding: '2500000', creditAvailable: '7500000' });
+    expect(row('P-1')).toMatchObject({ creditLimit: '', trafficOutstanding: '0', creditAvailable: '' });
+    const table = await run(['balances', '--data-dir', dir]);
+    expect(table.out).toMatch(/creditAvailable/);
+    expect(table.out).toMatch(/75,000\.00/);
+  });
+});
