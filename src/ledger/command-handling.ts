@@ -15,7 +15,7 @@ import {
   WrongExpectedRevisionError,
 } from '../store/event-store.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { type StreamStateCache, streamStateCacheOf } from './stream-state-cache.js';
+import { type CachedState, type StreamStateCache, streamStateCacheOf } from './stream-state-cache.js';
 
 export const MAX_DECIDE_ATTEMPTS = 5;
 
@@ -215,25 +215,45 @@ export function handleStreamCommand<S, A>(c: StreamCommand<S, A>): Promise<Handl
  * Decides on the remembered state when there is one (no read at all), else on the stream read
  * from the store. The append's expected revision validates the remembered state: a revision
  * conflict means another writer appended, so the stream is forgotten and read again (that
- * first conflict does not count against the bounded retries).
+ * first conflict does not count against the bounded retries). A refusal or an empty decision
+ * made on a remembered state is only answered once the store shows nothing newer.
  */
 async function decideAndAppend<S, A>(c: StreamCommand<S, A>): Promise<HandledCommand<A>> {
   const cache = streamStateCacheOf(c.store);
+  let staleCacheSeen = false;
+  const newerInStore = async (cached: CachedState<S> | undefined): Promise<boolean> => {
+    if (!cached || staleCacheSeen) return false;
+    const now = await loadStream(c.store, c.stream, c.initial, c.evolve);
+    staleCacheSeen = now.expected !== cached.revision;
+    return staleCacheSeen;
+  };
   for (let attempt = 1; ; attempt++) {
     const cached = cache.get<S>(c.stream, c.evolve);
     const loaded: Loaded<S> = cached ? { state: cached.state, expected: cached.revision } : await loadStream(c.store, c.stream, c.initial, c.evolve);
-    const decided = await c.decide(loaded.state);
-    if (decided.events.length === 0) return { answer: decided.answer(loaded.state, []), stored: [], position: null };
+    let decided: Decided<S, A>;
+    try {
+      decided = await c.decide(loaded.state);
+    } catch (refusal) {
+      if (await newerInStore(cached)) continue;
+      throw refusal;
+    }
+    if (decided.events.length === 0) {
+      if (await newerInStore(cached)) continue;
+      return { answer: decided.answer(loaded.state, []), stored: [], position: null };
+    }
     try {
       const result = await c.store.append(c.stream, toNewEvents(decided.events, c.stream, c.meta), loaded.expected);
       let state = loaded.state;
       for (const e of result.events) state = c.evolve(state, factOf(e));
-      if (followsOn(result.events, loaded.expected)) cache.set(c.stream, c.evolve, result.nextRevision, state);
+      if (followsOn(result.events, loaded.expected)) cache.set(c.stream, c.evolve, result.events[result.events.length - 1]!.revision, state);
       else cache.forget(c.stream); // an idempotent re-append answered with events folded already
       return { answer: decided.answer(state, decided.events), stored: result.events, position: result.position };
     } catch (error) {
       cache.forget(c.stream);
-      if (error instanceof WrongExpectedRevisionError && cached) attempt--;
+      if (error instanceof WrongExpectedRevisionError && cached && !staleCacheSeen) {
+        staleCacheSeen = true;
+        attempt--;
+      }
       if (error instanceof WrongExpectedRevisionError && attempt < MAX_DECIDE_ATTEMPTS) continue;
       if (error instanceof DuplicateEventError) throw duplicateRefusal(decided.events, error);
       throw error;
