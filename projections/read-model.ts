@@ -7,6 +7,7 @@ import type { EventEnvelope } from '../src/domain/events.js';
 import { type AccountTotals, addTotals, zeroTotals } from './balances.js';
 import { eventOf } from './envelope.js';
 import { dealFactOf } from './pipeline.js';
+import { applyRebateEvent } from './rebates.js';
 import type { ProjectionRules } from './rules.js';
 import { metaTables, type ProjectionName, projectionNames, projectionTables, readModelSchemaVersion } from './schema.js';
 import { tierStepOf } from './tiers.js';
@@ -221,6 +222,7 @@ export class ReadModelWriter {
       if (position > (from.get('ownership') ?? 0)) applied += this.applyOwnership(e);
       if (position > (from.get('pipeline') ?? 0)) applied += this.applyPipeline(e);
       if (position > (from.get('statements') ?? 0)) applied += this.applyStatements(e);
+      if (position > (from.get('rebates') ?? 0)) applied += applyRebateEvent(this.db, e, this.rules.quarterOf);
     }
     if (pendingClock) this.s.clock!.run(pendingClock.recordedAt, pendingClock.position);
     for (const name of projectionNames) {

@@ -1,12 +1,13 @@
 // The read models' SQLite schema, one group of tables per projection, so one projection can be
 // dropped and rebuilt alone. Temporal rows are keyed by entity and log position and carry both
 // clocks, so an answer about any cut reads an index range of one entity, never the whole log.
+import { rebateTables } from './rebates.js';
 
-export const projectionNames = ['clock', 'partners', 'balances', 'ownership', 'pipeline', 'statements'] as const;
+export const projectionNames = ['clock', 'partners', 'balances', 'ownership', 'pipeline', 'statements', 'rebates'] as const;
 export type ProjectionName = (typeof projectionNames)[number];
 
 /** Bump when a table changes shape: an older read-model file is then rebuilt from the log. */
-export const readModelSchemaVersion = 5;
+export const readModelSchemaVersion = 6;
 
 export const metaTables = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -105,4 +106,6 @@ CREATE TABLE IF NOT EXISTS payouts (
   PRIMARY KEY (partner_id, quarter, position)) WITHOUT ROWID;`,
     indexes: ['CREATE INDEX IF NOT EXISTS cash_events_by_id ON cash_events (kind, id);', 'CREATE INDEX IF NOT EXISTS lines_by_cash_quarter ON commission_lines (partner_id, cash_quarter);', 'CREATE INDEX IF NOT EXISTS lines_by_settled_quarter ON commission_lines (partner_id, settled_quarter);', 'CREATE INDEX IF NOT EXISTS lines_unsettled ON commission_lines (partner_id, position) WHERE settled_position IS NULL;'],
   },
+  // The rebate programme: purchases and the programme's other facts (projections/rebates.ts).
+  rebates: rebateTables,
 };

@@ -1,0 +1,182 @@
+// The rebate programme's read model: purchases (for each partner's quarterly sums and the yearly
+// high-end award) and the programme's other facts (commitments, locks, rebates earned and paid),
+// one row per event keyed by log position with both clocks, so every answer reads an index
+// range of one partner (or one year) inside any cut.
+import type Database from 'better-sqlite3';
+import type { EventEnvelope } from '../src/domain/events.js';
+import type { LogCut } from './cut.js';
+import { eventOf } from './envelope.js';
+
+type Db = Database.Database;
+
+export const rebateTables = {
+  tables: ['purchase_rows', 'rebate_rows'],
+  create: `
+CREATE TABLE IF NOT EXISTS purchase_rows (
+  position INTEGER PRIMARY KEY, partner_id TEXT NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
+  year INTEGER NOT NULL, quarter TEXT NOT NULL, purchase_id TEXT NOT NULL, product_line TEXT NOT NULL,
+  amount_fen INTEGER NOT NULL, bid INTEGER NOT NULL, distributor_id TEXT);
+CREATE TABLE IF NOT EXISTS rebate_rows (
+  position INTEGER PRIMARY KEY, partner_id TEXT NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
+  type TEXT NOT NULL, year INTEGER, quarter TEXT, payer_partner_id TEXT, amount_fen INTEGER NOT NULL, data_json TEXT NOT NULL);`,
+  indexes: [
+    'CREATE INDEX IF NOT EXISTS purchase_rows_by_partner ON purchase_rows (partner_id, year, position);',
+    'CREATE INDEX IF NOT EXISTS purchase_rows_by_line ON purchase_rows (year, product_line, partner_id);',
+    'CREATE INDEX IF NOT EXISTS rebate_rows_by_partner ON rebate_rows (partner_id, position);',
+    'CREATE INDEX IF NOT EXISTS rebate_rows_by_payer ON rebate_rows (payer_partner_id, year) WHERE payer_partner_id IS NOT NULL;',
+  ],
+};
+
+export const rebateEventTypes: ReadonlySet<string> = new Set(['CommitmentSet', 'PurchaseRecorded', 'LockedToDistributor', 'RebateEarned', 'RebatePaid']);
+
+const writes = new WeakMap<Db, { purchase: Database.Statement; row: Database.Statement }>();
+function writesOf(db: Db) {
+  let w = writes.get(db);
+  if (!w) {
+    w = {
+      purchase: db.prepare('INSERT OR REPLACE INTO purchase_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      row: db.prepare('INSERT OR REPLACE INTO rebate_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    };
+    writes.set(db, w);
+  }
+  return w;
+}
+
+/** Forgets prepared statements (after the tables were dropped and recreated). */
+export function forgetRebateStatements(db: Db): void {
+  writes.delete(db);
+  reads.delete(db);
+}
+
+/** Applies one event to the rebate tables; returns 1 when it was a programme event. */
+export function applyRebateEvent(db: Db, e: EventEnvelope, quarterOf: (instant: string) => string): number {
+  if (!rebateEventTypes.has(e.type)) return 0;
+  const ev = eventOf(e);
+  const position = Number(e.position);
+  const w = writesOf(db);
+  const row = (partnerId: string, type: string, year: number | null, quarter: string | null, payer: string | null, amountFen: number) =>
+    w.row.run(position, partnerId, e.occurredAt, e.recordedAt, type, year, quarter, payer, amountFen, JSON.stringify(e.data));
+  switch (ev.type) {
+    case 'PurchaseRecorded': {
+      const d = ev.data;
+      const quarter = quarterOf(e.occurredAt);
+      w.purchase.run(position, d.partnerId, e.occurredAt, e.recordedAt, Number(quarter.slice(0, 4)), quarter, d.purchaseId, d.productLine, d.amountFen, d.bid ? 1 : 0, d.distributorId);
+      return 1;
+    }
+    case 'CommitmentSet':
+      row(ev.data.partnerId, ev.type, ev.data.year, null, null, ev.data.amountFen);
+      return 1;
+    case 'LockedToDistributor':
+      row(ev.data.partnerId, ev.type, null, null, ev.data.distributorId, 0);
+      return 1;
+    case 'RebateEarned':
+      row(ev.data.partnerId, ev.type, ev.data.year, ev.data.quarter, ev.data.payerPartnerId, ev.data.amountFen);
+      return 1;
+    case 'RebatePaid':
+      row(ev.data.partnerId, ev.type, null, null, ev.data.payerPartnerId, ev.data.amountFen);
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+// ---- readers ----------------------------------------------------------------------------------
+
+const endOfTime = '9999-12-31T23:59:59.999Z';
+const reads = new WeakMap<Db, Map<string, Database.Statement>>();
+function stmt(db: Db, sql: string): Database.Statement {
+  let cache = reads.get(db);
+  if (!cache) {
+    cache = new Map();
+    reads.set(db, cache);
+  }
+  let s = cache.get(sql);
+  if (!s) {
+    s = db.prepare(sql);
+    cache.set(sql, s);
+  }
+  return s;
+}
+
+export interface RebateRow {
+  position: number;
+  partnerId: string;
+  occurredAt: string;
+  recordedAt: string;
+  type: 'CommitmentSet' | 'LockedToDistributor' | 'RebateEarned' | 'RebatePaid';
+  year: number | null;
+  quarter: string | null;
+  payerPartnerId: string | null;
+  amountFen: number;
+  data: unknown;
+}
+
+interface RebateRowDb {
+  position: number;
+  partner_id: string;
+  occurred_at: string;
+  recorded_at: string;
+  type: RebateRow['type'];
+  year: number | null;
+  quarter: string | null;
+  payer_partner_id: string | null;
+  amount_fen: number;
+  data_json: string;
+}
+
+const rowOf = (r: RebateRowDb): RebateRow => ({
+  position: r.position,
+  partnerId: r.partner_id,
+  occurredAt: r.occurred_at,
+  recordedAt: r.recorded_at,
+  type: r.type,
+  year: r.year,
+  quarter: r.quarter,
+  payerPartnerId: r.payer_partner_id,
+  amountFen: r.amount_fen,
+  data: JSON.parse(r.data_json) as unknown,
+});
+
+/** A partner's programme facts inside the cut, in log order (a few per quarter). */
+export function rebateRowsAt(db: Db, partnerId: string, cut: LogCut): RebateRow[] {
+  const rows = stmt(db, 'SELECT * FROM rebate_rows WHERE partner_id = ? AND position <= ? AND occurred_at <= ? ORDER BY position').all(
+    partnerId,
+    cut.position,
+    cut.validAt ?? endOfTime,
+  ) as RebateRowDb[];
+  return rows.map(rowOf);
+}
+
+/** Rebates of a year that a distributor owes its locked agents, inside the cut. */
+export function rebatesOwedByAt(db: Db, payerPartnerId: string, year: number, cut: LogCut): RebateRow[] {
+  const rows = stmt(
+    db,
+    `SELECT * FROM rebate_rows WHERE payer_partner_id = ? AND year = ? AND type = 'RebateEarned' AND position <= ? AND occurred_at <= ? ORDER BY position`,
+  ).all(payerPartnerId, year, cut.position, cut.validAt ?? endOfTime) as RebateRowDb[];
+  return rows.map(rowOf);
+}
+
+export interface QuarterPurchases {
+  quarter: string;
+  purchasesFen: number;
+  bidPurchasesFen: number;
+  count: number;
+}
+
+/** A partner's purchases of a year inside the cut, summed per quarter. */
+export function purchasesByQuarterAt(db: Db, partnerId: string, year: number, cut: LogCut): QuarterPurchases[] {
+  return stmt(
+    db,
+    `SELECT quarter, sum(amount_fen) AS purchasesFen, sum(CASE WHEN bid = 1 THEN amount_fen ELSE 0 END) AS bidPurchasesFen, count(*) AS count
+       FROM purchase_rows WHERE partner_id = ? AND year = ? AND position <= ? AND occurred_at <= ? GROUP BY quarter ORDER BY quarter`,
+  ).all(partnerId, year, cut.position, cut.validAt ?? endOfTime) as QuarterPurchases[];
+}
+
+/** Purchases of one product line in a year inside the cut, per partner, largest first (then by id). */
+export function productLineTotalsAt(db: Db, year: number, productLine: string, cut: LogCut): Array<{ partnerId: string; purchasesFen: number }> {
+  return stmt(
+    db,
+    `SELECT partner_id AS partnerId, sum(amount_fen) AS purchasesFen FROM purchase_rows
+      WHERE year = ? AND product_line = ? AND position <= ? AND occurred_at <= ? GROUP BY partner_id ORDER BY purchasesFen DESC, partner_id`,
+  ).all(year, productLine, cut.position, cut.validAt ?? endOfTime) as Array<{ partnerId: string; purchasesFen: number }>;
+}
