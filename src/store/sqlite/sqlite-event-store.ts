@@ -5,6 +5,7 @@
 // (one fsync) per batch. A caller is answered only when its batch is durable; an append that
 // fails, fails alone.
 import { mkdirSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
@@ -57,6 +58,8 @@ const CACHE_SIZE_KIB = 32_000;
 const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 /** A pause in writes this long lets the writer thread empty the WAL into the database file. */
 const IDLE_CHECKPOINT_MS = 50;
+/** A message per main-thread commit would cost more than the commit's own CPU; one per 10 ms suffices. */
+const NUDGE_INTERVAL_MS = 10;
 
 export interface SqliteEventStoreOptions {
   /** The database file; created with its directory unless readOnly. */
@@ -158,6 +161,7 @@ export class SqliteEventStore implements EventStore {
   private readonly dictionaries: Dictionaries;
   private readonly writer: WriterThread | null;
   private localWriter: BatchWriter | null = null;
+  private lastNudgeMs = -Infinity;
   private writerFailure: StoreUnavailableError | null = null;
   private queue: PendingAppend[] = [];
   private readonly inFlight: Batch[] = [];
@@ -269,6 +273,14 @@ export class SqliteEventStore implements EventStore {
     this.scheduleCut();
   };
 
+  /** Tells the writer thread the WAL grew (so it checkpoints at the next pause); at most once per NUDGE_INTERVAL_MS. */
+  private nudgeWriterAboutWal(): void {
+    const nowMs = performance.now();
+    if (nowMs - this.lastNudgeMs < NUDGE_INTERVAL_MS) return;
+    this.lastNudgeMs = nowMs;
+    this.writer!.send({ kind: 'written-elsewhere' });
+  }
+
   /**
    * A lone append while the writer thread is idle is written on this thread: a caller awaiting
    * appends one by one pays one fsync and no thread hops. (Nothing else can arrive meanwhile
@@ -277,7 +289,7 @@ export class SqliteEventStore implements EventStore {
   private writeHere(batch: Batch): void {
     this.localWriter ??= createBatchWriter(this.db, GENESIS_HASH);
     const reply = this.localWriter(batch.id, batch.after, batch.rows);
-    if (reply.kind === 'committed' && batch.rows.length > 0) this.writer!.send({ kind: 'written-elsewhere' });
+    if (reply.kind === 'committed' && batch.rows.length > 0) this.nudgeWriterAboutWal();
     this.onWriterReply(reply);
   }
 
