@@ -8,6 +8,7 @@ import type { Ledger } from '../ledger/ledger.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { CreditModule } from './credit/credit.module.js';
+import { RebatesModule } from './rebates/rebates.module.js';
 import { TokenRegistry } from './auth/tokens.js';
 import { LEDGER } from './core/ledger.token.js';
 import { DealsModule } from './deals/deals.module.js';
@@ -72,6 +73,7 @@ export class AppModule {
         HealthModule,
         WebModule,
         CreditModule,
+        RebatesModule,
       ],
       controllers: [OpenApiController],
     };

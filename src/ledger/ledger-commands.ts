@@ -86,6 +86,33 @@ export interface SettleTrafficInput extends Timed {
   amountFen: number;
 }
 
+export interface SetCommitmentInput extends Timed {
+  partnerId: string;
+  year: number;
+  amountFen: number;
+}
+export interface RecordPurchaseInput extends Timed {
+  purchaseId: string;
+  partnerId: string;
+  amountFen: number;
+  productLine: string;
+  bid: boolean;
+}
+export interface LockToDistributorInput extends Timed {
+  partnerId: string;
+  distributorId: string;
+}
+export interface EvaluateRebatesInput extends Timed {
+  quarter: string;
+}
+export interface PayRebateInput extends Timed {
+  partnerId: string;
+  rebatePaymentId: string;
+  amountFen: number;
+  /** "vendor" or the distributor's id; absent: the agent's distributor, else the vendor. */
+  payer: string | null;
+}
+
 export interface CommandAnswer {
   /** The answer's JSON body (API.md's shape where it fixes one). */
   body: Record<string, unknown>;
@@ -108,6 +135,11 @@ export interface LedgerCommands {
   payOut(input: PayOutInput, ctx: CommandContext): Promise<CommandAnswer>;
   billTraffic(input: BillTrafficInput, ctx: CommandContext): Promise<CommandAnswer>;
   settleTraffic(input: SettleTrafficInput, ctx: CommandContext): Promise<CommandAnswer>;
+  setCommitment(input: SetCommitmentInput, ctx: CommandContext): Promise<CommandAnswer>;
+  recordPurchase(input: RecordPurchaseInput, ctx: CommandContext): Promise<CommandAnswer>;
+  lockToDistributor(input: LockToDistributorInput, ctx: CommandContext): Promise<CommandAnswer>;
+  evaluateRebates(input: EvaluateRebatesInput, ctx: CommandContext): Promise<CommandAnswer>;
+  payRebate(input: PayRebateInput, ctx: CommandContext): Promise<CommandAnswer>;
 }
 
 export type CommandName = keyof LedgerCommands;

@@ -7,6 +7,7 @@ import type { EventStore } from '../store/event-store.js';
 import { openEventStore } from '../store/open-store.js';
 import * as c from './commands.js';
 import * as traffic from './traffic-commands.js';
+import * as rebates from './rebate-commands.js';
 import type { CommandAnswer, CommandName, LedgerCommands } from './ledger-commands.js';
 import { loadPolicyFile } from './policy-file.js';
 import { openReadSide, type ReadSide } from './read-side.js';
@@ -134,5 +135,10 @@ function buildLedgerCommands(deps: LedgerCommandDeps): LedgerCommands {
     payOut: ({ occurredAt, ...input }, ctx) => answer(c.payOut(commandDeps, input, ctxOf(ctx, occurredAt))),
     billTraffic: ({ occurredAt, amountFen, ...input }, ctx) => answer(traffic.billTraffic(commandDeps, { ...input, amount: amountFen }, ctxOf(ctx, occurredAt))),
     settleTraffic: ({ occurredAt, amountFen, ...input }, ctx) => answer(traffic.settleTraffic(commandDeps, { ...input, amount: amountFen }, ctxOf(ctx, occurredAt))),
+    setCommitment: ({ occurredAt, amountFen, ...input }, ctx) => answer(rebates.setCommitment(commandDeps, { ...input, amount: amountFen }, ctxOf(ctx, occurredAt))),
+    recordPurchase: ({ occurredAt, amountFen, ...input }, ctx) => answer(rebates.recordPurchase(commandDeps, { ...input, amount: amountFen }, ctxOf(ctx, occurredAt))),
+    lockToDistributor: ({ occurredAt, ...input }, ctx) => answer(rebates.lockToDistributor(commandDeps, input, ctxOf(ctx, occurredAt))),
+    evaluateRebates: ({ occurredAt, ...input }, ctx) => answer(rebates.evaluateRebates(commandDeps, input, ctxOf(ctx, occurredAt))),
+    payRebate: ({ occurredAt, amountFen, ...input }, ctx) => answer(rebates.payRebate(commandDeps, { ...input, amount: amountFen }, ctxOf(ctx, occurredAt))),
   };
 }

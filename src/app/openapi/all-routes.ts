@@ -1,6 +1,7 @@
 // Every route the API serves, for the OpenAPI document (one list, built from the modules' tables).
 import { auditRoutes } from '../audit/audit.routes.js';
 import { creditRoutes } from '../credit/credit.routes.js';
+import { rebatesRoutes } from '../rebates/rebates.routes.js';
 import { dealsRoutes } from '../deals/deals.routes.js';
 import { healthRoute } from '../health/health.routes.js';
 import type { RouteSpec } from '../http/route.js';
@@ -14,6 +15,7 @@ export const allRoutes: readonly RouteSpec[] = [
   ...dealsRoutes,
   ...moneyRoutes,
   ...creditRoutes,
+  ...rebatesRoutes,
   ...reportsRoutes,
   ...webReportRoutes,
   ...auditRoutes,

@@ -1,0 +1,102 @@
+// The rebate programme (the equipment vendor's): commitments, purchases, an agent's distributor,
+// quarterly step-rebate evaluations, rebate payments, a partner's rebates and the yearly award.
+import { z } from 'zod';
+import { ProductLine, RebateYear } from '../../domain/events.js';
+import { AmountFen, EntityId, IdParams, OccurredAt, Quarter, TimeQuery, timeQueryShape } from '../http/api-schemas.js';
+import { defineRoute } from '../http/route.js';
+
+const occurredAt = OccurredAt().optional();
+const tag = 'rebates';
+const YearParam = z
+  .string()
+  .regex(/^\d{4}$/, 'must be a year like 2026')
+  .transform(Number)
+  .pipe(RebateYear);
+
+export const setCommitmentRoute = defineRoute({
+  id: 'setCommitment',
+  method: 'POST',
+  path: '/partners/:id/commitments',
+  tag,
+  summary: "Set a distributor's or value-added agent's yearly purchase commitment (CommitmentSet)",
+  description: 'The same amount again writes nothing; a year with an evaluated quarter cannot change (422 commitment-year-evaluated).',
+  roles: ['manager'],
+  params: IdParams,
+  body: z.strictObject({ year: RebateYear, amount: AmountFen, occurredAt }),
+  successStatus: 201,
+});
+
+export const recordPurchaseRoute = defineRoute({
+  id: 'recordPurchase',
+  method: 'POST',
+  path: '/purchases',
+  tag,
+  summary: "Record a partner's purchase from the vendor (PurchaseRecorded); occurredAt places it in a quarter",
+  description: 'bid: won through a public bid (counts toward the steps, earns no rebate). A purchase dated in a quarter already evaluated for the partner is refused (422).',
+  roles: ['finance'],
+  body: z.strictObject({ purchaseId: EntityId, partnerId: EntityId, amount: AmountFen, productLine: ProductLine, bid: z.boolean().default(false), occurredAt }),
+  successStatus: 201,
+});
+
+export const lockToDistributorRoute = defineRoute({
+  id: 'lockToDistributor',
+  method: 'POST',
+  path: '/partners/:id/distributor',
+  tag,
+  summary: 'Lock a value-added agent to the one distributor it buys through (LockedToDistributor); the distributor then owes its rebates',
+  roles: ['manager'],
+  params: IdParams,
+  body: z.strictObject({ distributorId: EntityId, occurredAt }),
+  successStatus: 201,
+});
+
+export const evaluateRebatesRoute = defineRoute({
+  id: 'evaluateRebates',
+  method: 'POST',
+  path: '/rebate-evaluations',
+  tag,
+  summary: 'Evaluate the quarter\'s step rebates: RebateEarned for every programme partner with a commitment for the year',
+  description: 'Idempotent per quarter: evaluating it again writes nothing. A quarter earlier than one already evaluated is refused (422).',
+  roles: ['finance'],
+  body: z.strictObject({ quarter: Quarter, occurredAt }),
+  successStatus: 201,
+});
+
+export const payRebateRoute = defineRoute({
+  id: 'payRebate',
+  method: 'POST',
+  path: '/partners/:id/rebate-payments',
+  tag,
+  summary: 'Record a rebate paid to the partner by the vendor or by its distributor (RebatePaid)',
+  description: 'payer: "vendor" or the distributor\'s id (default: the distributor the agent is locked to, else the vendor). Never more than that payer owes (422).',
+  roles: ['finance'],
+  params: IdParams,
+  body: z.strictObject({ rebatePaymentId: EntityId, amount: AmountFen, payer: z.union([z.literal('vendor'), EntityId]).optional(), occurredAt }),
+  successStatus: 201,
+});
+
+export const getRebatesRoute = defineRoute({
+  id: 'getRebates',
+  method: 'GET',
+  path: '/partners/:id/rebates',
+  tag,
+  summary: "A partner's rebate year quarter by quarter: target, purchases, step, rate, rebate (partner tokens: their own)",
+  roles: ['manager', 'finance', 'auditor', 'partner'],
+  params: IdParams,
+  query: z.strictObject({ year: YearParam, ...timeQueryShape }),
+  successStatus: 200,
+});
+
+export const getAwardsRoute = defineRoute({
+  id: 'getAwards',
+  method: 'GET',
+  path: '/awards/:year',
+  tag,
+  summary: "The year's top-N partners by purchases of the policy's high-end product line",
+  roles: ['manager', 'finance', 'auditor'],
+  params: z.strictObject({ year: YearParam }),
+  query: TimeQuery,
+  successStatus: 200,
+});
+
+export const rebatesRoutes = [setCommitmentRoute, recordPurchaseRoute, lockToDistributorRoute, evaluateRebatesRoute, payRebateRoute, getRebatesRoute, getAwardsRoute];
