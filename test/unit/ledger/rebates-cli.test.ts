@@ -1,0 +1,59 @@
+// `ledger rebates` and `ledger awards` over a real store written by the rebate commands.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { awardsCommand, rebatesCommand } from '../../../src/cli/commands/rebates.js';
+import { defaultPolicy } from '../../../src/domain/policy.js';
+import * as commands from '../../../src/ledger/commands.js';
+import { evaluateRebates, recordPurchase, setCommitment } from '../../../src/ledger/rebate-commands.js';
+import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
+import { ScanLookups } from './scan-lookups.js';
+
+let dir: string;
+
+async function run(command: { run(argv: string[]): Promise<number> }, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+  try {
+    return { code: await command.run(argv), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-rebates-cli-'));
+  const clock = () => '2026-05-01T00:00:00.000Z';
+  const store = openSqliteEventStore({ file: path.join(dir, 'events.db'), clock });
+  const deps = { store, policy: defaultPolicy, lookups: new ScanLookups(store), clock };
+  const ctx = (occurredAt: string | null = null) => ({ actor: { role: 'finance' as const, id: 'f-1' }, commandId: randomUUID(), correlationId: null, occurredAt });
+  await commands.registerPartner(deps, { partnerId: 'D-1', name: 'Distributor', kind: 'distributor', tier: 'standard' }, ctx());
+  await setCommitment(deps, { partnerId: 'D-1', year: 2026, amount: 100_000_000 }, ctx());
+  await recordPurchase(deps, { purchaseId: 'PO-1', partnerId: 'D-1', amount: 12_000_000, productLine: 'high-end', bid: false }, ctx('2026-02-01T02:00:00.000Z'));
+  await evaluateRebates(deps, { quarter: '2026-Q1' }, ctx());
+  await store.close();
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('ledger rebates / awards', () => {
+  it('prints the year quarter by quarter in CSV (fen) and as a table (CNY)', async () => {
+    const csv = await run(rebatesCommand, ['D-1', '--year', '2026', '--csv', '--data-dir', dir]);
+    expect(csv.code).toBe(0);
+    expect(csv.out.split('\n')[1]).toBe('2026-Q1,12000000,12000000,0,12000000,3,150,180000,true,vendor');
+    const table = await run(rebatesCommand, ['D-1', '--year=2026', '--data-dir', dir]);
+    expect(table.out).toMatch(/illustrative steps/);
+    expect(table.out).toMatch(/1,800\.00/);
+  });
+  it('ranks the award and refuses bad usage', async () => {
+    const awards = await run(awardsCommand, ['2026', '--json', '--data-dir', dir]);
+    expect(JSON.parse(awards.out).ranking).toEqual([{ rank: 1, partnerId: 'D-1', name: 'Distributor', purchases: 12_000_000 }]);
+    expect((await run(rebatesCommand, ['D-1', '--data-dir', dir])).code).toBe(2);
+    expect((await run(awardsCommand, ['20x6', '--data-dir', dir])).code).toBe(2);
+    expect((await run(rebatesCommand, ['NOPE', '--year', '2026', '--data-dir', dir])).code).toBe(3);
+  });
+});
