@@ -1,0 +1,585 @@
+// The demo data set, generated: the plan (plan.ts) sent command by command through the real
+// command functions (src/ledger/commands.ts) with a simulated clock, so every rule of the
+// ledger applies and every event is valid. Commands that share an instant and write different
+// streams go to the store together (group commit); their appends are handed over in the plan's
+// order, so positions, times and hashes come out the same on every run with the same seed.
+import type { Actor } from '../domain/events.js';
+import { depositRequiredFen, type Policy } from '../domain/policy.js';
+import * as commands from '../ledger/commands.js';
+import type { CommandCtx, CommandDeps, CommandOutcome } from '../ledger/commands.js';
+import type { LedgerLookups } from '../ledger/lookups.js';
+import { openReadSide } from '../ledger/read-side.js';
+import type { EventStore } from '../store/event-store.js';
+import { sqliteFileFor } from '../store/open-store.js';
+import { openSqliteEventStore } from '../store/sqlite/sqlite-event-store.js';
+import { DAY_MS, financeSlotAfter, iso, workingInstantAfter } from './calendar.js';
+import { type DemoAction, type DemoCommand, type DemoOptions, type DemoPlan, demoActors, planDemo, type PartnerPlan } from './plan.js';
+import { Prng } from './prng.js';
+
+/** The ledger's clock during generation: the plan's instants, never going back. */
+export class SimulatedClock {
+  private ms: number;
+  constructor(startMs = 0) {
+    this.ms = startMs;
+  }
+  readonly now = (): string => iso(this.ms);
+  nowMs(): number {
+    return this.ms;
+  }
+  set(ms: number): void {
+    if (!Number.isSafeInteger(ms) || ms < this.ms) throw new Error(`the simulated clock cannot go back from ${iso(this.ms)} to ${iso(ms)}`);
+    this.ms = ms;
+  }
+}
+
+/** Where the demo goes: a store, the read model's lookups over it, the policy, and the clock the commands read. */
+export interface DemoSink {
+  store: EventStore;
+  lookups: LedgerLookups;
+  policy: Policy;
+  /** The ledger's clock for the commands (and the store's, when the store was opened with clock.now). */
+  clock: SimulatedClock;
+}
+
+/** The demo writes into an empty log only. */
+export class DemoRefusedError extends Error {
+  override readonly name = 'DemoRefused';
+}
+
+export interface DemoProgress {
+  /** Commands sent so far. */
+  done: number;
+  total: number;
+  /** The simulated clock (ISO). */
+  at: string;
+}
+
+export interface GenerateDemoOptions extends Omit<DemoOptions, 'timeZone'> {
+  /** Default: the policy's time zone. */
+  timeZone?: string;
+  onProgress?: (p: DemoProgress) => void;
+}
+
+export interface DemoSummary {
+  seed: number;
+  quarters: string[];
+  /** recordedAt of the first and the last event. */
+  firstRecordedAt: string | null;
+  lastRecordedAt: string | null;
+  events: number;
+  commands: number;
+  partners: { total: number; gold: number; silver: number; standard: number; underGoldParents: number; wholesaleVoice: number };
+  tiersAtEnd: Record<string, number>;
+  tierChanges: number;
+  customers: number;
+  claims: number;
+  conflicts: { contestedCustomers: number; tiesToPartner: number; transfers: number; rulings: number; lost: number };
+  cash: { payments: number; receivedFen: number; refunds: number; refundedFen: number };
+  commission: { accruedFen: number; clawedBackFen: number; paidOutFen: number };
+  deposits: { postedFen: number; deductedFen: number };
+  elapsedMs: number;
+  eventsPerSecond: number;
+  /** Hash of the last event: equal for equal logs. */
+  headHash: string | null;
+}
+
+const REQUIRED_TIERS = ['gold', 'silver', 'standard'];
+
+// ---- appends in the plan's order ------------------------------------------------------------
+
+/**
+ * Lets the commands of one wave run concurrently while their appends reach the store in ticket
+ * order: ticket n appends (or finishes without appending) before ticket n+1 appends.
+ */
+class AppendSequencer {
+  private next = 0;
+  private readonly passed = new Set<number>();
+  private readonly waiters = new Map<number, () => void>();
+
+  turn(ticket: number): Promise<void> {
+    if (ticket <= this.next) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.set(ticket, resolve));
+  }
+
+  pass(ticket: number): void {
+    if (ticket < this.next) return;
+    this.passed.add(ticket);
+    while (this.passed.has(this.next)) this.passed.delete(this.next++);
+    const wake = this.waiters.get(this.next);
+    if (wake) {
+      this.waiters.delete(this.next);
+      wake();
+    }
+  }
+}
+
+function sequencedStore(inner: EventStore, sequencer: AppendSequencer, ticket: number): EventStore {
+  return {
+    kind: inner.kind,
+    async append(stream, events, expected) {
+      await sequencer.turn(ticket);
+      const appended = inner.append(stream, events, expected); // enqueued now, in ticket order
+      sequencer.pass(ticket);
+      return appended;
+    },
+    readStream: (stream, options) => inner.readStream(stream, options),
+    readAll: (options) => inner.readAll(options),
+    subscribe: (from, handler) => inner.subscribe(from, handler),
+    headPosition: () => inner.headPosition(),
+    verify: () => inner.verify(),
+    close: () => Promise.reject(new Error('a demo command does not close the store')),
+  };
+}
+
+/**
+ * The lookups the commands read. Inside a wave, a deal's or a payment's customer is answered
+ * from the plan (the generator registered it in an earlier wave, and checks the ledger agreed on
+ * the key), so the read model need not catch up before every wave; the programme-wide commands
+ * (payouts, tier evaluations) read the read model itself, caught up to the head.
+ */
+class DemoLookups implements LedgerLookups {
+  private caughtUp: Promise<void> | null = null;
+  private inWave = false;
+  readonly dealKeys = new Map<string, string>();
+  readonly paymentKeys = new Map<string, string>();
+
+  constructor(private readonly inner: LedgerLookups) {}
+
+  /** Commands of a wave: keys from the plan, no catch-up. */
+  wave(): void {
+    this.inWave = true;
+  }
+
+  /** A programme-wide command: the read model, caught up once. */
+  programmeWide(): void {
+    this.inWave = false;
+    this.caughtUp = null;
+  }
+
+  catchUp(position?: bigint): Promise<void> {
+    if (position !== undefined) return this.inner.catchUp(position);
+    if (this.inWave) return Promise.resolve();
+    this.caughtUp ??= this.inner.catchUp();
+    return this.caughtUp;
+  }
+
+  customerKeyOfDeal(dealId: string) {
+    return this.inWave ? (this.dealKeys.get(dealId) ?? null) : this.inner.customerKeyOfDeal(dealId);
+  }
+
+  customerKeyOfPayment(paymentId: string) {
+    return this.inWave ? (this.paymentKeys.get(paymentId) ?? null) : this.inner.customerKeyOfPayment(paymentId);
+  }
+
+  unsettledLines(partnerId: string) {
+    this.requireCaughtUp('unsettled lines');
+    return this.inner.unsettledLines(partnerId);
+  }
+
+  signedCustomersByPartner(quarter: string) {
+    this.requireCaughtUp('signed customers');
+    return this.inner.signedCustomersByPartner(quarter);
+  }
+
+  partnerIds() {
+    this.requireCaughtUp('partner ids');
+    return this.inner.partnerIds();
+  }
+
+  private requireCaughtUp(what: string): void {
+    if (this.inWave) throw new Error(`demo: ${what} are read from the read model, only by a programme-wide command`);
+  }
+}
+
+// ---- the run ----------------------------------------------------------------------------------
+
+/** Generates the demo programme into an empty log; resolves with what it wrote. */
+export async function generateDemo(options: GenerateDemoOptions, sink: DemoSink): Promise<DemoSummary> {
+  const missing = REQUIRED_TIERS.filter((t) => !sink.policy.tiers.includes(t));
+  if (missing.length > 0) throw new DemoRefusedError(`the demo programme needs the tiers gold, silver and standard; policy ${sink.policy.version} lacks ${missing.join(', ')}`);
+  const head = await sink.store.headPosition();
+  if (head !== 0n) throw new DemoRefusedError(`the log already holds ${head} events; the demo writes into an empty log only`);
+  const startedMs = performance.now();
+  const plan = planDemo({ ...options, timeZone: options.timeZone ?? sink.policy.timeZone });
+  const run = new DemoRun(plan, sink, options.onProgress);
+  await run.execute();
+  await sink.lookups.catchUp();
+  const events = Number(await sink.store.headPosition());
+  const elapsedMs = Math.max(1, Math.round(performance.now() - startedMs));
+  return run.summary(events, elapsedMs, await lastEventOf(sink.store, events));
+}
+
+async function lastEventOf(store: EventStore, events: number): Promise<{ first: string | null; last: string | null; hash: string | null }> {
+  if (events === 0) return { first: null, last: null, hash: null };
+  let first: string | null = null;
+  for await (const e of store.readAll({ toPosition: 1n, batchSize: 1 })) first = e.recordedAt;
+  let last: string | null = null;
+  let hash: string | null = null;
+  for await (const e of store.readAll({ fromPosition: BigInt(events), batchSize: 1 })) {
+    last = e.recordedAt;
+    hash = e.hash;
+  }
+  return { first, last, hash };
+}
+
+/** A binary min-heap of actions by (at, phase, rank). */
+class ActionHeap {
+  private readonly items: DemoAction[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  peek(): DemoAction | undefined {
+    return this.items[0];
+  }
+  push(a: DemoAction): void {
+    const items = this.items;
+    items.push(a);
+    for (let i = items.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (compareActions(items[parent]!, items[i]!) <= 0) break;
+      [items[parent], items[i]] = [items[i]!, items[parent]!];
+      i = parent;
+    }
+  }
+  pop(): DemoAction | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last) {
+      items[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < items.length && compareActions(items[l]!, items[m]!) < 0) m = l;
+        if (r < items.length && compareActions(items[r]!, items[m]!) < 0) m = r;
+        if (m === i) break;
+        [items[m], items[i]] = [items[i]!, items[m]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+const compareActions = (a: DemoAction, b: DemoAction): number => a.at - b.at || a.phase - b.phase || a.rank - b.rank;
+
+class DemoRun {
+  private readonly lookups: DemoLookups;
+  private readonly reactive = new ActionHeap();
+  private readonly reactiveRng: Prng;
+  private reactiveCount = 0;
+  private commandCount = 0;
+  private readonly tier = new Map<string, string>();
+  private readonly deposit = new Map<string, number>();
+  private readonly contested = new Set<number>();
+  private readonly totals = {
+    ties: 0,
+    transfers: 0,
+    rulings: 0,
+    lost: 0,
+    claims: 0,
+    payments: 0,
+    receivedFen: 0,
+    refunds: 0,
+    refundedFen: 0,
+    accruedFen: 0,
+    clawedBackFen: 0,
+    paidOutFen: 0,
+    postedFen: 0,
+    deductedFen: 0,
+    tierChanges: 0,
+  };
+
+  constructor(
+    private readonly plan: DemoPlan,
+    private readonly sink: DemoSink,
+    private readonly onProgress?: (p: DemoProgress) => void,
+  ) {
+    this.lookups = new DemoLookups(sink.lookups);
+    this.reactiveRng = new Prng(plan.options.seed).fork('reactive');
+    for (const p of plan.partners) this.tier.set(p.partnerId, p.tier);
+  }
+
+  private depsFor(store: EventStore): CommandDeps {
+    return { store, policy: this.sink.policy, lookups: this.lookups, clock: this.sink.clock.now };
+  }
+
+  async execute(): Promise<void> {
+    const actions = this.plan.actions;
+    const total = actions.length;
+    let next = 0;
+    let done = 0;
+    while (next < actions.length || this.reactive.size > 0) {
+      const planned = actions[next];
+      const extra = this.reactive.peek();
+      const at = Math.min(planned?.at ?? Infinity, extra?.at ?? Infinity);
+      const tick: DemoAction[] = [];
+      while (next < actions.length && actions[next]!.at === at) tick.push(actions[next++]!);
+      while (this.reactive.size > 0 && this.reactive.peek()!.at === at) tick.push(this.reactive.pop()!);
+      tick.sort(compareActions);
+      this.sink.clock.set(at);
+      await this.runTick(tick);
+      done += tick.length;
+      this.onProgress?.({ done: Math.min(done, total), total, at: iso(at) });
+    }
+  }
+
+  private async runTick(tick: readonly DemoAction[]): Promise<void> {
+    for (const phase of [0, 1] as const) {
+      const byStream = new Map<string, DemoAction[]>();
+      for (const a of tick) {
+        if (a.phase !== phase) continue;
+        const list = byStream.get(a.stream);
+        if (list) list.push(a);
+        else byStream.set(a.stream, [a]);
+      }
+      const lists = [...byStream.values()];
+      const rounds = Math.max(0, ...lists.map((l) => l.length));
+      for (let round = 0; round < rounds; round++) {
+        await this.runWave(lists.flatMap((l) => l.slice(round, round + 1)));
+      }
+    }
+    for (const a of tick) {
+      if (a.phase !== 2) continue;
+      this.lookups.programmeWide();
+      await this.runOne(a, this.sink.store);
+    }
+  }
+
+  /** Commands on distinct streams, sent together; their appends keep the wave's order. */
+  private async runWave(wave: readonly DemoAction[]): Promise<void> {
+    this.lookups.wave();
+    const sequencer = new AppendSequencer();
+    const results = await Promise.allSettled(
+      wave.map(async (action, ticket) => {
+        try {
+          await this.runOne(action, sequencedStore(this.sink.store, sequencer, ticket));
+        } finally {
+          sequencer.pass(ticket);
+        }
+      }),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private ctxOf(a: DemoAction): CommandCtx {
+    this.commandCount += 1;
+    return {
+      actor: a.actor,
+      commandId: `demo-${this.plan.options.seed}-${this.commandCount}`,
+      correlationId: a.correlationId,
+      occurredAt: a.occurredAt === null ? null : iso(a.occurredAt),
+    };
+  }
+
+  private async runOne(a: DemoAction, store: EventStore): Promise<void> {
+    const ctx = this.ctxOf(a);
+    try {
+      await this.send(a.command, this.depsFor(store), ctx);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new Error(`demo: ${a.command.op} at ${iso(a.at)} on ${a.stream} was refused: ${why}`, { cause: error });
+    }
+  }
+
+  private partnerOf(index: number): PartnerPlan {
+    const p = this.plan.partners[index];
+    if (!p) throw new Error(`demo: no partner #${index}`);
+    return p;
+  }
+
+  private async send(c: DemoCommand, deps: CommandDeps, ctx: CommandCtx): Promise<void> {
+    switch (c.op) {
+      case 'signPartner': {
+        const p = this.partnerOf(c.partner);
+        const { partnerId, name, kind, tier, parentPartnerId, territory } = p;
+        await commands.registerPartner(deps, { partnerId, name, kind, tier, parentPartnerId, territory }, ctx);
+        return;
+      }
+      case 'postDeposit': {
+        const p = this.partnerOf(c.partner);
+        const amount = c.amountFen === 'shortfall' ? this.shortfallFen(p) : c.amountFen;
+        if (amount <= 0) return;
+        const out = await commands.postDeposit(deps, { partnerId: p.partnerId, amount }, ctx);
+        this.deposit.set(p.partnerId, out.answer.depositFen);
+        this.totals.postedFen += amount;
+        return;
+      }
+      case 'deductDeposit': {
+        const p = this.partnerOf(c.partner);
+        const out = await commands.deductDeposit(deps, { partnerId: p.partnerId, amount: c.amountFen, reason: c.reason, reference: c.reference }, ctx);
+        this.deposit.set(p.partnerId, out.answer.depositFen);
+        this.totals.deductedFen += out.answer.deductedFen;
+        this.scheduleDeposit(p, 'shortfall', 14, 30, 'restore');
+        return;
+      }
+      case 'registerDeal': {
+        const claim = this.claimOf(c.customer, c.claim);
+        const out = await commands.registerDeal(
+          deps,
+          { dealId: claim.dealId, partnerId: claim.partnerId ?? 'direct', customer: claim.customer, expectedPorts: claim.expectedPorts, expectedRevenue: claim.expectedRevenueFen },
+          ctx,
+        );
+        const key = this.plan.customers[c.customer]!.key;
+        if (out.answer.customerKey !== key) throw new Error(`demo: the ledger keyed deal ${claim.dealId} as ${out.answer.customerKey}, the plan as ${key}`);
+        this.lookups.dealKeys.set(claim.dealId, key);
+        this.totals.claims += 1;
+        if (out.answer.ownership.status === 'competing') this.contested.add(c.customer);
+        if (out.answer.rule === 'tie-to-partner') this.totals.ties += 1;
+        return;
+      }
+      case 'advanceStage': {
+        await commands.advanceStage(deps, { dealId: this.claimOf(c.customer, c.claim).dealId, stage: c.stage, reason: c.reason }, ctx);
+        if (c.stage === 'lost') this.totals.lost += 1;
+        return;
+      }
+      case 'transferDeal': {
+        const from = this.claimOf(c.customer, c.from).dealId;
+        await commands.transferDeal(deps, { dealId: from, toDealId: this.claimOf(c.customer, c.to).dealId, reason: c.reason }, ctx);
+        this.totals.transfers += 1;
+        return;
+      }
+      case 'ruleOwnership': {
+        const customer = this.plan.customers[c.customer]!;
+        await commands.ruleOwnership(deps, { customerKey: customer.key, ownerDealId: this.claimOf(c.customer, c.claim).dealId, reason: c.reason }, ctx);
+        this.totals.rulings += 1;
+        return;
+      }
+      case 'receivePayment': {
+        const out = await commands.receivePayment(deps, { paymentId: c.paymentId, dealId: this.claimOf(c.customer, c.claim).dealId, line: c.line, amount: c.amountFen }, ctx);
+        this.lookups.paymentKeys.set(c.paymentId, out.answer.customerKey);
+        this.totals.payments += 1;
+        this.totals.receivedFen += c.amountFen;
+        this.totals.accruedFen += out.answer.commission?.commissionFen ?? 0;
+        return;
+      }
+      case 'issueRefund': {
+        const out = await commands.issueRefund(deps, { refundId: c.refundId, paymentId: c.paymentId, amount: c.amountFen, reason: c.reason }, ctx);
+        this.totals.refunds += 1;
+        this.totals.refundedFen += c.amountFen;
+        this.totals.clawedBackFen += out.answer.clawback?.commissionFen ?? 0;
+        return;
+      }
+      case 'evaluateTiers': {
+        const out = await commands.evaluateTiers(deps, { quarter: c.quarter }, ctx);
+        for (const change of out.answer.changes) {
+          this.tier.set(change.partnerId, change.to);
+          this.totals.tierChanges += 1;
+          const p = this.plan.partners.find((q) => q.partnerId === change.partnerId)!;
+          if (this.shortfallFen(p) > 0) this.scheduleDeposit(p, 'shortfall', 5, 20, 'top-up');
+        }
+        return;
+      }
+      case 'payOut': {
+        const out: CommandOutcome<{ payouts: commands.PayoutAnswerLine[] }> = await commands.payOut(deps, { quarter: c.quarter }, ctx);
+        for (const line of out.answer.payouts) {
+          this.totals.paidOutFen += line.paidFen;
+          if (line.deductedFen > 0) {
+            this.totals.deductedFen += line.deductedFen;
+            const p = this.plan.partners.find((q) => q.partnerId === line.partnerId)!;
+            this.deposit.set(p.partnerId, (this.deposit.get(p.partnerId) ?? 0) - line.deductedFen);
+            this.scheduleDeposit(p, 'shortfall', 10, 30, 'restore');
+          }
+        }
+        return;
+      }
+      default: {
+        const never: never = c;
+        throw new Error(`demo: unknown command ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private claimOf(customer: number, claim: number) {
+    const c = this.plan.customers[customer]?.claims[claim];
+    if (!c) throw new Error(`demo: no claim #${claim} on customer #${customer}`);
+    return c;
+  }
+
+  private shortfallFen(p: PartnerPlan): number {
+    const required = depositRequiredFen(this.sink.policy, this.tier.get(p.partnerId) ?? p.tier, p.kind);
+    return required - (this.deposit.get(p.partnerId) ?? 0);
+  }
+
+  /** Finance tops a deposit up (after a tier rise) or restores it (after a deduction), days later. */
+  private scheduleDeposit(p: PartnerPlan, amountFen: 'shortfall', fromDays: number, toDays: number, why: 'top-up' | 'restore'): void {
+    const paidAt = workingInstantAfter(this.reactiveRng, this.sink.clock.nowMs() + this.reactiveRng.int(fromDays, toDays) * DAY_MS);
+    const at = financeSlotAfter(paidAt + DAY_MS);
+    if (at > this.plan.horizonMs) return;
+    this.reactiveCount += 1;
+    this.reactive.push({
+      at,
+      occurredAt: paidAt,
+      phase: 0,
+      rank: p.index * 100 + 50 + (this.reactiveCount % 40),
+      stream: `partner-${p.partnerId}`,
+      actor: demoActors.finance as Actor,
+      correlationId: `deposit-${why}-${iso(at).slice(0, 10)}`,
+      command: { op: 'postDeposit', partner: p.index, amountFen },
+    });
+  }
+
+  summary(events: number, elapsedMs: number, ends: { first: string | null; last: string | null; hash: string | null }): DemoSummary {
+    const plan = this.plan;
+    const count = (tier: string) => plan.partners.filter((p) => p.tier === tier).length;
+    const tiersAtEnd: Record<string, number> = {};
+    for (const tier of this.tier.values()) tiersAtEnd[tier] = (tiersAtEnd[tier] ?? 0) + 1;
+    const golds = new Set(plan.partners.filter((p) => p.tier === 'gold').map((p) => p.partnerId));
+    const t = this.totals;
+    return {
+      seed: plan.options.seed,
+      quarters: plan.quarters,
+      firstRecordedAt: ends.first,
+      lastRecordedAt: ends.last,
+      events,
+      commands: this.commandCount,
+      partners: {
+        total: plan.partners.length,
+        gold: count('gold'),
+        silver: count('silver'),
+        standard: count('standard'),
+        underGoldParents: plan.partners.filter((p) => p.parentPartnerId !== null && golds.has(p.parentPartnerId)).length,
+        wholesaleVoice: plan.partners.filter((p) => p.kind === 'wholesale-voice').length,
+      },
+      tiersAtEnd,
+      tierChanges: t.tierChanges,
+      customers: plan.customers.filter((c) => c.claims.some((k) => k.registered)).length,
+      claims: t.claims,
+      conflicts: { contestedCustomers: this.contested.size, tiesToPartner: t.ties, transfers: t.transfers, rulings: t.rulings, lost: t.lost },
+      cash: { payments: t.payments, receivedFen: t.receivedFen, refunds: t.refunds, refundedFen: t.refundedFen },
+      commission: { accruedFen: t.accruedFen, clawedBackFen: t.clawedBackFen, paidOutFen: t.paidOutFen },
+      deposits: { postedFen: t.postedFen, deductedFen: t.deductedFen },
+      elapsedMs,
+      eventsPerSecond: Math.round((events * 1_000) / elapsedMs),
+      headHash: ends.hash,
+    };
+  }
+}
+
+// ---- a data directory -----------------------------------------------------------------------
+
+export interface OpenedDemoSink extends DemoSink {
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the embedded store of a data directory with the simulated clock (so recordedAt follows
+ * the programme) and the read model beside it. Refuses a directory whose log is not empty.
+ */
+export async function openDemoDataDir(dataDir: string, policy: Policy): Promise<OpenedDemoSink> {
+  const clock = new SimulatedClock();
+  const store = openSqliteEventStore({ file: sqliteFileFor(dataDir), clock: clock.now });
+  try {
+    const head = await store.headPosition();
+    if (head !== 0n) throw new DemoRefusedError(`the data directory ${dataDir} already holds ${head} events; the demo writes into an empty data directory only`);
+    const readSide = await openReadSide({ store, dataDir, follow: false, ownsStore: true, policy, nowIso: clock.now });
+    return { store, lookups: readSide.lookups, policy, clock, close: () => readSide.close() };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+export { planDemo, type DemoOptions, type DemoPlan } from './plan.js';
