@@ -1,7 +1,7 @@
 // Chooses and opens the event store from the environment: the embedded SQLite file under
 // LEDGER_DATA_DIR (default ./data), or EventStoreDB when EVENTSTORE_CONNECTION_STRING is set.
 import path from 'node:path';
-import { StoreUnavailableError, type EventStore } from './event-store.js';
+import type { EventStore } from './event-store.js';
 import { openSqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store.js';
 
 export const DEFAULT_DATA_DIR = './data';
@@ -19,10 +19,10 @@ export async function openEventStore(
   options: OpenEventStoreOptions = {},
 ): Promise<EventStore> {
   if (env.EVENTSTORE_CONNECTION_STRING) {
-    throw new StoreUnavailableError(
-      'EventStoreDB adapter not available yet: EVENTSTORE_CONNECTION_STRING is set, but this build has only the embedded SQLite store; ' +
-        'unset EVENTSTORE_CONNECTION_STRING to use $LEDGER_DATA_DIR/events.db',
-    );
+    // Loaded only here: the embedded store does not pay for the gRPC client. recordedAt comes from
+    // the cluster's leader there, so `clock` does not apply.
+    const { openEventStoreDbStore } = await import('./eventstoredb/eventstoredb-event-store.js');
+    return openEventStoreDbStore({ connectionString: env.EVENTSTORE_CONNECTION_STRING, readOnly: options.readOnly ?? false });
   }
   const dataDir = env.LEDGER_DATA_DIR || DEFAULT_DATA_DIR;
   return openSqliteEventStore({ file: sqliteFileFor(dataDir), ...options });
