@@ -73,7 +73,9 @@ export class ReadModelWriter {
   /** Per partner, its commission lines no payout has settled yet: event id → position (loaded on first use). */
   private readonly unsettled = new Map<string, Map<string, number>>();
   private readonly s: Record<string, Stmt>;
-  private readonly applyBatchTx: (events: readonly EventEnvelope[]) => number;
+  private readonly applyBatchTx: Database.Transaction<(events: readonly EventEnvelope[]) => number>;
+  /** PRAGMA data_version when the file was last checked for other writers (null: check). */
+  private seenDataVersion: number | null = null;
 
   constructor(
     readonly db: Db,
@@ -97,9 +99,10 @@ export class ReadModelWriter {
   applyBatch(events: readonly EventEnvelope[]): number {
     if (events.length === 0) return 0;
     try {
-      return this.applyBatchTx(events);
+      return this.applyBatchTx.immediate(events);
     } catch (error) {
       // The transaction rolled back: forget in-memory heads that may describe unwritten rows.
+      this.seenDataVersion = null;
       this.forgetCaches();
       this.loadCheckpoints();
       throw error;
@@ -142,7 +145,7 @@ export class ReadModelWriter {
   }
 
   getMeta(key: string): string | null {
-    return this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value ?? null;
+    return (this.s.metaGet!.get(key) as { value: string } | undefined)?.value ?? null;
   }
 
   /** A partner's unsettled lines; every partner's are loaded in one scan on first use and kept current. */
@@ -170,7 +173,11 @@ export class ReadModelWriter {
    * rebuild under way elsewhere is refused rather than interleaved with.
    */
   private syncWithFile(): void {
-    const rows = this.db.prepare<[], { projection: string; position: number }>('SELECT projection, position FROM checkpoints').all();
+    // data_version moves only when another connection commits: unchanged means nothing to re-read.
+    // (The batch runs in an IMMEDIATE transaction, so no other commit can land after this look.)
+    const version = this.s.dataVersion!.get() as number;
+    if (version === this.seenDataVersion) return;
+    const rows = this.s.checkpoints!.all() as Array<{ projection: string; position: number }>;
     const onFile = new Map(rows.map((r) => [r.projection, r.position]));
     const moved = projectionNames.some((n) => (onFile.get(n) ?? 0) !== this.checkpointOf(n));
     if (moved) {
@@ -180,6 +187,7 @@ export class ReadModelWriter {
     if (!this.rebuilding && this.getMeta(rebuildingKey) !== null) {
       throw new Error('the read models are being rebuilt (ledger replay); run it with the server stopped, or wait for it to finish');
     }
+    this.seenDataVersion = version;
   }
 
   private forgetCaches(): void {
@@ -471,6 +479,9 @@ export function totalsOfRow(r: Omit<BalanceRowSums, 'position' | 'max_occurred_a
 function prepareWrites(db: Db): Record<string, Stmt> {
   return {
     checkpoint: db.prepare('INSERT OR REPLACE INTO checkpoints (projection, position) VALUES (?, ?)'),
+    checkpoints: db.prepare('SELECT projection, position FROM checkpoints'),
+    dataVersion: db.prepare('PRAGMA data_version').pluck(),
+    metaGet: db.prepare('SELECT value FROM meta WHERE key = ?'),
     clock: db.prepare(
       'INSERT INTO clock (recorded_at, position) VALUES (?, ?) ON CONFLICT (recorded_at) DO UPDATE SET position = max(position, excluded.position)',
     ),

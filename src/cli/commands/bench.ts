@@ -1,8 +1,14 @@
-// `ledger bench <suite> [--quick] [--events N]`: runs one benchmark suite and prints its JSON.
-// Suites live in the table below; adding one is one entry.
+// `ledger bench [suite] [--quick] [--events N]`: with a suite, runs it and prints its JSON; with
+// none, runs every suite and prints one JSON report (stdout) and a table (stderr) of each figure
+// beside its target and the physical limits measured in the same run. Suites live in the table
+// below; adding one is one entry.
 import { ExitCode, type CliCommand } from '../command.js';
 import { runStoreBench } from '../../bench/store-bench.js';
 import { runProjectionsBench } from '../../bench/projections-bench.js';
+import { runCommandsBench } from '../../bench/commands-bench.js';
+import { benchTable, runAllBenches } from '../../bench/all-bench.js';
+import { runEndToEndBench } from '../../bench/end-to-end-bench.js';
+import { benchHttp } from '../../app/http-bench.js';
 
 export interface BenchOptions {
   quick: boolean;
@@ -29,13 +35,32 @@ export const benchSuites: Record<string, BenchSuite> = {
         log: (line) => process.stderr.write(`${line}\n`),
       }),
   },
+  commands: {
+    summary: 'commands through the real path (decide + append + read models): sequential and 64-in-flight commands/s',
+    run: (o) =>
+      runCommandsBench({
+        quick: o.quick,
+        ...(o.events === undefined ? {} : { sequential: Math.max(1, Math.round(o.events / 8)), concurrent: o.events }),
+        log: (line) => process.stderr.write(`${line}\n`),
+      }),
+  },
+  http: {
+    summary: 'HTTP: the built server in a child process, 64 keep-alive connections, 70% reads: requests/s, p50/p99',
+    run: (o) => benchHttp({ durationMs: o.quick ? 3_000 : 10_000 }),
+  },
+  'end-to-end': {
+    summary: 'the demo log generated through the commands (--events N; default 1,000,000, quick 20,000): seconds, events/s',
+    run: (o) => runEndToEndBench({ quick: o.quick, events: o.events ?? (o.quick ? 20_000 : 1_000_000), log: (line) => process.stderr.write(`${line}\n`) }),
+  },
 };
 
 const usage = (): string =>
   [
-    'Usage: ledger bench <suite> [--quick] [--events N]',
+    'Usage: ledger bench [suite] [--quick] [--events N]',
     '',
-    'Prints the suite\'s measurements as JSON on stdout.',
+    'With a suite: prints its measurements as JSON on stdout. Without: runs every suite (the full',
+    'run on 1,000,000 events, --quick in under a minute) and prints one JSON report on stdout and a',
+    'table of each figure beside its target and the physical limits of the same disk on stderr.',
     '',
     'Suites:',
     ...Object.entries(benchSuites).map(([name, suite]) => `  ${name.padEnd(10)} ${suite.summary}`),
@@ -45,7 +70,7 @@ const usage = (): string =>
     '  --events N   length of the log to measure on',
   ].join('\n');
 
-type Parsed = { ok: true; suite: string; options: BenchOptions } | { ok: false; message: string };
+type Parsed = { ok: true; suite: string | null; options: BenchOptions } | { ok: false; message: string };
 
 export function parseBenchArgs(argv: string[]): Parsed {
   let suite: string | undefined;
@@ -63,7 +88,7 @@ export function parseBenchArgs(argv: string[]): Parsed {
     else if (suite === undefined) suite = arg;
     else return { ok: false, message: `unexpected argument ${arg}` };
   }
-  if (suite === undefined) return { ok: false, message: 'name a suite' };
+  if (suite === undefined) return { ok: true, suite: null, options };
   if (!Object.hasOwn(benchSuites, suite)) return { ok: false, message: `unknown suite "${suite}"` };
   return { ok: true, suite, options };
 }
@@ -79,6 +104,13 @@ export const benchCommand: CliCommand = {
     if (!parsed.ok) {
       process.stderr.write(`ledger bench: ${parsed.message}\n\n${usage()}\n`);
       return ExitCode.usage;
+    }
+    if (parsed.suite === null) {
+      const log = (line: string): void => void process.stderr.write(`${line}\n`);
+      const report = await runAllBenches({ quick: parsed.options.quick, events: parsed.options.events, log });
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      process.stderr.write(`\n${benchTable(report)}\n`);
+      return ExitCode.ok;
     }
     const report = await benchSuites[parsed.suite]!.run(parsed.options);
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -1,0 +1,102 @@
+// `ledger bench end-to-end`: the demo programme (src/demo) generated through the real command
+// functions into an empty data directory: every command decided, appended (group commit) and
+// its read models caught up. A small calibration run gives the events one customer makes; the
+// measured run is then sized to the requested number of events. The demo generator is loaded
+// at run time, so the suite reports "not available" on a build without it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { defaultPolicy, type Policy } from '../domain/policy.js';
+
+export const END_TO_END_TARGETS = { secondsPerMillionEvents: 60 } as const;
+
+export interface EndToEndBenchOptions {
+  quick: boolean;
+  /** Events the measured run should reach (approximately: whole customers). */
+  events: number;
+  tmpRoot?: string;
+  log?: (line: string) => void;
+}
+
+export interface EndToEndBenchReport {
+  suite: 'end-to-end';
+  partners: number;
+  customers: number;
+  quarters: number;
+  events: number;
+  commands: number;
+  seconds: number;
+  eventsPerSec: number;
+  commandsPerSec: number;
+  /** seconds × 1,000,000 / events: the time a 1M-event log takes at this rate. */
+  secondsPerMillionEvents: number;
+  peakRssMb: number;
+  targets: typeof END_TO_END_TARGETS;
+}
+
+/** What this suite uses of src/demo/generate.ts. */
+interface DemoModule {
+  openDemoDataDir(dataDir: string, policy: Policy): Promise<{ close(): Promise<void> }>;
+  generateDemo(options: { seed: number; partners: number; customers: number; quarters: number; lastQuarter: string }, sink: unknown): Promise<{ events: number; commands: number }>;
+}
+
+const PARTNERS = 80;
+const QUARTERS = 8;
+const LAST_QUARTER = '2026-Q3';
+const CALIBRATION_CUSTOMERS = 50;
+const MAX_CUSTOMERS = 1_000_000;
+
+export async function runEndToEndBench(options: EndToEndBenchOptions): Promise<EndToEndBenchReport> {
+  if (!Number.isSafeInteger(options.events) || options.events < 1_000) throw new RangeError(`bench end-to-end: events must be ≥ 1000, got ${options.events}`);
+  const log = options.log ?? (() => undefined);
+  const demo = await loadDemo();
+  const calibration = await generate(demo, CALIBRATION_CUSTOMERS, options.tmpRoot);
+  const perCustomer = calibration.events / CALIBRATION_CUSTOMERS;
+  const customers = Math.min(MAX_CUSTOMERS, Math.max(1, Math.round(options.events / perCustomer)));
+  log(`bench end-to-end: ${perCustomer.toFixed(1)} events per customer; generating ${customers} customers`);
+  const run = await generate(demo, customers, options.tmpRoot);
+  log(`bench end-to-end: ${run.events} events (${run.commands} commands) in ${run.seconds.toFixed(1)} s`);
+  return {
+    suite: 'end-to-end',
+    partners: PARTNERS,
+    customers,
+    quarters: QUARTERS,
+    events: run.events,
+    commands: run.commands,
+    seconds: round3(run.seconds),
+    eventsPerSec: Math.round(run.events / run.seconds),
+    commandsPerSec: Math.round(run.commands / run.seconds),
+    secondsPerMillionEvents: round3((run.seconds * 1_000_000) / Math.max(1, run.events)),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    targets: END_TO_END_TARGETS,
+  };
+}
+
+async function loadDemo(): Promise<DemoModule> {
+  const specifier = '../demo/generate.js'; // resolved at run time: the suite is optional
+  try {
+    return (await import(specifier)) as DemoModule;
+  } catch (error) {
+    throw new Error(`the demo generator (src/demo/generate.ts) is not available in this build: ${String(error)}`);
+  }
+}
+
+async function generate(demo: DemoModule, customers: number, tmpRoot: string | undefined): Promise<{ events: number; commands: number; seconds: number }> {
+  const dir = mkdtempSync(path.join(tmpRoot ?? os.tmpdir(), 'ledger-bench-e2e-'));
+  try {
+    const started = performance.now();
+    const sink = await demo.openDemoDataDir(dir, defaultPolicy);
+    let summary: { events: number; commands: number };
+    try {
+      summary = await demo.generateDemo({ seed: 7, partners: PARTNERS, customers, quarters: QUARTERS, lastQuarter: LAST_QUARTER }, sink);
+    } finally {
+      await sink.close();
+    }
+    return { events: summary.events, commands: summary.commands, seconds: (performance.now() - started) / 1_000 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const round3 = (x: number): number => Math.round(x * 1_000) / 1_000;
