@@ -15,12 +15,12 @@ import { dataTable } from './table.js';
 /** @typedef {{ partnerId: string, name: string | null, kind: string | null, parentPartnerId: string | null, tier: string, since: string | null, previousTier: string | null }} TierRow */
 /** @typedef {{ previousQuarter: string, previousQuarterEnd: string, counts: Record<string, number>, partners: TierRow[] }} TiersReport */
 /** @typedef {{ partnerId: string, name: string | null, tier: string | null, accrued: number, clawedBack: number, paidOut: number, payable: number, deposit: number, debt: number, shortfall?: number, creditLimit?: number | null, trafficOutstanding?: number, creditAvailable?: number | null }} BalanceRow */
-/** @typedef {{ partners: BalanceRow[], totals: Omit<BalanceRow, 'partnerId' | 'name' | 'tier'> }} BalancesReport */
+/** @typedef {{ partners: BalanceRow[], totals: Record<string, number> }} BalancesReport */ // totals: every money column summed (credit columns count 0 for non-resellers)
 /** @typedef {{ quarters: Array<{ quarter: string, accrued: number, clawedBack: number, paidOut: number }> }} QuartersReport */
 /** @typedef {{ dealId: string, partnerId: string | null, channel: string, registeredAt: string, stage: string | null, status: string }} Claim */
 /** @typedef {{ customerKey: string, customerName: string, ownerDealId: string | null, ownerPartnerId: string | null, rule: string, explanation?: string, claims: Claim[] }} Conflict */
 /** @typedef {{ customers: Conflict[] }} ConflictsReport */
-/** @typedef {'tiers' | 'pipeline' | 'conflicts' | 'balances' | 'compare'} PanelName */
+/** @typedef {'tiers' | 'pipeline' | 'conflicts' | 'balances' | 'rebates' | 'compare'} PanelName */
 
 const TOKEN_KEY = 'ledger.token';
 const LANG_KEY = 'ledger.lang';
@@ -30,10 +30,10 @@ const LOAD_DELAY_MS = 150;
 
 /** Which panels each role may see; the server enforces the same and filters a partner's rows. */
 const panelsByRole = /** @type {const} */ ({
-  manager: ['tiers', 'pipeline', 'conflicts', 'balances', 'compare'],
-  auditor: ['tiers', 'pipeline', 'conflicts', 'balances', 'compare'],
-  finance: ['tiers', 'balances', 'compare'],
-  partner: ['tiers', 'pipeline', 'conflicts', 'balances', 'compare'],
+  manager: ['tiers', 'pipeline', 'conflicts', 'balances', 'rebates', 'compare'],
+  auditor: ['tiers', 'pipeline', 'conflicts', 'balances', 'rebates', 'compare'],
+  finance: ['tiers', 'balances', 'rebates', 'compare'],
+  partner: ['tiers', 'pipeline', 'conflicts', 'balances', 'rebates', 'compare'],
 });
 
 const state = {
@@ -240,6 +240,13 @@ async function loadPanels() {
   if (panels.includes('balances')) {
     requests.push(['balances', '/reports/balances', params], ['quarters', '/reports/commission-by-quarter', params]);
   }
+  if (panels.includes('rebates')) {
+    // The rebate year of the business date (or of the asOf instant, or now), in the policy's zone.
+    const year = rebateYear(params.validAt ?? params.asOf);
+    if (state.session?.role === 'partner' && state.session.partnerId) {
+      requests.push(['rebates', `/partners/${encodeURIComponent(state.session.partnerId)}/rebates`, { ...params, year }]);
+    } else requests.push(['awards', `/awards/${year}`, params]);
+  }
   const results = await Promise.allSettled(requests.map(([, path, query]) => api().get(path, query)));
   if (serial !== state.loadSerial) return;
   const timeline = state.timeline;
@@ -290,6 +297,7 @@ function renderPanels() {
   if (panels.includes('pipeline')) renderPipeline();
   if (panels.includes('conflicts')) renderConflicts();
   if (panels.includes('balances')) renderBalances();
+  if (panels.includes('rebates')) renderRebates();
   if (panels.includes('compare')) renderCompare();
 }
 
@@ -526,6 +534,68 @@ function renderBalances() {
       ),
     );
   } else parts.push(failure('quarters'));
+  replace(body, parts);
+}
+
+// ---- rebates -----------------------------------------------------------------------------------
+
+/**
+ * @param {string | null} instant
+ * @returns {string} the year of the instant (now when null) in the policy's time zone
+ */
+function rebateYear(instant) {
+  const at = instant ? new Date(instant) : new Date();
+  return new Intl.DateTimeFormat('en', { timeZone: zone(), year: 'numeric' }).format(at);
+}
+
+/** @typedef {{ quarter: string, cumulativeTarget: number, purchases: number, bidPurchases: number, cumulativePurchases: number, evaluated: boolean, step: number, rateBps: number, rebate: number, payerPartnerId: string | null }} RebateQuarterRow */
+/** @typedef {{ rank: number, partnerId: string, name: string | null, purchases: number }} AwardRow */
+
+/** A partner sees its own rebate year quarter by quarter; the others see the year's award ranking. */
+function renderRebates() {
+  const body = panelBody('rebates');
+  const m = t();
+  const own = /** @type {{ year: number, commitment: number | null, illustrative: boolean, quarters: RebateQuarterRow[] } | undefined} */ (state.data.rebates);
+  const awards = /** @type {{ year: number, productLine: string, topN: number, ranking: AwardRow[] } | undefined} */ (state.data.awards);
+  const parts = [];
+  if (own) {
+    parts.push(
+      dataTable({
+        id: 'table-rebates',
+        caption: `${m.rebateYear} ${own.year}${own.illustrative ? ` (${m.illustrativeSteps})` : ''}`,
+        rows: own.quarters,
+        rowKey: (row) => row.quarter,
+        csvName: csvName('rebates'),
+        ...tableText(),
+        columns: [
+          { key: 'quarter', label: m.quarter, kind: 'text', value: (r) => r.quarter },
+          { key: 'cumulativeTarget', label: m.cumulativeTarget, kind: 'money', value: (r) => r.cumulativeTarget },
+          { key: 'cumulativePurchases', label: m.cumulativePurchases, kind: 'money', value: (r) => r.cumulativePurchases },
+          { key: 'bidPurchases', label: m.bidPurchases, kind: 'money', value: (r) => r.bidPurchases },
+          { key: 'step', label: m.step, kind: 'text', value: (r) => String(r.step) },
+          { key: 'rebate', label: m.rebate, kind: 'money', value: (r) => r.rebate },
+          { key: 'evaluated', label: m.evaluated, kind: 'text', value: (r) => (r.evaluated ? m.yes : m.projected) },
+        ],
+      }),
+    );
+  } else if (awards) {
+    parts.push(
+      dataTable({
+        id: 'table-awards',
+        caption: `${m.awards} ${awards.year}: ${m.topN} ${awards.topN} · ${awards.productLine}`,
+        rows: awards.ranking,
+        rowKey: (row) => row.partnerId,
+        csvName: csvName('awards'),
+        ...tableText(),
+        columns: [
+          { key: 'rank', label: m.rank, kind: 'text', value: (r) => String(r.rank) },
+          { key: 'partnerId', label: m.partnerId, kind: 'text', value: (r) => r.partnerId },
+          { key: 'name', label: m.name, kind: 'text', value: (r) => r.name },
+          { key: 'purchases', label: m.highEndPurchases, kind: 'money', value: (r) => r.purchases },
+        ],
+      }),
+    );
+  } else parts.push(failure(state.session?.role === 'partner' ? 'rebates' : 'awards'));
   replace(body, parts);
 }
 
