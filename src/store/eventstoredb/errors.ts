@@ -41,9 +41,9 @@ export function describeConnectionString(connectionString: string): ConnectionTa
   return { masked: maskCredentials(connectionString), hosts };
 }
 
-/** Replaces every `user:password@` (or `user@`) after a scheme with `***@`. */
+/** Replaces every `user:password@` (or `user@`) after a scheme with `***@`, up to the authority's last @. */
 export function maskCredentials(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/gi, '$1***@');
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/gi, '$1***@');
 }
 
 function firstIndexOf(text: string, needles: string[]): number {
