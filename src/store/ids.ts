@@ -3,7 +3,7 @@
 // commit rewrite pages across it, while v7 ids sort by creation time so new entries go to its
 // right edge. Commands that need a deterministic id (uuid v5 of a business key) keep theirs;
 // both are valid event ids.
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
 const POOL_BYTES = 16 * 256;
 const pool = Buffer.alloc(POOL_BYTES);
@@ -68,4 +68,19 @@ export function newEventId(nowMs: number = Date.now()): string {
     HEX[bytes[14]!]! +
     HEX[bytes[15]!]!;
   return out;
+}
+
+/**
+ * A deterministic, time-ordered event id: a uuid v8 (RFC 9562 custom layout) with the v7 layout's
+ * 48-bit millisecond prefix and the rest taken from sha-256 of `name`. The same name and time
+ * give the same id (a retried command re-appends the same ids and is answered idempotently),
+ * and ids still sort by time, so the store's event-id index grows at its right edge. Use a time
+ * that a retry repeats (e.g. the command's occurredAt), not the wall clock.
+ */
+export function timeOrderedEventId(name: string, timeMs: number): string {
+  if (!Number.isSafeInteger(timeMs) || timeMs < 0 || timeMs >= 2 ** 48) throw new RangeError(`timeOrderedEventId: ${timeMs} is not a 48-bit millisecond time`);
+  const digest = createHash('sha256').update(name).digest();
+  const hex = Math.floor(timeMs).toString(16).padStart(12, '0') + digest.toString('hex', 0, 10);
+  const variant = (0x8 | (digest[10]! & 0x3)).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(12, 15)}-${variant}${hex.slice(15, 18)}-${hex.slice(18, 30)}`;
 }
