@@ -3,7 +3,7 @@
 // projection it advanced, so the tables and their checkpoints never disagree. An event at or
 // below a projection's checkpoint is ignored (idempotence).
 import Database from 'better-sqlite3';
-import type { EventEnvelope } from '../src/domain/events.js';
+import type { EventEnvelope, LedgerEvent } from '../src/domain/events.js';
 import { type AccountTotals, addTotals, zeroTotals } from './balances.js';
 import { eventOf } from './envelope.js';
 import { dealFactOf } from './pipeline.js';
@@ -225,11 +225,12 @@ export class ReadModelWriter {
         pendingClock = { recordedAt: e.recordedAt, position };
         applied++;
       }
-      if (position > (from.get('partners') ?? 0)) applied += this.applyPartners(e);
+      const ev = eventOf(e); // one view of the event for every projection below
+      if (position > (from.get('partners') ?? 0)) applied += this.applyPartners(e, ev);
       if (position > (from.get('balances') ?? 0)) applied += this.applyBalances(e);
-      if (position > (from.get('ownership') ?? 0)) applied += this.applyOwnership(e);
-      if (position > (from.get('pipeline') ?? 0)) applied += this.applyPipeline(e);
-      if (position > (from.get('statements') ?? 0)) applied += this.applyStatements(e);
+      if (position > (from.get('ownership') ?? 0)) applied += this.applyOwnership(e, ev);
+      if (position > (from.get('pipeline') ?? 0)) applied += this.applyPipeline(e, ev);
+      if (position > (from.get('statements') ?? 0)) applied += this.applyStatements(e, ev);
       if (position > (from.get('rebates') ?? 0)) applied += applyRebateEvent(this.db, e, this.rules.quarterOf);
     }
     if (pendingClock) this.s.clock!.run(pendingClock.recordedAt, pendingClock.position);
@@ -242,8 +243,7 @@ export class ReadModelWriter {
     return applied;
   }
 
-  private applyPartners(e: EventEnvelope): number {
-    const ev = eventOf(e);
+  private applyPartners(e: EventEnvelope, ev: LedgerEvent): number {
     const position = Number(e.position);
     if (ev.type === 'PartnerSigned') {
       const d = ev.data;
@@ -314,9 +314,8 @@ export class ReadModelWriter {
     return deltas.length;
   }
 
-  private applyOwnership(e: EventEnvelope): number {
+  private applyOwnership(e: EventEnvelope, ev: LedgerEvent): number {
     if (!claimEventTypes.has(e.type)) return 0;
-    const ev = eventOf(e);
     const position = Number(e.position);
     const key = 'customerKey' in ev.data ? ev.data.customerKey : null;
     if (key === null) throw new Error(`${e.type} at ${position} names no customer`);
@@ -340,7 +339,7 @@ export class ReadModelWriter {
     return this.dealPartners.get(dealId) ?? null;
   }
 
-  private applyPipeline(e: EventEnvelope): number {
+  private applyPipeline(e: EventEnvelope, ev: LedgerEvent): number {
     const fact = dealFactOf(e);
     if (!fact) return 0;
     switch (fact.kind) {
@@ -363,7 +362,6 @@ export class ReadModelWriter {
       case 'advanced': {
         this.s.dealEvent!.run(fact.position, fact.occurredAt, fact.kind, fact.dealId, null, null, null, null, fact.stage, null, null);
         const partnerId = this.partnerOfDeal(fact.dealId);
-        const ev = eventOf(e);
         if (fact.stage === 'signed' && partnerId !== null && ev.type === 'DealStageAdvanced') {
           this.s.signing!.run(this.rules.quarterOf(e.occurredAt), partnerId, ev.data.customerKey, fact.position);
         }
@@ -388,8 +386,7 @@ export class ReadModelWriter {
     return { eventId: fallback.eventId, position: Number(fallback.position), occurredAt: fallback.occurredAt };
   }
 
-  private applyStatements(e: EventEnvelope): number {
-    const ev = eventOf(e);
+  private applyStatements(e: EventEnvelope, ev: LedgerEvent): number {
     const position = Number(e.position);
     switch (ev.type) {
       case 'PaymentReceived':
