@@ -222,6 +222,10 @@ export class EventStoreDbEventStore implements EventStore {
     return out;
   }
 
+  /**
+   * fromPosition must be 0n, 1n or a position this store handed out: EventStoreDB starts reading
+   * at that byte offset of its log, and an offset inside a record is not a place to start from.
+   */
   readAll(options: ReadAllOptions = {}): AsyncIterable<EventEnvelope> {
     this.assertOpen();
     const batchSize = options.batchSize ?? DEFAULT_READ_BATCH_SIZE;
