@@ -3,9 +3,15 @@ export interface CliCommand {
   name: string;
   summary: string;
   usage: string;
-  /** Returns the process exit code: 0 success, 1 a check failed, 2 bad usage, 3 refused or unavailable. */
+  /** Returns the process exit code (see ExitCode). */
   run(argv: string[]): Promise<number>;
 }
 
-/** Exit codes scripts can rely on. */
-export const ExitCode = { ok: 0, checkFailed: 1, usage: 2, refused: 3 } as const;
+/**
+ * Exit codes scripts can rely on, the same for every command:
+ * 0 done; 1 a check failed (a broken chain, a refused import file, nothing found);
+ * 2 bad usage (unknown command or option, malformed value); 3 refused or unavailable (a
+ * business rule, a non-empty data directory, the store cannot be opened); 4 an unexpected
+ * failure (a bug or an I/O error: the message says which).
+ */
+export const ExitCode = { ok: 0, checkFailed: 1, usage: 2, refused: 3, failed: 4 } as const;

@@ -34,8 +34,8 @@ export function nextSlot(ms: number, weekdays: readonly number[], hour: number, 
 /** The weekly report: the channel manager records the week's progress on Friday at 17:00. */
 export const weeklyReportAfter = (ms: number): number => nextSlot(ms, [4], 17);
 
-/** Finance books bank statements on Tuesdays and Thursdays at 15:00. */
-export const financeSlotAfter = (ms: number): number => nextSlot(ms, [1, 3], 15);
+/** Finance books the week's bank statements on Wednesday at 15:00. */
+export const financeSlotAfter = (ms: number): number => nextSlot(ms, [2], 15);
 
 /** The next working day (Monday to Friday) at or after `ms`, at hour:minute local. */
 export const workingDayAt = (ms: number, hour: number, minute = 0): number => nextSlot(ms, [0, 1, 2, 3, 4], hour, minute);

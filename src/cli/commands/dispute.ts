@@ -7,13 +7,16 @@ import { parseArgs, UsageError } from '../../ledger/cli-args.js';
 import { type AuditAnswer, type AuditEntry, timeQuery } from '../../ledger/queries.js';
 import { openReadSideFromEnv } from '../../ledger/read-side.js';
 import type { OwnershipView } from '../../../projections/ownership.js';
+import { toCsv } from '../format/csv.js';
+import { outputFormatOf, type OutputFormat } from '../format/output.js';
 
-const usage = `Usage: ledger dispute <customer> [--as-of T] [--valid-at T] [--json] [--data-dir D]
+const usage = `Usage: ledger dispute <customer> [--as-of T] [--valid-at T] [--json|--csv] [--data-dir D]
 
 <customer> is a customer key, or a name or tax id as registered (normalised like the ledger does).
 --as-of T     what the ledger knew at instant T (transaction time)
 --valid-at T  the business as it stood at instant T (valid time), as known now or at --as-of
---json        the account as JSON (GET /audit/customers/:key's shape)`;
+--json        the account as JSON (GET /audit/customers/:key's shape)
+--csv         the events as CSV, one a line, with the owner and the rule after each`;
 
 export const disputeCommand: CliCommand = {
   name: 'dispute',
@@ -22,14 +25,14 @@ export const disputeCommand: CliCommand = {
   async run(argv) {
     let input: string;
     let query: ReturnType<typeof timeQuery>;
-    let json: boolean;
+    let format: OutputFormat;
     let dataDir: string | undefined;
     try {
-      const args = parseArgs(argv, ['as-of', 'valid-at', 'data-dir'], ['json']);
+      const args = parseArgs(argv, ['as-of', 'valid-at', 'data-dir'], ['json', 'csv']);
       if (args.positionals.length !== 1) throw new UsageError('name exactly one customer');
       input = args.positionals[0]!;
       query = timeQuery(args.values.get('as-of'), args.values.get('valid-at'));
-      json = args.flags.has('json');
+      format = outputFormatOf(args.flags);
       dataDir = args.values.get('data-dir');
     } catch (error) {
       if (!(error instanceof UsageError || error instanceof RangeError)) throw error;
@@ -52,7 +55,7 @@ export const disputeCommand: CliCommand = {
         process.stderr.write(`ledger dispute: the ledger knew nothing of customer ${keys[0]} at ${query.asOf ?? 'that time'}\n`);
         return ExitCode.checkFailed;
       }
-      process.stdout.write(json ? `${JSON.stringify(account, null, 2)}\n` : renderAccount(account));
+      process.stdout.write(format === 'json' ? `${JSON.stringify(account, null, 2)}\n` : format === 'csv' ? accountCsv(account) : renderAccount(account));
       return ExitCode.ok;
     } finally {
       await side.close();
@@ -99,6 +102,25 @@ export function describeEvent(e: Pick<AuditEntry, 'type' | 'data'>): string {
 
 function ownershipLine(o: OwnershipView): string {
   return `owner: ${who(o.ownerPartnerId, o.ownerDealId)} [${o.rule}]`;
+}
+
+/** The account's events as CSV rows. */
+export function accountCsv(a: AuditAnswer): string {
+  return toCsv(
+    a.events.map((e) => ({
+      position: Number(e.position),
+      occurredAt: e.occurredAt,
+      recordedAt: e.recordedAt,
+      actor: `${e.actor.role}:${e.actor.id}`,
+      type: e.type,
+      description: describeEvent(e),
+      counts: e.inValidTime,
+      ownerDealId: e.ownership.ownerDealId,
+      ownerPartnerId: e.ownership.ownerPartnerId,
+      rule: e.ownership.rule,
+      hash: e.hash,
+    })),
+  );
 }
 
 /** The readable account. */

@@ -11,9 +11,10 @@ import { canonicalJson, GENESIS_HASH } from '../../store/hash-chain.js';
 import { DEFAULT_DATA_DIR, openEventStore } from '../../store/open-store.js';
 import { ExitCode, type CliCommand } from '../command.js';
 import { progressLine } from './import.js';
+import { outputFormatOf, renderRecord, type OutputFormat } from '../format/output.js';
 
 const usage = [
-  'Usage: ledger export [--out FILE] [--data-dir D]',
+  'Usage: ledger export [--out FILE] [--data-dir D] [--json|--csv]',
   '',
   'Writes every event of the log, in position order, as NDJSON: one envelope a line (canonical',
   'JSON, position and revision as numbers). Without --out the lines go to standard output.',
@@ -23,6 +24,7 @@ const usage = [
   'Options:',
   '  --out FILE     the file to write (default: standard output)',
   '  --data-dir D   the data directory (default $LEDGER_DATA_DIR or ./data)',
+  '  --json | --csv with --out: the result (events, head hash, file) on stdout for scripts',
 ].join('\n');
 
 /** One envelope as one NDJSON line (without the line end). */
@@ -60,10 +62,13 @@ export const exportCommand: CliCommand = {
   async run(argv) {
     let outFile: string | null;
     let dataDir: string;
+    let format: OutputFormat;
     try {
-      const args = parseArgs(argv, ['out', 'data-dir'], []);
+      const args = parseArgs(argv, ['out', 'data-dir'], ['json', 'csv']);
       if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
       outFile = args.values.get('out') ?? null;
+      format = outputFormatOf(args.flags);
+      if (format !== 'table' && outFile === null) throw new UsageError('--json and --csv describe the result of --out FILE; without --out the log itself goes to stdout');
       dataDir = args.values.get('data-dir') ?? process.env.LEDGER_DATA_DIR ?? DEFAULT_DATA_DIR;
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
@@ -93,7 +98,8 @@ export const exportCommand: CliCommand = {
         renameSync(partialFile, outFile);
       }
       if (showProgress) process.stderr.write('\n');
-      process.stderr.write(`exported ${summary.events} events${outFile ? ` to ${outFile}` : ''}; head hash ${summary.headHash}\n`);
+      if (format !== 'table') process.stdout.write(renderRecord(format, { events: summary.events, headHash: summary.headHash, file: outFile }));
+      else process.stderr.write(`exported ${summary.events} events${outFile ? ` to ${outFile}` : ''}; head hash ${summary.headHash}\n`);
       return ExitCode.ok;
     } catch (error) {
       if (partialFile !== null) {

@@ -21,9 +21,10 @@ import { IncompatibleStoreError, StoreUnavailableError, type EventStore, type Ne
 import { ChainWalker, hashEvent } from '../../store/hash-chain.js';
 import { DEFAULT_DATA_DIR, openEventStore } from '../../store/open-store.js';
 import { ExitCode, type CliCommand } from '../command.js';
+import { outputFormatOf, renderRecord, type OutputFormat } from '../format/output.js';
 
 const usage = [
-  'Usage: ledger import FILE [--data-dir D]',
+  'Usage: ledger import FILE [--data-dir D] [--json|--csv]',
   '',
   'Loads an NDJSON export (ledger export) into an EMPTY data directory. The whole file is',
   'verified first: every line must be an event envelope of a known schema, positions must run',
@@ -35,6 +36,7 @@ const usage = [
   '',
   'Options:',
   '  --data-dir D   the data directory (default $LEDGER_DATA_DIR or ./data)',
+  '  --json | --csv the result (events, head hash, data directory) for scripts',
 ].join('\n');
 
 /** Most events handed to the store before waiting for them (memory bound). */
@@ -275,8 +277,10 @@ export const importCommand: CliCommand = {
   async run(argv) {
     let file: string;
     let dataDir: string;
+    let format: OutputFormat;
     try {
-      const args = parseArgs(argv, ['data-dir'], []);
+      const args = parseArgs(argv, ['data-dir'], ['json', 'csv']);
+      format = outputFormatOf(args.flags);
       if (args.positionals.length !== 1) throw new UsageError('name exactly one file to import');
       file = args.positionals[0] as string;
       dataDir = args.values.get('data-dir') ?? process.env.LEDGER_DATA_DIR ?? DEFAULT_DATA_DIR;
@@ -314,7 +318,11 @@ export const importCommand: CliCommand = {
       }
       const summary = await appendExportFile(file, store, clock, (n) => tty && process.stderr.write(progressLine('import', n, verified.events)));
       if (tty) process.stderr.write('\n');
-      process.stdout.write(`imported ${summary.events} events into ${dataDir}; head hash ${summary.headHash}\n`);
+      process.stdout.write(
+        format === 'table'
+          ? `imported ${summary.events} events into ${dataDir}; head hash ${summary.headHash}\n`
+          : renderRecord(format, { events: summary.events, headHash: summary.headHash, dataDir }),
+      );
       return ExitCode.ok;
     } finally {
       await store.close();

@@ -11,3 +11,4 @@ import { disputeCommand } from './dispute.js'; commands.push(disputeCommand);
 import { reportCommand } from './report.js'; commands.push(reportCommand);
 import { awardsCommand, rebatesCommand } from './rebates.js'; commands.push(rebatesCommand, awardsCommand);
 import { serveCommand } from './serve.js'; commands.push(serveCommand);
+import { demoCommand } from './demo.js'; commands.push(demoCommand);

@@ -8,12 +8,14 @@ import { readModelFileFor } from '../../ledger/read-side.js';
 import { domainBridge } from '../../../projections/domain-bridge.js';
 import { ProjectionRunner, type ReplayProgress } from '../../../projections/runner.js';
 import { DEFAULT_DATA_DIR, openEventStore } from '../../store/open-store.js';
+import { outputFormatOf, renderRecord, type OutputFormat } from '../format/output.js';
 
-const usage = `Usage: ledger replay [--data-dir D] [--batch N]
+const usage = `Usage: ledger replay [--data-dir D] [--batch N] [--json|--csv]
 
 Rebuilds every read model (tiers, balances, ownership, pipeline, statements) from the event log
 into D/read-models.db (D: --data-dir, else $LEDGER_DATA_DIR, else ./data). Progress goes to
-stderr. If an earlier replay was interrupted, this one resumes from its checkpoint.`;
+stderr. If an earlier replay was interrupted, this one resumes from its checkpoint.
+--json | --csv  the result (events, seconds, events/s, position, file) for scripts`;
 
 export function progressBar(p: ReplayProgress, startedMs: number, nowMs: number, width = 30): string {
   const done = p.head === 0 ? 1 : Math.min(1, p.position / p.head);
@@ -30,8 +32,10 @@ export const replayCommand: CliCommand = {
   async run(argv) {
     let dataDir: string;
     let batchSize: number;
+    let format: OutputFormat;
     try {
-      const args = parseArgs(argv, ['data-dir', 'batch'], []);
+      const args = parseArgs(argv, ['data-dir', 'batch'], ['json', 'csv']);
+      format = outputFormatOf(args.flags);
       if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
       dataDir = args.values.get('data-dir') ?? process.env.LEDGER_DATA_DIR ?? DEFAULT_DATA_DIR;
       batchSize = Number(args.values.get('batch') ?? 10_000);
@@ -63,6 +67,11 @@ export const replayCommand: CliCommand = {
       });
       if (tty) process.stderr.write('\n');
       const seconds = (performance.now() - started) / 1_000;
+      if (format !== 'table') {
+        const eventsPerSecond = Math.round(result.events / Math.max(seconds, 0.001));
+        process.stdout.write(renderRecord(format, { events: result.events, seconds: Math.round(seconds * 1_000) / 1_000, eventsPerSecond, position: result.position, file: readModelFileFor(dataDir) }));
+        return ExitCode.ok;
+      }
       process.stdout.write(
         `replayed ${result.events.toLocaleString('en-US')} events in ${seconds.toFixed(2)} s ` +
           `(${Math.round(result.events / Math.max(seconds, 0.001)).toLocaleString('en-US')} events/s); ` +

@@ -3,9 +3,10 @@ import { ExitCode, type CliCommand } from '../command.js';
 import { DEFAULT_DATA_DIR, sqliteFileFor } from '../../store/open-store.js';
 import { IncompatibleStoreError, StoreUnavailableError, type VerifyResult } from '../../store/event-store.js';
 import { openSqliteEventStore } from '../../store/sqlite/sqlite-event-store.js';
+import { toCsv } from '../format/csv.js';
 
 const usage = [
-  'Usage: ledger verify [--data-dir D] [--json]',
+  'Usage: ledger verify [--data-dir D] [--json|--csv]',
   '',
   'Recomputes every event\'s hash and link in the event log (opened read-only) and names the',
   'first position that does not match. Exit 0: the chain is intact; 1: it is broken; 3: no store.',
@@ -13,23 +14,27 @@ const usage = [
   'Options:',
   '  --data-dir D   the data directory (default $LEDGER_DATA_DIR or ./data)',
   '  --json         print the result as JSON',
+  '  --csv          print the result as CSV (ok,events,headHash,firstBadPosition,problem)',
 ].join('\n');
 
-type Parsed = { ok: true; dataDir: string; json: boolean } | { ok: false; message: string };
+type Parsed = { ok: true; dataDir: string; json: boolean; csv: boolean } | { ok: false; message: string };
 
 export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): Parsed {
   let dataDir = env.LEDGER_DATA_DIR || DEFAULT_DATA_DIR;
   let json = false;
+  let csv = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--json') json = true;
+    else if (arg === '--csv') csv = true;
     else if (arg === '--data-dir') {
       const value = argv[++i];
       if (!value) return { ok: false, message: '--data-dir needs a directory' };
       dataDir = value;
     } else return { ok: false, message: `unexpected argument ${arg}` };
   }
-  return { ok: true, dataDir, json };
+  if (json && csv) return { ok: false, message: 'choose one of --csv and --json' };
+  return { ok: true, dataDir, json, csv };
 }
 
 function describe(result: VerifyResult): string {
@@ -61,7 +66,9 @@ export const verifyCommand: CliCommand = {
       const result = await store.verify();
       const text = parsed.json
         ? `${JSON.stringify({ ...result, firstBadPosition: result.firstBadPosition?.toString() })}\n`
-        : describe(result);
+        : parsed.csv
+          ? toCsv([{ ok: result.ok, events: result.events, headHash: result.headHash, firstBadPosition: result.firstBadPosition?.toString() ?? null, problem: result.problem ?? null }])
+          : describe(result);
       process.stdout.write(text);
       return result.ok ? ExitCode.ok : ExitCode.checkFailed;
     } finally {
