@@ -1,0 +1,264 @@
+// The demo data set: generated through the real commands into real SQLite files. The same seed
+// gives the same log byte for byte; the programme has the promised shape (tiers 1:2:5,
+// relationship partners under gold parents, one wholesale-voice reseller, direct sales, ties
+// won by the partner, transfers, rulings, lost deals, cash, refunds, payouts that balance,
+// tier evaluations), recorded along a simulated clock that ends before now.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportLog } from '../../../src/cli/commands/export.js';
+import { DemoRefusedError, generateDemo, openDemoDataDir, type DemoSummary } from '../../../src/demo/generate.js';
+import { planDemo, quartersEndingWith, tierCounts, type DemoOptions } from '../../../src/demo/plan.js';
+import type { EventEnvelope, EventDataOf } from '../../../src/domain/events.js';
+import { defaultPolicy } from '../../../src/domain/policy.js';
+import { quarterEnd, quarterStart } from '../../../src/domain/quarter.js';
+import { openReadSide } from '../../../src/ledger/read-side.js';
+import { sqliteFileFor } from '../../../src/store/open-store.js';
+import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
+
+const dirs: string[] = [];
+const tempDir = (): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-demo-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+type Size = Omit<DemoOptions, 'timeZone'>;
+
+async function generateInto(dir: string, options: Size): Promise<DemoSummary> {
+  const sink = await openDemoDataDir(dir, defaultPolicy);
+  try {
+    return await generateDemo(options, sink);
+  } finally {
+    await sink.close();
+  }
+}
+
+async function exportedLog(dir: string): Promise<string> {
+  const store = openSqliteEventStore({ file: sqliteFileFor(dir), readOnly: true });
+  const chunks: string[] = [];
+  const out = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
+  try {
+    await exportLog(store, out);
+  } finally {
+    await store.close();
+  }
+  return chunks.join('');
+}
+
+async function readLog(dir: string): Promise<EventEnvelope[]> {
+  const store = openSqliteEventStore({ file: sqliteFileFor(dir), readOnly: true });
+  try {
+    const events: EventEnvelope[] = [];
+    for await (const e of store.readAll()) events.push(e);
+    return events;
+  } finally {
+    await store.close();
+  }
+}
+
+const data = <T extends EventEnvelope['type']>(e: EventEnvelope, _type: T) => e.data as EventDataOf<T>;
+
+describe('determinism', () => {
+  const small: Size = { seed: 3, partners: 8, customers: 30, quarters: 3, lastQuarter: '2026-Q2' };
+
+  it('the same seed gives a byte-identical log; another seed a different one', async () => {
+    const [a, b, c] = [tempDir(), tempDir(), tempDir()];
+    const first = await generateInto(a, small);
+    const second = await generateInto(b, small);
+    const other = await generateInto(c, { ...small, seed: 4 });
+    const [logA, logB, logC] = await Promise.all([exportedLog(a), exportedLog(b), exportedLog(c)]);
+    expect(first.events).toBeGreaterThan(100);
+    expect(logA.split('\n').length - 1).toBe(first.events);
+    expect(logB).toBe(logA);
+    expect(second.headHash).toBe(first.headHash);
+    expect(logC).not.toBe(logA);
+    expect(other.headHash).not.toBe(first.headHash);
+  });
+
+  it('the plan is a pure function of the options', () => {
+    const options = { ...small, timeZone: 'Asia/Shanghai' };
+    expect(JSON.stringify(planDemo(options).actions)).toBe(JSON.stringify(planDemo(options).actions));
+  });
+
+  it('never appends to a log that holds events', async () => {
+    const dir = tempDir();
+    await generateInto(dir, { ...small, customers: 2, quarters: 1 });
+    await expect(openDemoDataDir(dir, defaultPolicy)).rejects.toThrow(DemoRefusedError);
+    await expect(openDemoDataDir(dir, defaultPolicy)).rejects.toThrow(/already holds \d+ events/);
+  });
+});
+
+describe('the programme', () => {
+  const options: Size = { seed: 5, partners: 16, customers: 150, quarters: 4, lastQuarter: '2026-Q3' };
+  let dir: string;
+  let summary: DemoSummary;
+  let log: EventEnvelope[];
+  const ofType = <T extends EventEnvelope['type']>(type: T) => log.filter((e) => e.type === type).map((e) => ({ e, d: data(e, type) }));
+
+  beforeAll(async () => {
+    dir = tempDir();
+    summary = await generateInto(dir, options);
+    log = await readLog(dir);
+  });
+
+  it('signs gold, silver and standard partners 1:2:5, relationship partners under gold parents, one wholesale-voice reseller', () => {
+    expect(tierCounts(80)).toEqual({ gold: 10, silver: 20, standard: 50 });
+    const signed = ofType('PartnerSigned').map((x) => x.d);
+    const counts = tierCounts(options.partners);
+    expect(signed).toHaveLength(options.partners);
+    for (const tier of ['gold', 'silver', 'standard'] as const) expect(signed.filter((p) => p.tier === tier)).toHaveLength(counts[tier]);
+    const golds = new Set(signed.filter((p) => p.tier === 'gold').map((p) => p.partnerId));
+    const children = signed.filter((p) => p.parentPartnerId !== null);
+    expect(children.length).toBeGreaterThan(0);
+    for (const child of children) {
+      expect(child.kind).toBe('relationship');
+      expect(golds.has(child.parentPartnerId!)).toBe(true);
+    }
+    expect(signed.filter((p) => p.kind === 'wholesale-voice')).toHaveLength(1);
+    expect(signed[0]).toMatchObject({ partnerId: 'P-001', tier: 'gold' });
+  });
+
+  it('posts each partner the deposit its tier requires (100,000 CNY for the reseller)', () => {
+    const signed = ofType('PartnerSigned').map((x) => x.d);
+    const firstDeposit = new Map<string, number>();
+    for (const { d } of ofType('DepositPosted')) if (!firstDeposit.has(d.partnerId)) firstDeposit.set(d.partnerId, d.amountFen);
+    for (const p of signed) {
+      const required = p.kind === 'wholesale-voice' ? 10_000_000 : defaultPolicy.deposits.byTierFen[p.tier]!;
+      expect(firstDeposit.get(p.partnerId)).toBeGreaterThanOrEqual(required);
+    }
+  });
+
+  it('has direct sales, competing claims, ties won by the partner, transfers after 4 idle weeks, rulings and lost deals', async () => {
+    const registrations = ofType('DealRegistered');
+    expect(registrations.some((r) => r.d.channel === 'direct')).toBe(true);
+    const byCustomer = new Map<string, typeof registrations>();
+    for (const r of registrations) byCustomer.set(r.d.customerKey, [...(byCustomer.get(r.d.customerKey) ?? []), r]);
+    const contested = [...byCustomer.values()].filter((claims) => claims.length > 1);
+    expect(contested.length).toBeGreaterThan(10);
+    expect(contested.some((claims) => claims.filter((c) => c.d.channel === 'partner').length > 1)).toBe(true);
+    expect(contested.some((claims) => new Set(claims.map((c) => c.d.customer.name)).size > 1)).toBe(true); // other spellings met
+    const transfers = ofType('DealTransferred');
+    expect(transfers.length).toBeGreaterThan(0);
+    for (const t of transfers) expect(t.d.ownerIdleDays).toBeGreaterThanOrEqual(28);
+    expect(ofType('OwnershipRuled').length).toBeGreaterThan(0);
+    expect(ofType('DealLost').length).toBeGreaterThan(0);
+    expect(summary.conflicts).toMatchObject({ transfers: transfers.length, rulings: ofType('OwnershipRuled').length, lost: ofType('DealLost').length });
+
+    const ties = [...byCustomer.values()].filter((claims) => {
+      const partner = claims.find((c) => c.d.channel === 'partner');
+      return partner !== undefined && claims.some((c) => c.d.channel === 'direct' && c.e.occurredAt === partner.e.occurredAt);
+    });
+    expect(ties.length).toBeGreaterThan(0);
+    expect(summary.conflicts.tiesToPartner).toBeGreaterThanOrEqual(ties.length);
+    const side = await openReadSide({ store: openSqliteEventStore({ file: sqliteFileFor(dir), readOnly: true }), dataDir: dir, ownsStore: true, policy: defaultPolicy });
+    try {
+      for (const claims of ties) {
+        const partnerClaim = claims.find((c) => c.d.channel === 'partner')!;
+        const tieAt = partnerClaim.e.occurredAt;
+        const owner = await side.queries.ownership(partnerClaim.d.customerKey, { validAt: tieAt });
+        expect(owner).toMatchObject({ ownerDealId: partnerClaim.d.dealId, rule: 'tie-to-partner' });
+      }
+    } finally {
+      await side.close();
+    }
+  });
+
+  it('reports stages weekly, back-filled: recorded on the Friday report a few days after they occurred', () => {
+    const stages = ofType('DealStageAdvanced');
+    expect(stages.length).toBeGreaterThan(options.customers);
+    for (const { e } of stages) {
+      const lagDays = (Date.parse(e.recordedAt) - Date.parse(e.occurredAt)) / 86_400_000;
+      expect(lagDays).toBeGreaterThan(0);
+      expect(lagDays).toBeLessThanOrEqual(8);
+      expect(e.actor.role).toBe('manager');
+    }
+    expect(stages.filter((s) => s.d.stage === 'signed').length).toBeGreaterThan(options.customers / 3);
+  });
+
+  it('receives monthly conference and yearly port cash after signing, refunds some with clawbacks', () => {
+    const payments = ofType('PaymentReceived');
+    const lines = new Set(payments.map((p) => p.d.line));
+    expect(lines).toEqual(new Set(['port', 'conference', 'long-distance']));
+    expect(payments.some((p) => p.d.ownerPartnerId === null && p.d.noCommissionReason !== null)).toBe(true); // direct sales earn nothing
+    const accrued = ofType('CommissionAccrued');
+    expect(accrued.every((a) => a.d.commissionYear === 1)).toBe(true); // a year of history: no renewal yet
+    expect(ofType('RefundIssued').length).toBeGreaterThan(0);
+    expect(ofType('CommissionClawedBack').length).toBeGreaterThan(0);
+    expect(summary.cash.receivedFen).toBe(payments.reduce((s, p) => s + p.d.amountFen, 0));
+    expect(summary.commission.accruedFen).toBe(accrued.reduce((s, a) => s + a.d.commissionFen, 0));
+  });
+
+  it('pays out every quarter; each payout balances and settles each line once', async () => {
+    const commission = new Map<string, { partnerId: string; signedFen: number }>();
+    for (const { e, d } of ofType('CommissionAccrued')) commission.set(e.eventId, { partnerId: d.partnerId, signedFen: d.commissionFen });
+    for (const { e, d } of ofType('CommissionClawedBack')) commission.set(e.eventId, { partnerId: d.partnerId, signedFen: -d.commissionFen });
+    const settled = new Set<string>();
+    const payouts = ofType('CommissionPaidOut');
+    expect(new Set(payouts.map((p) => p.d.quarter)).size).toBe(options.quarters);
+    for (const { d } of payouts) {
+      const lineSum = d.lines.reduce((s, l) => s + l.commissionFen, 0);
+      expect(lineSum).toBe(d.netFen);
+      expect(d.paidFen + d.debtRecoveredFen).toBe(Math.max(0, d.netFen));
+      for (const line of d.lines) {
+        expect(commission.get(line.eventId)).toEqual({ partnerId: d.partnerId, signedFen: line.commissionFen });
+        expect(settled.has(line.eventId)).toBe(false);
+        settled.add(line.eventId);
+      }
+    }
+    expect(summary.commission.paidOutFen).toBe(payouts.reduce((s, p) => s + p.d.paidFen, 0));
+    const side = await openReadSide({ store: openSqliteEventStore({ file: sqliteFileFor(dir), readOnly: true }), dataDir: dir, ownsStore: true, policy: defaultPolicy });
+    try {
+      const balances = await side.queries.balances();
+      expect(balances).toHaveLength(options.partners);
+      const unsettled = [...commission].filter(([id]) => !settled.has(id)).reduce((s, [, c]) => s + c.signedFen, 0);
+      // Paid out of earnings: the cash paid plus the debt those earnings recovered.
+      const settledFen = payouts.reduce((s, p) => s + p.d.paidFen + p.d.debtRecoveredFen, 0);
+      expect(balances.reduce((s, b) => s + b.paidOut, 0)).toBe(settledFen);
+      for (const b of balances) expect(b.payable).toBeGreaterThanOrEqual(0);
+      expect(balances.reduce((s, b) => s + b.accrued, 0)).toBe(summary.commission.accruedFen);
+      expect(unsettled).toBeGreaterThanOrEqual(0);
+    } finally {
+      await side.close();
+    }
+  });
+
+  it('evaluates tiers every quarter, each change with its figures, and tops up deposits after a rise', () => {
+    const changes = ofType('TierChanged');
+    expect(changes.length).toBeGreaterThan(0);
+    expect(summary.tierChanges).toBe(changes.length);
+    for (const { d, e } of changes) {
+      expect(d.source).toBe('evaluation');
+      expect(typeof d.figures.signedCustomers).toBe('number');
+      expect(e.occurredAt).toBe(quarterStart(nextQuarterOf(d.quarter!), defaultPolicy.timeZone));
+    }
+  });
+
+  it('records along the programme: recordedAt never goes back, starts in the first quarter and ends after the last, before now', async () => {
+    const first = quarterStart(quartersEndingWith(options.lastQuarter, options.quarters)[0]!, defaultPolicy.timeZone);
+    expect(log[0]!.recordedAt >= first).toBe(true);
+    for (let i = 1; i < log.length; i++) expect(log[i]!.recordedAt >= log[i - 1]!.recordedAt).toBe(true);
+    expect(log.at(-1)!.recordedAt > quarterEnd(options.lastQuarter, defaultPolicy.timeZone)).toBe(true);
+    expect(Date.parse(log.at(-1)!.recordedAt)).toBeLessThan(Date.now());
+    for (const e of log) expect(e.occurredAt <= e.recordedAt).toBe(true);
+    const store = openSqliteEventStore({ file: sqliteFileFor(dir), readOnly: true });
+    try {
+      expect(await store.verify()).toMatchObject({ ok: true, events: log.length });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+function nextQuarterOf(quarter: string): string {
+  const [year, q] = quarter.split('-Q').map(Number) as [number, number];
+  return q === 4 ? `${year + 1}-Q1` : `${year}-Q${q + 1}`;
+}
