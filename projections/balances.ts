@@ -52,6 +52,11 @@ export interface BalanceView {
   clawedBack: number;
   paidOut: number;
   payable: number;
+  /**
+   * Clawbacks larger than the commission still unsettled, waiting for the next payout to take them
+   * from the deposit and then as debt (so payable, never negative, does not hide them).
+   */
+  pendingClawback: number;
   deposit: number;
   debt: number;
   depositRequired: number;
@@ -64,6 +69,11 @@ export interface BalanceView {
   creditAvailable: number | null;
   /** Rebate owed to the partner and not yet paid; negative when a distributor owes its locked agents more. */
   rebateBalance: number;
+}
+
+/** What clawbacks exceed the unsettled commission by: accrued − clawed back − paid out below zero. */
+export function pendingClawbackOf(totals: AccountTotals): number {
+  return Math.max(0, totals.clawedBack + totals.paidOut - totals.accrued);
 }
 
 /**
@@ -88,6 +98,7 @@ export function balanceView(
     clawedBack: totals.clawedBack,
     paidOut: totals.paidOut,
     payable,
+    pendingClawback: pendingClawbackOf(totals),
     deposit: totals.deposit,
     debt: totals.debt,
     depositRequired: depositRequiredFen,

@@ -234,6 +234,7 @@ export function sumBalances(views: readonly BalanceView[]): BalanceTotals {
     clawedBack: 0,
     paidOut: 0,
     payable: 0,
+    pendingClawback: 0,
     deposit: 0,
     debt: 0,
     depositRequired: 0,

@@ -14,7 +14,7 @@ import { dataTable } from './table.js';
 /** @typedef {{ events: number, headPosition: string, firstRecordedAt: string | null, lastRecordedAt: string | null, knownEvents: number, timeZone: string }} Timeline */
 /** @typedef {{ partnerId: string, name: string | null, kind: string | null, parentPartnerId: string | null, tier: string, since: string | null, previousTier: string | null }} TierRow */
 /** @typedef {{ previousQuarter: string, previousQuarterEnd: string, counts: Record<string, number>, partners: TierRow[] }} TiersReport */
-/** @typedef {{ partnerId: string, name: string | null, tier: string | null, accrued: number, clawedBack: number, paidOut: number, payable: number, deposit: number, debt: number, shortfall?: number, creditLimit?: number | null, trafficOutstanding?: number, creditAvailable?: number | null }} BalanceRow */
+/** @typedef {{ partnerId: string, name: string | null, tier: string | null, accrued: number, clawedBack: number, paidOut: number, payable: number, pendingClawback?: number, deposit: number, debt: number, shortfall?: number, creditLimit?: number | null, trafficOutstanding?: number, creditAvailable?: number | null }} BalanceRow */
 /** @typedef {{ partners: BalanceRow[], totals: Record<string, number> }} BalancesReport */ // totals: every money column summed (credit columns count 0 for non-resellers)
 /** @typedef {{ quarters: Array<{ quarter: string, accrued: number, clawedBack: number, paidOut: number }> }} QuartersReport */
 /** @typedef {{ dealId: string, partnerId: string | null, channel: string, registeredAt: string, stage: string | null, status: string }} Claim */
@@ -490,6 +490,7 @@ function renderBalances() {
           { key: 'clawedBack', label: m.clawedBack, kind: 'money', value: (r) => r.clawedBack },
           { key: 'paidOut', label: m.paidOut, kind: 'money', value: (r) => r.paidOut },
           { key: 'payable', label: m.payable, kind: 'money', value: (r) => r.payable },
+          { key: 'pendingClawback', label: m.pendingClawback, kind: 'money', value: (r) => r.pendingClawback ?? 0 },
           { key: 'deposit', label: m.deposit, kind: 'money', value: (r) => r.deposit },
           { key: 'debt', label: m.debt, kind: 'money', value: (r) => r.debt },
           { key: 'shortfall', label: m.shortfall, kind: 'money', value: (r) => r.shortfall ?? null },

@@ -135,7 +135,7 @@ describe('the page speaks Chinese and English', () => {
 const skipReason = browserSkipReason();
 if (skipReason) console.warn(`report page browser tests SKIPPED: ${skipReason}`);
 const artifactsDir = path.resolve('test-artifacts');
-const money = ['accrued', 'clawedBack', 'paidOut', 'payable', 'deposit', 'debt'] as const;
+const money = ['accrued', 'clawedBack', 'paidOut', 'payable', 'pendingClawback', 'deposit', 'debt'] as const;
 
 interface Balance {
   partnerId: string;
@@ -143,6 +143,7 @@ interface Balance {
   clawedBack: number;
   paidOut: number;
   payable: number;
+  pendingClawback: number;
   deposit: number;
   debt: number;
 }
@@ -327,12 +328,12 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-csv="table-balances"]').click()]);
     const text = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
     const [header, ...rows] = text.trimEnd().split('\r\n').map((line) => line.split(','));
-    expect(header).toEqual(['ID', 'Name', 'Accrued (CNY)', 'Clawed back (CNY)', 'Paid (CNY)', 'Payable (CNY)', 'Deposit (CNY)', 'Debt (CNY)', 'Deposit shortfall (CNY)', 'Credit used (unpaid traffic) (CNY)', 'Credit available (CNY)']);
+    expect(header).toEqual(['ID', 'Name', 'Accrued (CNY)', 'Clawed back (CNY)', 'Paid (CNY)', 'Payable (CNY)', 'Clawback pending payout (CNY)', 'Deposit (CNY)', 'Debt (CNY)', 'Deposit shortfall (CNY)', 'Credit used (unpaid traffic) (CNY)', 'Credit available (CNY)']);
     const balances = await apiBalances();
     for (const [partnerId, balance] of balances) {
       const row = rows.find((r) => r[0] === partnerId);
       expect(row, partnerId).toBeDefined();
-      expect(row?.slice(2, 8)).toEqual(money.map((key) => fenToYuanDecimal(balance[key])));
+      expect(row?.slice(2, 2 + money.length)).toEqual(money.map((key) => fenToYuanDecimal(balance[key])));
     }
     expect(rows.at(-1)?.[0]).toBe('Total');
     expect(download.suggestedFilename()).toMatch(/^ledger-balances-asof-latest\.csv$/);

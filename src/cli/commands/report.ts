@@ -106,7 +106,7 @@ export function toCsv(rows: readonly Row[]): string {
 }
 
 const isMoney = (column: string): boolean =>
-  ['accrued', 'clawedBack', 'paidOut', 'payable', 'deposit', 'debt', 'depositRequired', 'shortfall', 'creditLimit', 'trafficOutstanding', 'creditAvailable', 'rebateBalance'].includes(column) || column.endsWith('Fen');
+  ['accrued', 'clawedBack', 'paidOut', 'payable', 'pendingClawback', 'deposit', 'debt', 'depositRequired', 'shortfall', 'creditLimit', 'trafficOutstanding', 'creditAvailable', 'rebateBalance'].includes(column) || column.endsWith('Fen');
 
 function cny(fen: number): string {
   const sign = fen < 0 ? '-' : '';

@@ -3,7 +3,7 @@
 export type Cell = string | number | boolean | null;
 export type Row = Record<string, Cell>;
 
-const MONEY_COLUMNS = new Set(['accrued', 'clawedBack', 'paidOut', 'payable', 'deposit', 'debt', 'depositRequired', 'shortfall', 'creditLimit', 'trafficOutstanding', 'creditAvailable', 'rebateBalance']);
+const MONEY_COLUMNS = new Set(['accrued', 'clawedBack', 'paidOut', 'payable', 'pendingClawback', 'deposit', 'debt', 'depositRequired', 'shortfall', 'creditLimit', 'trafficOutstanding', 'creditAvailable', 'rebateBalance']);
 
 /** Money columns: the balance names, and any column whose name ends in Fen. */
 export function isMoneyColumn(column: string): boolean {
