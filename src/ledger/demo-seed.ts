@@ -9,7 +9,7 @@ import type { Policy } from '../domain/policy.js';
 import type { Ledger } from './ledger.js';
 
 /** The built-in size: a living programme that loads in a few seconds. */
-export const DEMO_SEED_OPTIONS = { seed: 2005, partners: 16, customers: 120, quarters: 6 } as const;
+export const DEMO_SEED_OPTIONS = { seed: 2005, partners: 10, customers: 240, quarters: 6 } as const;
 
 function seedOptions(policy: Policy, nowMs: number) {
   return { ...DEMO_SEED_OPTIONS, lastQuarter: lastCompleteQuarter(nowMs, policy.timeZone) };

@@ -1,19 +1,27 @@
 // `ledger serve`: the HTTP API (npm start). Configuration comes from the environment (PORT,
 // LEDGER_HOST, LEDGER_DATA_DIR, LEDGER_TOKENS_FILE, LEDGER_DEMO, LEDGER_POLICY_FILE,
-// EVENTSTORE_CONNECTION_STRING, LEDGER_BODY_LIMIT_BYTES, LEDGER_LOG); a bad value is exit code 2.
+// EVENTSTORE_CONNECTION_STRING, LEDGER_BODY_LIMIT_BYTES, LEDGER_LOG, LEDGER_FORENSICS); a bad
+// value is exit code 2. A broken hash chain refuses the start (exit code 1) unless the server is
+// started read-only for forensics (--read-only-forensics or LEDGER_FORENSICS=on).
 import { ConfigError, configFromEnv } from '../../app/config.js';
 import { TokensFileError } from '../../app/auth/tokens.js';
+import { ChainBrokenError } from '../../app/integrity/chain-check.js';
 import { startServer } from '../../app/server.js';
-import { PolicyError } from '../../domain/policy.js';
+import { defaultPolicy, PolicyError } from '../../domain/policy.js';
 import { IncompatibleStoreError, StoreUnavailableError } from '../../store/event-store.js';
-import { loadDemoSeed } from '../../ledger/demo-seed.js';
+import { loadDemoSeed, seedDemoDataDir } from '../../ledger/demo-seed.js';
+import { loadPolicyFile } from '../../ledger/policy-file.js';
 import { ExitCode, type CliCommand } from '../command.js';
 
 const usage = [
-  'Usage: ledger serve',
+  'Usage: ledger serve [--read-only-forensics]',
   '',
   'Serves the HTTP API on 127.0.0.1:$PORT (default 3000) over the data directory.',
   'On an empty log it loads the demo data set and prints one token per role (LEDGER_DEMO=off: start empty).',
+  'The hash chain is checked first (from the last verified checkpoint); a broken chain refuses the start.',
+  '',
+  'Options:',
+  '  --read-only-forensics         start even on a broken chain; every command answers 503, reads answer',
   '',
   'Environment:',
   '  PORT                          port to listen on (default 3000; 0 picks a free one)',
@@ -25,6 +33,7 @@ const usage = [
   '  EVENTSTORE_CONNECTION_STRING  esdb://… to use EventStoreDB instead of the embedded store',
   '  LEDGER_BODY_LIMIT_BYTES       largest request body (default 65536)',
   '  LEDGER_LOG=off                no request log lines',
+  '  LEDGER_FORENSICS=on           the same as --read-only-forensics',
 ].join('\n');
 
 export const serveCommand: CliCommand = {
@@ -32,14 +41,28 @@ export const serveCommand: CliCommand = {
   summary: 'serve the HTTP API (npm start)',
   usage,
   async run(argv) {
-    if (argv.length > 0) {
-      process.stderr.write(`ledger serve: unexpected argument ${argv[0]}\n${usage}\n`);
+    const unexpected = argv.find((arg) => arg !== '--read-only-forensics');
+    if (unexpected !== undefined) {
+      process.stderr.write(`ledger serve: unexpected argument ${unexpected}\n${usage}\n`);
       return ExitCode.usage;
     }
     let serving;
     try {
-      serving = await startServer(configFromEnv(process.env), { loadDemo: loadDemoSeed });
+      const config = configFromEnv(process.env);
+      if (argv.includes('--read-only-forensics')) config.forensics = true;
+      if (config.demo && config.eventStoreConnectionString === null) {
+        // An empty data directory gets the demo programme recorded along its own timeline
+        // (the report page's slider has a history); a non-empty one is left as it is.
+        const policy = config.policyFile ? loadPolicyFile(config.policyFile) : defaultPolicy;
+        const seeded = await seedDemoDataDir(config.dataDir, policy, Date.now());
+        if (seeded) config.print(`loaded the demo data set: ${seeded.events} events, ${seeded.partners.total} partners, ${seeded.customers} customers, quarters ${seeded.quarters[0]}..${seeded.quarters.at(-1)}`);
+      }
+      serving = await startServer(config, { loadDemo: loadDemoSeed });
     } catch (error) {
+      if (error instanceof ChainBrokenError) {
+        process.stderr.write(`ledger serve: ${error.message}\n`);
+        return ExitCode.checkFailed;
+      }
       if (error instanceof ConfigError || error instanceof TokensFileError || error instanceof PolicyError) {
         process.stderr.write(`ledger serve: ${error.message}\n`);
         return ExitCode.usage;
