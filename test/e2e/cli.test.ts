@@ -176,9 +176,17 @@ describe('a demo data directory, end to end', () => {
     expect(summary.headHash).toBe(JSON.parse(demo.out).headHash);
     expect((await cli(['export', '--json', '--data-dir', dir])).code).toBe(2); // --json describes --out
     const copy = tempDir();
-    const imported = await cli(['import', file, '--data-dir', copy, '--csv']);
+    const wasTty = process.stderr.isTTY;
+    process.stderr.isTTY = true; // import draws its progress bar on a terminal only
+    let imported: Run;
+    try {
+      imported = await cli(['import', file, '--data-dir', copy, '--csv']);
+    } finally {
+      process.stderr.isTTY = wasTty;
+    }
     expect(imported.code, imported.err).toBe(0);
     expect(imported.out.split('\n')[1]).toContain(summary.headHash);
+    expect(imported.err).toMatch(/\rimport \[#{30}\] 100% {2}[\d,]+\/[\d,]+ events/);
     expect((await cli(['import', file, '--data-dir', dir])).code).toBe(3);
     const lines = fs.readFileSync(file, 'utf8').split('\n');
     lines[4] = lines[4]!.replace(/"amountFen":(\d+)/, (_m, n: string) => `"amountFen":${Number(n) + 1}`).replace(/"name":"/, '"name":"X');

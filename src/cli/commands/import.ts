@@ -22,6 +22,7 @@ import { ChainWalker, hashEvent } from '../../store/hash-chain.js';
 import { DEFAULT_DATA_DIR, openEventStore } from '../../store/open-store.js';
 import { ExitCode, type CliCommand } from '../command.js';
 import { outputFormatOf, renderRecord, type OutputFormat } from '../format/output.js';
+import { ProgressBar } from '../format/progress.js';
 
 const usage = [
   'Usage: ledger import FILE [--data-dir D] [--json|--csv]',
@@ -316,8 +317,10 @@ export const importCommand: CliCommand = {
         process.stderr.write(`ledger import: refused: the data directory ${dataDir} already holds ${head} events; import needs an empty one\n`);
         return ExitCode.refused;
       }
-      const summary = await appendExportFile(file, store, clock, (n) => tty && process.stderr.write(progressLine('import', n, verified.events)));
-      if (tty) process.stderr.write('\n');
+      const bar = new ProgressBar(process.stderr, 'import', 'events', undefined, true); // stderr stays empty in scripts
+      const summary = await appendExportFile(file, store, clock, (n) => bar.update(n, verified.events));
+      bar.update(summary.events, verified.events);
+      bar.finish();
       process.stdout.write(
         format === 'table'
           ? `imported ${summary.events} events into ${dataDir}; head hash ${summary.headHash}\n`

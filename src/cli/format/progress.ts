@@ -27,6 +27,8 @@ export class ProgressBar {
     private readonly label: string,
     private readonly unit: string,
     private readonly nowMs: () => number = () => performance.now(),
+    /** Draw only on a terminal (a command whose stderr must stay empty in scripts). */
+    private readonly terminalOnly = false,
   ) {}
 
   update(done: number, total: number, detail = ''): void {
@@ -39,6 +41,7 @@ export class ProgressBar {
       this.drawn = true;
       return;
     }
+    if (this.terminalOnly) return;
     const tenth = total <= 0 ? 10 : Math.floor((Math.min(done, total) * 10) / total);
     if (tenth === this.lastTenth) return;
     this.lastTenth = tenth;
