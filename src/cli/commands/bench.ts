@@ -3,6 +3,8 @@
 // beside its target and the physical limits measured in the same run. Suites live in the table
 // below; adding one is one entry.
 import { ExitCode, type CliCommand } from '../command.js';
+import { toCsv } from '../format/csv.js';
+import { flattenRecord } from '../format/table.js';
 import { runStoreBench } from '../../bench/store-bench.js';
 import { runProjectionsBench } from '../../bench/projections-bench.js';
 import { runCommandsBench } from '../../bench/commands-bench.js';
@@ -68,16 +70,22 @@ const usage = (): string =>
     'Options:',
     '  --quick      smaller counts, noisier figures',
     '  --events N   length of the log to measure on',
+    '  --json       the report as JSON (the default)',
+    '  --csv        the report as one CSV row (nested figures as dotted columns)',
   ].join('\n');
 
-type Parsed = { ok: true; suite: string | null; options: BenchOptions } | { ok: false; message: string };
+type Parsed = { ok: true; suite: string | null; options: BenchOptions; csv?: boolean } | { ok: false; message: string };
 
 export function parseBenchArgs(argv: string[]): Parsed {
   let suite: string | undefined;
   const options: BenchOptions = { quick: false, events: undefined };
+  let csv = false;
+  let json = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick') options.quick = true;
+    else if (arg === '--csv') csv = true;
+    else if (arg === '--json') json = true;
     else if (arg === '--events') {
       const value = argv[++i];
       if (value === undefined || !/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
@@ -88,9 +96,10 @@ export function parseBenchArgs(argv: string[]): Parsed {
     else if (suite === undefined) suite = arg;
     else return { ok: false, message: `unexpected argument ${arg}` };
   }
-  if (suite === undefined) return { ok: true, suite: null, options };
+  if (csv && json) return { ok: false, message: 'choose one of --csv and --json' };
+  if (suite === undefined) return { ok: true, suite: null, options, csv };
   if (!Object.hasOwn(benchSuites, suite)) return { ok: false, message: `unknown suite "${suite}"` };
-  return { ok: true, suite, options };
+  return { ok: true, suite, options, csv };
 }
 
 export const benchCommand: CliCommand = {
@@ -108,12 +117,12 @@ export const benchCommand: CliCommand = {
     if (parsed.suite === null) {
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
       const report = await runAllBenches({ quick: parsed.options.quick, events: parsed.options.events, log });
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      process.stdout.write(parsed.csv ? toCsv([flattenRecord(report as unknown as Record<string, unknown>)]) : `${JSON.stringify(report, null, 2)}\n`);
       process.stderr.write(`\n${benchTable(report)}\n`);
       return ExitCode.ok;
     }
     const report = await benchSuites[parsed.suite]!.run(parsed.options);
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(parsed.csv ? toCsv([flattenRecord(report as Record<string, unknown>)]) : `${JSON.stringify(report, null, 2)}\n`);
     return ExitCode.ok;
   },
 };

@@ -50,7 +50,8 @@ export function flattenRecord(record: Record<string, unknown>, prefix = ''): Row
   for (const [key, value] of Object.entries(record)) {
     const name = prefix ? `${prefix}.${key}` : key;
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) Object.assign(row, flattenRecord(value as Record<string, unknown>, name));
-    else if (Array.isArray(value)) row[name] = value.map(String).join(' ');
+    else if (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object')) row[name] = value.map(String).join(' ');
+    else if (Array.isArray(value)) Object.assign(row, flattenRecord(Object.fromEntries(value.map((v, i) => [String(i), v])), name));
     else if (typeof value === 'bigint') row[name] = value.toString();
     else if (value === undefined) row[name] = null;
     else row[name] = value as Cell;
