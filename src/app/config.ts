@@ -44,6 +44,7 @@ export const ServerEnv = z.object({
     .refine((n) => n >= 1024 && n <= 16 * 1024 * 1024, 'must be 1024..16777216 bytes')
     .optional(),
   LEDGER_LOG: z.enum(['on', 'off']).optional(),
+  LEDGER_FORENSICS: OnOff.optional(),
 });
 
 export interface ServerConfig {
@@ -61,6 +62,11 @@ export interface ServerConfig {
   requestLog: boolean;
   /** Where start-up messages (tokens, address) go. */
   print: (line: string) => void;
+  /**
+   * Read-only forensics (`ledger serve --read-only-forensics`, LEDGER_FORENSICS=on): starts even
+   * on a broken hash chain, refuses every command with 503, answers reads. Default off.
+   */
+  forensics?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -89,6 +95,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, print: (line
     bodyLimitBytes: e.LEDGER_BODY_LIMIT_BYTES ?? DEFAULT_BODY_LIMIT_BYTES,
     requestLog: (e.LEDGER_LOG ?? 'on') === 'on',
     print,
+    forensics: e.LEDGER_FORENSICS ?? false,
   };
 }
 

@@ -2,8 +2,10 @@
 // tokens, loads the demo data set into an empty log, builds the Nest app on Express with the
 // request context, body limit and problem filter, and listens on loopback. close() stops
 // accepting, lets in-flight requests finish, then closes the app, the read model and the store.
+// Before any of that, the hash chain is checked (integrity/chain-check.ts): a broken chain stops
+// the start unless the server is started read-only for forensics.
 import 'reflect-metadata';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Logger, type LoggerService } from '@nestjs/common';
@@ -16,6 +18,10 @@ import type { ServerConfig } from './config.js';
 import { bodyParserErrorMiddleware, InFlight, requestContextMiddleware, requireJsonMiddleware } from './http/express-setup.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { IdempotencyStore } from './idempotency/idempotency-store.js';
+import { ChainBrokenError, type ChainCheck, checkChainAtStart, checkpointFileFor, readCheckpoint, writeCheckpoint } from './integrity/chain-check.js';
+import { CommandGate, LedgerIntegrity } from './integrity/command-gate.js';
+import { sqliteFileFor } from '../store/open-store.js';
+import { openSqliteEventStore } from '../store/sqlite/sqlite-event-store.js';
 
 /** How long a stop waits for in-flight requests before closing anyway. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -30,6 +36,12 @@ export interface RunningServer {
   demoLoaded: boolean;
   /** Requests being answered right now. */
   inFlight(): number;
+  /** Whether commands are refused (forensics, a broken chain). */
+  integrity: LedgerIntegrity;
+  /** The chain check made before the start (null: EventStoreDB, or no log file yet). */
+  startCheck: ChainCheck | null;
+  /** The full verify that follows an incremental start check (resolves at once otherwise). */
+  backgroundVerify: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,6 +73,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   mkdirSync(config.dataDir, { recursive: true });
   const tokens = loadOrCreateTokens(config.tokensFile, config.dataDir);
   if (readableByOthers(tokens.file)) config.print(`warning: the tokens file ${tokens.file} is readable by other users; chmod 600 it`);
+  const integrity = new LedgerIntegrity(config.forensics ?? false);
+  const startCheck = await checkChainBeforeStart(config, integrity);
   const ledger = await openLedger({
     dataDir: config.dataDir,
     policyFile: config.policyFile,
@@ -88,6 +102,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     app.useBodyParser('json', { limit: config.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] });
     app.use(bodyParserErrorMiddleware(config.bodyLimitBytes));
     app.useGlobalFilters(new ProblemFilter());
+    app.useGlobalGuards(new CommandGate(integrity));
     await app.listen(config.port, config.host);
     const server = app.getHttpServer() as Server;
     const port = (server.address() as AddressInfo).port;
@@ -98,6 +113,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     }
     const opened = app;
     let closing: Promise<void> | null = null;
+    const backgroundVerify = startCheck?.ok && startCheck.mode === 'incremental' ? verifyInBackground(ledger, config, integrity, () => closing !== null) : Promise.resolve();
     const close = (): Promise<void> => {
       closing ??= (async () => {
         inFlight.draining = true;
@@ -112,12 +128,65 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       })();
       return closing;
     };
-    return { url, port, ledger, tokens, demoLoaded, inFlight: () => inFlight.size, close };
+    return { url, port, ledger, tokens, demoLoaded, inFlight: () => inFlight.size, integrity, startCheck, backgroundVerify, close };
   } catch (error) {
     if (app) await app.close().catch(() => undefined);
     idempotency.close();
     await ledger.close();
     throw error;
+  }
+}
+
+/**
+ * The chain check before the start, over the SQLite file opened read-only (nothing of the
+ * ledger is opened yet, so nothing folds a damaged log). Broken: ChainBrokenError, or with the
+ * forensics flag a warning and an integrity that refuses commands. Sound: a new checkpoint.
+ */
+async function checkChainBeforeStart(config: ServerConfig, integrity: LedgerIntegrity): Promise<ChainCheck | null> {
+  if (config.eventStoreConnectionString) return null;
+  const file = sqliteFileFor(config.dataDir);
+  if (!existsSync(file)) return null;
+  const store = openSqliteEventStore({ file, readOnly: true });
+  try {
+    const checkpointFile = checkpointFileFor(config.dataDir);
+    const check = await checkChainAtStart(store, readCheckpoint(checkpointFile));
+    if (!check.ok) {
+      if (!integrity.forensics) throw new ChainBrokenError(check.firstBadPosition, check.problem);
+      integrity.markBroken({ firstBadPosition: check.firstBadPosition, problem: check.problem });
+      config.print(`warning: the event log's hash chain is broken at position ${check.firstBadPosition}: ${check.problem}`);
+      return check;
+    }
+    config.print(`hash chain: ${check.mode} check, ${check.checkedEvents} events hashed, sound up to position ${check.events}`);
+    if (!integrity.forensics && check.mode !== 'empty') {
+      writeCheckpoint(checkpointFile, { position: check.events, hash: check.headHash, verifiedAt: new Date().toISOString(), by: check.mode === 'full' ? 'full' : 'incremental' });
+    }
+    return check;
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * After an incremental start check, the whole chain once more while serving (the store's verify
+ * yields between pages): a broken chain then refuses commands; a sound one advances the checkpoint.
+ */
+async function verifyInBackground(ledger: Ledger, config: ServerConfig, integrity: LedgerIntegrity, closing: () => boolean): Promise<void> {
+  try {
+    const result = await ledger.store.verify();
+    if (closing()) return;
+    if (!result.ok) {
+      const firstBadPosition = result.firstBadPosition ?? 0n;
+      integrity.markBroken({ firstBadPosition, problem: result.problem ?? 'the chain does not verify' });
+      rmSync(checkpointFileFor(config.dataDir), { force: true }); // the next start verifies everything, and refuses
+      config.print(`error: the full verify after the start found the event log's hash chain broken at position ${firstBadPosition}: ${result.problem}; commands are refused`);
+      return;
+    }
+    if (!integrity.forensics) {
+      writeCheckpoint(checkpointFileFor(config.dataDir), { position: result.events, hash: result.headHash, verifiedAt: new Date().toISOString(), by: 'full' });
+    }
+  } catch (error) {
+    if (closing()) return; // the store closed under the walk
+    config.print(`error: the full verify after the start failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
