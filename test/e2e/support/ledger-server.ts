@@ -103,3 +103,29 @@ export async function headPosition(url: string): Promise<number> {
   if (answer.status !== 200) throw new Error(`/health → ${answer.status}`);
   return answer.body.position;
 }
+
+/** One event of the feed (GET /events), as the auditor sees it. */
+export interface FeedEvent {
+  position: number;
+  type: string;
+  stream: string;
+  revision: number;
+  commandId: string | null;
+  occurredAt: string;
+  recordedAt: string;
+  data: Record<string, any>;
+  [field: string]: unknown;
+}
+
+/** The whole log through GET /events, page by page. */
+export async function readLog(url: string, pageSize = 1_000): Promise<FeedEvent[]> {
+  const events: FeedEvent[] = [];
+  for (let from = 1; ; ) {
+    const answer = await api<{ events: FeedEvent[] }>(url, 'GET', `/events?from=${from}&limit=${pageSize}`, { token: tokens.auditor });
+    if (answer.status !== 200) throw new Error(`/events → ${answer.status}: ${JSON.stringify(answer.body)}`);
+    const page = answer.body.events.map((e) => ({ ...e, position: Number(e.position), revision: Number(e.revision) }));
+    events.push(...page);
+    if (page.length < pageSize) return events;
+    from = page[page.length - 1]!.position + 1;
+  }
+}
