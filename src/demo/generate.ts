@@ -9,7 +9,8 @@ import * as commands from '../ledger/commands.js';
 import type { CommandCtx, CommandDeps, CommandOutcome } from '../ledger/commands.js';
 import type { LedgerLookups } from '../ledger/lookups.js';
 import { openReadSide } from '../ledger/read-side.js';
-import type { EventStore } from '../store/event-store.js';
+import type { EventEnvelope } from '../domain/events.js';
+import type { AppendResult, EventHandler, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions } from '../store/event-store.js';
 import { sqliteFileFor } from '../store/open-store.js';
 import { openSqliteEventStore } from '../store/sqlite/sqlite-event-store.js';
 import { DAY_MS, financeSlotAfter, iso, workingInstantAfter } from './calendar.js';
@@ -129,6 +130,66 @@ function sequencedStore(inner: EventStore, sequencer: AppendSequencer, ticket: n
     verify: () => inner.verify(),
     close: () => Promise.reject(new Error('a demo command does not close the store')),
   };
+}
+
+/**
+ * Partner streams, read through: every payment reads its owner's partner stream, which grows
+ * with each payout, so reading it from the file each time grows with the square of the log.
+ * The demo is the only writer while it runs; every append of a partner stream goes through
+ * here and extends the cached envelopes with what the store answered (or forgets them).
+ */
+class PartnerStreamCache implements EventStore {
+  readonly kind: EventStore['kind'];
+  private readonly streams = new Map<string, EventEnvelope[]>();
+
+  constructor(private readonly inner: EventStore) {
+    this.kind = inner.kind;
+  }
+
+  private static cached(stream: string): boolean {
+    return stream.startsWith('partner-');
+  }
+
+  async append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (!PartnerStreamCache.cached(stream)) return this.inner.append(stream, events, expected);
+    try {
+      const result = await this.inner.append(stream, events, expected);
+      const known = this.streams.get(stream);
+      const first = result.events[0];
+      const last = known?.at(-1);
+      if (known && first && last && first.revision === last.revision + 1n) known.push(...result.events);
+      else this.streams.delete(stream);
+      return result;
+    } catch (error) {
+      this.streams.delete(stream);
+      throw error;
+    }
+  }
+
+  async readStream(stream: string, options?: ReadStreamOptions): Promise<EventEnvelope[]> {
+    if (!PartnerStreamCache.cached(stream) || options !== undefined) return this.inner.readStream(stream, options);
+    const known = this.streams.get(stream);
+    if (known) return known.slice();
+    const read = await this.inner.readStream(stream);
+    if (read.length > 0) this.streams.set(stream, read.slice());
+    return read;
+  }
+
+  readAll(options?: ReadAllOptions) {
+    return this.inner.readAll(options);
+  }
+  subscribe(from: bigint, handler: EventHandler) {
+    return this.inner.subscribe(from, handler);
+  }
+  headPosition() {
+    return this.inner.headPosition();
+  }
+  verify() {
+    return this.inner.verify();
+  }
+  close(): Promise<void> {
+    return Promise.reject(new Error('a demo command does not close the store'));
+  }
 }
 
 /**
@@ -297,9 +358,13 @@ class DemoRun {
     private readonly onProgress?: (p: DemoProgress) => void,
   ) {
     this.lookups = new DemoLookups(sink.lookups);
+    this.store = new PartnerStreamCache(sink.store);
     this.reactiveRng = new Prng(plan.options.seed).fork('reactive');
     for (const p of plan.partners) this.tier.set(p.partnerId, p.tier);
   }
+
+  /** What the commands write through (partner streams read through a cache). */
+  private readonly store: EventStore;
 
   private depsFor(store: EventStore): CommandDeps {
     return { store, policy: this.sink.policy, lookups: this.lookups, clock: this.sink.clock.now };
@@ -343,7 +408,7 @@ class DemoRun {
     for (const a of tick) {
       if (a.phase !== 2) continue;
       this.lookups.programmeWide();
-      await this.runOne(a, this.sink.store);
+      await this.runOne(a, this.store);
     }
   }
 
@@ -354,7 +419,7 @@ class DemoRun {
     const results = await Promise.allSettled(
       wave.map(async (action, ticket) => {
         try {
-          await this.runOne(action, sequencedStore(this.sink.store, sequencer, ticket));
+          await this.runOne(action, sequencedStore(this.store, sequencer, ticket));
         } finally {
           sequencer.pass(ticket);
         }
