@@ -4,7 +4,7 @@ import { customerStateAt, findClaim, ownerClaim, ownershipOf, stageOrder } from 
 import type { CustomerMatch } from './customer-key.js';
 import { type DecideContext, eventOf, requiredText, requireManager, wholeDaysBetween } from './decide-context.js';
 import { assertNever, refuse } from './errors.js';
-import type { EventDataOf, EventOf } from './events.js';
+import type { EventOf } from './events.js';
 import { applyRateBps, formatFen } from './money.js';
 import { commissionRateBps, DAY_MS } from './policy.js';
 import { type PartnerState, tierAt } from './partner.js';

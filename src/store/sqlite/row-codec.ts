@@ -8,7 +8,6 @@ import {
   type Actor,
   type EventEnvelope,
   type EventType,
-  type LedgerEvent,
 } from '../../domain/events.js';
 import { GENESIS_HASH, canonicalJson, hashStoredEnvelope } from '../hash-chain.js';
 import { Col, INSTANT_LENGTH } from './schema.js';

@@ -8,17 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { z } from 'zod';
-import {
-  Actor,
-  Instant,
-  SchemaViolationError,
-  currentSchemaVersion,
-  parseEvent,
-  zodIssues,
-  type EventEnvelope,
-  type EventType,
-} from '../../domain/events.js';
+import type { EventEnvelope, EventType } from '../../domain/events.js';
 import {
   DuplicateEventError,
   StoreUnavailableError,
@@ -33,7 +23,8 @@ import {
   type Subscription,
   type VerifyResult,
 } from '../event-store.js';
-import { ChainWalker, GENESIS_HASH, canonicalJson, hashStoredEnvelope } from '../hash-chain.js';
+import { prepareAppend as prepareAnyAppend, type PreparedEvent as SharedPreparedEvent } from '../prepare-append.js';
+import { ChainWalker, GENESIS_HASH, hashStoredEnvelope } from '../hash-chain.js';
 import { Dictionaries, contextKey, decodeRow, hashOfRow, prevHashOfRow, toBigInt, type EventRow, type ReadValidation } from './row-codec.js';
 import { Col, EVENT_COLUMNS, INSTANT_LENGTH, PAGE_SIZE_BYTES, PREV_HASH_SQL, createSchema, errorMessage, inspectFormat } from './schema.js';
 import { PositionSubscription } from './subscription.js';
@@ -42,7 +33,6 @@ import { WriterThread, createBatchWriter, type BatchWriter, type ChainHead, type
 /** Bounds: appends per transaction, appends waiting, events per append, rows per read page. */
 export const MAX_APPENDS_PER_BATCH = 1_000;
 export const MAX_QUEUED_APPENDS = 100_000;
-export const MAX_EVENTS_PER_APPEND = 10_000;
 export const DEFAULT_READ_BATCH_SIZE = 1_000;
 /** Batches handed to the writer thread and not yet durable: one being committed, one waiting. */
 export const MAX_BATCHES_IN_FLIGHT = 2;
@@ -81,33 +71,8 @@ export interface SqliteStoreStats {
   staleBatches: number;
 }
 
-const StreamName = z.string().min(1).max(300);
-const OptionalTag = z.string().min(1).max(200).nullish();
-const NewEventEnvelope = z.object({
-  eventId: z.uuid(),
-  occurredAt: Instant,
-  actor: Actor,
-  commandId: OptionalTag,
-  correlationId: OptionalTag,
-  causationId: OptionalTag,
-  policyVersion: OptionalTag,
-});
-
-/** A validated event ready to be written: data parsed and serialised once. */
-interface PreparedEvent {
-  eventId: string;
-  type: EventType;
-  schemaVersion: number;
-  data: unknown;
-  dataJson: string;
-  occurredAt: string;
-  actor: EventEnvelope['actor'];
-  commandId: string | null;
-  correlationId: string | null;
-  causationId: string | null;
-  policyVersion: string | null;
-  contextKey: string;
-}
+/** A validated event ready to be written, with the key of its shared fields' dictionary row. */
+type PreparedEvent = SharedPreparedEvent & { contextKey: string };
 
 interface PendingAppend {
   stream: string;
@@ -834,59 +799,12 @@ function prepareStatements(db: Database.Database) {
   };
 }
 
-/** Validates an append completely before anything is queued; throws SchemaViolationError. */
+/** Validates an append completely before anything is queued (throws SchemaViolationError), and keys each event's shared fields. */
 function prepareAppend(stream: string, events: NewEvent[], expected: ExpectedRevision): PreparedEvent[] {
-  const streamCheck = StreamName.safeParse(stream);
-  if (!streamCheck.success) throw new SchemaViolationError('stream', zodIssues(streamCheck.error));
-  assertExpectedRevisionShape(expected);
-  if (!Array.isArray(events) || events.length === 0 || events.length > MAX_EVENTS_PER_APPEND) {
-    throw new SchemaViolationError('append', [
-      { path: 'events', message: `an append carries 1..${MAX_EVENTS_PER_APPEND} events, got ${Array.isArray(events) ? events.length : typeof events}` },
-    ]);
-  }
-  const seen = new Set<string>();
-  return events.map((event, i) => {
-    const prepared = prepareEvent(event, i);
-    if (seen.has(prepared.eventId)) {
-      throw new DuplicateEventError(prepared.eventId, `it appears twice in one append (index ${i})`);
-    }
-    seen.add(prepared.eventId);
-    return prepared;
-  });
-}
-
-function prepareEvent(event: NewEvent, index: number): PreparedEvent {
-  const envelope = NewEventEnvelope.safeParse(event);
-  if (!envelope.success) {
-    throw new SchemaViolationError(String(event?.type), zodIssues(envelope.error).map((i) => ({ ...i, path: `events.${index}.${i.path}` })));
-  }
-  const parsed = parseEvent(event.type, event.data);
-  const e = envelope.data;
-  const schemaVersion = currentSchemaVersion[parsed.type];
-  const actor = { role: e.actor.role, id: e.actor.id };
-  const policyVersion = e.policyVersion ?? null;
-  return {
-    eventId: e.eventId,
-    type: parsed.type,
-    schemaVersion,
-    data: parsed.data,
-    dataJson: canonicalJson(parsed.data),
-    occurredAt: e.occurredAt,
-    actor,
-    commandId: e.commandId ?? null,
-    correlationId: e.correlationId ?? null,
-    causationId: e.causationId ?? null,
-    policyVersion,
-    contextKey: contextKey(parsed.type, schemaVersion, actor, policyVersion),
-  };
-}
-
-function assertExpectedRevisionShape(expected: ExpectedRevision): void {
-  if (expected === 'any' || expected === 'no-stream' || expected === 'exists') return;
-  if (typeof expected === 'bigint' && expected >= 0n && expected <= BigInt(Number.MAX_SAFE_INTEGER)) return;
-  throw new SchemaViolationError('append', [
-    { path: 'expectedRevision', message: `must be 'any', 'no-stream', 'exists' or a revision ≥ 0n, got ${String(expected)}` },
-  ]);
+  return prepareAnyAppend(stream, events, expected).map((e) => ({
+    ...e,
+    contextKey: contextKey(e.type, e.schemaVersion, e.actor, e.policyVersion),
+  }));
 }
 
 export function checkExpectedRevision(stream: string, expected: ExpectedRevision, lastRevision: number | null): void {
