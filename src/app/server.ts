@@ -84,7 +84,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   let app: NestExpressApplication | null = null;
   try {
     let demoLoaded = false;
-    if (config.demo && options.loadDemo && (await ledger.store.headPosition()) === 0n) {
+    if (config.demo && !integrity.forensics && options.loadDemo && (await ledger.store.headPosition()) === 0n) {
       const seeded = await options.loadDemo(ledger);
       demoLoaded = true;
       config.print(`loaded the demo data set: ${seeded.events} events`);

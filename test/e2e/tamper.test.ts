@@ -150,6 +150,18 @@ describe('read-only forensics', () => {
     expect(readCheckpoint(checkpointFileFor(dir.dataDir))).toBeNull(); // forensics never records a checkpoint
   });
 
+  it('loads no demo data set into an empty data directory (ledger serve --read-only-forensics, LEDGER_DEMO=on)', async () => {
+    const empty = newDataDir('ledger-tamper-empty-');
+    dirs.push(empty);
+    const child = await startChildServer({ dataDir: empty.dataDir, tokensFile: empty.tokensFile, env: { LEDGER_DEMO: 'on', LEDGER_FORENSICS: 'on' } });
+    try {
+      expect(await headPosition(child.url)).toBe(0);
+      expect(child.output()).not.toContain('loaded the demo data set');
+    } finally {
+      await child.kill('SIGTERM');
+    }
+  });
+
   it('refuses commands on a sound log too when asked (LEDGER_FORENSICS)', async () => {
     const dir = copyOfPristine();
     const server = await startInProcess(dir, { forensics: true });

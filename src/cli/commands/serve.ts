@@ -50,7 +50,7 @@ export const serveCommand: CliCommand = {
     try {
       const config = configFromEnv(process.env);
       if (argv.includes('--read-only-forensics')) config.forensics = true;
-      if (config.demo && config.eventStoreConnectionString === null) {
+      if (config.demo && !config.forensics && config.eventStoreConnectionString === null) {
         // An empty data directory gets the demo programme recorded along its own timeline
         // (the report page's slider has a history); a non-empty one is left as it is.
         const policy = config.policyFile ? loadPolicyFile(config.policyFile) : defaultPolicy;
