@@ -3,6 +3,18 @@
 // events from their business id (a dealId, paymentId or refundId is unique across streams
 // because the store's event id is), the others from the command id, so a retry re-sends the
 // same ids and the store answers it as the first time.
+//
+// Which ids are time-ordered (the store's event-id index grows at its right edge for those):
+// - identity events stay uuid v5 of their name. The only time a retry repeats would be the
+//   command's occurredAt, but that is the ledger's clock unless back-filled, so two
+//   registrations of one dealId can carry different times: a time prefix would give them two
+//   ids and the store would no longer refuse the second.
+// - the other events are named after the command id. When the command id is itself a uuid v7
+//   (a request without Idempotency-Key: the server makes one per request), its millisecond
+//   prefix is a time every re-send of that command id repeats, so the id is
+//   timeOrderedEventId(name, that time): same name → same id, still unique per name. A command
+//   id of any other shape (derived from an Idempotency-Key, given by the CLI) carries no time,
+//   and its events keep uuid v5 (occurredAt is not repeated by a retry).
 import { createHash } from 'node:crypto';
 import { DomainRuleError } from '../domain/errors.js';
 import type { Actor, EventEnvelope, LedgerEvent } from '../domain/events.js';
@@ -14,6 +26,7 @@ import {
   type NewEvent,
   WrongExpectedRevisionError,
 } from '../store/event-store.js';
+import { timeOrderedEventId } from '../store/ids.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { type CachedState, type StreamStateCache, streamStateCacheOf } from './stream-state-cache.js';
 
@@ -76,8 +89,20 @@ export function identityName(event: LedgerEvent): string | null {
   }
 }
 
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/** The millisecond time a uuid v7 starts with, or null for any other string. */
+export function uuidV7TimeMs(id: string): number | null {
+  if (!UUID_V7.test(id)) return null;
+  return parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+}
+
 export function eventIdFor(event: LedgerEvent, stream: string, commandId: string, index: number): string {
-  return uuidV5(identityName(event) ?? `command:${commandId}:${stream}:${index}:${event.type}`);
+  const identity = identityName(event);
+  if (identity !== null) return uuidV5(identity);
+  const name = `command:${commandId}:${stream}:${index}:${event.type}`;
+  const commandTimeMs = uuidV7TimeMs(commandId);
+  return commandTimeMs === null ? uuidV5(name) : timeOrderedEventId(name, commandTimeMs);
 }
 
 export interface EventMeta {

@@ -1,7 +1,8 @@
 // What the ledger attaches to each request: the correlation id (from X-Correlation-Id or a new
 // uuid), the caller once authenticated, and the command id; plus the @Caller() decorator that
 // hands a controller the context every command needs.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { newEventId } from '../../store/ids.js';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Actor } from '../../domain/events.js';
 import type { Principal } from '../auth/tokens.js';
@@ -73,7 +74,8 @@ export function callContextOf(request: HttpRequest): CallContext {
   const state = stateOf(request);
   const principal = state.principal;
   if (!principal) throw new Error('@Caller() on a route without authentication');
-  if (state.commandId === null) state.commandId = randomUUID();
+  // A uuid v7: its time prefix lets the command's events have time-ordered ids (command-handling.ts).
+  if (state.commandId === null) state.commandId = newEventId();
   return {
     actor: { role: principal.role, id: principal.id },
     principal,
