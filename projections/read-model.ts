@@ -11,6 +11,7 @@ import { applyRebateEvent } from './rebates.js';
 import type { ProjectionRules } from './rules.js';
 import { metaTables, type ProjectionName, projectionNames, projectionTables, readModelSchemaVersion } from './schema.js';
 import { tierStepOf } from './tiers.js';
+import { DEFAULT_AUTOCHECKPOINT_PAGES } from './wal-checkpointer.js';
 
 type Db = Database.Database;
 type Stmt = Database.Statement;
@@ -36,7 +37,15 @@ interface BalanceHead {
 export function openReadModelDb(file: string): Db {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  // The read model is rebuilt from the log at will: transactions stay atomic, fsync may lag.
+  // synchronous=NORMAL, not FULL: the read model is a cache rebuildable from the log. In WAL mode
+  // NORMAL makes a commit an append to the WAL without fsync; the WAL is fsynced before any
+  // checkpoint copies it into the database file. So after a power loss the file holds a prefix
+  // of the committed transactions (the last few may be gone), never part of one. Each batch's
+  // rows and the checkpoints they advance are one transaction, so a lost tail loses both
+  // together: no checkpoint can ever be ahead of its rows, and the runner replays the tail from
+  // the log. (OFF would not do: it drops the fsync before checkpoints too, and a power loss
+  // could then leave database pages of a transaction without the rest, i.e. a checkpoint row
+  // ahead of its rows, or a corrupt file. A killed process loses nothing under either.)
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
@@ -68,6 +77,8 @@ export class ReadModelWriter {
   private readonly dealPartners = new Map<string, string>();
   private dealPartnersLoaded = false;
   private rebuilding = false;
+  /** The auto-checkpoint outside bulk mode (raised while a worker checkpoints: wal-checkpointer.ts). */
+  private liveAutocheckpointPages = DEFAULT_AUTOCHECKPOINT_PAGES;
   private unsettledLoaded = false;
   private readonly recentCash = new Map<string, { eventId: string; position: number; occurredAt: string }>();
   /** Per partner, its commission lines no payout has settled yet: event id → position (loaded on first use). */
@@ -130,8 +141,15 @@ export class ReadModelWriter {
   setBulkMode(on: boolean): void {
     this.rebuilding = on;
     this.db.pragma(on ? 'synchronous = OFF' : 'synchronous = NORMAL');
-    this.db.pragma(on ? 'wal_autocheckpoint = 20000' : 'wal_autocheckpoint = 1000');
+    this.db.pragma(on ? 'wal_autocheckpoint = 20000' : `wal_autocheckpoint = ${this.liveAutocheckpointPages}`);
     if (!on) this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** The WAL auto-checkpoint (pages) outside bulk mode; applied now unless a rebuild runs. */
+  setLiveAutocheckpointPages(pages: number): void {
+    if (!Number.isSafeInteger(pages) || pages < 0) throw new RangeError(`wal_autocheckpoint must be a page count, got ${pages}`);
+    this.liveAutocheckpointPages = pages;
+    if (!this.rebuilding) this.db.pragma(`wal_autocheckpoint = ${pages}`);
   }
 
   /** Indexes the tables a rebuild loaded (once, at the head: faster than indexing row by row). */

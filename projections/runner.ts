@@ -9,6 +9,7 @@ import { openReadModelDb, ReadModelWriter, rebuildingKey } from './read-model.js
 import { forgetStatements } from './readers.js';
 import { forgetRebateStatements } from './rebates.js';
 import type { ProjectionRules } from './rules.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface ReplayProgress {
   /** The last position applied. */
@@ -46,6 +47,7 @@ export class ProjectionRunner {
   private failure: Error | null = null;
   private waiters: Array<{ position: number; resolve: () => void; reject: (e: Error) => void }> = [];
   private exclusive: Promise<unknown> = Promise.resolve();
+  private readonly checkpointer: WalCheckpointer;
 
   constructor(
     readonly store: EventStore,
@@ -58,6 +60,7 @@ export class ProjectionRunner {
       throw new RangeError(`batchSize must be 1..${maxBatchSize}, got ${this.batchSize}`);
     }
     this.writer = new ReadModelWriter(db, rules);
+    this.checkpointer = new WalCheckpointer(db, (pages) => this.writer.setLiveAutocheckpointPages(pages));
   }
 
   /** Opens (or creates) the read-model file and a runner over it. */
@@ -132,6 +135,7 @@ export class ProjectionRunner {
     this.flush();
     await this.exclusive.catch(() => undefined);
     for (const w of this.waiters.splice(0)) w.reject(new Error('the projection runner closed'));
+    await this.checkpointer.close();
     this.db.close();
   }
 
@@ -194,7 +198,10 @@ export class ProjectionRunner {
     const batch = this.pending;
     this.pending = [];
     try {
-      if (batch.length > 0) this.writer.applyBatch(batch);
+      if (batch.length > 0) {
+        this.writer.applyBatch(batch);
+        this.checkpointer.committed();
+      }
     } catch (error) {
       this.failure = error instanceof Error ? error : new Error(String(error));
       for (const w of this.waiters.splice(0)) w.reject(this.failure);
