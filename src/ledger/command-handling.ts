@@ -35,15 +35,25 @@ export const MAX_DECIDE_ATTEMPTS = 5;
 /** The ledger's uuid v5 namespace (a fixed random uuid). */
 const LEDGER_NAMESPACE = 'b1f0c5e2-7d0a-4c52-9a43-3f1e8d2c6a17';
 
+/** Namespace bytes by namespace text (the ledger's one, in practice): parsed once. */
+const namespaceBytes = new Map<string, Buffer>();
+
+function namespaceBytesOf(namespace: string): Buffer {
+  let ns = namespaceBytes.get(namespace);
+  if (!ns) {
+    ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+    if (ns.length !== 16) throw new Error(`namespace ${namespace} is not a uuid`);
+    if (namespaceBytes.size < 16) namespaceBytes.set(namespace, ns);
+  }
+  return ns;
+}
+
 /** RFC 9562 uuid v5 (SHA-1, name-based) of a name in the ledger's namespace. */
 export function uuidV5(name: string, namespace = LEDGER_NAMESPACE): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  if (ns.length !== 16) throw new Error(`namespace ${namespace} is not a uuid`);
-  const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
-  const bytes = Buffer.from(hash.subarray(0, 16));
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
+  const hash = createHash('sha1').update(namespaceBytesOf(namespace)).update(name, 'utf8').digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.toString('hex', 0, 16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
@@ -133,19 +143,24 @@ const MONEY_EVENTS = new Set<LedgerEvent['type']>([
 ]);
 
 export function toNewEvents(events: readonly LedgerEvent[], stream: string, meta: EventMeta): NewEvent[] {
-  return events.map(
-    (e, i) =>
-      ({
-        ...e,
-        eventId: eventIdFor(e, stream, meta.commandId, i),
-        occurredAt: meta.occurredAt,
-        actor: meta.actor,
-        commandId: meta.commandId,
-        correlationId: meta.correlationId,
-        causationId: meta.causationId ?? null,
-        policyVersion: MONEY_EVENTS.has(e.type) ? meta.policyVersion : null,
-      }) as NewEvent,
-  );
+  const out: NewEvent[] = new Array<NewEvent>(events.length);
+  const causationId = meta.causationId ?? null;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    // One object shape for every event (a literal, not a spread): the store reads type and data.
+    out[i] = {
+      type: e.type,
+      data: e.data,
+      eventId: eventIdFor(e, stream, meta.commandId, i),
+      occurredAt: meta.occurredAt,
+      actor: meta.actor,
+      commandId: meta.commandId,
+      correlationId: meta.correlationId,
+      causationId,
+      policyVersion: MONEY_EVENTS.has(e.type) ? meta.policyVersion : null,
+    } as NewEvent;
+  }
+  return out;
 }
 
 export interface Loaded<S> {

@@ -8,6 +8,12 @@ import { newEventId } from '../../../src/store/ids.js';
 const deposit = { type: 'DepositPosted', data: { partnerId: 'P1', amountFen: 100 } } as unknown as LedgerEvent;
 const deal = { type: 'DealRegistered', data: { dealId: 'D1' } } as unknown as LedgerEvent;
 
+describe('uuidV5', () => {
+  it('matches the RFC 9562 example (www.example.com in the DNS namespace)', () => {
+    expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+  });
+});
+
 describe('eventIdFor', () => {
   it('gives an identity event the uuid v5 of its name whatever the command id', () => {
     const v7 = newEventId(Date.UTC(2026, 0, 1));
