@@ -99,7 +99,9 @@ export class ReadModelWriter {
 
   /** The lowest checkpoint over every projection: the read model includes every event up to it. */
   position(): number {
-    return Math.min(...projectionNames.map((n) => this.checkpoints.get(n) ?? 0));
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const n of projectionNames) lowest = Math.min(lowest, this.checkpoints.get(n) ?? 0);
+    return lowest;
   }
 
   checkpointOf(name: ProjectionName): number {
@@ -252,12 +254,13 @@ export class ReadModelWriter {
       if (position > (from.get('rebates') ?? 0)) applied += applyRebateEvent(this.db, e, this.rules.quarterOf);
     }
     if (pendingClock) this.s.clock!.run(pendingClock.recordedAt, pendingClock.position);
-    for (const name of projectionNames) {
-      if (lastPosition > (from.get(name) ?? 0)) {
-        this.s.checkpoint!.run(name, lastPosition);
-        this.checkpoints.set(name, lastPosition);
-      }
+    const advanced = projectionNames.filter((name) => lastPosition > (from.get(name) ?? 0));
+    if (advanced.length === projectionNames.length) {
+      this.s.allCheckpoints!.run(...projectionNames.flatMap((name) => [name, lastPosition])); // the usual case: one statement
+    } else {
+      for (const name of advanced) this.s.checkpoint!.run(name, lastPosition);
     }
+    for (const name of advanced) this.checkpoints.set(name, lastPosition);
     return applied;
   }
 
@@ -494,6 +497,7 @@ export function totalsOfRow(r: Omit<BalanceRowSums, 'position' | 'max_occurred_a
 function prepareWrites(db: Db): Record<string, Stmt> {
   return {
     checkpoint: db.prepare('INSERT OR REPLACE INTO checkpoints (projection, position) VALUES (?, ?)'),
+    allCheckpoints: db.prepare(`INSERT OR REPLACE INTO checkpoints (projection, position) VALUES ${projectionNames.map(() => '(?, ?)').join(', ')}`),
     checkpoints: db.prepare('SELECT projection, position FROM checkpoints'),
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
     metaGet: db.prepare('SELECT value FROM meta WHERE key = ?'),
