@@ -117,10 +117,10 @@ export interface FeedEvent {
   [field: string]: unknown;
 }
 
-/** The whole log through GET /events, page by page. */
-export async function readLog(url: string, pageSize = 1_000): Promise<FeedEvent[]> {
+/** The log through GET /events from a position (default: all of it), page by page. */
+export async function readLog(url: string, pageSize = 1_000, fromPosition = 1): Promise<FeedEvent[]> {
   const events: FeedEvent[] = [];
-  for (let from = 1; ; ) {
+  for (let from = fromPosition; ; ) {
     const answer = await api<{ events: FeedEvent[] }>(url, 'GET', `/events?from=${from}&limit=${pageSize}`, { token: tokens.auditor });
     if (answer.status !== 200) throw new Error(`/events → ${answer.status}: ${JSON.stringify(answer.body)}`);
     const page = answer.body.events.map((e) => ({ ...e, position: Number(e.position), revision: Number(e.revision) }));
