@@ -275,6 +275,8 @@ async function decideAndAppend<S, A>(c: StreamCommand<S, A>): Promise<HandledCom
       decided = await c.decide(loaded.state);
     } catch (refusal) {
       if (await newerInStore(cached)) continue;
+      const earlier = await answerOfEarlierRun(c);
+      if (earlier) return earlier;
       throw refusal;
     }
     if (decided.events.length === 0) {
@@ -283,10 +285,18 @@ async function decideAndAppend<S, A>(c: StreamCommand<S, A>): Promise<HandledCom
     }
     try {
       const result = await c.store.append(c.stream, toNewEvents(decided.events, c.stream, c.meta), loaded.expected);
+      if (!followsOn(result.events, loaded.expected)) {
+        // An idempotent re-append: the store answered with events written before, which the loaded
+        // state already holds; the answer is that of the run that wrote them.
+        cache.forget(c.stream);
+        const earlier = await answerOfEarlierRun(c);
+        if (earlier) return earlier;
+        const now = await loadStream(c.store, c.stream, c.initial, c.evolve);
+        return { answer: decided.answer(now.state, decided.events), stored: result.events, position: result.position };
+      }
       let state = loaded.state;
       for (const e of result.events) state = c.evolve(state, factOf(e));
-      if (followsOn(result.events, loaded.expected)) cache.set(c.stream, c.evolve, result.events[result.events.length - 1]!.revision, state);
-      else cache.forget(c.stream); // an idempotent re-append answered with events folded already
+      cache.set(c.stream, c.evolve, result.events[result.events.length - 1]!.revision, state);
       return { answer: decided.answer(state, decided.events), stored: result.events, position: result.position };
     } catch (error) {
       cache.forget(c.stream);
@@ -299,6 +309,26 @@ async function decideAndAppend<S, A>(c: StreamCommand<S, A>): Promise<HandledCom
       throw error;
     }
   }
+}
+
+/**
+ * A command retried after its answer was lost (the process died between the durable append and
+ * the answer): its events are in the stream under its command id. It is decided again on the
+ * state just before them, and answered as then, writing nothing. Null when the stream holds no
+ * event of this command id.
+ */
+async function answerOfEarlierRun<S, A>(c: StreamCommand<S, A>): Promise<HandledCommand<A> | null> {
+  const commandId = c.meta.commandId;
+  if (!commandId) return null;
+  const envelopes = await c.store.readStream(c.stream);
+  const first = envelopes.findIndex((e) => e.commandId === commandId);
+  if (first < 0) return null;
+  const own = envelopes.filter((e) => e.commandId === commandId);
+  const before = foldInto(c.initial(), envelopes.slice(0, first), c.evolve).state;
+  const after = foldInto(before, own, c.evolve).state;
+  const decided = await c.decide(before);
+  const last = own[own.length - 1]!;
+  return { answer: decided.answer(after, decided.events), stored: own, position: last.position };
 }
 
 /** True when the appended events directly follow the expected revision (a new append, not an idempotent answer). */

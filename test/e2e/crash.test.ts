@@ -358,12 +358,8 @@ async function expectSameAsFreshReplay(url: string, client: Client, kill: number
  * record is removed, as if the process had died before writing it; the client retries with
  * the same key and body. The retry must answer 2xx and write nothing more.
  *
- * KNOWN DEFECT (ANSWER_LOST): src/ledger/command-handling.ts decides a retried command again
- * instead of recognising its command id in the stream, so commands whose decision checks an id
- * (deal, payment, refund, partner, a final stage) are refused with 409/422 although they were
- * applied. Deposits pass (their event id derives from the command id, and the store answers
- * the re-append idempotently). `it.fails` keeps CI green while the defect stands; remove
- * `.fails` once command handling answers a command id it finds in the stream.
+ * Command handling recognises the command id in the stream (the id derives from the
+ * Idempotency-Key) and answers as the run that wrote the events did.
  */
 describe('a retry after a lost answer (the kill between the write and the answer)', () => {
   let lost: DataDir;
@@ -397,21 +393,20 @@ describe('a retry after a lost answer (the kill between the write and the answer
     return { first, retry, written: (await readLog(server.url)).length - head };
   }
 
-  // IDEMPOTENT_REAPPEND_500 (fails today): since a149f3b, handleStreamCommand folds the events an
-  // idempotent re-append answers with (already part of the loaded state) into that state again, and
-  // the partner fold's position assertion throws: a 500 instead of the first answer.
+  // The deposit's events re-derive the same ids from the command id, so the store answers the
+  // re-append idempotently; those events are already in the loaded state and must not be folded twice.
   it('a deposit: answered 201, nothing written twice', async () => {
     const { retry, written } = await sendLoseRetry('/partners/P-001/deposits', tokens.finance, { amount: 777 });
     expect(retry.status, JSON.stringify(retry.body)).toBe(201);
     expect(written).toBe(0);
   });
 
-  it.fails.each([
+  it.each([
     ['a deal registration', '/deals', tokens.manager, { dealId: 'D-L1', partnerId: 'P-001', customer: { name: 'Lost Customer Two' } }],
     ['a payment', '/payments', tokens.finance, { paymentId: 'PAY-L1', dealId: 'D-L0', line: 'conference', amount: 12_345 }],
     ['a refund', '/refunds', tokens.finance, { refundId: 'REF-L1', paymentId: 'PAY-L0', amount: 1_000, reason: 'left early' }],
     ['a partner signing', '/partners', tokens.manager, { partnerId: 'P-002', name: 'Second', kind: 'development', tier: 'silver' }],
-  ])('%s: answered 2xx, nothing written twice (ANSWER_LOST: refused today)', async (_name, route, token, body) => {
+  ])('%s: answered 2xx, nothing written twice', async (_name, route, token, body) => {
     const { retry, written } = await sendLoseRetry(route, token, body);
     expect(written).toBe(0);
     expect(retry.status, JSON.stringify(retry.body)).toBe(201);
