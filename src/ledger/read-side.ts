@@ -1,6 +1,7 @@
 // The read side, assembled: the event store, the read-model file beside it
 // ($LEDGER_DATA_DIR/read-models.db), the runner that keeps it current, the queries over it and
 // the lookups the command side needs. The API, the CLI and the bench open it through here.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { EventStore } from '../store/event-store.js';
 import { DEFAULT_DATA_DIR, openEventStore } from '../store/open-store.js';
@@ -43,16 +44,58 @@ export interface OpenReadSideOptions {
   ownsStore?: boolean;
   /** The programme policy (default: LEDGER_POLICY_FILE's, else the default programme's). */
   policy?: Policy;
+  /** Where a warning goes (a damaged read-model file being rebuilt); default stderr. */
+  warn?: (line: string) => void;
+}
+
+const defaultWarn = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+/** SQLite's answers for a file that is not a database or whose pages are damaged. */
+const DAMAGED_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_SEQUENCE', 'SQLITE_CORRUPT_VTAB']);
+
+export function isDamagedDatabase(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && DAMAGED_CODES.has(code);
+}
+
+/** Renames the file and its WAL and shared-memory companions to `<file>.damaged-<n>`; returns the new name. */
+function moveAside(file: string): string {
+  let n = 1;
+  while (fs.existsSync(`${file}.damaged-${n}`)) n++;
+  const aside = `${file}.damaged-${n}`;
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, aside + suffix);
+  }
+  return aside;
 }
 
 export async function openReadSide(options: OpenReadSideOptions): Promise<ReadSide> {
   const bridge = domainBridge(options.policy ?? policyFromEnv());
-  const runner = ProjectionRunner.open(options.store, readModelFileFor(options.dataDir), bridge.rules, {
-    batchSize: options.batchSize ?? 10_000,
-  });
-  if (runner.rebuildInterrupted()) await runner.replay();
-  if (options.follow) await runner.start();
-  else await runner.catchUp();
+  const file = readModelFileFor(options.dataDir);
+  const openRunner = async (): Promise<ProjectionRunner> => {
+    const runner = ProjectionRunner.open(options.store, file, bridge.rules, { batchSize: options.batchSize ?? 10_000 });
+    try {
+      if (runner.rebuildInterrupted()) await runner.replay();
+      if (options.follow) await runner.start();
+      else await runner.catchUp();
+      return runner;
+    } catch (error) {
+      await runner.close().catch(() => undefined);
+      throw error;
+    }
+  };
+  let runner: ProjectionRunner;
+  try {
+    runner = await openRunner();
+  } catch (error) {
+    if (!isDamagedDatabase(error)) throw error;
+    // The read models are derived from the log: a damaged file is kept aside for inspection and rebuilt.
+    const aside = moveAside(file);
+    (options.warn ?? defaultWarn)(`read models: ${file} is damaged (${(error as Error).message}); kept as ${aside}, rebuilding from the log`);
+    runner = await openRunner();
+  }
   const nowIso = options.nowIso ?? (() => new Date().toISOString());
   const queries = new LedgerQueries({ store: options.store, runner, rules: bridge.rules, ownership: bridge.ownership, nowIso });
   return {
