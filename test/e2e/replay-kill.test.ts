@@ -1,0 +1,97 @@
+// `ledger replay` killed with SIGKILL half-way (a real child process on a real data directory)
+// resumes from its checkpoint on the next run, to exactly the read models of an uninterrupted replay.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { appendSyntheticLog } from '../../projections/synthetic-log.js';
+import { projectionNames, projectionTables } from '../../projections/schema.js';
+import { openSqliteEventStore } from '../../src/store/sqlite/sqlite-event-store.js';
+import { quarterOfUtc8 } from '../unit/projections/random-log.js';
+import { buildLedger } from './support/child-server.js';
+
+const EVENTS = process.env.LEDGER_STRESS === '1' ? 400_000 : 40_000;
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-replay-kill-'));
+  dirs.push(dir);
+  return dir;
+}
+
+async function writeLog(dir: string): Promise<void> {
+  let ms = Date.parse('2026-03-01T00:00:00.000Z');
+  const store = openSqliteEventStore({ file: path.join(dir, 'events.db'), clock: () => new Date((ms += 1_000)).toISOString() });
+  try {
+    await appendSyntheticLog(store, {
+      events: EVENTS,
+      partners: 20,
+      spanDays: 700,
+      startIso: '2025-01-01T00:00:00.000Z',
+      commissionFen: (cash, rate) => Math.floor((cash * rate) / 10_000),
+      rateBps: (tier, line) => (line === 'conference' ? 1000 : tier === 'gold' ? 4000 : tier === 'silver' ? 3000 : 2000),
+      quarterOf: quarterOfUtc8,
+      quarterEndOf: (q) => new Date(Date.UTC(Number(q.slice(0, 4)), Number(q.slice(6)) * 3, 1) - 8 * 3_600_000 - 1).toISOString(),
+    });
+  } finally {
+    await store.close();
+  }
+}
+
+const childEnv = (dir: string) => ({ ...process.env, LEDGER_DATA_DIR: dir, LEDGER_DEMO: 'off' });
+
+/** Runs `ledger replay --batch 100` and SIGKILLs it once its progress passes 10 %; resolves with how it ended. */
+function replayKilledHalfWay(dir: string): Promise<{ signal: NodeJS.Signals | null; stderr: string }> {
+  const child = spawn(process.execPath, [buildLedger().main, 'replay', '--batch', '100'], { env: childEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+    const percents = [...stderr.matchAll(/\]\s+(\d+)%/g)].map((m) => Number(m[1]));
+    if (percents.some((p) => p >= 10 && p < 100) && child.exitCode === null) child.kill('SIGKILL');
+  });
+  return new Promise((resolve) => child.on('exit', (_code, signal) => resolve({ signal, stderr })));
+}
+
+function replay(dir: string): { status: number | null; stderr: string } {
+  const r = spawnSync(process.execPath, [buildLedger().main, 'replay'], { env: childEnv(dir), encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stderr: r.stderr };
+}
+
+/** Every read-model row and checkpoint, in a stable order. */
+function dump(dir: string): Record<string, unknown[]> {
+  const db = new Database(path.join(dir, 'read-models.db'), { readonly: true });
+  try {
+    const out: Record<string, unknown[]> = {};
+    for (const name of projectionNames) {
+      for (const table of projectionTables[name].tables) out[table] = db.prepare(`SELECT * FROM ${table}`).all().map((r) => JSON.stringify(r)).sort();
+    }
+    out.checkpoints = db.prepare('SELECT * FROM checkpoints ORDER BY projection').all();
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+describe(`ledger replay killed with SIGKILL half-way (${EVENTS.toLocaleString('en-US')} events)`, () => {
+  it('resumes from its checkpoint to the read models of an uninterrupted replay', async () => {
+    const killed = tempDir();
+    await writeLog(killed);
+    const fresh = tempDir();
+    fs.copyFileSync(path.join(killed, 'events.db'), path.join(fresh, 'events.db'));
+
+    const first = await replayKilledHalfWay(killed);
+    expect(first.signal, `the replay ended before it could be killed:\n${first.stderr}`).toBe('SIGKILL');
+
+    const resumed = replay(killed);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/resuming an interrupted replay from position [1-9]/);
+
+    const uninterrupted = replay(fresh);
+    expect(uninterrupted.status, uninterrupted.stderr).toBe(0);
+    expect(uninterrupted.stderr).not.toMatch(/resuming/);
+    expect(dump(killed)).toEqual(dump(fresh));
+  }, 180_000);
+});
