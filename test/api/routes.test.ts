@@ -143,10 +143,11 @@ describe('refusals: problem bodies, and nothing written', () => {
     await expectRefused(post(server, '/payments', 'finance', { paymentId: 'PAY-601', dealId: 'D-601', line: 'port', amount: 100 }), 422);
   });
 
-  it('403 for a partner acting for another partner, for direct sales, on another\'s deal, or back-dating', async () => {
+  it('403 for a partner acting for another partner, for direct sales, or back-dating; 404 on another\'s deal', async () => {
     await expectRefused(post(server, '/deals', 'partner2', { dealId: 'D-700', partnerId: 'P-001', customer: { name: 'X Co' } }), 403);
     await expectRefused(post(server, '/deals', 'partner1', { dealId: 'D-701', partnerId: 'direct', customer: { name: 'X Co' } }), 403);
-    await expectRefused(post(server, '/deals/D-101/stage', 'partner2', { stage: 'signed' }), 403);
+    // Another partner's deal answers as an unknown deal does (404), so its existence does not leak.
+    await expectRefused(post(server, '/deals/D-101/stage', 'partner2', { stage: 'signed' }), 404, /^no deal D-101$/);
     await expectRefused(post(server, '/deals', 'partner1', { dealId: 'D-702', partnerId: 'P-001', customer: { name: 'X Co' }, occurredAt: '2025-01-01T00:00:00Z' }), 403, /occurredAt/);
   });
 

@@ -205,8 +205,6 @@ describe(`a partner's token and another partner's data (${SWEEPS} sweep${SWEEPS 
     const refusals: Array<[string, unknown]> = [
       ['/deals', { dealId: 'D-OTHER-1', partnerId: 'P-002', customer: { name: 'For Someone Else' } }],
       ['/deals', { dealId: 'D-DIRECT-1', partnerId: 'direct', customer: { name: 'As Direct Sales' } }],
-      ['/deals/D-222/stage', { stage: 'meeting' }],
-      ['/deals/D-201/stage', { stage: 'meeting' }],
     ];
     for (const [route, body] of refusals) {
       const answer = await api(server.url, 'POST', route, { token: tokens.partner1, body });
@@ -214,9 +212,31 @@ describe(`a partner's token and another partner's data (${SWEEPS} sweep${SWEEPS 
       // The refusal names what was asked (the deal or partner id), nothing of its owner.
       expect(JSON.stringify(answer.body)).not.toContain('Canary Only-Two');
     }
-    const unknownDeal = await api(server.url, 'POST', '/deals/D-404/stage', { token: tokens.partner1, body: { stage: 'meeting' } });
-    console.log(`[access] a partner advancing an unknown deal: ${unknownDeal.status} ${unknownDeal.body.detail}`);
     expect(await head()).toBe(after);
+  });
+
+  it('another partner\'s deal answers exactly like an unknown deal: 404, the same problem, nothing written', async () => {
+    const before = await head();
+    const unknown = await api(server.url, 'POST', '/deals/D-404/stage', { token: tokens.partner1, body: { stage: 'meeting' } });
+    expect(unknown.status, JSON.stringify(unknown.body)).toBe(404);
+    const shapeOf = (body: Record<string, unknown>, dealId: string) => ({
+      keys: Object.keys(body).sort(),
+      type: body.type,
+      title: body.title,
+      status: body.status,
+      detail: String(body.detail).replaceAll(dealId, '<id>'),
+    });
+    for (const dealId of ['D-222', 'D-201']) {
+      const other = await api(server.url, 'POST', `/deals/${dealId}/stage`, { token: tokens.partner1, body: { stage: 'meeting' } });
+      expect(other.status, `${dealId}: ${JSON.stringify(other.body)}`).toBe(404);
+      expect(shapeOf(other.body, dealId), dealId).toEqual(shapeOf(unknown.body, 'D-404'));
+      expect(JSON.stringify(other.body)).not.toContain('Canary Only-Two');
+      expect(JSON.stringify(other.body)).not.toContain('P-002');
+    }
+    // A manager still learns 404 only for an id that does not exist.
+    const managerUnknown = await api(server.url, 'POST', '/deals/D-404/stage', { token: tokens.manager, body: { stage: 'meeting' } });
+    expect(managerUnknown.status, JSON.stringify(managerUnknown.body)).toBe(404);
+    expect(await head(), 'nothing written by any refusal').toBe(before);
   });
 });
 

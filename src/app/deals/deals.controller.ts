@@ -63,15 +63,18 @@ export class DealsController {
     return this.queries.execute(new GetOwnership({ key: input.params.key }, input.query, call));
   }
 
-  /** A partner acts only on deals it registered: the deal's partner, from the read model at the log's head. */
+  /** A partner acts only on deals it registered: the deal's partner, from the read model at the log's head; 404 otherwise. */
   private async requireOwnDeal(dealId: string, call: CallContext): Promise<void> {
     const { lookups, queries } = this.ledger.readSide;
     await lookups.catchUp();
     const customerKey = lookups.customerKeyOfDeal(dealId);
     const claim = customerKey === null ? undefined : (await queries.ownership(customerKey))?.claims.find((c) => c.dealId === dealId);
-    if (!claim) throw notFound(`no deal ${dealId}`);
-    if (claim.partnerId !== call.principal.partnerId) {
-      throw forbidden(`deal ${dealId} is not ${call.principal.partnerId}'s: a partner reports progress only on its own deals`);
-    }
+    // Another partner's deal answers exactly as an unknown one: a 403 would reveal that it exists.
+    if (!claim || claim.partnerId !== call.principal.partnerId) throw unknownDealForPartner(dealId);
   }
+}
+
+/** The one answer a partner gets for a deal it may not see, whether or not the deal exists. */
+export function unknownDealForPartner(dealId: string) {
+  return notFound(`no deal ${dealId}`);
 }
