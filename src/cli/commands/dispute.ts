@@ -9,6 +9,7 @@ import { openReadSideFromEnv } from '../../ledger/read-side.js';
 import type { OwnershipView } from '../../../projections/ownership.js';
 import { toCsv } from '../format/csv.js';
 import { outputFormatOf, type OutputFormat } from '../format/output.js';
+import { formatFen } from '../../domain/money.js';
 
 const usage = `Usage: ledger dispute <customer> [--as-of T] [--valid-at T] [--json|--csv] [--data-dir D]
 
@@ -71,7 +72,7 @@ const who = (partnerId: string | null, dealId: string | null): string =>
 export function describeEvent(e: Pick<AuditEntry, 'type' | 'data'>): string {
   const d = e.data as Record<string, unknown>;
   const s = (k: string): string => String(d[k] ?? '');
-  const fen = (k: string): string => `${(Number(d[k] ?? 0) / 100).toFixed(2)} CNY`;
+  const fen = (k: string): string => formatFen(Number(d[k] ?? 0));
   switch (e.type) {
     case 'DealRegistered': {
       const customer = d.customer as { name?: string; taxId?: string | null } | undefined;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LedgerEvent } from '../../../src/domain/events.js';
 import { customerStream, partnerStream } from '../../../src/domain/events.js';
 import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
-import { disputeCommand } from '../../../src/cli/commands/dispute.js';
+import { describeEvent, disputeCommand } from '../../../src/cli/commands/dispute.js';
 import { replayCommand } from '../../../src/cli/commands/replay.js';
 import { reportCommand } from '../../../src/cli/commands/report.js';
 
@@ -72,5 +72,12 @@ describe('read-side commands', () => {
     const bad = await run(reportCommand, ['tiers', '--as-of', 'yesterday', '--data-dir', dir]);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('asOf must be an ISO-8601 instant');
+  });
+});
+
+describe('the dispute account names money exactly', () => {
+  it('writes fen as yuan with separators through integer arithmetic', () => {
+    const line = describeEvent({ type: 'PaymentReceived', data: { paymentId: 'PAY-1', amountFen: 900_719_925_474_099, line: 'port', ownerPartnerId: 'P-1', ownerDealId: 'D-1' } });
+    expect(line).toContain('9,007,199,254,740.99 CNY');
   });
 });
