@@ -6,11 +6,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../src/cli/commands/index.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { planDemo } from '../../src/demo/plan.js';
 import { buildLedger } from './support/child-server.js';
+import { captureOutput } from '../support/capture-output.js';
 
 interface Run {
   code: number;
@@ -19,18 +20,7 @@ interface Run {
 }
 
 /** Runs one command line in-process, capturing what it writes. */
-async function cli(argv: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-  try {
-    return { code: await runCli(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = (argv: string[]): Promise<Run> => captureOutput(() => runCli(argv));
 
 const dirs: string[] = [];
 const tempDir = (): string => {

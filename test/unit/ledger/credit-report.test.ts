@@ -3,25 +3,18 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportCommand } from '../../../src/cli/commands/report.js';
 import { defaultPolicy } from '../../../src/domain/policy.js';
 import * as commands from '../../../src/ledger/commands.js';
 import { billTraffic } from '../../../src/ledger/traffic-commands.js';
 import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
 import { ScanLookups } from './scan-lookups.js';
+import { captureOutput } from '../../support/capture-output.js';
 
 let dir: string;
 
-async function run(argv: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  try {
-    return { code: await reportCommand.run(argv), out };
-  } finally {
-    o.mockRestore();
-  }
-}
+const run = (argv: string[]) => captureOutput(() => reportCommand.run(argv));
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-credit-cli-'));

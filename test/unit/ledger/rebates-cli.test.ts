@@ -3,28 +3,18 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awardsCommand, rebatesCommand } from '../../../src/cli/commands/rebates.js';
 import { defaultPolicy } from '../../../src/domain/policy.js';
 import * as commands from '../../../src/ledger/commands.js';
 import { evaluateRebates, recordPurchase, setCommitment } from '../../../src/ledger/rebate-commands.js';
 import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
 import { ScanLookups } from './scan-lookups.js';
+import { captureOutput } from '../../support/capture-output.js';
 
 let dir: string;
 
-async function run(command: { run(argv: string[]): Promise<number> }, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-  try {
-    return { code: await command.run(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = (command: { run(argv: string[]): Promise<number> }, argv: string[]) => captureOutput(() => command.run(argv));
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-rebates-cli-'));
