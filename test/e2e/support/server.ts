@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createServer, type RunningServer } from '../../../src/app/server.js';
-import { DEFAULT_BODY_LIMIT_BYTES } from '../../../src/app/config.js';
+import { testConfig } from '../../api/support/server.js';
 
 export interface TestServer {
   url: string;
@@ -17,21 +17,7 @@ export async function startTestServer(tokensJson: string): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ledger-e2e-'));
   const tokensFile = path.join(dataDir, 'tokens.json');
   writeFileSync(tokensFile, tokensJson, { mode: 0o600 });
-  const running = await createServer(
-    {
-      host: '127.0.0.1',
-      port: 0,
-      dataDir,
-      tokensFile,
-      demo: false,
-      policyFile: null,
-      eventStoreConnectionString: null,
-      bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
-      requestLog: false,
-      print: () => undefined,
-    },
-    { logger: false },
-  );
+  const running = await createServer(testConfig(dataDir, tokensFile, [], { requestLog: false, print: () => undefined }), { logger: false });
   return {
     url: running.url,
     dataDir,
