@@ -207,6 +207,39 @@ describe('the checkpoint: a start verifies what is new, and sees what a chain al
     await expect(startInProcess(dir)).rejects.toThrow(/were removed/);
   });
 
+  it('`ledger verify` reads the checkpoint: removed newest events or a replaced log fail naming the position, exit 1', async () => {
+    const truncated = copyOfPristine();
+    await (await startInProcess(truncated)).close(); // the start writes the checkpoint at the head
+    expect(readCheckpoint(checkpointFileFor(truncated.dataDir))).toMatchObject({ position: pristineHead });
+    const sound = await runLedger(['verify', '--data-dir', truncated.dataDir]);
+    expect(sound.code, sound.stderr).toBe(0);
+    expect(sound.stdout).toMatch(new RegExp(`^ok: ${pristineHead} events`));
+    const firstMissing = truncateTail(fileOf(truncated), 3);
+
+    const replaced = copyOfPristine();
+    await (await startInProcess(replaced)).close();
+    const other = newDataDir('ledger-tamper-other-');
+    dirs.push(other);
+    const server = await startInProcess(other);
+    await writeSmallProgramme(server.url);
+    await server.close();
+    copyFileSync(fileOf(other), fileOf(replaced));
+
+    const [json, text, swapped] = await Promise.all([
+      runLedger(['verify', '--data-dir', truncated.dataDir, '--json']),
+      runLedger(['verify', '--data-dir', truncated.dataDir]),
+      runLedger(['verify', '--data-dir', replaced.dataDir, '--json']),
+    ]);
+    expect(json.code, json.stderr).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, firstBadPosition: String(firstMissing), events: firstMissing - 1, problem: expect.stringMatching(/were removed/) });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(new RegExp(`^BROKEN at position ${firstMissing}: the log ends at position ${firstMissing - 1}`));
+    expect(swapped.code, swapped.stderr).toBe(1);
+    expect(JSON.parse(swapped.stdout)).toMatchObject({ ok: false, firstBadPosition: String(pristineHead), problem: expect.stringMatching(/rewritten or replaced/) });
+    // verify only reads: the checkpoint is still there for the server's start to refuse too.
+    expect(readCheckpoint(checkpointFileFor(truncated.dataDir))).toMatchObject({ position: pristineHead });
+  });
+
   it('refuses a log replaced by another, itself sound, one', async () => {
     const dir = copyOfPristine();
     await (await startInProcess(dir)).close();

@@ -1,7 +1,8 @@
 // `ledger verify [--data-dir D] [--json]`: walks the hash chain of the store read-only.
+import { checkChainAtStart, checkpointFileFor, type ChainCheckpoint, readCheckpoint } from '../../app/integrity/chain-check.js';
 import { ExitCode, type CliCommand } from '../command.js';
 import { DEFAULT_DATA_DIR, sqliteFileFor } from '../../store/open-store.js';
-import { IncompatibleStoreError, StoreUnavailableError, type VerifyResult } from '../../store/event-store.js';
+import { type EventStore, IncompatibleStoreError, StoreUnavailableError, type VerifyResult } from '../../store/event-store.js';
 import { openSqliteEventStore } from '../../store/sqlite/sqlite-event-store.js';
 import { toCsv } from '../format/csv.js';
 
@@ -9,7 +10,10 @@ const usage = [
   'Usage: ledger verify [--data-dir D] [--json|--csv]',
   '',
   'Recomputes every event\'s hash and link in the event log (opened read-only) and names the',
-  'first position that does not match. Exit 0: the chain is intact; 1: it is broken; 3: no store.',
+  'first position that does not match. When the server\'s chain checkpoint (chain-checkpoint.json in',
+  'the data directory) exists, the log must still reach its position with the hash verified then:',
+  'a log whose newest events were removed, or that was rewritten up to there, is broken too.',
+  'Exit 0: the chain is intact; 1: it is broken; 3: no store.',
   '',
   'Options:',
   '  --data-dir D   the data directory (default $LEDGER_DATA_DIR or ./data)',
@@ -35,6 +39,19 @@ export function parseVerifyArgs(argv: string[], env: NodeJS.ProcessEnv = process
   }
   if (json && csv) return { ok: false, message: 'choose one of --csv and --json' };
   return { ok: true, dataDir, json, csv };
+}
+
+/**
+ * The full walk, then the server's checkpoint: a chain that is sound by itself can still have
+ * lost its newest events or been replaced. The checkpoint's comparison is the start check's.
+ */
+export async function verifyWithCheckpoint(store: EventStore, checkpoint: ChainCheckpoint | null): Promise<VerifyResult> {
+  const full = await store.verify();
+  if (!full.ok || checkpoint === null) return full;
+  const check = await checkChainAtStart(store, checkpoint);
+  if (check.ok) return full;
+  const eventsBeforeIt = Math.min(full.events, Number(check.firstBadPosition) - 1);
+  return { ok: false, events: eventsBeforeIt, headHash: full.headHash, firstBadPosition: check.firstBadPosition, problem: check.problem };
 }
 
 function describe(result: VerifyResult): string {
@@ -63,7 +80,7 @@ export const verifyCommand: CliCommand = {
       throw error;
     }
     try {
-      const result = await store.verify();
+      const result = await verifyWithCheckpoint(store, readCheckpoint(checkpointFileFor(parsed.dataDir)));
       const text = parsed.json
         ? `${JSON.stringify({ ...result, firstBadPosition: result.firstBadPosition?.toString() })}\n`
         : parsed.csv
