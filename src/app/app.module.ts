@@ -15,6 +15,7 @@ import { DealsModule } from './deals/deals.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { IdempotencyStore } from './idempotency/idempotency-store.js';
+import { LedgerIntegrity } from './integrity/command-gate.js';
 import { allRoutes } from './openapi/all-routes.js';
 import { buildOpenApiDocument } from './openapi/openapi.js';
 import { OPENAPI_DOCUMENT, OpenApiController } from './openapi/openapi.controller.js';
@@ -28,6 +29,8 @@ export interface AppDeps {
   tokens: TokenRegistry;
   idempotency: IdempotencyStore;
   version: string;
+  /** Whether commands are refused (forensics, a broken chain); a writable ledger when absent. */
+  integrity?: LedgerIntegrity;
 }
 
 @Global()
@@ -40,6 +43,7 @@ class CoreModule {
         { provide: LEDGER, useValue: deps.ledger },
         { provide: TokenRegistry, useValue: deps.tokens },
         { provide: IdempotencyStore, useValue: deps.idempotency },
+        { provide: LedgerIntegrity, useValue: deps.integrity ?? new LedgerIntegrity(false) },
         {
           provide: OPENAPI_DOCUMENT,
           useValue: buildOpenApiDocument(allRoutes, {
@@ -52,7 +56,7 @@ class CoreModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [LEDGER, TokenRegistry, IdempotencyStore, OPENAPI_DOCUMENT],
+      exports: [LEDGER, TokenRegistry, IdempotencyStore, OPENAPI_DOCUMENT, LedgerIntegrity],
     };
   }
 }

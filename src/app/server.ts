@@ -90,7 +90,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       config.print(`loaded the demo data set: ${seeded.events} events`);
     }
     app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot({ ledger, tokens: new TokenRegistry(tokens.tokens), idempotency, version: packageVersion() }),
+      AppModule.forRoot({ ledger, tokens: new TokenRegistry(tokens.tokens), idempotency, version: packageVersion(), integrity }),
       new ExpressAdapter(),
       { bodyParser: false, logger: options.logger ?? ['error', 'warn'], abortOnError: false },
     );

@@ -274,6 +274,53 @@ describe('the checkpoint: a start verifies what is new, and sees what a chain al
   });
 });
 
+describe('/health says when commands are refused', () => {
+  it('ok and accepted on a sound log; degraded, refused and why (still 200) in forensics and after the background verify finds a break', async () => {
+    const soundDir = copyOfPristine();
+    const sound = await startInProcess(soundDir);
+    try {
+      const health = await api(sound.url, 'GET', '/health');
+      expect(health.status).toBe(200);
+      expect(health.body).toMatchObject({ status: 'ok', commands: 'accepted', details: { commands: { status: 'up' } } });
+      expect(health.body).not.toHaveProperty('reason');
+    } finally {
+      await sound.close();
+    }
+
+    const forensicsDir = copyOfPristine();
+    const bad = editRow(fileOf(forensicsDir), 3);
+    const forensics = await startInProcess(forensicsDir, { forensics: true });
+    try {
+      const health = await api(forensics.url, 'GET', '/health');
+      expect(health.status).toBe(200);
+      expect(health.body).toMatchObject({ status: 'degraded', commands: 'refused', store: 'sqlite', position: pristineHead, details: { commands: { status: 'down' } } });
+      expect(health.body.reason).toMatch(/read-only for forensics/);
+      expect(health.body.reason).toContain(`broken at position ${bad}`);
+      // The same reason as the 503 a command gets.
+      const refused = await api(forensics.url, 'POST', '/partners/P-001/deposits', { token: tokens.finance, body: { amount: 1 } });
+      expect(refused.status).toBe(503);
+      expect(refused.body.detail).toBe(health.body.reason);
+    } finally {
+      await forensics.close();
+    }
+
+    const laterDir = copyOfPristine();
+    await (await startInProcess(laterDir)).close();
+    const badLater = editRow(fileOf(laterDir), 4);
+    const later = await startInProcess(laterDir);
+    try {
+      await later.running.backgroundVerify;
+      const health = await api(later.url, 'GET', '/health');
+      expect(health.status).toBe(200);
+      expect(health.body).toMatchObject({ status: 'degraded', commands: 'refused' });
+      expect(health.body.reason).toContain(`broken at position ${badLater}`);
+      expect(health.body.reason).not.toMatch(/forensics/);
+    } finally {
+      await later.close();
+    }
+  });
+});
+
 describe(`the start check on a long log (${LARGE_LOG_EVENTS} events)`, () => {
   it('hashes only the tail after the checkpoint', { timeout: STRESS ? 600_000 : 60_000 }, async () => {
     const dir = newDataDir('ledger-tamper-large-');
