@@ -6,6 +6,15 @@
 import type { Actor } from '../domain/events.js';
 import { depositRequiredFen, type Policy } from '../domain/policy.js';
 import * as commands from '../ledger/commands.js';
+import { partnerStream } from '../domain/events.js';
+import { evolvePartner, initialPartnerState, type PartnerState } from '../domain/partner.js';
+import { rebateProgramme } from '../domain/rebate-decide.js';
+import { payerKeyOf, unpaidRebateFen } from '../domain/rebates.js';
+import { creditUseOf, trafficOutstandingFen } from '../domain/traffic.js';
+import { wholesaleMinimumFen } from '../domain/traffic-decide.js';
+import { loadStream } from '../ledger/command-handling.js';
+import { evaluateRebates, lockToDistributor, payRebate, recordPurchase, setCommitment } from '../ledger/rebate-commands.js';
+import { billTraffic, settleTraffic } from '../ledger/traffic-commands.js';
 import type { CommandCtx, CommandDeps, CommandOutcome } from '../ledger/commands.js';
 import type { LedgerLookups } from '../ledger/lookups.js';
 import { openReadSide } from '../ledger/read-side.js';
@@ -550,11 +559,61 @@ class DemoRun {
         }
         return;
       }
+      case 'billTraffic': {
+        // Checks the figures first: a bill over the credit available (or before the minimum
+        // deposit is held) would be refused and abort the demo, so it is trimmed or left out.
+        const p = this.partnerOf(c.partner);
+        const state = await this.partnerState(deps, p.partnerId);
+        if (state.traffic.bills.size === 0 && state.depositFen < wholesaleMinimumFen(deps.policy)) return;
+        const amount = Math.min(c.amountFen, creditUseOf(state.depositFen, trafficOutstandingFen(state.traffic)).creditAvailableFen);
+        if (amount <= 0) return;
+        await billTraffic(deps, { partnerId: p.partnerId, billId: c.billId, amount, period: c.period }, ctx);
+        return;
+      }
+      case 'settleTraffic': {
+        const p = this.partnerOf(c.partner);
+        const state = await this.partnerState(deps, p.partnerId);
+        const amount = Math.min(c.amountFen, trafficOutstandingFen(state.traffic));
+        if (amount <= 0) return;
+        await settleTraffic(deps, { partnerId: p.partnerId, settlementId: c.settlementId, amount }, ctx);
+        return;
+      }
+      case 'setCommitment': {
+        await setCommitment(deps, { partnerId: this.partnerOf(c.partner).partnerId, year: c.year, amount: c.amountFen }, ctx);
+        return;
+      }
+      case 'recordPurchase': {
+        const productLine = c.highEnd ? rebateProgramme(deps.policy).awards.highEndProductLine : 'access-equipment';
+        await recordPurchase(deps, { purchaseId: c.purchaseId, partnerId: this.partnerOf(c.partner).partnerId, amount: c.amountFen, productLine, bid: c.bid }, ctx);
+        return;
+      }
+      case 'lockToDistributor': {
+        await lockToDistributor(deps, { partnerId: this.partnerOf(c.partner).partnerId, distributorId: this.partnerOf(c.distributor).partnerId }, ctx);
+        return;
+      }
+      case 'evaluateRebates': {
+        await evaluateRebates(deps, { quarter: c.quarter }, ctx);
+        return;
+      }
+      case 'payRebate': {
+        // Pays what the partner's current payer owes it (all or half), when it owes anything.
+        const p = this.partnerOf(c.partner);
+        const state = await this.partnerState(deps, p.partnerId);
+        const unpaidFen = unpaidRebateFen(state.rebates, payerKeyOf(state.rebates.distributorId));
+        const amount = c.share === 'all' ? unpaidFen : (unpaidFen - (unpaidFen % 2)) / 2;
+        if (amount <= 0) return;
+        await payRebate(deps, { partnerId: p.partnerId, rebatePaymentId: c.rebatePaymentId, amount }, ctx);
+        return;
+      }
       default: {
         const never: never = c;
         throw new Error(`demo: unknown command ${JSON.stringify(never)}`);
       }
     }
+  }
+
+  private async partnerState(deps: CommandDeps, partnerId: string): Promise<PartnerState> {
+    return (await loadStream(deps.store, partnerStream(partnerId), initialPartnerState, evolvePartner)).state;
   }
 
   private claimOf(customer: number, claim: number) {

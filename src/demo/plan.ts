@@ -1,7 +1,8 @@
 // The demo programme as a plan: every partner, every customer's story (claims, weekly stage
-// progress, conflicts, cash, refunds) and the quarterly payouts and tier evaluations, as
-// commands with their business time (occurredAt) and the instant the ledger records them
-// (recordedAt). Pure: the same options and seed give the same plan. The executor (generate.ts)
+// progress, conflicts, cash, refunds), the reseller's traffic, the rebate programme
+// (commitments, purchases, a locked agent, rebate evaluations and payments) and the quarterly
+// payouts and tier evaluations, as commands with their business time (occurredAt) and the
+// instant the ledger records them (recordedAt). Pure: the same options and seed give the same plan. The executor (generate.ts)
 // sends each command through the real command functions, so every rule of the ledger applies.
 import type { Actor } from '../domain/events.js';
 import type { Stage } from '../domain/customer.js';
@@ -10,6 +11,7 @@ import { nextQuarter, parseQuarter, quarterEnd, quarterStart } from '../domain/q
 import {
   DAY_MS,
   HOUR_MS,
+  LOCAL_OFFSET_MS,
   financeSlotAfter,
   iso,
   localDayOf,
@@ -100,7 +102,15 @@ export type DemoCommand =
   | { op: 'receivePayment'; customer: number; claim: number; paymentId: string; line: RevenueLine; amountFen: number }
   | { op: 'issueRefund'; customer: number; refundId: string; paymentId: string; amountFen: number; reason: string }
   | { op: 'evaluateTiers'; quarter: string }
-  | { op: 'payOut'; quarter: string };
+  | { op: 'payOut'; quarter: string }
+  | { op: 'billTraffic'; partner: number; billId: string; period: string; amountFen: number }
+  | { op: 'settleTraffic'; partner: number; settlementId: string; amountFen: number }
+  | { op: 'setCommitment'; partner: number; year: number; amountFen: number }
+  | { op: 'recordPurchase'; partner: number; purchaseId: string; amountFen: number; highEnd: boolean; bid: boolean }
+  | { op: 'lockToDistributor'; partner: number; distributor: number }
+  | { op: 'evaluateRebates'; quarter: string }
+  /** Pays the rebate the partner is owed by its current payer: all of it, or half. */
+  | { op: 'payRebate'; partner: number; rebatePaymentId: string; share: 'all' | 'half' };
 
 /** Partner streams first in an instant, then customers, then the programme-wide commands. */
 export type Phase = 0 | 1 | 2;
@@ -249,6 +259,8 @@ export function planDemo(options: DemoOptions): DemoPlan {
     customers.push(builder.addCustomer(index, root.fork(`customer-${index}`), picker, offsets));
   }
   for (const quarter of quarters) builder.addQuarterEnd(quarter);
+  builder.addTraffic(root.fork('traffic'));
+  builder.addRebates(root.fork('rebates'), quarters);
   const actions = builder.sorted();
   return { options, quarters, startMs, endMs, horizonMs: actions.at(-1)?.at ?? startMs, partners, customers, actions };
 }
@@ -302,12 +314,30 @@ function planPartners(rng: Prng, options: DemoOptions, startMs: number, endMs: n
     if (tier === 'gold') golds.push(partner);
     partners.push(partner);
   }
+  assignRebateKinds(partners, counts);
   for (const p of partners) {
     const parent = p.parentPartnerId === null ? null : partners.find((q) => q.partnerId === p.parentPartnerId)!;
     if (parent && parent.signAt >= p.signAt) throw new Error(`demo: partner ${p.partnerId} would sign before its parent ${parent.partnerId}`);
   }
   return partners;
 }
+
+/**
+ * The rebate programme's partners: the last silver partner becomes a distributor and the last
+ * two standard partners without a parent (not the reseller) value-added agents. Their tiers
+ * stay, so the 1:2:5 shape holds; no relationship partner changes kind.
+ */
+function assignRebateKinds(partners: PartnerPlan[], counts: { gold: number; silver: number }): void {
+  const distributor = partners[counts.gold + counts.silver - 1];
+  if (!distributor || distributor.tier !== 'silver' || distributor.parentPartnerId !== null) throw new Error('demo: no silver partner to make a distributor');
+  distributor.kind = 'distributor';
+  const agents = partners.filter((p) => p.tier === 'standard' && p.parentPartnerId === null && p.kind !== 'wholesale-voice').slice(-2);
+  for (const agent of agents) agent.kind = 'value-added-agent';
+}
+
+/** Local (UTC+8) first instant of month `month` (0-based, may overflow) of `year`. */
+const localMonthStart = (year: number, month: number): number => Date.UTC(year, month, 1) - LOCAL_OFFSET_MS;
+const periodOf = (ms: number): string => iso(ms + LOCAL_OFFSET_MS).slice(0, 7);
 
 /** Picks partners by the share of new customers they win, among those signed by then. */
 class PartnerPicker {
@@ -412,6 +442,113 @@ class PlanBuilder {
     const occurred = t.nextStart;
     this.push({ at: t.evaluateAt, occurredAt: occurred, phase: 2, rank: 0, stream: '*', actor: demoActors.channelManager, correlationId: `tier-evaluation-${quarter}`, command: { op: 'evaluateTiers', quarter } });
     this.push({ at: t.payoutAt, occurredAt: t.payoutAt, phase: 2, rank: 1, stream: '*', actor: demoActors.finance, correlationId: `payout-${quarter}`, command: { op: 'payOut', quarter } });
+  }
+
+  // ---- wholesale-voice traffic -----------------------------------------------------------
+
+  /**
+   * The reseller's monthly traffic: early each month finance bills the previous month's traffic
+   * (period "YYYY-MM"); the settlement follows 10-20 days later, now and then leaving a little
+   * outstanding, which the next settlement clears. Bills stay well under the 100,000 CNY
+   * deposit; the executor checks the credit available before each bill all the same.
+   */
+  addTraffic(rng: Prng): void {
+    const reseller = this.partnerPlans.find((p) => p.kind === 'wholesale-voice');
+    if (!reseller) return;
+    const stream = `partner-${reseller.partnerId}`;
+    const firstBillFrom = workingDayAt(reseller.signAt, 17, 30) + 20 * DAY_MS;
+    const startLocal = new Date(reseller.signAt + LOCAL_OFFSET_MS);
+    let outstandingFen = 0;
+    let seq = 0;
+    for (let m = 1; ; m++) {
+      const monthStart = localMonthStart(startLocal.getUTCFullYear(), startLocal.getUTCMonth() + m);
+      const billedAt = workingDayAt(monthStart + rng.int(1, 4) * DAY_MS, 10);
+      if (billedAt > this.endMs - 25 * DAY_MS) break;
+      if (billedAt < firstBillFrom) continue;
+      seq += 1;
+      const period = periodOf(monthStart - DAY_MS);
+      const amountFen = rng.int(150, 450) * 10_000 + rng.int(0, 9_999);
+      const billAt = financeSlotAfter(billedAt + HOUR_MS);
+      const rank = reseller.index * 100 + 40;
+      this.push({ at: billAt, occurredAt: billedAt, phase: 0, rank, stream, actor: demoActors.finance, correlationId: `traffic-bill-${period}`, command: { op: 'billTraffic', partner: reseller.index, billId: `TB-${period}`, period, amountFen } });
+      outstandingFen += amountFen;
+      const settledAt = workingInstantAfter(rng, billAt + rng.int(10, 20) * DAY_MS);
+      const leftFen = rng.chance(0.3) ? rng.int(1, 40) * 1_000 : 0;
+      const settleFen = outstandingFen - leftFen;
+      const bookedAt = financeSlotAfter(settledAt + DAY_MS);
+      this.push({ at: bookedAt, occurredAt: settledAt, phase: 0, rank: rank + 1, stream, actor: demoActors.finance, correlationId: `bank-statement-${dateOf(bookedAt)}`, command: { op: 'settleTraffic', partner: reseller.index, settlementId: `TS-${pad(seq, 4)}`, amountFen: settleFen } });
+      outstandingFen = leftFen;
+    }
+  }
+
+  // ---- rebates ----------------------------------------------------------------------------
+
+  /**
+   * The rebate programme: yearly commitments, monthly purchases (some bids, some of the high-end
+   * line), the first agent locked to the distributor, a rebate evaluation after each quarter
+   * (after that quarter's purchases are recorded) and, most quarters, rebate payments.
+   */
+  addRebates(rng: Prng, quarters: readonly string[]): void {
+    const members = this.partnerPlans.filter((p) => p.kind === 'distributor' || p.kind === 'value-added-agent');
+    const distributor = members.find((p) => p.kind === 'distributor');
+    const zone = this.options.timeZone;
+    let purchaseCount = 0;
+    let paymentCount = 0;
+    const joined = (p: PartnerPlan): number => workingDayAt(p.signAt, 17, 30) + 2 * DAY_MS;
+    for (const p of members) {
+      const stream = `partner-${p.partnerId}`;
+      const rank = p.index * 100 + 60;
+      const baseFen = p.kind === 'distributor' ? rng.int(200, 600) * 10_000 : rng.int(50, 200) * 10_000;
+      const years = [...new Set(quarters.map((q) => parseQuarter(q).year))];
+      for (const year of years) {
+        const covered = quarters.filter((q) => parseQuarter(q).year === year);
+        const from = Math.max(Date.parse(quarterStart(covered[0]!, zone)), joined(p));
+        const committedAt = workingInstantAfter(rng, from + rng.int(1, 5) * DAY_MS);
+        if (committedAt >= afterQuarter(covered.at(-1)!, zone).evaluateAt) continue;
+        const amountFen = Math.round((baseFen * 12 * rng.int(80, 110)) / 100 / 100_000) * 100_000;
+        this.push({ at: workingDayAt(committedAt, 17), occurredAt: committedAt, phase: 0, rank, stream, actor: demoActors.channelManager, correlationId: `commitment-${year}-${p.partnerId}`, command: { op: 'setCommitment', partner: p.index, year, amountFen } });
+      }
+      for (const quarter of quarters) {
+        const qStart = Date.parse(quarterStart(quarter, zone));
+        for (let month = 0; month < 3; month++) {
+          const occurredAt = workingInstantAfter(rng, qStart + (month * 30 + rng.int(2, 24)) * DAY_MS);
+          if (occurredAt < joined(p)) continue;
+          purchaseCount += 1;
+          const spread = (baseFen - (baseFen % 2)) / 2;
+          const bookedAt = financeSlotAfter(occurredAt + HOUR_MS);
+          if (bookedAt >= afterQuarter(quarter, zone).evaluateAt) throw new Error(`demo: purchase of ${quarter} would be booked after its evaluation`);
+          this.push({
+            at: bookedAt,
+            occurredAt,
+            phase: 0,
+            rank: rank + 1,
+            stream,
+            actor: demoActors.finance,
+            correlationId: `purchase-order-${dateOf(occurredAt)}`,
+            command: { op: 'recordPurchase', partner: p.index, purchaseId: `PO-${pad(purchaseCount, 6)}`, amountFen: baseFen + rng.int(-spread, spread), highEnd: rng.chance(0.3), bid: rng.chance(0.2) },
+          });
+        }
+      }
+      const t = quarters.map((q) => afterQuarter(q, zone));
+      quarters.forEach((quarter, i) => {
+        if (!rng.chance(0.7)) return;
+        paymentCount += 1;
+        const at = t[i]!.payoutAt - 2 * HOUR_MS;
+        this.push({ at, occurredAt: at, phase: 0, rank: rank + 2, stream, actor: demoActors.finance, correlationId: `rebate-payment-${quarter}`, command: { op: 'payRebate', partner: p.index, rebatePaymentId: `RP-${pad(paymentCount, 5)}`, share: rng.chance(0.25) ? 'half' : 'all' } });
+      });
+    }
+    const agent = members.find((p) => p.kind === 'value-added-agent');
+    if (distributor && agent) {
+      const lockedAt = workingInstantAfter(rng, Math.max(joined(distributor), joined(agent)) + rng.int(10, 40) * DAY_MS);
+      if (lockedAt < this.endMs - 30 * DAY_MS) {
+        this.push({ at: workingDayAt(lockedAt, 17, 45), occurredAt: lockedAt, phase: 0, rank: agent.index * 100 + 59, stream: `partner-${agent.partnerId}`, actor: demoActors.channelManager, correlationId: `distributor-agreement-${agent.partnerId}`, command: { op: 'lockToDistributor', partner: agent.index, distributor: distributor.index } });
+      }
+    }
+    if (members.length === 0) return;
+    for (const quarter of quarters) {
+      const t = afterQuarter(quarter, zone);
+      this.push({ at: t.evaluateAt + HOUR_MS, occurredAt: t.nextStart, phase: 2, rank: 2, stream: '*', actor: demoActors.finance, correlationId: `rebate-evaluation-${quarter}`, command: { op: 'evaluateRebates', quarter } });
+    }
   }
 
   private push(action: DemoAction): void {

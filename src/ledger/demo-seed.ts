@@ -1,7 +1,9 @@
 // The demo data set on an empty ledger (`npm start`, LEDGER_DEMO not off): the demo generator
 // (src/demo) at a small size, through the real command functions: gold, silver and standard
 // partners (one under a gold parent at least, a wholesale-voice reseller), claims with ties,
-// transfers, rulings and lost deals, weekly stages, cash, refunds, payouts and evaluations over
+// transfers, rulings and lost deals, weekly stages, cash, refunds, the reseller's traffic bills
+// and settlements, the rebate programme (a distributor and value-added agents, one locked to
+// it, commitments, purchases, rebate evaluations and payments), payouts and evaluations over
 // the last six complete quarters. P-001 (the generated partner token's id) is a gold partner.
 import { generateDemo, openDemoDataDir, SimulatedClock, type DemoSummary } from '../demo/generate.js';
 import { lastCompleteQuarter } from '../demo/plan.js';

@@ -124,6 +124,8 @@ describe('the programme', () => {
       expect(golds.has(child.parentPartnerId!)).toBe(true);
     }
     expect(signed.filter((p) => p.kind === 'wholesale-voice')).toHaveLength(1);
+    expect(signed.filter((p) => p.kind === 'distributor')).toHaveLength(1);
+    expect(signed.filter((p) => p.kind === 'value-added-agent')).toHaveLength(2);
     expect(signed[0]).toMatchObject({ partnerId: 'P-001', tier: 'gold' });
   });
 
@@ -240,6 +242,49 @@ describe('the programme', () => {
       expect(typeof d.figures.signedCustomers).toBe('number');
       expect(e.occurredAt).toBe(quarterStart(nextQuarterOf(d.quarter!), defaultPolicy.timeZone));
     }
+  });
+
+  it('bills the wholesale-voice reseller monthly within its deposit and records its settlements', () => {
+    const reseller = ofType('PartnerSigned').find((x) => x.d.kind === 'wholesale-voice')!.d.partnerId;
+    const bills = ofType('TrafficBilled');
+    const settlements = ofType('TrafficSettled');
+    expect(bills.length).toBeGreaterThanOrEqual(options.quarters * 3 - 3);
+    expect(settlements.length).toBeGreaterThan(0);
+    for (const { d } of [...bills, ...settlements]) expect(d.partnerId).toBe(reseller);
+    for (const { d } of bills) expect(d.outstandingFen).toBeLessThanOrEqual(d.creditLimitFen);
+    expect(new Set(bills.map((b) => b.d.period)).size).toBe(bills.length);
+    const billedFen = bills.reduce((s, b) => s + b.d.amountFen, 0);
+    const settledFen = settlements.reduce((s, b) => s + b.d.amountFen, 0);
+    expect(settledFen).toBeLessThanOrEqual(billedFen);
+    expect(settledFen).toBeGreaterThan(billedFen / 2);
+  });
+
+  it('runs the rebate programme: commitments, purchases (bids and the high-end line), a locked agent, quarterly rebates and payments', () => {
+    const kinds = new Map(ofType('PartnerSigned').map((x) => [x.d.partnerId, x.d.kind]));
+    const commitments = ofType('CommitmentSet');
+    const purchases = ofType('PurchaseRecorded');
+    expect(commitments.length).toBeGreaterThan(0);
+    expect(purchases.some((p) => p.d.bid)).toBe(true);
+    expect(purchases.some((p) => !p.d.bid)).toBe(true);
+    expect(purchases.some((p) => p.d.productLine === defaultPolicy.rebates!.awards.highEndProductLine)).toBe(true);
+    for (const { d } of [...commitments, ...purchases]) expect(['distributor', 'value-added-agent']).toContain(kinds.get(d.partnerId));
+    const locks = ofType('LockedToDistributor');
+    expect(locks).toHaveLength(1);
+    expect(kinds.get(locks[0]!.d.partnerId)).toBe('value-added-agent');
+    expect(kinds.get(locks[0]!.d.distributorId)).toBe('distributor');
+    const earned = ofType('RebateEarned');
+    expect(earned.some((r) => r.d.amountFen > 0)).toBe(true);
+    // Each partner's quarters are evaluated once, in order, after every purchase dated in them.
+    const seen = new Map<string, string>();
+    for (const { d } of earned) {
+      const before = seen.get(d.partnerId);
+      if (before !== undefined && before.slice(0, 4) === d.quarter.slice(0, 4)) expect(d.quarter > before).toBe(true);
+      seen.set(d.partnerId, d.quarter);
+    }
+    const paid = ofType('RebatePaid');
+    expect(paid.length).toBeGreaterThan(0);
+    const earnedFen = earned.reduce((s, r) => s + r.d.amountFen, 0);
+    expect(paid.reduce((s, p) => s + p.d.amountFen, 0)).toBeLessThanOrEqual(earnedFen);
   });
 
   it('records along the programme: recordedAt never goes back, starts in the first quarter and ends after the last, before now', async () => {
