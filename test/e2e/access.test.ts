@@ -233,6 +233,12 @@ describe(`a partner's token and another partner's data (${SWEEPS} sweep${SWEEPS 
       expect(JSON.stringify(other.body)).not.toContain('Canary Only-Two');
       expect(JSON.stringify(other.body)).not.toContain('P-002');
     }
+    // A deal id is unique across the ledger: registering the other partner's id is a 409 that
+    // names only the id asked for, nothing of the deal's customer, stream or position.
+    const taken = await api(server.url, 'POST', '/deals', { token: tokens.partner1, body: { dealId: 'D-201', partnerId: 'P-001', customer: { name: 'Probing Co' } } });
+    expect(taken.status, JSON.stringify(taken.body)).toBe(409);
+    expect(taken.body).toMatchObject({ rule: 'deal-id-taken', detail: 'deal-id-taken: deal id D-201 is already taken: choose another', figures: { id: 'D-201' } });
+    expect(JSON.stringify(taken.body)).not.toMatch(/customer-|position|stream|P-002/);
     // A manager still learns 404 only for an id that does not exist.
     const managerUnknown = await api(server.url, 'POST', '/deals/D-404/stage', { token: tokens.manager, body: { stage: 'meeting' } });
     expect(managerUnknown.status, JSON.stringify(managerUnknown.body)).toBe(404);

@@ -2,6 +2,7 @@
 // only its own deals, and never back-dates (occurredAt).
 import { Controller, Inject } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { DomainRuleError } from '../../domain/errors.js';
 import type { Ledger } from '../../ledger/ledger.js';
 import { refuseOccurredAtFromPartner, requireOwnPartner } from '../auth/scope.js';
 import { customerKeyForCommand } from '../core/customer-keys.js';
@@ -37,7 +38,8 @@ export class DealsController {
       expectedRevenueFen: body.expectedRevenue ?? null,
       occurredAt: body.occurredAt,
     };
-    return this.commands.execute(new RegisterDeal.Command(input, call));
+    const registered = this.commands.execute(new RegisterDeal.Command(input, call));
+    return call.principal.role === 'partner' ? registered.catch(hideTakenDealsOwner) : registered;
   }
 
   @Route(advanceStageRoute)
@@ -72,6 +74,18 @@ export class DealsController {
     // Another partner's deal answers exactly as an unknown one: a 403 would reveal that it exists.
     if (!claim || claim.partnerId !== call.principal.partnerId) throw unknownDealForPartner(dealId);
   }
+}
+
+/**
+ * A deal id is unique across the ledger, so a partner must learn that an id is taken; the stored
+ * detail (its customer's stream, the position) is not the partner's to see.
+ */
+function hideTakenDealsOwner(error: unknown): never {
+  if (error instanceof DomainRuleError && error.rule === 'deal-id-taken') {
+    const dealId = String(error.figures.id ?? '');
+    throw new DomainRuleError('deal-id-taken', `deal id ${dealId} is already taken: choose another`, { id: dealId }, 'conflict');
+  }
+  throw error;
 }
 
 /** The one answer a partner gets for a deal it may not see, whether or not the deal exists. */
