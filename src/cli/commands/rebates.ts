@@ -7,7 +7,8 @@ import { policyFromEnv } from '../../ledger/policy-file.js';
 import { timeQuery } from '../../ledger/queries.js';
 import { openReadSideFromEnv } from '../../ledger/read-side.js';
 import { RebateQueries } from '../../ledger/rebate-queries.js';
-import { toCsv, toTable } from './report.js';
+import { toCsv } from '../format/csv.js';
+import { formatTable } from '../format/table.js';
 
 const timeHelp = `--as-of T     as the ledger knew it at instant T (default: now)
 --valid-at T  the business as it stood at instant T, as known now (or at --as-of)
@@ -52,7 +53,7 @@ async function withQueries<T>(dataDir: string | undefined, run: (q: RebateQuerie
 function print(format: Parsed['format'], title: string, rows: Row[], json: unknown): void {
   if (format === 'json') process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   else if (format === 'csv') process.stdout.write(toCsv(rows));
-  else process.stdout.write(`${title}\n\n${toTable(rows)}`);
+  else process.stdout.write(`${title}\n\n${formatTable(rows)}`);
 }
 
 function usageFailure(name: string, usage: string, error: unknown): number {

@@ -6,6 +6,8 @@ import { parseArgs, UsageError } from '../../ledger/cli-args.js';
 import { timeQuery } from '../../ledger/queries.js';
 import { openReadSideFromEnv, type ReadSide } from '../../ledger/read-side.js';
 import type { TimeQuery } from '../../../projections/cut.js';
+import { toCsv } from '../format/csv.js';
+import { formatTable, type Row } from '../format/table.js';
 
 const reports = ['tiers', 'balances', 'pipeline'] as const;
 type ReportName = (typeof reports)[number];
@@ -16,7 +18,6 @@ const usage = `Usage: ledger report tiers|balances|pipeline [--as-of T] [--valid
 --valid-at T  the business as it stood at instant T, as known now (or at --as-of)
 --csv | --json  machine-readable output (money in fen); default a table (money in CNY)`;
 
-type Row = Record<string, string | number | boolean | null>;
 
 export const reportCommand: CliCommand = {
   name: 'report',
@@ -50,7 +51,7 @@ export const reportCommand: CliCommand = {
       else {
         const cut = side.queries.cutInfo(query);
         process.stdout.write(`${name} as known ${cut.asOf ?? 'now'} (position ${cut.position})${cut.validAt ? `, valid at ${cut.validAt}` : ''}\n\n`);
-        process.stdout.write(toTable(rows));
+        process.stdout.write(formatTable(rows));
       }
       return ExitCode.ok;
     } finally {
@@ -92,37 +93,4 @@ async function reportRows(side: ReadSide, name: ReportName, query: TimeQuery): P
       throw new Error(`unknown report ${String(never)}`);
     }
   }
-}
-
-function csvCell(v: Row[string]): string {
-  const s = v === null ? '' : String(v);
-  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function toCsv(rows: readonly Row[]): string {
-  if (rows.length === 0) return '';
-  const header = Object.keys(rows[0]!);
-  return `${[header.join(','), ...rows.map((r) => header.map((h) => csvCell(r[h] ?? null)).join(','))].join('\n')}\n`;
-}
-
-const isMoney = (column: string): boolean =>
-  ['accrued', 'clawedBack', 'paidOut', 'payable', 'pendingClawback', 'deposit', 'debt', 'depositRequired', 'shortfall', 'creditLimit', 'trafficOutstanding', 'creditAvailable', 'rebateBalance'].includes(column) || column.endsWith('Fen');
-
-function cny(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  return `${sign}${Math.floor(abs / 100).toLocaleString('en-US')}.${String(abs % 100).padStart(2, '0')}`;
-}
-
-export function toTable(rows: readonly Row[]): string {
-  if (rows.length === 0) return '(nothing)\n';
-  const header = Object.keys(rows[0]!);
-  const cells = rows.map((r) => header.map((h) => {
-    const v = r[h] ?? null;
-    return typeof v === 'number' && isMoney(h) ? cny(v) : v === null ? '-' : String(v);
-  }));
-  const titles = header.map((h) => (isMoney(h) ? `${h.replace(/Fen$/, '')} (CNY)` : h));
-  const widths = titles.map((t, i) => Math.max(t.length, ...cells.map((c) => c[i]!.length)));
-  const line = (cs: string[]) => cs.map((c, i) => (typeof rows[0]![header[i]!] === 'number' ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
-  return `${[line(titles), ...cells.map(line)].join('\n')}\n`;
 }
