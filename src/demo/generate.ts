@@ -13,6 +13,7 @@ import { payerKeyOf, unpaidRebateFen } from '../domain/rebates.js';
 import { creditUseOf, trafficOutstandingFen } from '../domain/traffic.js';
 import { wholesaleMinimumFen } from '../domain/traffic-decide.js';
 import { loadStream } from '../ledger/command-handling.js';
+import { shareStreamStateCache } from '../ledger/stream-state-cache.js';
 import { evaluateRebates, lockToDistributor, payRebate, recordPurchase, setCommitment } from '../ledger/rebate-commands.js';
 import { billTraffic, settleTraffic } from '../ledger/traffic-commands.js';
 import type { CommandCtx, CommandDeps, CommandOutcome } from '../ledger/commands.js';
@@ -124,7 +125,7 @@ class AppendSequencer {
 }
 
 function sequencedStore(inner: EventStore, sequencer: AppendSequencer, ticket: number): EventStore {
-  return {
+  const store: EventStore = {
     kind: inner.kind,
     async append(stream, events, expected) {
       await sequencer.turn(ticket);
@@ -139,6 +140,8 @@ function sequencedStore(inner: EventStore, sequencer: AppendSequencer, ticket: n
     verify: () => inner.verify(),
     close: () => Promise.reject(new Error('a demo command does not close the store')),
   };
+  shareStreamStateCache(store, inner);
+  return store;
 }
 
 /**
@@ -153,6 +156,7 @@ class PartnerStreamCache implements EventStore {
 
   constructor(private readonly inner: EventStore) {
     this.kind = inner.kind;
+    shareStreamStateCache(this, inner);
   }
 
   private static cached(stream: string): boolean {

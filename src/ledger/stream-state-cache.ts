@@ -73,6 +73,15 @@ export class StreamStateCache {
 
 const caches = new WeakMap<EventStore, StreamStateCache>();
 
+/**
+ * A store that decorates another (same log, same streams) uses the inner store's cache, so a
+ * state folded through one wrapper is found through the next.
+ */
+export function shareStreamStateCache(wrapper: EventStore, inner: EventStore): void {
+  if (wrapper === inner) return;
+  caches.set(wrapper, streamStateCacheOf(inner));
+}
+
 /** The cache of one store (one per store object, created on first use). */
 export function streamStateCacheOf(store: EventStore): StreamStateCache {
   let cache = caches.get(store);
