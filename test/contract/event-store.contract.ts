@@ -42,7 +42,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 /** Resolves when `predicate` holds, polling on the event loop (bounded). */
-async function until(predicate: () => boolean, what: string, maxTurns = 5_000): Promise<void> {
+export async function until(predicate: () => boolean, what: string, maxTurns = 5_000): Promise<void> {
   for (let turn = 0; turn < maxTurns; turn++) {
     if (predicate()) return;
     await new Promise((resolve) => setTimeout(resolve, 2));

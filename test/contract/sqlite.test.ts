@@ -10,11 +10,12 @@ import {
   WrongExpectedRevisionError,
   type NewEvent,
 } from '../../src/store/event-store.js';
+import type { EventEnvelope } from '../../src/domain/events.js';
 import { openEventStore } from '../../src/store/open-store.js';
 import { openSqliteEventStore, type SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store.js';
 import { STORE_FORMAT_VERSION } from '../../src/store/sqlite/schema.js';
-import { depositPosted, deposits, steppingClock, tempDir } from '../support/store-fixtures.js';
-import { collect, describeEventStoreContract, type StoreTamper } from './event-store.contract.js';
+import { depositPosted, deposits, partnerSigned, steppingClock, tempDir } from '../support/store-fixtures.js';
+import { collect, describeEventStoreContract, type StoreTamper, until } from './event-store.contract.js';
 
 function tamperWith(file: string): StoreTamper {
   const withTriggersDropped = (change: (db: Database.Database) => void) => {
@@ -158,6 +159,25 @@ describe('the SQLite event store file', () => {
     expect(await first.verify()).toMatchObject({ ok: true, events: 5 });
   });
 
+
+  it('hands a live subscriber the envelopes it wrote exactly as the file returns them, and reads what another connection wrote', async () => {
+    const file = path.join(freshDir(), 'events.db');
+    const store = open(file);
+    const other = open(file);
+    const seen: EventEnvelope[] = [];
+    const subscription = store.subscribe(0n, (e) => {
+      seen.push(e);
+    });
+    await subscription.caughtUp;
+    await store.append('partner-S', [partnerSigned('S'), depositPosted('S', 7)], 'no-stream');
+    await Promise.all([store.append('partner-T', deposits(2, 'T'), 'no-stream'), store.append('partner-U', deposits(1, 'U'), 'no-stream')]);
+    await other.append('partner-V', deposits(1, 'V'), 'no-stream'); // this store learns of it only from the file
+    await store.append('partner-S', [depositPosted('S', 9)], 1n);
+    await until(() => seen.length >= 7, 'seven live events');
+    await subscription.close();
+    expect(seen.map((e) => e.position)).toEqual([1n, 2n, 3n, 4n, 5n, 6n, 7n]);
+    expect(seen).toEqual(await collect(store.readAll()));
+  });
   it('never lets recordedAt go backwards when the clock does', async () => {
     const times = ['2026-07-01T10:00:00.000Z', '2026-07-01T09:00:00.000Z', '2026-07-01T11:00:00.000Z'];
     let call = 0;

@@ -101,6 +101,8 @@ interface Batch {
   outcomes: Outcome[];
   after: ChainHead;
   rows: WriterRow[];
+  /** The envelopes the rows store, in position order (handed to subscribers once durable). */
+  envelopes: EventEnvelope[];
 }
 
 /** The tail of the log after every decided batch. Positions are numbers inside (asserted safe). */
@@ -272,7 +274,7 @@ export class SqliteEventStore implements EventStore {
     const tip = this.tip ?? this.readTip();
     const after: ChainHead = { position: tip.position, hash: tip.hash };
     const recordedAt = this.nextRecordedAt(tip.recordedAt);
-    const batch: Batch = { id: this.nextBatchId++, appends, outcomes: [], after, rows: [] };
+    const batch: Batch = { id: this.nextBatchId++, appends, outcomes: [], after, rows: [], envelopes: [] };
     for (const pending of appends) batch.outcomes.push(this.decideAppend(pending, batch, tip, recordedAt));
     this.tip = tip;
     return batch;
@@ -384,6 +386,7 @@ export class SqliteEventStore implements EventStore {
       return envelope;
     });
     for (const row of rows) batch.rows.push(row);
+    for (const envelope of events) batch.envelopes.push(envelope);
     events.forEach((envelope, i) => {
       const event = pending.events[i]!;
       this.pendingEvents.set(event.eventId, { batchId: batch.id, stream: pending.stream, type: event.type, dataJson: event.dataJson, envelope });
@@ -441,7 +444,7 @@ export class SqliteEventStore implements EventStore {
       if (outcome.ok) pending.resolve(outcome.result);
       else pending.reject(outcome.error);
     });
-    for (const subscription of this.subscriptions) subscription.notify();
+    for (const subscription of this.subscriptions) subscription.notify(batch.envelopes);
   }
 
   /**
