@@ -698,7 +698,8 @@ export interface OpenedDemoSink extends DemoSink {
  */
 export async function openDemoDataDir(dataDir: string, policy: Policy): Promise<OpenedDemoSink> {
   const clock = new SimulatedClock();
-  const store = openSqliteEventStore({ file: sqliteFileFor(dataDir), clock: clock.now });
+  // A demo that fails is thrown away: its commits are made durable once, when the store closes.
+  const store = openSqliteEventStore({ file: sqliteFileFor(dataDir), clock: clock.now, durability: 'close' });
   try {
     const head = await store.headPosition();
     if (head !== 0n) throw new DemoRefusedError(`the data directory ${dataDir} already holds ${head} events; the demo writes into an empty data directory only`);

@@ -81,6 +81,18 @@ describe('the SQLite event store file', () => {
     expect((await store.verify()).ok).toBe(true);
   });
 
+  it("with durability 'close' (bulk loads) leaves every commit in the database file itself once closed", async () => {
+    const file = path.join(freshDir(), 'events.db');
+    const store = openSqliteEventStore({ file, durability: 'close' });
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.append(`partner-B${i}`, deposits(3, `B${i}`), 'no-stream')));
+    await store.append('partner-B0', deposits(1, 'B0'), 2n);
+    await store.close();
+    const wal = `${file}-wal`;
+    expect(existsSync(wal) ? readFileSync(wal).length : 0).toBe(0);
+    const reopened = open(file);
+    expect(await reopened.verify()).toMatchObject({ ok: true, events: 61 });
+  });
+
   it('creates its directory and file, under $LEDGER_DATA_DIR by default', async () => {
     const dataDir = path.join(freshDir(), 'nested', 'data');
     const store = await openEventStore({ LEDGER_DATA_DIR: dataDir });

@@ -59,7 +59,17 @@ export interface SqliteEventStoreOptions {
   readOnly?: boolean;
   /** Which events reading validates (default 'old-versions'; see ReadValidation). */
   readValidation?: ReadValidation;
+  /**
+   * When a commit is durable. 'commit' (the default, the ledger's): each commit is fsynced
+   * before its appends are answered. 'close': for a bulk load that is thrown away when it fails
+   * (the demo generator): commits are not fsynced (WAL with synchronous=NORMAL: a killed
+   * process loses nothing, an OS crash may lose the latest commits but never leaves a broken
+   * log) and close() makes everything durable at once.
+   */
+  durability?: StoreDurability;
 }
+
+export type StoreDurability = 'commit' | 'close';
 
 export interface SqliteStoreStats {
   /** Batches made durable. */
@@ -124,6 +134,7 @@ export class SqliteEventStore implements EventStore {
   private readonly clock: () => string;
   private readonly readOnly: boolean;
   private readonly readValidation: ReadValidation;
+  private readonly durability: StoreDurability;
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly dictionaries: Dictionaries;
   private readonly writer: WriterThread | null;
@@ -153,7 +164,8 @@ export class SqliteEventStore implements EventStore {
     this.clock = options.clock ?? defaultClock;
     this.readOnly = options.readOnly ?? false;
     this.readValidation = options.readValidation ?? 'old-versions';
-    this.db = openDatabase(this.file, this.readOnly);
+    this.durability = options.durability ?? 'commit';
+    this.db = openDatabase(this.file, this.readOnly, synchronousFor(this.durability));
     this.statements = prepareStatements(this.db);
     this.dictionaries = new Dictionaries(this.db);
     this.writer = this.readOnly ? null : this.startWriter();
@@ -178,6 +190,7 @@ export class SqliteEventStore implements EventStore {
           cacheSizeKib: CACHE_SIZE_KIB,
           genesisHash: GENESIS_HASH,
           idleCheckpointMs: IDLE_CHECKPOINT_MS,
+          synchronous: synchronousFor(this.durability),
         },
         { onReply: (reply) => this.onWriterReply(reply), onStopped: (error) => this.onWriterStopped(error) },
       );
@@ -616,6 +629,8 @@ export class SqliteEventStore implements EventStore {
     this.closed = true;
     await Promise.allSettled([...this.subscriptions].map((s) => s.close()));
     await this.writer?.close();
+    // Deferred durability ends here: the checkpoint fsyncs the WAL, copies it into the file and fsyncs that.
+    if (this.durability === 'close' && !this.readOnly) this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.close();
   }
 
@@ -752,7 +767,18 @@ function chainEvent(event: PreparedEvent, stream: string, revision: number, posi
   } as EventEnvelope;
 }
 
-function openDatabase(file: string, readOnly: boolean): Database.Database {
+function synchronousFor(durability: StoreDurability): 'FULL' | 'NORMAL' {
+  switch (durability) {
+    case 'commit':
+      return 'FULL';
+    case 'close':
+      return 'NORMAL';
+    default:
+      return assertNever(durability);
+  }
+}
+
+function openDatabase(file: string, readOnly: boolean, synchronous: 'FULL' | 'NORMAL'): Database.Database {
   if (!readOnly) mkdirSync(path.dirname(file), { recursive: true });
   let db: Database.Database;
   try {
@@ -772,7 +798,7 @@ function openDatabase(file: string, readOnly: boolean): Database.Database {
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') throw new StoreUnavailableError(`${file}: could not switch to WAL (journal_mode is ${String(mode)})`);
     }
-    db.pragma('synchronous = FULL');
+    db.pragma(`synchronous = ${synchronous}`);
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma(`cache_size = -${CACHE_SIZE_KIB}`);
     if (!readOnly) db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);

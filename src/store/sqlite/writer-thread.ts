@@ -54,6 +54,8 @@ export interface WriterSettings {
   genesisHash: string;
   /** After this long without a batch, the thread copies the WAL into the database file and empties it. */
   idleCheckpointMs: number;
+  /** FULL: every commit fsynced; NORMAL: only checkpoints (the store's 'close' durability). */
+  synchronous: 'FULL' | 'NORMAL';
   /** Where better-sqlite3 is, resolved by the main thread (an eval'd worker resolves from the cwd). */
   sqliteModule: string;
 }
@@ -135,7 +137,7 @@ function writerProgram(): void {
   const port = parentPort!;
   const db = new Database(settings.file, { fileMustExist: true });
   db.pragma(`busy_timeout = ${settings.busyTimeoutMs}`);
-  db.pragma('synchronous = FULL');
+  db.pragma(`synchronous = ${settings.synchronous}`);
   db.pragma(`cache_size = -${settings.cacheSizeKib}`);
   db.pragma(`wal_autocheckpoint = ${settings.walAutocheckpointPages}`);
   if (db.pragma('journal_mode', { simple: true }) !== 'wal') throw new Error(`${settings.file} is not in WAL mode`);
