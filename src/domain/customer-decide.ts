@@ -1,6 +1,6 @@
 // Decisions on a customer's stream: claims, stages, transfers, rulings, cash and refunds.
 import type { Claim, CustomerState, RevenueLine, Stage } from './customer.js';
-import { customerStateAt, findClaim, ownerClaim, ownershipOf, stageOrder } from './customer.js';
+import { findClaim, ownerClaim, ownerClaimAt, ownershipOf, stageOrder } from './customer.js';
 import type { CustomerMatch } from './customer-key.js';
 import { type DecideContext, eventOf, requiredText, requireManager, wholeDaysBetween } from './decide-context.js';
 import { assertNever, refuse } from './errors.js';
@@ -233,7 +233,7 @@ function decidePayment(
   }
   if (!Number.isSafeInteger(d.amountFen) || d.amountFen <= 0) refuse('amount-positive', `a payment must be a positive whole number of fen`);
   requireClaim(state, d.dealId);
-  const owner = ownerClaim(customerStateAt(state, ctx.occurredAt));
+  const owner = ownerClaimAt(state, ctx.occurredAt);
   if (owner === null) {
     refuse('payment-before-signing', `payment refused: no claim owned customer ${state.customerKey} at ${ctx.occurredAt}, so it was not signed`, {
       receivedAt: ctx.occurredAt,

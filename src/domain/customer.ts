@@ -396,6 +396,16 @@ export function customerStateAt(state: CustomerState, instant: string): Customer
   return past;
 }
 
+/**
+ * The owning claim at a business instant. When no ownership fact occurred after the instant
+ * (a payment received after the last stage report: the usual case) that is the owner now,
+ * without refolding the stream.
+ */
+export function ownerClaimAt(state: CustomerState, instant: string): Claim | null {
+  for (const fact of state.ownershipFacts) if (fact.occurredAt > instant) return ownerClaim(customerStateAt(state, instant));
+  return ownerClaim(state);
+}
+
 export function foldCustomer(customerKey: string, facts: Iterable<FoldFact>): CustomerState {
   let state = initialCustomerState(customerKey);
   for (const fact of facts) state = evolveCustomer(state, fact);

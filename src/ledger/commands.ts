@@ -7,11 +7,10 @@ import {
   type ClaimStatus,
   type CustomerState,
   type Stage,
-  customerStateAt,
   evolveCustomer,
   findClaim,
   initialCustomerState,
-  ownerClaim,
+  ownerClaimAt,
   ownershipOf,
 } from '../domain/customer.js';
 import type { DecideContext } from '../domain/decide-context.js';
@@ -326,7 +325,7 @@ export async function receivePayment(deps: CommandDeps, input: { paymentId: stri
       };
     },
     async (state, occurredAt) => {
-      const owner = ownerClaim(customerStateAt(state, occurredAt));
+      const owner = ownerClaimAt(state, occurredAt);
       return { ownerPartner: owner?.partnerId ? await partnerState(deps.store, owner.partnerId) : null };
     },
   );

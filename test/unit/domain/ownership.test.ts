@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { customerStateAt, foldCustomer, ownershipOf } from '../../../src/domain/customer.js';
+import { customerStateAt, foldCustomer, ownerClaim, ownerClaimAt, ownershipOf } from '../../../src/domain/customer.js';
 import { advanced, day, ev, FINANCE, givenCustomer, KEY, lost, registerCommand, registered, signed, toFacts } from './spec.js';
 import { foldPartner } from '../../../src/domain/partner.js';
 
@@ -71,6 +71,17 @@ describe('who owns a customer', () => {
     const state = foldCustomer(KEY, toFacts([registered('D1', 'P1', day(0)), registered('D2', 'P2', day(1)), lost('D1', day(10))]));
     expect(ownershipOf(customerStateAt(state, day(5))).ownerDealId).toBe('D1');
     expect(ownershipOf(customerStateAt(state, day(10))).ownerDealId).toBe('D2');
+  });
+
+  it('names the owning claim at an instant: the refolded past before a later fact, the present after the last one', () => {
+    // D0 is back-filled: recorded last, registered first, and lost later still.
+    const state = foldCustomer(KEY, toFacts([registered('D1', 'P1', day(3)), registered('D2', 'P2', day(4)), registered('D0', 'P2', day(1)), lost('D0', day(8))]));
+    for (const instant of [day(0), day(2), day(3), day(5), day(8), day(9)]) {
+      expect(ownerClaimAt(state, instant)?.dealId ?? null).toBe(ownerClaim(customerStateAt(state, instant))?.dealId ?? null);
+    }
+    expect(ownerClaimAt(state, day(0))).toBeNull();
+    expect(ownerClaimAt(state, day(5))?.dealId).toBe('D0');
+    expect(ownerClaimAt(state, day(9))?.dealId).toBe('D1');
   });
 });
 
