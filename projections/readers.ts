@@ -175,6 +175,21 @@ export function tiersAt(db: Db, cut: LogCut): Array<{ partnerId: string; tier: s
   ).all({ position: cut.position, valid: validBound(cut) }) as Array<{ partnerId: string; tier: string; since: string }>;
 }
 
+/**
+ * What the partners and tiers tables hold within a cut, as one key: the last position of a row of
+ * each at or below the cut. Rows are only ever added, at the position of their event, so two cuts
+ * with the same key read the same rows (any row between them would raise the later one's key).
+ * Cheaper than tiersAt (no join, no per-partner sort), so a tiers answer can be reused by key.
+ */
+export function partnersContentKey(db: Db, position: number): string {
+  const row = stmt(
+    db,
+    `SELECT (SELECT max(position) FROM partners WHERE position <= @position) AS partners,
+            (SELECT max(position) FROM tier_rows WHERE position <= @position) AS tiers`,
+  ).get({ position }) as { partners: number | null; tiers: number | null };
+  return `${row.partners ?? 0}:${row.tiers ?? 0}`;
+}
+
 export function tierHistoryAt(db: Db, partnerId: string, cut: LogCut): TierStep[] {
   const rows = stmt(db, 'SELECT * FROM tier_rows WHERE partner_id = ? AND position <= ? AND occurred_at <= ? ORDER BY occurred_at, position').all(
     partnerId,

@@ -1,8 +1,8 @@
-// The application: one module per capability, the guard, the idempotency interceptor and the
-// problem filter around all of them, and the opened Ledger, tokens and idempotency store given
-// in from the server bootstrap (src/app/server.ts).
+// The application: one module per capability, the guard and the problem filter around all of
+// them (the idempotency interceptor sits on each command route: http/route.ts), and the opened
+// Ledger, tokens and idempotency store given in from the server bootstrap (src/app/server.ts).
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Ledger } from '../ledger/ledger.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -13,7 +13,6 @@ import { TokenRegistry } from './auth/tokens.js';
 import { LEDGER } from './core/ledger.token.js';
 import { DealsModule } from './deals/deals.module.js';
 import { HealthModule } from './health/health.module.js';
-import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { IdempotencyStore } from './idempotency/idempotency-store.js';
 import { LedgerIntegrity } from './integrity/command-gate.js';
 import { allRoutes } from './openapi/all-routes.js';
@@ -54,7 +53,6 @@ class CoreModule {
           }),
         },
         { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
       exports: [LEDGER, TokenRegistry, IdempotencyStore, OPENAPI_DOCUMENT, LedgerIntegrity],
     };

@@ -28,6 +28,13 @@ export interface HttpBenchResult {
   latencyMs: { p50: number; p99: number; max: number };
   /** Answers that were not 2xx, by status. */
   errors: Record<string, number>;
+  /**
+   * CPU the server process spent per request during the measured window (user + system, all its
+   * threads; null where /proc is not readable). Steadier than req/s on a shared machine.
+   */
+  serverCpuMsPerRequest: number | null;
+  /** CPU this load generator spent per request during the measured window. */
+  clientCpuMsPerRequest: number;
 }
 
 const MAX_CONNECTIONS = 1_024;
@@ -100,6 +107,22 @@ function request(agent: http.Agent, url: string, method: 'GET' | 'POST', route: 
   });
 }
 
+/** A process's CPU time so far (user + system) from /proc, in ms; null where that is not readable. */
+function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    return Number.isFinite(ticks) ? ticks * CLOCK_TICK_MS : null;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ is 100 on every Linux the ledger runs on. */
+const CLOCK_TICK_MS = 10;
+
 const percentile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 
@@ -142,9 +165,14 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<HttpBen
         if (answer.status < 200 || answer.status >= 300) errors[answer.status] = (errors[answer.status] ?? 0) + 1;
       }
     };
+    const serverCpuBeforeMs = processCpuMs(child.pid);
+    const clientCpuBefore = process.cpuUsage();
     const startedAt = performance.now();
     await Promise.all(Array.from({ length: connections }, (_, c) => worker(c)));
     const elapsedMs = performance.now() - startedAt;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const serverCpuAfterMs = processCpuMs(child.pid);
+    const perRequest = (ms: number): number => Math.round((ms / Math.max(1, latencies.length)) * 1000) / 1000;
     latencies.sort((a, b) => a - b);
     return {
       connections,
@@ -154,6 +182,8 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<HttpBen
       requestsPerSecond: Math.round((latencies.length * 1000) / elapsedMs),
       latencyMs: { p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), max: round(latencies.at(-1) ?? 0) },
       errors,
+      serverCpuMsPerRequest: serverCpuBeforeMs === null || serverCpuAfterMs === null ? null : perRequest(serverCpuAfterMs - serverCpuBeforeMs),
+      clientCpuMsPerRequest: perRequest((clientCpu.user + clientCpu.system) / 1000),
     };
   } finally {
     agent.destroy();

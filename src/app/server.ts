@@ -97,6 +97,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     const inFlight = new InFlight();
     const instance = app.getHttpAdapter().getInstance() as { disable(name: string): void };
     instance.disable('x-powered-by');
+    // Every answer is Cache-Control: no-store, so an ETag (a SHA-1 of each body) buys nothing.
+    instance.disable('etag');
     app.use(requestContextMiddleware(config.requestLog ? (line) => config.print(line) : null, inFlight));
     app.use(requireJsonMiddleware());
     app.useBodyParser('json', { limit: config.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] });

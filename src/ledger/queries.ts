@@ -89,7 +89,13 @@ export function timeQuery(asOf?: string | null, validAt?: string | null): TimeQu
   };
 }
 
+/** How many tiers answers are kept (by what the partners tables hold at the cut, and validAt). */
+const TIERS_CACHE_ENTRIES = 64;
+
 export class LedgerQueries {
+  /** Tiers answers by read.partnersContentKey and validAt: the same rows give the same answer. */
+  private readonly tiersByContent = new Map<string, TierAnswer[]>();
+
   constructor(private readonly deps: QueryDeps) {}
 
   private get db() {
@@ -145,7 +151,15 @@ export class LedgerQueries {
   }
 
   async tiers(query: TimeQuery = {}): Promise<TierAnswer[]> {
-    return read.tiersAt(this.db, this.cut(query));
+    const cut = this.cut(query);
+    const key = `${read.partnersContentKey(this.db, cut.position)}|${cut.validAt ?? ''}`;
+    let answer = this.tiersByContent.get(key);
+    if (!answer) {
+      answer = read.tiersAt(this.db, cut).map((t) => Object.freeze(t));
+      if (this.tiersByContent.size >= TIERS_CACHE_ENTRIES) this.tiersByContent.delete(this.tiersByContent.keys().next().value as string);
+      this.tiersByContent.set(key, answer);
+    }
+    return answer.slice();
   }
 
   async ownership(customerKey: string, query: TimeQuery = {}): Promise<OwnershipView | null> {

@@ -1,10 +1,12 @@
 // One description per route: method, path, roles, and the zod schemas of its params, query and
 // body. The same object routes the request (@Route), lets the guard check the role, validates
 // the input (@Input) and writes the OpenAPI document, so no schema is ever written twice.
-import { applyDecorators, createParamDecorator, Get, HttpCode, Post, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, Get, HttpCode, Post, SetMetadata, UseInterceptors, type ExecutionContext } from '@nestjs/common';
 import { z } from 'zod';
 import type { ApiRole } from '../auth/tokens.js';
 import { invalidInput, type FieldProblem } from './problem.js';
+// A cycle (the interceptor reads routeSpecOf), harmless: each side uses the other only when called.
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor.js';
 
 export const ROUTE_SPEC = Symbol('ledger:route-spec');
 
@@ -46,10 +48,14 @@ export function defineRoute<P extends AnySchema = never, Q extends AnySchema = n
   return spec;
 }
 
-/** Routes a controller method by its spec and records the spec for the guard and @Input. */
+/**
+ * Routes a controller method by its spec and records the spec for the guard and @Input. Commands
+ * (POST) get the Idempotency-Key interceptor; reads get none, so Nest answers them without an
+ * interceptor chain.
+ */
 export function Route(spec: RouteSpec): MethodDecorator {
-  const verb = spec.method === 'GET' ? Get(spec.path) : Post(spec.path);
-  return applyDecorators(verb, HttpCode(spec.successStatus), SetMetadata(ROUTE_SPEC, spec));
+  if (spec.method === 'GET') return applyDecorators(Get(spec.path), HttpCode(spec.successStatus), SetMetadata(ROUTE_SPEC, spec));
+  return applyDecorators(Post(spec.path), HttpCode(spec.successStatus), SetMetadata(ROUTE_SPEC, spec), UseInterceptors(IdempotencyInterceptor));
 }
 
 export function routeSpecOf(context: ExecutionContext): RouteSpec | undefined {
