@@ -7,7 +7,8 @@ import type { EventEnvelope, LedgerEvent } from '../src/domain/events.js';
 import { type AccountTotals, addTotals, zeroTotals } from './balances.js';
 import { eventOf } from './envelope.js';
 import { dealFactOf } from './pipeline.js';
-import { applyRebateEvent } from './rebates.js';
+import { type BulkStatement, BulkWriter } from './bulk-writer.js';
+import { applyRebateEvent, rebateWriteSql } from './rebates.js';
 import type { ProjectionRules } from './rules.js';
 import { metaTables, type ProjectionName, projectionNames, projectionTables, readModelSchemaVersion } from './schema.js';
 import { tierStepOf } from './tiers.js';
@@ -83,7 +84,12 @@ export class ReadModelWriter {
   private readonly recentCash = new Map<string, { eventId: string; position: number; occurredAt: string }>();
   /** Per partner, its commission lines no payout has settled yet: event id → position (loaded on first use). */
   private readonly unsettled = new Map<string, Map<string, number>>();
-  private readonly s: Record<string, Stmt>;
+  private writes: Record<WriteName, Stmt>;
+  private r: ReturnType<typeof prepareReads>;
+  /** During a rebuild: the worker that runs the writes (null: they run here, in the batch's transaction). */
+  private bulk: BulkWriter | null = null;
+  /** The current batch's writes while the bulk writer runs them. */
+  private ops: unknown[] = [];
   private readonly applyBatchTx: Database.Transaction<(events: readonly EventEnvelope[]) => number>;
   /** PRAGMA data_version when the file was last checked for other writers (null: check). */
   private seenDataVersion: number | null = null;
@@ -92,7 +98,8 @@ export class ReadModelWriter {
     readonly db: Db,
     private readonly rules: ProjectionRules,
   ) {
-    this.s = prepareWrites(db);
+    this.writes = prepareWrites(db);
+    this.r = prepareReads(db);
     this.loadCheckpoints();
     this.applyBatchTx = db.transaction((events: readonly EventEnvelope[]) => this.applyInTransaction(events));
   }
@@ -112,6 +119,7 @@ export class ReadModelWriter {
   applyBatch(events: readonly EventEnvelope[]): number {
     if (events.length === 0) return 0;
     try {
+      if (this.bulk) return this.applyBulk(this.bulk, events);
       return this.applyBatchTx.immediate(events);
     } catch (error) {
       // The transaction rolled back: forget in-memory heads that may describe unwritten rows.
@@ -120,6 +128,37 @@ export class ReadModelWriter {
       this.loadCheckpoints();
       throw error;
     }
+  }
+
+  /** The batch's writes go to the bulk writer as one transaction; its checkpoints are the last writes. */
+  private applyBulk(bulk: BulkWriter, events: readonly EventEnvelope[]): number {
+    this.ops = [];
+    try {
+      const applied = this.applyInTransaction(events);
+      if (this.ops.length > 0) bulk.send(this.ops);
+      return applied;
+    } finally {
+      this.ops = [];
+    }
+  }
+
+  /** One write: run now (inside the batch's transaction), or queued for the bulk writer's transaction. */
+  private w(name: WriteName, args: unknown[]): void {
+    if (this.bulk === null) {
+      this.writes[name].run(args);
+      return;
+    }
+    this.ops.push(writeIndex.get(name), ...args);
+  }
+
+  /** Before reading the file: every batch handed to the bulk writer must be committed. */
+  private barrier(): void {
+    this.bulk?.drain();
+  }
+
+  /** Blocks until the bulk writer has committed every batch it was given (no-op outside a rebuild). */
+  drain(): void {
+    this.barrier();
   }
 
   /** Drops the named projections' tables and checkpoints (a full rebuild drops them all). */
@@ -131,7 +170,8 @@ export class ReadModelWriter {
         this.db.prepare('DELETE FROM checkpoints WHERE projection = ?').run(name);
       }
     })();
-    Object.assign(this.s, prepareWrites(this.db));
+    this.writes = prepareWrites(this.db);
+    this.r = prepareReads(this.db);
     this.forgetCaches();
     this.loadCheckpoints();
   }
@@ -141,10 +181,32 @@ export class ReadModelWriter {
    * OS crash the read model is rebuilt from the log) and rarer WAL checkpoints.
    */
   setBulkMode(on: boolean): void {
-    this.rebuilding = on;
-    this.db.pragma(on ? 'synchronous = OFF' : 'synchronous = NORMAL');
-    this.db.pragma(on ? 'wal_autocheckpoint = 20000' : `wal_autocheckpoint = ${this.liveAutocheckpointPages}`);
-    if (!on) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    if (on === this.rebuilding) return;
+    try {
+      if (!on) this.stopBulkWriter();
+    } finally {
+      this.rebuilding = on;
+      this.db.pragma(on ? 'synchronous = OFF' : 'synchronous = NORMAL');
+      this.db.pragma(on ? 'wal_autocheckpoint = 20000' : `wal_autocheckpoint = ${this.liveAutocheckpointPages}`);
+      if (!on) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    }
+    // A file database gets a second thread for the writes; an in-memory one has no file to share.
+    if (on && !this.db.memory) this.bulk = new BulkWriter(this.db.name, bulkStatements);
+  }
+
+  /** Closes the bulk writer (after its last commit); a failure leaves the in-memory state re-read from the file. */
+  private stopBulkWriter(): void {
+    const bulk = this.bulk;
+    this.bulk = null;
+    if (!bulk) return;
+    try {
+      bulk.close();
+    } catch (error) {
+      this.forgetCaches();
+      throw error;
+    } finally {
+      this.loadCheckpoints();
+    }
   }
 
   /** The WAL auto-checkpoint (pages) outside bulk mode; applied now unless a rebuild runs. */
@@ -165,14 +227,15 @@ export class ReadModelWriter {
   }
 
   getMeta(key: string): string | null {
-    return (this.s.metaGet!.get(key) as { value: string } | undefined)?.value ?? null;
+    return (this.r.metaGet.get(key) as { value: string } | undefined)?.value ?? null;
   }
 
   /** A partner's unsettled lines; every partner's are loaded in one scan on first use and kept current. */
   private unsettledOf(partnerId: string): Map<string, number> {
     if (!this.unsettledLoaded) {
+      this.barrier();
       this.unsettled.clear();
-      for (const r of this.s.unsettled!.iterate() as Iterable<{ partner_id: string; event_id: string; position: number }>) {
+      for (const r of this.r.unsettled.iterate() as Iterable<{ partner_id: string; event_id: string; position: number }>) {
         const lines = this.unsettled.get(r.partner_id) ?? new Map<string, number>();
         lines.set(r.event_id, r.position);
         this.unsettled.set(r.partner_id, lines);
@@ -193,11 +256,12 @@ export class ReadModelWriter {
    * rebuild under way elsewhere is refused rather than interleaved with.
    */
   private syncWithFile(): void {
+    if (this.bulk) return; // a rebuild is exclusive (rebuildingKey), and the worker's commits are ours
     // data_version moves only when another connection commits: unchanged means nothing to re-read.
     // (The batch runs in an IMMEDIATE transaction, so no other commit can land after this look.)
-    const version = this.s.dataVersion!.get() as number;
+    const version = this.r.dataVersion.get() as number;
     if (version === this.seenDataVersion) return;
-    const rows = this.s.checkpoints!.all() as Array<{ projection: string; position: number }>;
+    const rows = this.r.checkpoints.all() as Array<{ projection: string; position: number }>;
     const onFile = new Map(rows.map((r) => [r.projection, r.position]));
     const moved = projectionNames.some((n) => (onFile.get(n) ?? 0) !== this.checkpointOf(n));
     if (moved) {
@@ -232,6 +296,9 @@ export class ReadModelWriter {
     let lastRecordedAt = '';
     let pendingClock: { recordedAt: string; position: number } | null = null;
     const from = new Map(projectionNames.map((n) => [n, this.checkpointOf(n)] as const));
+    // Trimmed between batches only: the current batch's cash is always in the map, so a miss
+    // reads a committed row (the bulk writer has not written the current batch yet).
+    if (this.recentCash.size >= maxRecentCash) this.recentCash.clear();
     for (const e of events) {
       const position = Number(e.position);
       if (!Number.isSafeInteger(position) || position <= lastPosition) {
@@ -241,7 +308,7 @@ export class ReadModelWriter {
       lastPosition = position;
       lastRecordedAt = e.recordedAt;
       if (position > (from.get('clock') ?? 0)) {
-        if (pendingClock && pendingClock.recordedAt !== e.recordedAt) this.s.clock!.run(pendingClock.recordedAt, pendingClock.position);
+        if (pendingClock && pendingClock.recordedAt !== e.recordedAt) this.w('clock', [pendingClock.recordedAt, pendingClock.position]);
         pendingClock = { recordedAt: e.recordedAt, position };
         applied++;
       }
@@ -251,14 +318,14 @@ export class ReadModelWriter {
       if (position > (from.get('ownership') ?? 0)) applied += this.applyOwnership(e, ev);
       if (position > (from.get('pipeline') ?? 0)) applied += this.applyPipeline(e, ev);
       if (position > (from.get('statements') ?? 0)) applied += this.applyStatements(e, ev);
-      if (position > (from.get('rebates') ?? 0)) applied += applyRebateEvent(this.db, e, this.rules.quarterOf);
+      if (position > (from.get('rebates') ?? 0)) applied += applyRebateEvent((name, args) => this.w(name, args), e, this.rules.quarterOf);
     }
-    if (pendingClock) this.s.clock!.run(pendingClock.recordedAt, pendingClock.position);
+    if (pendingClock) this.w('clock', [pendingClock.recordedAt, pendingClock.position]);
     const advanced = projectionNames.filter((name) => lastPosition > (from.get(name) ?? 0));
     if (advanced.length === projectionNames.length) {
-      this.s.allCheckpoints!.run(...projectionNames.flatMap((name) => [name, lastPosition])); // the usual case: one statement
+      this.w('allCheckpoints', projectionNames.flatMap((name) => [name, lastPosition])); // the usual case: one statement
     } else {
-      for (const name of advanced) this.s.checkpoint!.run(name, lastPosition);
+      for (const name of advanced) this.w('checkpoint', [name, lastPosition]);
     }
     for (const name of advanced) this.checkpoints.set(name, lastPosition);
     return applied;
@@ -268,12 +335,12 @@ export class ReadModelWriter {
     const position = Number(e.position);
     if (ev.type === 'PartnerSigned') {
       const d = ev.data;
-      this.s.partner!.run(d.partnerId, position, e.occurredAt, e.recordedAt, d.name, d.kind, d.parentPartnerId, d.territory);
+      this.w('partner', [d.partnerId, position, e.occurredAt, e.recordedAt, d.name, d.kind, d.parentPartnerId, d.territory]);
     }
     const change = tierStepOf(e);
     if (!change) return ev.type === 'PartnerSigned' ? 1 : 0;
     const st = change.step;
-    this.s.tier!.run(
+    this.w('tier', [
       change.partnerId,
       position,
       e.occurredAt,
@@ -285,14 +352,15 @@ export class ReadModelWriter {
       st.source,
       st.quarter,
       JSON.stringify(st.figures),
-    );
+    ]);
     return 1;
   }
 
   private balanceHead(partnerId: string): BalanceHead | null {
     const cached = this.balanceHeads.get(partnerId);
     if (cached) return cached;
-    const row = this.s.balanceHead!.get(partnerId) as BalanceRowSums | undefined;
+    this.barrier();
+    const row = this.r.balanceHead.get(partnerId) as BalanceRowSums | undefined;
     if (!row) return null;
     const head = { position: row.position, maxOccurredAt: row.max_occurred_at, totals: totalsOfRow(row) };
     this.balanceHeads.set(partnerId, head);
@@ -308,7 +376,7 @@ export class ReadModelWriter {
       const previousMax = previous?.maxOccurredAt ?? '';
       const late = e.occurredAt < previousMax ? 1 : 0;
       const maxOccurredAt = late ? previousMax : e.occurredAt;
-      this.s.balance!.run(
+      this.w('balance', [
         partnerId,
         position,
         e.occurredAt,
@@ -329,7 +397,7 @@ export class ReadModelWriter {
         totals.trafficOutstanding,
         d.rebate,
         totals.rebate,
-      );
+      ]);
       this.balanceHeads.set(partnerId, { position, maxOccurredAt, totals });
     }
     return deltas.length;
@@ -340,11 +408,11 @@ export class ReadModelWriter {
     const position = Number(e.position);
     const key = 'customerKey' in ev.data ? ev.data.customerKey : null;
     if (key === null) throw new Error(`${e.type} at ${position} names no customer`);
-    this.s.claim!.run(position, key, e.occurredAt, e.recordedAt, e.eventId, e.type, JSON.stringify(e.data));
+    this.w('claim', [position, key, e.occurredAt, e.recordedAt, e.eventId, e.type, JSON.stringify(e.data)]);
     if (ev.type === 'DealRegistered') {
       const d = ev.data;
-      this.s.customer!.run(position, key, d.customer.name, d.customer.taxId);
-      this.s.deal!.run(position, d.dealId, key, d.partnerId, d.channel);
+      this.w('customer', [position, key, d.customer.name, d.customer.taxId]);
+      this.w('deal', [position, d.dealId, key, d.partnerId, d.channel]);
     }
     return 1;
   }
@@ -352,7 +420,8 @@ export class ReadModelWriter {
   /** The partner of a registered deal; the map is loaded whole on first use and kept current. */
   private partnerOfDeal(dealId: string): string | null {
     if (!this.dealPartnersLoaded) {
-      for (const r of this.s.dealPartners!.iterate() as Iterable<{ deal_id: string; partner_id: string }>) {
+      this.barrier();
+      for (const r of this.r.dealPartners.iterate() as Iterable<{ deal_id: string; partner_id: string }>) {
         if (!this.dealPartners.has(r.deal_id)) this.dealPartners.set(r.deal_id, r.partner_id);
       }
       this.dealPartnersLoaded = true;
@@ -365,7 +434,7 @@ export class ReadModelWriter {
     if (!fact) return 0;
     switch (fact.kind) {
       case 'registered':
-        this.s.dealEvent!.run(
+        this.w('dealEvent', [
           fact.position,
           fact.occurredAt,
           fact.kind,
@@ -377,19 +446,19 @@ export class ReadModelWriter {
           null,
           fact.expectedPorts,
           fact.expectedRevenueFen,
-        );
+        ]);
         this.dealPartners.set(fact.dealId, fact.partnerId);
         return 1;
       case 'advanced': {
-        this.s.dealEvent!.run(fact.position, fact.occurredAt, fact.kind, fact.dealId, null, null, null, null, fact.stage, null, null);
+        this.w('dealEvent', [fact.position, fact.occurredAt, fact.kind, fact.dealId, null, null, null, null, fact.stage, null, null]);
         const partnerId = this.partnerOfDeal(fact.dealId);
         if (fact.stage === 'signed' && partnerId !== null && ev.type === 'DealStageAdvanced') {
-          this.s.signing!.run(this.rules.quarterOf(e.occurredAt), partnerId, ev.data.customerKey, fact.position);
+          this.w('signing', [this.rules.quarterOf(e.occurredAt), partnerId, ev.data.customerKey, fact.position]);
         }
         return 1;
       }
       case 'lost':
-        this.s.dealEvent!.run(fact.position, fact.occurredAt, fact.kind, fact.dealId, null, null, null, null, null, null, null);
+        this.w('dealEvent', [fact.position, fact.occurredAt, fact.kind, fact.dealId, null, null, null, null, null, null, null]);
         return 1;
       default: {
         const never: never = fact;
@@ -402,7 +471,8 @@ export class ReadModelWriter {
     const key = `${kind} ${id}`;
     const cached = this.recentCash.get(key);
     if (cached) return cached;
-    const row = this.s.cash!.get(kind, id) as { event_id: string; position: number; occurred_at: string } | undefined;
+    this.barrier();
+    const row = this.r.cash.get(kind, id) as { event_id: string; position: number; occurred_at: string } | undefined;
     if (row) return { eventId: row.event_id, position: row.position, occurredAt: row.occurred_at };
     return { eventId: fallback.eventId, position: Number(fallback.position), occurredAt: fallback.occurredAt };
   }
@@ -415,8 +485,7 @@ export class ReadModelWriter {
         const kind = ev.type === 'PaymentReceived' ? 'payment' : 'refund';
         const id = ev.type === 'PaymentReceived' ? ev.data.paymentId : ev.data.refundId;
         const dealId = ev.type === 'PaymentReceived' ? ev.data.dealId : null;
-        this.s.cashInsert!.run(position, kind, id, e.eventId, e.occurredAt, ev.data.customerKey, dealId, ev.data.paymentId);
-        if (this.recentCash.size >= maxRecentCash) this.recentCash.clear();
+        this.w('cashInsert', [position, kind, id, e.eventId, e.occurredAt, ev.data.customerKey, dealId, ev.data.paymentId]);
         this.recentCash.set(`${kind} ${id}`, { eventId: e.eventId, position, occurredAt: e.occurredAt });
         return 1;
       }
@@ -428,7 +497,7 @@ export class ReadModelWriter {
         const cash = refundId === null ? this.cashSource('payment', d.paymentId, e) : this.cashSource('refund', refundId, e);
         const cashFen = ev.type === 'CommissionAccrued' ? ev.data.cashFen : 0 - ev.data.refundedCashFen;
         const unsettled = this.unsettledOf(d.partnerId); // loaded before this line's row exists
-        this.s.line!.run(
+        this.w('line', [
           position,
           e.eventId,
           accrual ? 'accrual' : 'clawback',
@@ -448,18 +517,18 @@ export class ReadModelWriter {
           ev.type === 'CommissionAccrued' ? ev.data.commissionYear : null,
           e.occurredAt,
           e.recordedAt,
-        );
+        ]);
         unsettled.set(e.eventId, position);
         return 1;
       }
       case 'CommissionPaidOut': {
         const d = ev.data;
-        this.s.payout!.run(d.partnerId, d.quarter, e.eventId, position, e.occurredAt, e.recordedAt, d.netFen, d.paidFen, d.debtRecoveredFen);
+        this.w('payout', [d.partnerId, d.quarter, e.eventId, position, e.occurredAt, e.recordedAt, d.netFen, d.paidFen, d.debtRecoveredFen]);
         const unsettled = this.unsettledOf(d.partnerId);
         for (const line of d.lines) {
           const linePosition = unsettled.get(line.eventId);
           if (linePosition === undefined) continue; // not a line of this partner, or settled already
-          this.s.settle!.run(d.quarter, e.eventId, position, e.occurredAt, linePosition);
+          this.w('settle', [d.quarter, e.eventId, position, e.occurredAt, linePosition]);
           unsettled.delete(line.eventId);
         }
         return 1;
@@ -494,37 +563,50 @@ export function totalsOfRow(r: Omit<BalanceRowSums, 'position' | 'max_occurred_a
   };
 }
 
-function prepareWrites(db: Db): Record<string, Stmt> {
+/** Every statement that writes the read model, by name (the bulk writer's worker runs the same SQL). */
+const writeSql = {
+  checkpoint: 'INSERT OR REPLACE INTO checkpoints (projection, position) VALUES (?, ?)',
+  allCheckpoints: `INSERT OR REPLACE INTO checkpoints (projection, position) VALUES ${projectionNames.map(() => '(?, ?)').join(', ')}`,
+  clock: 'INSERT INTO clock (recorded_at, position) VALUES (?, ?) ON CONFLICT (recorded_at) DO UPDATE SET position = max(position, excluded.position)',
+  partner: 'INSERT OR REPLACE INTO partners VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  tier: 'INSERT OR REPLACE INTO tier_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  balance: 'INSERT OR REPLACE INTO balance_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  claim: 'INSERT OR REPLACE INTO claim_events VALUES (?, ?, ?, ?, ?, ?, ?)',
+  customer: 'INSERT OR REPLACE INTO customers VALUES (?, ?, ?, ?)',
+  deal: 'INSERT OR REPLACE INTO deals VALUES (?, ?, ?, ?, ?)',
+  dealEvent: 'INSERT OR REPLACE INTO deal_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  signing: 'INSERT OR IGNORE INTO deal_signings VALUES (?, ?, ?, ?)',
+  cashInsert: 'INSERT OR REPLACE INTO cash_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  line: 'INSERT OR REPLACE INTO commission_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)',
+  payout: 'INSERT OR REPLACE INTO payouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  settle: 'UPDATE commission_lines SET settled_quarter = ?, settled_event_id = ?, settled_position = ?, settled_occurred_at = ? WHERE position = ?',
+  ...rebateWriteSql,
+} as const;
+
+export type WriteName = keyof typeof writeSql;
+const writeNames = Object.keys(writeSql) as WriteName[];
+const writeIndex = new Map<WriteName, number>(writeNames.map((n, i) => [n, i]));
+const parameterCount = (sql: string): number => sql.split('?').length - 1;
+
+/** The write statements as the bulk writer's worker prepares them, in writeIndex order. */
+export const bulkStatements: readonly BulkStatement[] = writeNames.map((n) => ({ sql: writeSql[n], arity: parameterCount(writeSql[n]) }));
+
+function prepareWrites(db: Db): Record<WriteName, Stmt> {
+  const out = {} as Record<WriteName, Stmt>;
+  for (const n of writeNames) out[n] = db.prepare(writeSql[n]);
+  return out;
+}
+
+function prepareReads(db: Db) {
   return {
-    checkpoint: db.prepare('INSERT OR REPLACE INTO checkpoints (projection, position) VALUES (?, ?)'),
-    allCheckpoints: db.prepare(`INSERT OR REPLACE INTO checkpoints (projection, position) VALUES ${projectionNames.map(() => '(?, ?)').join(', ')}`),
     checkpoints: db.prepare('SELECT projection, position FROM checkpoints'),
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
     metaGet: db.prepare('SELECT value FROM meta WHERE key = ?'),
-    clock: db.prepare(
-      'INSERT INTO clock (recorded_at, position) VALUES (?, ?) ON CONFLICT (recorded_at) DO UPDATE SET position = max(position, excluded.position)',
-    ),
-    partner: db.prepare('INSERT OR REPLACE INTO partners VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-    tier: db.prepare('INSERT OR REPLACE INTO tier_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-    balance: db.prepare('INSERT OR REPLACE INTO balance_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     balanceHead: db.prepare(
       'SELECT position, max_occurred_at, c_accrued, c_clawed_back, c_paid_out, c_deposit, c_debt, c_traffic, c_rebate FROM balance_rows WHERE partner_id = ? ORDER BY position DESC LIMIT 1',
     ),
-    claim: db.prepare('INSERT OR REPLACE INTO claim_events VALUES (?, ?, ?, ?, ?, ?, ?)'),
     unsettled: db.prepare('SELECT partner_id, event_id, position FROM commission_lines WHERE settled_position IS NULL ORDER BY position'),
-    customer: db.prepare('INSERT OR REPLACE INTO customers VALUES (?, ?, ?, ?)'),
-    deal: db.prepare('INSERT OR REPLACE INTO deals VALUES (?, ?, ?, ?, ?)'),
-    dealEvent: db.prepare('INSERT OR REPLACE INTO deal_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     dealPartners: db.prepare(`SELECT deal_id, partner_id FROM deal_events WHERE kind = 'registered' ORDER BY position`),
-    signing: db.prepare('INSERT OR IGNORE INTO deal_signings VALUES (?, ?, ?, ?)'),
-    cashInsert: db.prepare('INSERT OR REPLACE INTO cash_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     cash: db.prepare('SELECT event_id, position, occurred_at FROM cash_events WHERE kind = ? AND id = ? ORDER BY position DESC LIMIT 1'),
-    line: db.prepare(
-      'INSERT OR REPLACE INTO commission_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)',
-    ),
-    payout: db.prepare('INSERT OR REPLACE INTO payouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-    settle: db.prepare(
-      'UPDATE commission_lines SET settled_quarter = ?, settled_event_id = ?, settled_position = ?, settled_occurred_at = ? WHERE position = ?',
-    ),
   };
 }

@@ -29,38 +29,32 @@ CREATE TABLE IF NOT EXISTS rebate_rows (
 
 export const rebateEventTypes: ReadonlySet<string> = new Set(['CommitmentSet', 'PurchaseRecorded', 'LockedToDistributor', 'RebateEarned', 'RebatePaid']);
 
-const writes = new WeakMap<Db, { purchase: Database.Statement; row: Database.Statement }>();
-function writesOf(db: Db) {
-  let w = writes.get(db);
-  if (!w) {
-    w = {
-      purchase: db.prepare('INSERT OR REPLACE INTO purchase_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      row: db.prepare('INSERT OR REPLACE INTO rebate_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-    };
-    writes.set(db, w);
-  }
-  return w;
-}
+/** The programme's write statements (run by the read-model writer with the other projections'). */
+export const rebateWriteSql = {
+  purchase: 'INSERT OR REPLACE INTO purchase_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  rebateRow: 'INSERT OR REPLACE INTO rebate_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+} as const;
+
+/** Runs (or queues) one write of the named statement. */
+export type RebateWrite = (name: keyof typeof rebateWriteSql, args: unknown[]) => void;
 
 /** Forgets prepared statements (after the tables were dropped and recreated). */
 export function forgetRebateStatements(db: Db): void {
-  writes.delete(db);
   reads.delete(db);
 }
 
 /** Applies one event to the rebate tables; returns 1 when it was a programme event. */
-export function applyRebateEvent(db: Db, e: EventEnvelope, quarterOf: (instant: string) => string): number {
+export function applyRebateEvent(write: RebateWrite, e: EventEnvelope, quarterOf: (instant: string) => string): number {
   if (!rebateEventTypes.has(e.type)) return 0;
   const ev = eventOf(e);
   const position = Number(e.position);
-  const w = writesOf(db);
   const row = (partnerId: string, type: string, year: number | null, quarter: string | null, payer: string | null, amountFen: number) =>
-    w.row.run(position, partnerId, e.occurredAt, e.recordedAt, type, year, quarter, payer, amountFen, JSON.stringify(e.data));
+    write('rebateRow', [position, partnerId, e.occurredAt, e.recordedAt, type, year, quarter, payer, amountFen, JSON.stringify(e.data)]);
   switch (ev.type) {
     case 'PurchaseRecorded': {
       const d = ev.data;
       const quarter = quarterOf(e.occurredAt);
-      w.purchase.run(position, d.partnerId, e.occurredAt, e.recordedAt, Number(quarter.slice(0, 4)), quarter, d.purchaseId, d.productLine, d.amountFen, d.bid ? 1 : 0, d.distributorId);
+      write('purchase', [position, d.partnerId, e.occurredAt, e.recordedAt, Number(quarter.slice(0, 4)), quarter, d.purchaseId, d.productLine, d.amountFen, d.bid ? 1 : 0, d.distributorId]);
       return 1;
     }
     case 'CommitmentSet':

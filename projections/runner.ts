@@ -169,7 +169,9 @@ export class ProjectionRunner {
       this.writer.applyBatch(batch);
       batch = [];
       options.onProgress?.(progress());
-      return options.shouldStop?.(progress()) ?? false;
+      const stop = options.shouldStop?.(progress()) ?? false;
+      if (stop) this.writer.drain(); // stopped: everything handed to the bulk writer is on the file
+      return stop;
     };
     const from = this.position() + 1;
     if (from <= head) {
@@ -180,6 +182,7 @@ export class ProjectionRunner {
       }
     }
     if (batch.length > 0 && commit()) return { ...progress(), stopped: true };
+    this.writer.drain();
     options.onProgress?.(progress());
     return { ...progress(), stopped: false };
   }
