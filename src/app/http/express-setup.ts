@@ -68,7 +68,7 @@ export function requestContextMiddleware(log: RequestLog | null, inFlight: InFli
         log(`${request.method} ${pathOf(request)} ${response.statusCode} ${ms}ms ${correlationId}`);
       }
     };
-    response.on('finish', done);
+    // A response emits 'close' once it is finished or its connection went away: one listener.
     response.on('close', done);
     if (inFlight.draining) response.setHeader('Connection', 'close');
     if (given !== undefined && !valid) {
@@ -82,10 +82,14 @@ export function requestContextMiddleware(log: RequestLog | null, inFlight: InFli
 /** POST bodies must be JSON (415 otherwise); the parser itself is Nest's useBodyParser('json'). */
 export function requireJsonMiddleware(): Middleware {
   return (request, response, next) => {
+    if (request.method !== 'POST') {
+      next();
+      return;
+    }
     const length = headerOf(request, 'content-length');
     const hasBody = (length !== undefined && length !== '0') || headerOf(request, 'transfer-encoding') !== undefined;
     const type = (headerOf(request, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-    if (request.method === 'POST' && hasBody && type !== 'application/json' && !/^application\/[a-z0-9.+-]*\+json$/.test(type)) {
+    if (hasBody && type !== 'application/json' && !/^application\/[a-z0-9.+-]*\+json$/.test(type)) {
       sendProblem(response, new ProblemError('unsupported-media-type', `send the body as application/json, not "${type || 'no content type'}"`));
       return;
     }

@@ -77,6 +77,10 @@ export function parseRouteInput(spec: RouteSpec, request: RawRequest): RouteInpu
       if (where === 'query' && !isEmptyBody(value)) problems.push(...Object.keys(value as object).map((k) => ({ path: `query.${k}`, message: 'unknown parameter' })));
       return undefined;
     }
+    if (where === 'query' && isEmptyBody(value)) {
+      const empty = emptyQueryOf(schema);
+      if (empty.ok) return { ...empty.data };
+    }
     const result = schema.safeParse(where === 'body' && value === undefined ? {} : value);
     if (result.success) return result.data;
     problems.push(...fieldProblems(where, result.error));
@@ -87,6 +91,22 @@ export function parseRouteInput(spec: RouteSpec, request: RawRequest): RouteInpu
   const body = part('body', spec.body, request.body);
   if (problems.length > 0) throw invalidInput(problems);
   return { params, query, body } as RouteInput<RouteSpec>;
+}
+
+/**
+ * What a query schema makes of no parameters at all (the common read), parsed once per schema.
+ * Only a plain object answer is kept (callers get a copy); anything else is parsed per request.
+ */
+const emptyQueries = new WeakMap<AnySchema, { ok: true; data: Record<string, unknown> } | { ok: false }>();
+function emptyQueryOf(schema: AnySchema): { ok: true; data: Record<string, unknown> } | { ok: false } {
+  let known = emptyQueries.get(schema);
+  if (!known) {
+    const result = schema.safeParse({});
+    const plain = result.success && typeof result.data === 'object' && result.data !== null && Object.values(result.data).every((v) => v === undefined || typeof v !== 'object');
+    known = plain ? { ok: true, data: Object.freeze({ ...(result.data as Record<string, unknown>) }) } : { ok: false };
+    emptyQueries.set(schema, known);
+  }
+  return known;
 }
 
 function isEmptyBody(value: unknown): boolean {
