@@ -2,7 +2,7 @@
 // folds each batch into row writes (the same code as the live path, so the rows are the same);
 // this worker, with its own connection, runs each batch's writes and the checkpoints they
 // advance in ONE transaction, while the main thread already folds the next batch. A batch is
-// a flat array: statement index, then exactly that statement's parameters, repeated.
+// a flat array of pairs: statement index, then the array of that statement's parameters.
 // The main thread blocks (Atomics.wait) only when too many batches are in flight, before any
 // read of the file (drain), and at the end; a failed batch rolls back whole and is reported at
 // the next send or drain.
@@ -41,13 +41,13 @@ try {
   const stmts = workerData.sql.map((s) => db.prepare(s));
   const arity = workerData.arity;
   apply = db.transaction((ops) => {
-    let i = 0;
-    while (i < ops.length) {
+    for (let i = 0; i < ops.length; i += 2) {
       const k = ops[i];
-      const n = arity[k];
-      if (n === undefined) throw new Error('bulk writer: unknown statement ' + k + ' at ' + i);
-      stmts[k].run(ops.slice(i + 1, i + 1 + n));
-      i += 1 + n;
+      const args = ops[i + 1];
+      if (arity[k] === undefined || !Array.isArray(args) || args.length !== arity[k]) {
+        throw new Error('bulk writer: write ' + i / 2 + ' names statement ' + k + ' with ' + (args && args.length) + ' parameters');
+      }
+      stmts[k].run(args);
     }
   });
 } catch (error) {

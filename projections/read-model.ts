@@ -26,6 +26,9 @@ export const claimEventTypes: ReadonlySet<string> = new Set([
   'OwnershipRuled',
 ]);
 
+/** Events that tell the pipeline something (dealFactOf answers null for every other type). */
+const dealEventTypes: ReadonlySet<string> = new Set(['DealRegistered', 'DealStageAdvanced', 'DealLost']);
+
 /** Cash events remembered for the commission lines that follow them (usually in the same append). */
 const maxRecentCash = 10_000;
 
@@ -148,8 +151,10 @@ export class ReadModelWriter {
       this.writes[name].run(args);
       return;
     }
-    this.ops.push(writeIndex.get(name), ...args);
+    this.ops.push(writeIndex[name], args);
   }
+
+  private readonly writeRebate = (name: WriteName, args: unknown[]): void => this.w(name, args);
 
   /** Before reading the file: every batch handed to the bulk writer must be committed. */
   private barrier(): void {
@@ -296,6 +301,15 @@ export class ReadModelWriter {
     let lastRecordedAt = '';
     let pendingClock: { recordedAt: string; position: number } | null = null;
     const from = new Map(projectionNames.map((n) => [n, this.checkpointOf(n)] as const));
+    // Each projection's checkpoint as a local: the loop below asks for them on every event.
+    const fromClock = from.get('clock') ?? 0;
+    const fromPartners = from.get('partners') ?? 0;
+    const fromBalances = from.get('balances') ?? 0;
+    const fromOwnership = from.get('ownership') ?? 0;
+    const fromPipeline = from.get('pipeline') ?? 0;
+    const fromStatements = from.get('statements') ?? 0;
+    const fromRebates = from.get('rebates') ?? 0;
+    const writeRebate = this.writeRebate;
     // Trimmed between batches only: the current batch's cash is always in the map, so a miss
     // reads a committed row (the bulk writer has not written the current batch yet).
     if (this.recentCash.size >= maxRecentCash) this.recentCash.clear();
@@ -307,18 +321,18 @@ export class ReadModelWriter {
       if (e.recordedAt < lastRecordedAt) throw new Error(`recordedAt decreases at position ${position}`);
       lastPosition = position;
       lastRecordedAt = e.recordedAt;
-      if (position > (from.get('clock') ?? 0)) {
+      if (position > fromClock) {
         if (pendingClock && pendingClock.recordedAt !== e.recordedAt) this.w('clock', [pendingClock.recordedAt, pendingClock.position]);
         pendingClock = { recordedAt: e.recordedAt, position };
         applied++;
       }
       const ev = eventOf(e); // one view of the event for every projection below
-      if (position > (from.get('partners') ?? 0)) applied += this.applyPartners(e, ev);
-      if (position > (from.get('balances') ?? 0)) applied += this.applyBalances(e);
-      if (position > (from.get('ownership') ?? 0)) applied += this.applyOwnership(e, ev);
-      if (position > (from.get('pipeline') ?? 0)) applied += this.applyPipeline(e, ev);
-      if (position > (from.get('statements') ?? 0)) applied += this.applyStatements(e, ev);
-      if (position > (from.get('rebates') ?? 0)) applied += applyRebateEvent((name, args) => this.w(name, args), e, this.rules.quarterOf);
+      if (position > fromPartners) applied += this.applyPartners(e, ev);
+      if (position > fromBalances) applied += this.applyBalances(e);
+      if (position > fromOwnership) applied += this.applyOwnership(e, ev);
+      if (position > fromPipeline) applied += this.applyPipeline(e, ev);
+      if (position > fromStatements) applied += this.applyStatements(e, ev);
+      if (position > fromRebates) applied += applyRebateEvent(writeRebate, e, this.rules.quarterOf);
     }
     if (pendingClock) this.w('clock', [pendingClock.recordedAt, pendingClock.position]);
     const advanced = projectionNames.filter((name) => lastPosition > (from.get(name) ?? 0));
@@ -430,6 +444,7 @@ export class ReadModelWriter {
   }
 
   private applyPipeline(e: EventEnvelope, ev: LedgerEvent): number {
+    if (!dealEventTypes.has(e.type)) return 0; // no deal fact: skip building one
     const fact = dealFactOf(e);
     if (!fact) return 0;
     switch (fact.kind) {
@@ -585,7 +600,7 @@ const writeSql = {
 
 export type WriteName = keyof typeof writeSql;
 const writeNames = Object.keys(writeSql) as WriteName[];
-const writeIndex = new Map<WriteName, number>(writeNames.map((n, i) => [n, i]));
+const writeIndex = Object.fromEntries(writeNames.map((n, i) => [n, i])) as Record<WriteName, number>;
 const parameterCount = (sql: string): number => sql.split('?').length - 1;
 
 /** The write statements as the bulk writer's worker prepares them, in writeIndex order. */

@@ -29,6 +29,7 @@ export const initialTiers = (): TiersState => new Map();
 
 /** The tier step an event produces, or null when the event does not touch a tier. */
 export function tierStepOf(e: EventEnvelope): { partnerId: string; step: TierStep } | null {
+  if (e.type !== 'PartnerSigned' && e.type !== 'TierChanged') return null; // most events: no allocation
   const common = { since: e.occurredAt, recordedAt: e.recordedAt, position: Number(e.position), eventId: e.eventId };
   const ev = eventOf(e);
   switch (ev.type) {
