@@ -126,6 +126,12 @@ export class ReadModelWriter {
       return this.applyBatchTx.immediate(events);
     } catch (error) {
       // The transaction rolled back: forget in-memory heads that may describe unwritten rows.
+      // (In bulk mode, batches handed over before this one land first, so the file is re-read settled.)
+      try {
+        this.bulk?.drain();
+      } catch {
+        // the bulk writer failed: its batches rolled back, and every later one is dropped
+      }
       this.seenDataVersion = null;
       this.forgetCaches();
       this.loadCheckpoints();

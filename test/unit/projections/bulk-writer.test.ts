@@ -96,6 +96,27 @@ describe('the bulk writer (a rebuild writing on a worker thread)', () => {
     }
   });
 
+  it('a batch refused on the main thread leaves the earlier batches written, and the rebuild carries on from them', () => {
+    const log = fc.sample(randomLogSteps.map(buildLog).filter((l) => l.length >= 30), { numRuns: 1, seed: 5 })[0]!;
+    const live = liveReadModel(log);
+    const db = openReadModelDb(path.join(dir, `refused-${++fileSeq}.db`));
+    const writer = new ReadModelWriter(db, testRules);
+    try {
+      writer.setBulkMode(true);
+      writer.applyBatch(log.slice(0, 10));
+      writer.applyBatch(log.slice(10, 20));
+      const shuffled = [log[25]!, log[21]!]; // positions going backwards: refused before any write
+      expect(() => writer.applyBatch(shuffled)).toThrow(/positions must grow/);
+      expect(writer.position()).toBe(Number(log[19]!.position));
+      writer.applyBatch(log.slice(20));
+      writer.setBulkMode(false);
+      expect(dump(db)).toEqual(dump(live.db));
+    } finally {
+      live.db.close();
+      db.close();
+    }
+  });
+
   it('a batch the worker cannot write rolls back whole with its checkpoint, and the failure reaches the caller', () => {
     const log = fc.sample(randomLogSteps.map(buildLog).filter((l) => l.length >= 20), { numRuns: 1, seed: 11 })[0]!;
     const file = path.join(dir, `failing-${++fileSeq}.db`);
