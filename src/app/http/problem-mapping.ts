@@ -30,8 +30,42 @@ const refusalProblemKind: Record<DomainRuleError['kind'], ProblemKind> = {
   forbidden: 'forbidden',
 };
 
-export function problemOf(error: unknown): ProblemError {
+/** What the body limit is, for the 413 detail (the filter knows it from the server config). */
+export interface ProblemContext {
+  bodyLimitBytes?: number;
+}
+
+/**
+ * Fastify's own failures before a route runs (reading and parsing the body) reach the filter as
+ * an HttpException whose cause carries Fastify's code; these keep the ledger's problem types.
+ */
+function problemOfFastifyCode(code: string, message: string, context: ProblemContext): ProblemError | null {
+  switch (code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ProblemError('body-too-large', context.bodyLimitBytes === undefined ? 'the body is too large' : `the body is larger than ${context.bodyLimitBytes} bytes`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_TYPE':
+      return new ProblemError('unsupported-media-type', message);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ProblemError('invalid-input', message);
+    default:
+      return null;
+  }
+}
+
+const fastifyCodeOf = (error: HttpException): string | null => {
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('FST_') ? code : null;
+};
+
+export function problemOf(error: unknown, context: ProblemContext = {}): ProblemError {
   if (error instanceof ProblemError) return error;
+  if (error instanceof HttpException) {
+    const code = fastifyCodeOf(error);
+    const problem = code === null ? null : problemOfFastifyCode(code, error.message, context);
+    if (problem) return problem;
+  }
   if (error instanceof DomainRuleError) {
     const kind = refusalProblemKind[error.kind];
     return new ProblemError(kind, `${error.rule}: ${error.detail}`, undefined, { rule: error.rule, figures: error.figures });

@@ -1,30 +1,49 @@
-// The one exception filter: whatever a route throws leaves as application/problem+json.
+// The one exception filter: whatever a route throws, and whatever fails while Fastify reads the
+// body, leaves as application/problem+json.
 import { ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import { PROBLEM_CONTENT_TYPE, type ProblemError } from './problem.js';
-import { problemOf } from './problem-mapping.js';
-import type { HttpRequest, HttpResponse } from './request-context.js';
+import { problemOf, type ProblemContext } from './problem-mapping.js';
+import { isReply, type HttpReply, type HttpRequest, type HttpResponse } from './request-context.js';
 
-export function sendProblem(response: HttpResponse, problem: ProblemError): void {
+const problemContentType = `${PROBLEM_CONTENT_TYPE}; charset=utf-8`;
+
+/** Answers a problem on Fastify's reply (routes, filters) or on Node's response (middleware). */
+export function sendProblem(response: HttpResponse | HttpReply, problem: ProblemError): void {
+  const body = JSON.stringify(problem.body());
+  if (isReply(response)) {
+    if (response.sent || response.raw.headersSent) {
+      response.raw.end();
+      return;
+    }
+    if (problem.status === 401) response.header('WWW-Authenticate', 'Bearer realm="ledger"');
+    response.code(problem.status).type(problemContentType).send(body);
+    return;
+  }
   if (response.headersSent) {
     response.end();
     return;
   }
   if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="ledger"');
-  response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.body()));
+  response.statusCode = problem.status;
+  response.setHeader('Content-Type', problemContentType);
+  response.setHeader('Content-Length', String(Buffer.byteLength(body)));
+  response.end(body);
 }
 
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ledger');
 
+  constructor(private readonly context: ProblemContext = {}) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const problem = problemOf(error);
+    const problem = problemOf(error, this.context);
     if (problem.status >= 500) {
       const request = http.getRequest<HttpRequest>();
       const where = `${request.method} ${(request.originalUrl || request.url).split('?')[0]}`;
       this.logger.error(`${where} [${request.ledger?.correlationId ?? '-'}]: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
-    sendProblem(http.getResponse<HttpResponse>(), problem);
+    sendProblem(http.getResponse<HttpReply>(), problem);
   }
 }

@@ -1,4 +1,4 @@
-// What the ledger attaches to each request: the correlation id (from X-Correlation-Id or a new
+// What the ledger attaches to each request (on Node's request object, which Fastify's wraps): the correlation id (from X-Correlation-Id or a new
 // uuid), the caller once authenticated, and the command id; plus the @Caller() decorator that
 // hands a controller the context every command needs.
 import { createHash } from 'node:crypto';
@@ -18,33 +18,55 @@ export interface LedgerRequestState {
   commandId: string | null;
 }
 
-/** The minimum of an Express request the ledger reads (no @types/express installed). */
+/**
+ * The minimum of a request the ledger reads: Node's IncomingMessage in the middleware, Fastify's
+ * request (whose `raw` is that IncomingMessage) in guards, interceptors and filters.
+ */
 export interface HttpRequest {
   method: string;
-  originalUrl: string;
+  originalUrl?: string;
   url: string;
   headers: Record<string, string | string[] | undefined>;
   params?: unknown;
   query?: unknown;
   body?: unknown;
   ledger?: LedgerRequestState;
+  raw?: HttpRequest;
 }
 
+/** Node's ServerResponse (middleware) — what every answer is finally written to. */
 export interface HttpResponse {
   statusCode: number;
   headersSent: boolean;
-  status(code: number): HttpResponse;
   setHeader(name: string, value: string): void;
   getHeader(name: string): unknown;
-  type(contentType: string): HttpResponse;
-  send(body: unknown): HttpResponse;
   end(body?: string): void;
   on(event: 'finish' | 'close', listener: () => void): void;
 }
 
+/** Fastify's reply (what Nest hands guards, interceptors, filters and @Res()). */
+export interface HttpReply {
+  raw: HttpResponse;
+  sent: boolean;
+  code(status: number): HttpReply;
+  header(name: string, value: string): HttpReply;
+  headers(values: Record<string, string>): HttpReply;
+  type(contentType: string): HttpReply;
+  send(body: string | Buffer): HttpReply;
+}
+
+export const isReply = (response: HttpResponse | HttpReply): response is HttpReply => 'raw' in response && typeof (response as HttpReply).code === 'function';
+
 export function stateOf(request: HttpRequest): LedgerRequestState {
-  if (!request.ledger) throw new Error('the request-context middleware did not run for this request');
-  return request.ledger;
+  const state = request.ledger ?? request.raw?.ledger;
+  if (!state) throw new Error('the request-context middleware did not run for this request');
+  return state;
+}
+
+/** Sets a header on the answer, whichever of Node's response or Fastify's reply is at hand. */
+export function setAnswerHeader(response: HttpResponse | HttpReply, name: string, value: string): void {
+  if (isReply(response)) response.header(name, value);
+  else response.setHeader(name, value);
 }
 
 export function headerOf(request: HttpRequest, name: string): string | undefined {

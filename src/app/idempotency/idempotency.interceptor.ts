@@ -5,7 +5,7 @@ import { CallHandler, type ExecutionContext, Inject, Injectable, type NestInterc
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { conflict, invalidInput } from '../http/problem.js';
 import { routeSpecOf } from '../http/route.js';
-import { commandIdFor, headerOf, pathOf, stateOf, type HttpRequest, type HttpResponse } from '../http/request-context.js';
+import { commandIdFor, headerOf, pathOf, setAnswerHeader, stateOf, type HttpReply, type HttpRequest } from '../http/request-context.js';
 import { IdempotencyStore, idempotencyKeyPattern, requestHash } from './idempotency-store.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -26,7 +26,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const state = stateOf(request);
     const principal = state.principal;
     if (!principal) return next.handle();
-    const response = context.switchToHttp().getResponse<HttpResponse>();
+    const response = context.switchToHttp().getResponse<HttpReply>();
     let hash: string;
     try {
       hash = requestHash(request.method, pathOf(request), request.body);
@@ -41,7 +41,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         if (first.requestHash !== hash) {
           throw conflict(`Idempotency-Key "${key}" was first used with another request (${first.createdAt}); use a new key`);
         }
-        response.setHeader(REPLAYED_HEADER, 'true');
+        setAnswerHeader(response, REPLAYED_HEADER, 'true');
         return first.body;
       }
       const body = await lastValueFrom(next.handle(), { defaultValue: null });

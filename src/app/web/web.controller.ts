@@ -3,10 +3,10 @@
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import { assetNamePattern, loadWebAssets, locateWebDir, pageSecurityHeaders, type WebAsset } from './web-assets.js';
 
-/** The few methods of Express's response this controller uses (no @types/express installed). */
+/** The few methods of Fastify's reply this controller uses. */
 interface PageResponse {
-  status(code: number): PageResponse;
-  set(headers: Record<string, string>): PageResponse;
+  code(status: number): PageResponse;
+  headers(values: Record<string, string>): PageResponse;
   type(contentType: string): PageResponse;
   send(body: Buffer): PageResponse;
 }
@@ -31,6 +31,6 @@ export class WebController {
   private send(response: PageResponse, name: string): void {
     const asset = this.assets.get(name);
     if (!asset) throw new NotFoundException(`the report page has no file "${name}"`);
-    response.status(200).set(pageSecurityHeaders).type(asset.contentType).send(asset.body);
+    response.code(200).headers(pageSecurityHeaders).type(asset.contentType).send(asset.body);
   }
 }

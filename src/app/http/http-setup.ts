@@ -1,6 +1,7 @@
-// What runs before Nest's routing on the Express instance: the request context (correlation id,
-// request log line, in-flight count for a graceful stop), the JSON body parser with its size
-// limit, and the translation of parser failures into problems (400 malformed JSON, 413, 415).
+// What runs before Nest's routing on the Fastify instance: the request context (correlation id,
+// request log line, in-flight count for a graceful stop) and the 415 check as middleware, the JSON
+// body parser with its size limit (its failures become problems in the filter: 400 malformed
+// JSON, 413, 415).
 import { randomUUID } from 'node:crypto';
 import { invalidInput, ProblemError } from './problem.js';
 import { sendProblem } from './problem.filter.js';
@@ -8,7 +9,6 @@ import { CORRELATION_HEADER, correlationIdPattern, headerOf, pathOf, type HttpRe
 
 type Next = (error?: unknown) => void;
 type Middleware = (request: HttpRequest, response: HttpResponse, next: Next) => void;
-type ErrorMiddleware = (error: unknown, request: HttpRequest, response: HttpResponse, next: Next) => void;
 
 export interface RequestLog {
   (line: string): void;
@@ -97,35 +97,45 @@ export function requireJsonMiddleware(): Middleware {
   };
 }
 
-interface ParserError {
-  type?: string;
-  status?: number;
-  message?: string;
-  limit?: number;
+/** The part of Fastify's instance the ledger configures (fastify itself is not imported here). */
+export interface BodyParsingHost {
+  removeAllContentTypeParsers(): void;
+  addContentTypeParser(
+    type: string | RegExp | Array<string | RegExp>,
+    options: { parseAs: 'string' | 'buffer'; bodyLimit?: number },
+    parser: (request: { headers: Record<string, string | string[] | undefined> }, body: string | Buffer, done: (error: Error | null, body?: unknown) => void) => void,
+  ): void;
 }
 
-/** The body parser's failures as problems; nothing else passes through here. */
-export function bodyParserErrorMiddleware(limitBytes: number): ErrorMiddleware {
-  return (error, _request, response, next) => {
-    const e = error as ParserError;
-    switch (e?.type) {
-      case 'entity.parse.failed':
-        sendProblem(response, new ProblemError('malformed-json', `the body is not valid JSON: ${e.message ?? 'parse error'}`));
-        return;
-      case 'entity.too.large':
-        sendProblem(response, new ProblemError('body-too-large', `the body is larger than ${limitBytes} bytes`));
-        return;
-      case 'encoding.unsupported':
-      case 'charset.unsupported':
-        sendProblem(response, new ProblemError('unsupported-media-type', e.message ?? 'unsupported encoding'));
-        return;
-      case 'request.aborted':
-      case 'request.size.invalid':
-      case 'stream.encoding.set':
-        sendProblem(response, new ProblemError('invalid-input', e.message ?? 'the body could not be read'));
-        return;
-      default:
-        next(error);
+/** application/json and application/*+json; nothing else is parsed (requireJsonMiddleware answers 415 first). */
+const jsonTypes = ['application/json', /^application\/[a-z0-9.+-]*\+json/i];
+
+/**
+ * The JSON body parser: strict (the top level is an object or an array), an empty body is {},
+ * UTF-8 only, at most limitBytes (Fastify answers larger bodies with FST_ERR_CTP_BODY_TOO_LARGE).
+ * Bodies of other types (a GET's, say) are read and dropped.
+ */
+export function installJsonBodies(host: BodyParsingHost, limitBytes: number): void {
+  host.removeAllContentTypeParsers();
+  host.addContentTypeParser(jsonTypes, { parseAs: 'string', bodyLimit: limitBytes }, (request, body, done) => {
+    try {
+      done(null, parseJsonBody(String(body), headerOf(request as HttpRequest, 'content-type') ?? ''));
+    } catch (error) {
+      done(error as Error);
     }
-  };
+  });
+  host.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limitBytes }, (_request, _body, done) => done(null, undefined));
+}
+
+export function parseJsonBody(text: string, contentType: string): unknown {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1]?.toLowerCase();
+  if (charset !== undefined && !charset.startsWith('utf-')) throw new ProblemError('unsupported-media-type', `unsupported charset "${charset.toUpperCase()}"`);
+  if (text.length === 0) return {};
+  const first = /^[\s\uFEFF]*(.)/.exec(text)?.[1];
+  if (first !== '{' && first !== '[') throw new ProblemError('malformed-json', `the body is not valid JSON: it must be an object or an array, not ${first === undefined ? 'whitespace' : `"${first}..."`}`);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ProblemError('malformed-json', `the body is not valid JSON: ${error instanceof Error ? error.message : 'parse error'}`);
+  }
 }
