@@ -16,7 +16,7 @@ const READY = 2;
 const STOPPED = 3;
 
 /** Batches sent but not yet committed before the main thread waits (bounds memory and lag). */
-const MAX_IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = 1;
 /** No progress from the worker for this long is a hung worker (it never takes this long per batch). */
 const STALL_TIMEOUT_MS = 120_000;
 
@@ -36,7 +36,7 @@ try {
   db = new Database(workerData.file, { fileMustExist: true });
   db.pragma('busy_timeout = 5000');
   db.pragma('synchronous = OFF');
-  db.pragma('cache_size = -65536');
+  db.pragma('cache_size = -32768');
   db.pragma('wal_autocheckpoint = 20000');
   const stmts = workerData.sql.map((s) => db.prepare(s));
   const arity = workerData.arity;
