@@ -95,6 +95,8 @@ const TIERS_CACHE_ENTRIES = 64;
 export class LedgerQueries {
   /** Tiers answers by read.partnersContentKey and validAt: the same rows give the same answer. */
   private readonly tiersByContent = new Map<string, TierAnswer[]>();
+  /** The content key last read, by position (the rows at or below a position never change). */
+  private lastContentKey: { position: number; key: string } | null = null;
 
   constructor(private readonly deps: QueryDeps) {}
 
@@ -152,7 +154,8 @@ export class LedgerQueries {
 
   async tiers(query: TimeQuery = {}): Promise<TierAnswer[]> {
     const cut = this.cut(query);
-    const key = `${read.partnersContentKey(this.db, cut.position)}|${cut.validAt ?? ''}`;
+    if (this.lastContentKey?.position !== cut.position) this.lastContentKey = { position: cut.position, key: read.partnersContentKey(this.db, cut.position) };
+    const key = `${this.lastContentKey.key}|${cut.validAt ?? ''}`;
     let answer = this.tiersByContent.get(key);
     if (!answer) {
       answer = read.tiersAt(this.db, cut).map((t) => Object.freeze(t));
