@@ -26,6 +26,9 @@ export interface HttpBenchResult {
   requests: number;
   requestsPerSecond: number;
   latencyMs: { p50: number; p99: number; max: number };
+  /** The same split by kind: reads (GETs) and commands (POSTs). */
+  readLatencyMs: { p50: number; p99: number };
+  commandLatencyMs: { p50: number; p99: number };
   /** Answers that were not 2xx, by status. */
   errors: Record<string, number>;
   /**
@@ -149,6 +152,8 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<HttpBen
       if (answer.status !== 201) throw new Error(`signing bench partner ${c}: ${answer.status} ${answer.body}`);
     }
     const latencies: number[] = [];
+    const readLatencies: number[] = [];
+    const commandLatencies: number[] = [];
     const errors: Record<string, number> = {};
     const endAt = performance.now() + durationMs;
     const worker = async (c: number): Promise<void> => {
@@ -161,7 +166,9 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<HttpBen
           : i % 2 === 0
             ? await request(agent, url, 'POST', `/partners/${partnerId}/deposits`, finance, { amount: 100 })
             : await request(agent, url, 'POST', '/deals', manager, { dealId: `DB-${c}-${i}`, partnerId, customer: { name: `Bench Customer ${c}-${i}` } });
-        latencies.push(performance.now() - startedAt);
+        const latencyMs = performance.now() - startedAt;
+        latencies.push(latencyMs);
+        (read ? readLatencies : commandLatencies).push(latencyMs);
         if (answer.status < 200 || answer.status >= 300) errors[answer.status] = (errors[answer.status] ?? 0) + 1;
       }
     };
@@ -174,6 +181,8 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<HttpBen
     const serverCpuAfterMs = processCpuMs(child.pid);
     const perRequest = (ms: number): number => Math.round((ms / Math.max(1, latencies.length)) * 1000) / 1000;
     latencies.sort((a, b) => a - b);
+    readLatencies.sort((a, b) => a - b);
+    commandLatencies.sort((a, b) => a - b);
     return {
       connections,
       durationMs: Math.round(elapsedMs),
@@ -181,6 +190,8 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<HttpBen
       requests: latencies.length,
       requestsPerSecond: Math.round((latencies.length * 1000) / elapsedMs),
       latencyMs: { p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), max: round(latencies.at(-1) ?? 0) },
+      readLatencyMs: { p50: round(percentile(readLatencies, 0.5)), p99: round(percentile(readLatencies, 0.99)) },
+      commandLatencyMs: { p50: round(percentile(commandLatencies, 0.5)), p99: round(percentile(commandLatencies, 0.99)) },
       errors,
       serverCpuMsPerRequest: serverCpuBeforeMs === null || serverCpuAfterMs === null ? null : perRequest(serverCpuAfterMs - serverCpuBeforeMs),
       clientCpuMsPerRequest: perRequest((clientCpu.user + clientCpu.system) / 1000),
