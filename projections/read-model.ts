@@ -100,6 +100,8 @@ export class ReadModelWriter {
   constructor(
     readonly db: Db,
     private readonly rules: ProjectionRules,
+    /** bulkWorker: a rebuild (bulk mode) writes on a worker thread (projections/bulk-writer.ts). */
+    private readonly options: { bulkWorker?: boolean } = {},
   ) {
     this.writes = prepareWrites(db);
     this.r = prepareReads(db);
@@ -202,7 +204,7 @@ export class ReadModelWriter {
       if (!on) this.db.pragma('wal_checkpoint(TRUNCATE)');
     }
     // A file database gets a second thread for the writes; an in-memory one has no file to share.
-    if (on && !this.db.memory) this.bulk = new BulkWriter(this.db.name, bulkStatements);
+    if (on && !this.db.memory && this.options.bulkWorker === true) this.bulk = new BulkWriter(this.db.name, bulkStatements);
   }
 
   /** Closes the bulk writer (after its last commit); a failure leaves the in-memory state re-read from the file. */

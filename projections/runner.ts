@@ -2,6 +2,7 @@
 // transaction per batch, checkpoints inside it), follows the store's subscription for live
 // events, rebuilds from scratch on demand, and resumes an interrupted rebuild from its
 // checkpoint. catchUp(position) resolves once the read model includes that position.
+import os from 'node:os';
 import type Database from 'better-sqlite3';
 import type { EventEnvelope } from '../src/domain/events.js';
 import type { EventStore, Subscription } from '../src/store/event-store.js';
@@ -34,6 +35,12 @@ export interface PumpResult extends ReplayProgress {
 export interface RunnerOptions {
   /** Events per transaction (default 10,000). */
   batchSize?: number;
+  /**
+   * A rebuild writes on a second thread while this one reads and folds the next batch (default:
+   * when the machine has more than one core). It costs more CPU in all (the writes cross
+   * threads), so on a machine whose cores are busy with other work it can be slower.
+   */
+  bulkWorker?: boolean;
 }
 
 const maxBatchSize = 100_000;
@@ -59,7 +66,7 @@ export class ProjectionRunner {
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > maxBatchSize) {
       throw new RangeError(`batchSize must be 1..${maxBatchSize}, got ${this.batchSize}`);
     }
-    this.writer = new ReadModelWriter(db, rules);
+    this.writer = new ReadModelWriter(db, rules, { bulkWorker: options.bulkWorker ?? os.availableParallelism() > 1 });
     this.checkpointer = new WalCheckpointer(db, (pages) => this.writer.setLiveAutocheckpointPages(pages));
   }
 

@@ -24,6 +24,8 @@ export interface ProjectionsBenchOptions {
   tmpRoot?: string;
   /** Progress lines on stderr. */
   log?: (line: string) => void;
+  /** The replay writes on a worker thread (RunnerOptions.bulkWorker; default: when there is a second core). */
+  bulkWorker?: boolean;
 }
 
 export const PROJECTION_TARGETS = { replayPerSec: 300_000, asOfP99Ms: 5, p99GrowthMax: 1.5, peakRssMb: 500 } as const;
@@ -88,7 +90,7 @@ async function benchIn(dir: string, sizes: [number, number], options: Projection
     for (const [i, size] of sizes.entries()) {
       written += await appendUntil(store, appends, size - written);
       log(`bench projections: ${written} events in the log`);
-      reports.push(await measure(store, path.join(dir, `read-models-${i}.db`), written, queries, domain.rules, domain.ownership, log));
+      reports.push(await measure(store, path.join(dir, `read-models-${i}.db`), written, queries, domain.rules, domain.ownership, log, options.bulkWorker));
     }
   } finally {
     await store.close();
@@ -148,12 +150,13 @@ async function measure(
   rules: ProjectionRules,
   ownership: OwnershipFold<unknown>,
   log: (line: string) => void,
+  bulkWorker: boolean | undefined,
 ): Promise<SizeReport> {
   const readStarted = performance.now();
   let read = 0;
   for await (const _ of store.readAll({ batchSize: 10_000 })) read++;
   const storeReadAllPerSec = Math.round(read / ((performance.now() - readStarted) / 1_000));
-  const runner = ProjectionRunner.open(store, file, rules, { batchSize: 10_000 });
+  const runner = ProjectionRunner.open(store, file, rules, bulkWorker === undefined ? { batchSize: 10_000 } : { batchSize: 10_000, bulkWorker });
   try {
     const started = performance.now();
     const result = await runner.rebuild();

@@ -48,7 +48,7 @@ function liveReadModel(log: readonly EventEnvelope[]) {
 /** A rebuild: bulk mode on, batches through the worker, bulk mode off (the worker's last commit is on the file). */
 function bulkReadModel(log: readonly EventEnvelope[], cuts: readonly number[]) {
   const db = openReadModelDb(path.join(dir, `bulk-${++fileSeq}.db`));
-  const writer = new ReadModelWriter(db, testRules);
+  const writer = new ReadModelWriter(db, testRules, { bulkWorker: true });
   writer.setBulkMode(true);
   const batches = batchesOf(log, cuts);
   for (const batch of batches) writer.applyBatch(batch);
@@ -100,7 +100,7 @@ describe('the bulk writer (a rebuild writing on a worker thread)', () => {
     const log = fc.sample(randomLogSteps.map(buildLog).filter((l) => l.length >= 30), { numRuns: 1, seed: 5 })[0]!;
     const live = liveReadModel(log);
     const db = openReadModelDb(path.join(dir, `refused-${++fileSeq}.db`));
-    const writer = new ReadModelWriter(db, testRules);
+    const writer = new ReadModelWriter(db, testRules, { bulkWorker: true });
     try {
       writer.setBulkMode(true);
       writer.applyBatch(log.slice(0, 10));
@@ -121,7 +121,7 @@ describe('the bulk writer (a rebuild writing on a worker thread)', () => {
     const log = fc.sample(randomLogSteps.map(buildLog).filter((l) => l.length >= 20), { numRuns: 1, seed: 11 })[0]!;
     const file = path.join(dir, `failing-${++fileSeq}.db`);
     const db = openReadModelDb(file);
-    const writer = new ReadModelWriter(db, testRules);
+    const writer = new ReadModelWriter(db, testRules, { bulkWorker: true });
     try {
       writer.setBulkMode(true);
       writer.applyBatch(log.slice(0, 10));
