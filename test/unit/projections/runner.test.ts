@@ -62,32 +62,32 @@ function dump(db: Database.Database): Record<string, unknown[]> {
   return out;
 }
 
-function openRunner(store: EventStore, file: string, batchSize = 100): ProjectionRunner {
-  const runner = ProjectionRunner.open(store, file, testRules, { batchSize });
+function openRunner(store: EventStore, file: string, batchSize = 100, bulkWorker = false): ProjectionRunner {
+  const runner = ProjectionRunner.open(store, file, testRules, { batchSize, bulkWorker });
   return runner;
 }
 
 describe('projection runner', () => {
-  it('a rebuild stopped half-way resumes from its checkpoint to the state of an uninterrupted one', async () => {
+  it.each([false, true])('a rebuild stopped half-way resumes from its checkpoint to the state of an uninterrupted one (write thread: %s)', async (bulkWorker) => {
     const dir = tempDir();
     const store = await storeWithLog(dir, 1_500);
     const head = Number(await store.headPosition());
 
-    const full = openRunner(store, path.join(dir, 'full.db'));
+    const full = openRunner(store, path.join(dir, 'full.db'), 100, !bulkWorker); // the other mode: same rows either way
     const done = await full.replay();
     expect(done).toMatchObject({ stopped: false, position: head });
     const expected = dump(full.db);
     await full.close();
 
     const file = path.join(dir, 'interrupted.db');
-    const first = openRunner(store, file);
+    const first = openRunner(store, file, 100, bulkWorker);
     const stopped = await first.replay({ shouldStop: (p) => p.events >= 500 });
     expect(stopped.stopped).toBe(true);
     expect(stopped.position).toBeGreaterThan(0);
     expect(stopped.position).toBeLessThan(head);
     await first.close();
 
-    const second = openRunner(store, file);
+    const second = openRunner(store, file, 100, bulkWorker);
     expect(second.rebuildInterrupted()).toBe(true);
     const progress: number[] = [];
     const resumed = await second.replay({ onProgress: (p) => progress.push(p.position) });
