@@ -207,8 +207,15 @@ export class ProjectionRunner {
     if (this.pending.length >= this.batchSize) this.flush();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => this.flush());
+      // Someone waits (a command's answer): apply once the store's page is delivered, in this
+      // turn; otherwise at the next turn, gathering what else arrives.
+      if (this.waiters.length > 0) queueMicrotask(() => this.flushIfScheduled());
+      else setImmediate(() => this.flushIfScheduled());
     }
+  }
+
+  private flushIfScheduled(): void {
+    if (this.flushScheduled) this.flush();
   }
 
   private flush(): void {

@@ -74,7 +74,9 @@ export class PositionSubscription implements Subscription {
           if (this.closed) break;
           this.inHandler = true;
           try {
-            await this.handler(event);
+            // A handler that answers synchronously takes a whole page in one turn (no tick per event).
+            const handled = this.handler(event);
+            if (handled instanceof Promise) await handled;
           } finally {
             this.inHandler = false;
           }
