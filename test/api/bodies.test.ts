@@ -43,6 +43,16 @@ describe('request bodies', () => {
     expect(plusJson.errors?.map((e) => e.path)).toEqual(['body.amount']);
   });
 
+  it('refuses a compressed body with 415 naming the Content-Encoding, and writes nothing', async () => {
+    const before = (await get(server, '/partners/P-001/balance', 'finance')).body;
+    const problem = problemOf(
+      await call(server, 'POST', '/partners/P-001/deposits', { token: 'finance', rawBody: '{"amount":5}', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } }),
+      415,
+    );
+    expect(problem.detail).toMatch(/Content-Encoding "gzip"/);
+    expect((await get(server, '/partners/P-001/balance', 'finance')).body).toEqual(before);
+  });
+
   it('refuses a charset other than UTF-8 with 415', async () => {
     const problem = problemOf(
       await call(server, 'POST', '/partners/P-001/deposits', { token: 'finance', rawBody: '{"amount":5}', headers: { 'content-type': 'application/json; charset=latin1' } }),

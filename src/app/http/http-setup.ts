@@ -79,7 +79,7 @@ export function requestContextMiddleware(log: RequestLog | null, inFlight: InFli
   };
 }
 
-/** POST bodies must be JSON (415 otherwise); the parser itself is Nest's useBodyParser('json'). */
+/** POST bodies must be uncompressed JSON (415 otherwise); the JSON parser is registered below. */
 export function requireJsonMiddleware(): Middleware {
   return (request, response, next) => {
     if (request.method !== 'POST') {
@@ -88,6 +88,11 @@ export function requireJsonMiddleware(): Middleware {
     }
     const length = headerOf(request, 'content-length');
     const hasBody = (length !== undefined && length !== '0') || headerOf(request, 'transfer-encoding') !== undefined;
+    const encoding = (headerOf(request, 'content-encoding') ?? 'identity').trim().toLowerCase();
+    if (hasBody && encoding !== 'identity') {
+      sendProblem(response, new ProblemError('unsupported-media-type', `Content-Encoding "${encoding}" is not accepted: send the JSON body uncompressed`));
+      return;
+    }
     const type = (headerOf(request, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     if (hasBody && type !== 'application/json' && !/^application\/[a-z0-9.+-]*\+json$/.test(type)) {
       sendProblem(response, new ProblemError('unsupported-media-type', `send the body as application/json, not "${type || 'no content type'}"`));
