@@ -51,10 +51,11 @@ export async function runEndToEndBench(options: EndToEndBenchOptions): Promise<E
   if (!Number.isSafeInteger(options.events) || options.events < 1_000) throw new RangeError(`bench end-to-end: events must be ≥ 1000, got ${options.events}`);
   const log = options.log ?? (() => undefined);
   const demo = await loadDemo();
-  const calibration = await generate(demo, CALIBRATION_CUSTOMERS, options.tmpRoot);
-  const perCustomer = calibration.events / CALIBRATION_CUSTOMERS;
-  const customers = Math.min(MAX_CUSTOMERS, Math.max(1, Math.round(options.events / perCustomer)));
-  log(`bench end-to-end: ${perCustomer.toFixed(1)} events per customer; generating ${customers} customers`);
+  const small = await generate(demo, CALIBRATION_CUSTOMERS, options.tmpRoot);
+  const large = await generate(demo, CALIBRATION_CUSTOMERS * 4, options.tmpRoot);
+  const size = demoSizeFor(options.events, { customers: CALIBRATION_CUSTOMERS, events: small.events }, { customers: CALIBRATION_CUSTOMERS * 4, events: large.events });
+  const customers = Math.min(MAX_CUSTOMERS, size.customers);
+  log(`bench end-to-end: ${size.perCustomer.toFixed(1)} events per customer beyond ${Math.round(size.fixedEvents)} for the partners; generating ${customers} customers`);
   const run = await generate(demo, customers, options.tmpRoot);
   log(`bench end-to-end: ${run.events} events (${run.commands} commands) in ${run.seconds.toFixed(1)} s`);
   return {
@@ -80,6 +81,22 @@ async function loadDemo(): Promise<DemoModule> {
   } catch (error) {
     throw new Error(`the demo generator (src/demo/generate.ts) is not available in this build: ${String(error)}`);
   }
+}
+
+/**
+ * The customers a demo needs to reach `events`: the partners' own events (signings, deposits,
+ * payouts, traffic, rebates) do not grow with the customers, so two calibration runs give a
+ * fixed part and a part per customer.
+ */
+export function demoSizeFor(
+  events: number,
+  small: { customers: number; events: number },
+  large: { customers: number; events: number },
+): { customers: number; perCustomer: number; fixedEvents: number } {
+  if (!(large.customers > small.customers && large.events > small.events)) throw new RangeError('demo calibration: the larger run must have more customers and more events');
+  const perCustomer = (large.events - small.events) / (large.customers - small.customers);
+  const fixedEvents = Math.max(0, small.events - perCustomer * small.customers);
+  return { customers: Math.max(1, Math.round((events - fixedEvents) / perCustomer)), perCustomer, fixedEvents };
 }
 
 async function generate(demo: DemoModule, customers: number, tmpRoot: string | undefined): Promise<{ events: number; commands: number; seconds: number }> {
