@@ -36,7 +36,7 @@ try {
   db = new Database(workerData.file, { fileMustExist: true });
   db.pragma('busy_timeout = 5000');
   db.pragma('synchronous = OFF');
-  db.pragma('cache_size = -32768');
+  db.pragma('cache_size = -8192');
   db.pragma('wal_autocheckpoint = 20000');
   const stmts = workerData.sql.map((s) => db.prepare(s));
   const arity = workerData.arity;

@@ -33,7 +33,10 @@ export interface PumpResult extends ReplayProgress {
 }
 
 export interface RunnerOptions {
-  /** Events per transaction (default 10,000). */
+  /**
+   * Events per transaction (default 5,000: at 1M events a rebuild ran as fast as with 10,000 and
+   * peaked ~30-60 MB lower, the write thread holding one batch less in memory).
+   */
   batchSize?: number;
   /**
    * A rebuild writes on a second thread while this one reads and folds the next batch. It costs
@@ -45,6 +48,7 @@ export interface RunnerOptions {
 }
 
 const maxBatchSize = 100_000;
+export const DEFAULT_BATCH_SIZE = 5_000;
 
 /** A second core that other work leaves idle (by the 1-minute load average). */
 function hasIdleCore(): boolean {
@@ -70,7 +74,7 @@ export class ProjectionRunner {
     rules: ProjectionRules,
     options: RunnerOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 10_000;
+    this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > maxBatchSize) {
       throw new RangeError(`batchSize must be 1..${maxBatchSize}, got ${this.batchSize}`);
     }

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EventStore } from '../store/event-store.js';
 import { DEFAULT_DATA_DIR, openEventStore } from '../store/open-store.js';
-import { ProjectionRunner } from '../../projections/runner.js';
+import { DEFAULT_BATCH_SIZE, ProjectionRunner } from '../../projections/runner.js';
 import type { ProjectionRules } from '../../projections/rules.js';
 import type { OwnershipFold } from '../../projections/ownership.js';
 import type { SyntheticOptions } from '../../projections/synthetic-log.js';
@@ -75,7 +75,7 @@ export async function openReadSide(options: OpenReadSideOptions): Promise<ReadSi
   const bridge = domainBridge(options.policy ?? policyFromEnv());
   const file = readModelFileFor(options.dataDir);
   const openRunner = async (): Promise<ProjectionRunner> => {
-    const runner = ProjectionRunner.open(options.store, file, bridge.rules, { batchSize: options.batchSize ?? 10_000 });
+    const runner = ProjectionRunner.open(options.store, file, bridge.rules, { batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE });
     try {
       if (runner.rebuildInterrupted()) await runner.replay();
       if (options.follow) await runner.start();
