@@ -35,6 +35,8 @@ const maxRecentCash = 10_000;
 interface BalanceHead {
   position: number;
   maxOccurredAt: string;
+  /** The most any late row so far lay behind maxOccurredAt, in ms. */
+  maxLagMs: number;
   totals: AccountTotals;
 }
 
@@ -384,7 +386,7 @@ export class ReadModelWriter {
     this.barrier();
     const row = this.r.balanceHead.get(partnerId) as BalanceRowSums | undefined;
     if (!row) return null;
-    const head = { position: row.position, maxOccurredAt: row.max_occurred_at, totals: totalsOfRow(row) };
+    const head = { position: row.position, maxOccurredAt: row.max_occurred_at, maxLagMs: row.max_lag_ms, totals: totalsOfRow(row) };
     this.balanceHeads.set(partnerId, head);
     return head;
   }
@@ -398,6 +400,7 @@ export class ReadModelWriter {
       const previousMax = previous?.maxOccurredAt ?? '';
       const late = e.occurredAt < previousMax ? 1 : 0;
       const maxOccurredAt = late ? previousMax : e.occurredAt;
+      const maxLagMs = Math.max(previous?.maxLagMs ?? 0, late ? lagMs(previousMax, e.occurredAt) : 0);
       this.w('balance', [
         partnerId,
         position,
@@ -419,8 +422,9 @@ export class ReadModelWriter {
         totals.trafficOutstanding,
         d.rebate,
         totals.rebate,
+        maxLagMs,
       ]);
-      this.balanceHeads.set(partnerId, { position, maxOccurredAt, totals });
+      this.balanceHeads.set(partnerId, { position, maxOccurredAt, maxLagMs, totals });
     }
     return deltas.length;
   }
@@ -562,9 +566,17 @@ export class ReadModelWriter {
   }
 }
 
+/** How far (ms) an instant lies behind a later one; both ISO-8601 UTC. */
+function lagMs(later: string, earlier: string): number {
+  const ms = Date.parse(later) - Date.parse(earlier);
+  if (!Number.isSafeInteger(ms) || ms < 0) throw new Error(`invariant: ${earlier} is not an instant at or before ${later}`);
+  return ms;
+}
+
 interface BalanceRowSums {
   position: number;
   max_occurred_at: string;
+  max_lag_ms: number;
   c_accrued: number;
   c_clawed_back: number;
   c_paid_out: number;
@@ -574,7 +586,7 @@ interface BalanceRowSums {
   c_rebate: number;
 }
 
-export function totalsOfRow(r: Omit<BalanceRowSums, 'position' | 'max_occurred_at'>): AccountTotals {
+export function totalsOfRow(r: Omit<BalanceRowSums, 'position' | 'max_occurred_at' | 'max_lag_ms'>): AccountTotals {
   return {
     accrued: r.c_accrued,
     clawedBack: r.c_clawed_back,
@@ -593,7 +605,7 @@ const writeSql = {
   clock: 'INSERT INTO clock (recorded_at, position) VALUES (?, ?) ON CONFLICT (recorded_at) DO UPDATE SET position = max(position, excluded.position)',
   partner: 'INSERT OR REPLACE INTO partners VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   tier: 'INSERT OR REPLACE INTO tier_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  balance: 'INSERT OR REPLACE INTO balance_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  balance: 'INSERT OR REPLACE INTO balance_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   claim: 'INSERT OR REPLACE INTO claim_events VALUES (?, ?, ?, ?, ?, ?, ?)',
   customer: 'INSERT OR REPLACE INTO customers VALUES (?, ?, ?, ?)',
   deal: 'INSERT OR REPLACE INTO deals VALUES (?, ?, ?, ?, ?)',
@@ -626,7 +638,7 @@ function prepareReads(db: Db) {
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
     metaGet: db.prepare('SELECT value FROM meta WHERE key = ?'),
     balanceHead: db.prepare(
-      'SELECT position, max_occurred_at, c_accrued, c_clawed_back, c_paid_out, c_deposit, c_debt, c_traffic, c_rebate FROM balance_rows WHERE partner_id = ? ORDER BY position DESC LIMIT 1',
+      'SELECT position, max_occurred_at, max_lag_ms, c_accrued, c_clawed_back, c_paid_out, c_deposit, c_debt, c_traffic, c_rebate FROM balance_rows WHERE partner_id = ? ORDER BY position DESC LIMIT 1',
     ),
     unsettled: db.prepare('SELECT partner_id, event_id, position FROM commission_lines WHERE settled_position IS NULL ORDER BY position'),
     dealPartners: db.prepare(`SELECT deal_id, partner_id FROM deal_events WHERE kind = 'registered' ORDER BY position`),

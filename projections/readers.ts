@@ -85,13 +85,22 @@ export function balanceTotalsAt(db: Db, partnerId: string, cut: LogCut): Account
     partnerId,
     prefixEnd,
   ) as Sums | undefined;
+  if (prefixEnd === cut.position) return head ? totalsOfRow(head) : zeroTotals();
+  // A late row after the prefix lies at most max_lag_ms behind its running maximum, which is
+  // past validAt: only late rows that occurred inside (validAt - max lag, validAt] can count.
+  // (+position keeps the planner on the late rows' occurredAt index, not the position range.)
+  const lag = stmt(db, 'SELECT max_lag_ms FROM balance_rows WHERE partner_id = ? AND position <= ? ORDER BY position DESC LIMIT 1').pluck().get(partnerId, cut.position) as
+    | number
+    | undefined;
+  const from = new Date(Date.parse(cut.validAt) - (lag ?? 0)).toISOString();
   const tail = stmt(
     db,
     `SELECT coalesce(sum(d_accrued), 0) AS c_accrued, coalesce(sum(d_clawed_back), 0) AS c_clawed_back,
             coalesce(sum(d_paid_out), 0) AS c_paid_out, coalesce(sum(d_deposit), 0) AS c_deposit, coalesce(sum(d_debt), 0) AS c_debt,
             coalesce(sum(d_traffic), 0) AS c_traffic, coalesce(sum(d_rebate), 0) AS c_rebate
-       FROM balance_rows WHERE partner_id = ? AND late = 1 AND position > ? AND position <= ? AND occurred_at <= ?`,
-  ).get(partnerId, prefixEnd, cut.position, cut.validAt) as Sums;
+       FROM balance_rows
+      WHERE partner_id = ? AND late = 1 AND occurred_at >= ? AND occurred_at <= ? AND +position > ? AND +position <= ?`,
+  ).get(partnerId, from, cut.validAt, prefixEnd, cut.position) as Sums;
   return addTotals(head ? totalsOfRow(head) : zeroTotals(), totalsOfRow(tail));
 }
 

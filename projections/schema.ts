@@ -7,7 +7,7 @@ export const projectionNames = ['clock', 'partners', 'balances', 'ownership', 'p
 export type ProjectionName = (typeof projectionNames)[number];
 
 /** Bump when a table changes shape: an older read-model file is then rebuilt from the log. */
-export const readModelSchemaVersion = 6;
+export const readModelSchemaVersion = 7;
 
 export const metaTables = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -42,6 +42,8 @@ CREATE TABLE IF NOT EXISTS tier_rows (
   // One row per (partner, money event): the deltas, the running sums in log order, the running
   // maximum of occurredAt and whether the row is late (occurred before an earlier row of the
   // partner). validAt answers = running sum at the last in-order prefix + the late rows after it.
+  // max_lag_ms: the running maximum of how far a late row lies behind the running maximum
+  // (ms), so the late rows that can still count are found in a window of occurredAt.
   balances: {
     tables: ['balance_rows'],
     create: `
@@ -51,8 +53,12 @@ CREATE TABLE IF NOT EXISTS balance_rows (
   d_accrued INTEGER NOT NULL, d_clawed_back INTEGER NOT NULL, d_paid_out INTEGER NOT NULL, d_deposit INTEGER NOT NULL, d_debt INTEGER NOT NULL,
   c_accrued INTEGER NOT NULL, c_clawed_back INTEGER NOT NULL, c_paid_out INTEGER NOT NULL, c_deposit INTEGER NOT NULL, c_debt INTEGER NOT NULL,
   d_traffic INTEGER NOT NULL DEFAULT 0, c_traffic INTEGER NOT NULL DEFAULT 0, d_rebate INTEGER NOT NULL DEFAULT 0, c_rebate INTEGER NOT NULL DEFAULT 0,
+  max_lag_ms INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (partner_id, position)) WITHOUT ROWID;`,
-    indexes: ['CREATE INDEX IF NOT EXISTS balance_rows_by_max ON balance_rows (partner_id, max_occurred_at, position);', 'CREATE INDEX IF NOT EXISTS balance_rows_late ON balance_rows (partner_id, position) WHERE late = 1;'],
+    indexes: [
+      'CREATE INDEX IF NOT EXISTS balance_rows_by_max ON balance_rows (partner_id, max_occurred_at, position);',
+      'CREATE INDEX IF NOT EXISTS balance_rows_late_by_time ON balance_rows (partner_id, occurred_at, position) WHERE late = 1;',
+    ],
   },
   // The events that decide ownership, per customer (few per customer), folded on read by the
   // domain's customer evolve; and the id indexes the command side needs.
