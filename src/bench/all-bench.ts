@@ -143,7 +143,9 @@ function rowsOf(suites: AllBenchReport['suites'], limits: StoreBenchReport['limi
       row('projections', `as-of / valid-at p99 at ${large.events} events (worst kind)`, projections.verdict.worstP99MsAtLargest, 'ms', max(PROJECTION_TARGETS.asOfP99Ms), null);
     }
     row('projections', 'as-of p99 growth, largest ÷ smallest log', projections.verdict.worstP99Growth, '×', max(PROJECTION_TARGETS.p99GrowthMax), null);
-    row('projections', 'peak RSS', projections.peakRssMb, 'MB', max(PROJECTION_TARGETS.peakRssMb), null);
+    row('projections', `replay process of its own (${projections.replayProcess.events} events)`, projections.replayProcess.eventsPerSec, 'events/s', min(PROJECTION_TARGETS.replayPerSec), oneTx);
+    row('projections', 'peak RSS of that replay process', projections.peakRssMb, 'MB', max(PROJECTION_TARGETS.peakRssMb), null);
+    row('projections', 'peak RSS of the bench (log generated in it)', projections.benchProcessPeakRssMb, 'MB', null, null);
   }
   const http = ok(suites.http);
   if (http) {

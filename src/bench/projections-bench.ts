@@ -2,7 +2,10 @@
 // valid-at query latency (median, p99) for a balance, an ownership and the tier list, at two
 // history lengths (100,000 and 1,000,000 events; --quick: 10,000 and 100,000), plus peak RSS.
 // The log is synthetic but valid, appended through the store in concurrent batches.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,6 +17,7 @@ import type { ProjectionRules } from '../../projections/rules.js';
 import type { OwnershipFold } from '../../projections/ownership.js';
 import { LedgerQueries } from '../ledger/queries.js';
 import { benchDomain } from '../ledger/read-side.js';
+import type { ReplayChildResult } from './replay-child.js';
 
 export interface ProjectionsBenchOptions {
   quick: boolean;
@@ -52,7 +56,12 @@ export interface ProjectionsBenchReport {
   machine: { cpus: number; node: string; platform: string; loadAverage: number[] };
   queriesPerKind: number;
   sizes: SizeReport[];
+  /** The replay's own peak RSS: `ledger replay`'s work in a process of its own, on the largest log. */
   peakRssMb: number;
+  /** That replay process: events, seconds, events/s. */
+  replayProcess: { events: number; seconds: number; eventsPerSec: number };
+  /** This bench process (which also generated the log and ran the queries). */
+  benchProcessPeakRssMb: number;
   targets: typeof PROJECTION_TARGETS;
   verdict: {
     replayPerSec: number;
@@ -95,7 +104,10 @@ async function benchIn(dir: string, sizes: [number, number], options: Projection
   } finally {
     await store.close();
   }
-  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  const benchProcessPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  const replayed = await replayInChild(path.join(dir, 'events.db'), path.join(dir, 'read-models-child.db'));
+  log(`bench projections: a replay process rebuilt ${replayed.events} events in ${replayed.seconds.toFixed(2)} s, peak RSS ${replayed.peakRssMb} MB`);
+  const peakRssMb = replayed.peakRssMb;
   const [small, large] = reports as [SizeReport, SizeReport];
   const kinds = ['balance', 'ownership', 'tiers'] as const;
   const worstP99MsAtLargest = Math.max(...kinds.map((k) => large[k].p99Ms));
@@ -107,6 +119,8 @@ async function benchIn(dir: string, sizes: [number, number], options: Projection
     queriesPerKind: queries,
     sizes: reports,
     peakRssMb,
+    replayProcess: { events: replayed.events, seconds: round3(replayed.seconds), eventsPerSec: Math.round(replayed.events / replayed.seconds) },
+    benchProcessPeakRssMb,
     targets: PROJECTION_TARGETS,
     verdict: {
       replayPerSec,
@@ -193,6 +207,19 @@ function sampler(runner: ProjectionRunner, events: number) {
     customer: () => `bench-customer-${1 + Math.floor(rnd() * customerCount)}`,
     when: () => ({ asOf: between(span.first, span.last), validAt: rnd() < 0.5 ? between(occurred.first, occurred.last) : undefined }),
   };
+}
+
+const execFileAsync = promisify(execFile);
+
+/** Runs replay-child.js (the compiled sibling of this module) on the log; its one JSON line back. */
+async function replayInChild(eventsFile: string, readModelFile: string): Promise<ReplayChildResult> {
+  const child = fileURLToPath(new URL('./replay-child.js', import.meta.url));
+  const { stdout } = await execFileAsync(process.execPath, [child, eventsFile, readModelFile], { maxBuffer: 1 << 20 });
+  const answer = JSON.parse(stdout.trim()) as ReplayChildResult;
+  if (!Number.isSafeInteger(answer.events) || !(answer.seconds > 0) || !Number.isSafeInteger(answer.peakRssMb)) {
+    throw new Error(`the replay process answered ${stdout.trim()}`);
+  }
+  return answer;
 }
 
 async function latency(count: number, query: () => Promise<unknown>): Promise<Latency> {

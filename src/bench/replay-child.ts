@@ -1,0 +1,35 @@
+// The replay as `ledger replay` runs it, in a process of its own: opens the log read-only, drops
+// and rebuilds every read model in `readModelFile`, and prints one JSON line with the events,
+// the seconds and the process's peak RSS. The projections bench runs it on its largest log, so
+// the peak RSS is the replay's own, not that of the bench that generated the log.
+import { performance } from 'node:perf_hooks';
+import { ProjectionRunner } from '../../projections/runner.js';
+import { benchDomain } from '../ledger/read-side.js';
+import { openSqliteEventStore } from '../store/sqlite/sqlite-event-store.js';
+
+export interface ReplayChildResult {
+  events: number;
+  seconds: number;
+  peakRssMb: number;
+}
+
+async function main(eventsFile: string | undefined, readModelFile: string | undefined): Promise<void> {
+  if (!eventsFile || !readModelFile) throw new Error('usage: replay-child EVENTS_DB READ_MODELS_DB');
+  const store = openSqliteEventStore({ file: eventsFile, readOnly: true });
+  try {
+    const runner = ProjectionRunner.open(store, readModelFile, benchDomain().rules);
+    try {
+      const started = performance.now();
+      const result = await runner.rebuild();
+      const seconds = (performance.now() - started) / 1_000;
+      const answer: ReplayChildResult = { events: result.events, seconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+      process.stdout.write(`${JSON.stringify(answer)}\n`);
+    } finally {
+      await runner.close();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+await main(process.argv[2], process.argv[3]);
