@@ -64,7 +64,8 @@ export class PositionSubscription implements Subscription {
     try {
       this.markCaughtUpIfAt(after);
       while (!this.closed) {
-        const page = this.takeOffered(after) ?? this.readPage(after, SUBSCRIPTION_PAGE_SIZE);
+        const offered = this.takeOffered(after);
+        const page = offered ?? this.readPage(after, SUBSCRIPTION_PAGE_SIZE);
         if (page.length === 0) {
           this.markCaughtUpIfAt(this.headAtStart);
           await new Promise<void>((resolve) => (this.wakeup = resolve));
@@ -83,6 +84,10 @@ export class PositionSubscription implements Subscription {
           after = event.position;
           this.markCaughtUpIfAt(after);
         }
+        // This process's own commit, delivered, and nothing newer held: the file has nothing newer
+        // from this process either, so wait for the next commit rather than read an empty page.
+        // (Another process's writes are found at the next notify, as before.)
+        if (offered !== null && this.offered.length === 0 && !this.closed) await new Promise<void>((resolve) => (this.wakeup = resolve));
       }
     } catch (error) {
       this.failure = error;
