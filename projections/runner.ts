@@ -48,6 +48,12 @@ export interface RunnerOptions {
 }
 
 const maxBatchSize = 100_000;
+/**
+ * The live path keeps one write transaction open across flushes and commits it this long after
+ * the first (each flush is a savepoint inside it): a commit per command cost as much as the
+ * command's rows. Queries on this connection see the rows at once; other processes within this.
+ */
+export const LIVE_COMMIT_DELAY_MS = 5;
 export const DEFAULT_BATCH_SIZE = 5_000;
 
 /** A second core that other work leaves idle (by the 1-minute load average). */
@@ -67,6 +73,7 @@ export class ProjectionRunner {
   private waiters: Array<{ position: number; resolve: () => void; reject: (e: Error) => void }> = [];
   private exclusive: Promise<unknown> = Promise.resolve();
   private readonly checkpointer: WalCheckpointer;
+  private liveCommitTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     readonly store: EventStore,
@@ -152,6 +159,7 @@ export class ProjectionRunner {
     this.subscription = null;
     if (subscription) await subscription.close();
     this.flush();
+    this.commitLive();
     await this.exclusive.catch(() => undefined);
     for (const w of this.waiters.splice(0)) w.reject(new Error('the projection runner closed'));
     await this.checkpointer.close();
@@ -218,6 +226,29 @@ export class ProjectionRunner {
     }
   }
 
+  /** Opens the live write transaction unless one is open, and arms its commit. */
+  private beginLive(): void {
+    if (this.liveCommitTimer !== null) return;
+    if (this.db.inTransaction) throw new Error('invariant: a read-model transaction is open outside the live path');
+    this.db.prepare('BEGIN IMMEDIATE').run();
+    this.liveCommitTimer = setTimeout(() => this.commitLive(), LIVE_COMMIT_DELAY_MS);
+  }
+
+  /** Commits what the live path applied (a killed process loses it; the runner replays it from the log). */
+  private commitLive(): void {
+    if (this.liveCommitTimer === null) return;
+    clearTimeout(this.liveCommitTimer);
+    this.liveCommitTimer = null;
+    try {
+      if (this.db.inTransaction) this.db.prepare('COMMIT').run();
+      this.checkpointer.committed();
+    } catch (error) {
+      this.failure = error instanceof Error ? error : new Error(String(error));
+      if (this.db.inTransaction) this.db.prepare('ROLLBACK').run();
+      for (const w of this.waiters.splice(0)) w.reject(this.failure);
+    }
+  }
+
   private flushIfScheduled(): void {
     if (this.flushScheduled) this.flush();
   }
@@ -228,8 +259,8 @@ export class ProjectionRunner {
     this.pending = [];
     try {
       if (batch.length > 0) {
+        this.beginLive();
         this.writer.applyBatch(batch);
-        this.checkpointer.committed();
       }
     } catch (error) {
       this.failure = error instanceof Error ? error : new Error(String(error));

@@ -8,11 +8,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
 import type { EventStore } from '../../../src/store/event-store.js';
 import { projectionNames, projectionTables } from '../../../projections/schema.js';
-import { ProjectionRunner } from '../../../projections/runner.js';
+import { LIVE_COMMIT_DELAY_MS, ProjectionRunner } from '../../../projections/runner.js';
 import { appendSyntheticLog } from '../../../projections/synthetic-log.js';
 import { quarterOfUtc8 } from './random-log.js';
 import { testRules } from './test-rules.js';
+import BetterSqlite from 'better-sqlite3';
 import type Database from 'better-sqlite3';
+import { deposits } from '../../support/store-fixtures.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -134,6 +136,26 @@ describe('projection runner', () => {
     await runner.catchUp(appended.position);
     const row = runner.db.prepare('SELECT tier FROM tier_rows WHERE partner_id = ?').get('P-9') as { tier: string } | undefined;
     expect(row?.tier).toBe('silver');
+    await runner.close();
+  });
+
+  it('shows live rows on its own connection at once, and to other connections once committed shortly after', async () => {
+    const dir = tempDir();
+    const store = await storeWithLog(dir, 50);
+    const file = path.join(dir, 'rm.db');
+    const runner = openRunner(store, file);
+    await runner.start();
+    const other = new BetterSqlite(file, { readonly: true });
+    cleanups.push(() => other.close());
+    const checkpointOf = () => (other.prepare(`SELECT min(position) AS p FROM checkpoints`).get() as { p: number | null }).p ?? 0;
+    const committedBefore = checkpointOf();
+    const appended = await store.append('partner-P-8', deposits(3, 'P-8'), 'any');
+    await runner.catchUp(appended.position);
+    expect(runner.position()).toBe(Number(appended.position)); // this connection sees the rows at once
+    const deadline = Date.now() + 5_000;
+    while (checkpointOf() < Number(appended.position) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, LIVE_COMMIT_DELAY_MS));
+    expect(committedBefore).toBeLessThan(Number(appended.position));
+    expect(checkpointOf()).toBe(Number(appended.position)); // and another connection once committed
     await runner.close();
   });
 });
