@@ -146,7 +146,9 @@ describe('projection runner', () => {
     const runner = openRunner(store, file);
     await runner.start();
     const other = new BetterSqlite(file, { readonly: true });
-    cleanups.push(() => other.close());
+    cleanups.push(() => {
+      other.close();
+    });
     const checkpointOf = () => (other.prepare(`SELECT min(position) AS p FROM checkpoints`).get() as { p: number | null }).p ?? 0;
     const committedBefore = checkpointOf();
     const appended = await store.append('partner-P-8', deposits(3, 'P-8'), 'any');
