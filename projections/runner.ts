@@ -1,6 +1,6 @@
 // The runner: keeps the read models in step with the log. It replays in batches (one
 // transaction per batch, checkpoints inside it), follows the store's subscription for live
-// events, rebuilds from scratch on demand, and resumes an interrupted rebuild from its
+// events (one transaction across the flushes of a few milliseconds), rebuilds from scratch on demand, and resumes an interrupted rebuild from its
 // checkpoint. catchUp(position) resolves once the read model includes that position.
 import os from 'node:os';
 import type Database from 'better-sqlite3';
@@ -51,7 +51,8 @@ const maxBatchSize = 100_000;
 /**
  * The live path keeps one write transaction open across flushes and commits it this long after
  * the first (each flush is a savepoint inside it): a commit per command cost as much as the
- * command's rows. Queries on this connection see the rows at once; other processes within this.
+ * command's rows. Queries on this connection see the rows at once, other connections once it
+ * commits, within this delay. Rows and checkpoints still commit together.
  */
 export const LIVE_COMMIT_DELAY_MS = 5;
 export const DEFAULT_BATCH_SIZE = 5_000;
