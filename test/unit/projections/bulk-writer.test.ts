@@ -10,23 +10,13 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../../src/domain/events.js';
 import { openReadModelDb, ReadModelWriter } from '../../../projections/read-model.js';
-import { projectionNames, projectionTables } from '../../../projections/schema.js';
 import { buildLog, randomLogSteps } from './random-log.js';
 import { testRules } from './test-rules.js';
+import { dumpReadModel } from './read-model-dump.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-bulk-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 let fileSeq = 0;
-
-/** Every table's rows and the checkpoints, in a stable order. */
-function dump(db: Database.Database): Record<string, unknown[]> {
-  const out: Record<string, unknown[]> = {};
-  for (const name of projectionNames) {
-    for (const table of projectionTables[name].tables) out[table] = db.prepare(`SELECT * FROM ${table}`).all().map((r) => JSON.stringify(r)).sort();
-  }
-  out.checkpoints = db.prepare('SELECT * FROM checkpoints ORDER BY projection').all();
-  return out;
-}
 
 function batchesOf(log: readonly EventEnvelope[], cuts: readonly number[]): EventEnvelope[][] {
   const out: EventEnvelope[][] = [];
@@ -71,7 +61,7 @@ describe('the bulk writer (a rebuild writing on a worker thread)', () => {
         const live = liveReadModel(log);
         const bulk = bulkReadModel(log, cuts);
         try {
-          expect(dump(bulk.db)).toEqual(dump(live.db));
+          expect(dumpReadModel(bulk.db)).toEqual(dumpReadModel(live.db));
           expect(bulk.writer.position()).toBe(live.writer.position());
         } finally {
           live.db.close();
@@ -89,7 +79,7 @@ describe('the bulk writer (a rebuild writing on a worker thread)', () => {
     const bulk = bulkReadModel(log.slice(0, half), [Math.floor(half / 3)]);
     try {
       for (const e of log.slice(half)) bulk.writer.applyBatch([e]);
-      expect(dump(bulk.db)).toEqual(dump(live.db));
+      expect(dumpReadModel(bulk.db)).toEqual(dumpReadModel(live.db));
     } finally {
       live.db.close();
       bulk.db.close();
@@ -110,7 +100,7 @@ describe('the bulk writer (a rebuild writing on a worker thread)', () => {
       expect(writer.position()).toBe(Number(log[19]!.position));
       writer.applyBatch(log.slice(20));
       writer.setBulkMode(false);
-      expect(dump(db)).toEqual(dump(live.db));
+      expect(dumpReadModel(db)).toEqual(dumpReadModel(live.db));
     } finally {
       live.db.close();
       db.close();

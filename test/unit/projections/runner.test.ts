@@ -7,14 +7,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
 import type { EventStore } from '../../../src/store/event-store.js';
-import { projectionNames, projectionTables } from '../../../projections/schema.js';
 import { LIVE_COMMIT_DELAY_MS, ProjectionRunner } from '../../../projections/runner.js';
 import { appendSyntheticLog } from '../../../projections/synthetic-log.js';
 import { quarterOfUtc8 } from './random-log.js';
 import { testRules } from './test-rules.js';
 import BetterSqlite from 'better-sqlite3';
-import type Database from 'better-sqlite3';
 import { deposits } from '../../support/store-fixtures.js';
+import { dumpReadModel } from './read-model-dump.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -54,16 +53,6 @@ async function storeWithLog(dir: string, events: number): Promise<EventStore> {
   return store;
 }
 
-/** Every read-model row and checkpoint, in a stable order. */
-function dump(db: Database.Database): Record<string, unknown[]> {
-  const out: Record<string, unknown[]> = {};
-  for (const name of projectionNames) {
-    for (const table of projectionTables[name].tables) out[table] = db.prepare(`SELECT * FROM ${table}`).all().map((r) => JSON.stringify(r)).sort();
-  }
-  out.checkpoints = db.prepare('SELECT * FROM checkpoints ORDER BY projection').all();
-  return out;
-}
-
 function openRunner(store: EventStore, file: string, batchSize = 100, bulkWorker = false): ProjectionRunner {
   const runner = ProjectionRunner.open(store, file, testRules, { batchSize, bulkWorker });
   return runner;
@@ -78,7 +67,7 @@ describe('projection runner', () => {
     const full = openRunner(store, path.join(dir, 'full.db'), 100, !bulkWorker); // the other mode: same rows either way
     const done = await full.replay();
     expect(done).toMatchObject({ stopped: false, position: head });
-    const expected = dump(full.db);
+    const expected = dumpReadModel(full.db);
     await full.close();
 
     const file = path.join(dir, 'interrupted.db');
@@ -96,7 +85,7 @@ describe('projection runner', () => {
     expect(resumed).toMatchObject({ stopped: false, position: head });
     expect(progress[0]).toBeGreaterThan(stopped.position); // it did not start over
     expect(second.rebuildInterrupted()).toBe(false);
-    expect(dump(second.db)).toEqual(expected);
+    expect(dumpReadModel(second.db)).toEqual(expected);
     await second.close();
   });
 
@@ -105,12 +94,12 @@ describe('projection runner', () => {
     const store = await storeWithLog(dir, 600);
     const runner = openRunner(store, path.join(dir, 'rm.db'));
     await runner.replay();
-    const before = dump(runner.db);
+    const before = dumpReadModel(runner.db);
     const all = [];
     for await (const e of store.readAll()) all.push(e);
     expect(runner.writer.applyBatch(all.slice(0, 250))).toBe(0);
     expect(runner.writer.applyBatch(all)).toBe(0);
-    expect(dump(runner.db)).toEqual(before);
+    expect(dumpReadModel(runner.db)).toEqual(before);
     await runner.close();
   });
 
