@@ -166,14 +166,12 @@ export class ReadModelWriter {
 
   private readonly writeRebate = (name: WriteName, args: unknown[]): void => this.w(name, args);
 
-  /** Before reading the file: every batch handed to the bulk writer must be committed. */
-  private barrier(): void {
-    this.bulk?.drain();
-  }
-
-  /** Blocks until the bulk writer has committed every batch it was given (no-op outside a rebuild). */
+  /**
+   * Blocks until the bulk writer has committed every batch it was given (no-op outside a
+   * rebuild): called before anything reads the file.
+   */
   drain(): void {
-    this.barrier();
+    this.bulk?.drain();
   }
 
   /** Drops the named projections' tables and checkpoints (a full rebuild drops them all). */
@@ -248,7 +246,7 @@ export class ReadModelWriter {
   /** A partner's unsettled lines; every partner's are loaded in one scan on first use and kept current. */
   private unsettledOf(partnerId: string): Map<string, number> {
     if (!this.unsettledLoaded) {
-      this.barrier();
+      this.drain();
       this.unsettled.clear();
       for (const r of this.r.unsettled.iterate() as Iterable<{ partner_id: string; event_id: string; position: number }>) {
         const lines = this.unsettled.get(r.partner_id) ?? new Map<string, number>();
@@ -383,7 +381,7 @@ export class ReadModelWriter {
   private balanceHead(partnerId: string): BalanceHead | null {
     const cached = this.balanceHeads.get(partnerId);
     if (cached) return cached;
-    this.barrier();
+    this.drain();
     const row = this.r.balanceHead.get(partnerId) as BalanceRowSums | undefined;
     if (!row) return null;
     const head = { position: row.position, maxOccurredAt: row.max_occurred_at, maxLagMs: row.max_lag_ms, totals: totalsOfRow(row) };
@@ -446,7 +444,7 @@ export class ReadModelWriter {
   /** The partner of a registered deal; the map is loaded whole on first use and kept current. */
   private partnerOfDeal(dealId: string): string | null {
     if (!this.dealPartnersLoaded) {
-      this.barrier();
+      this.drain();
       for (const r of this.r.dealPartners.iterate() as Iterable<{ deal_id: string; partner_id: string }>) {
         if (!this.dealPartners.has(r.deal_id)) this.dealPartners.set(r.deal_id, r.partner_id);
       }
@@ -498,7 +496,7 @@ export class ReadModelWriter {
     const key = `${kind} ${id}`;
     const cached = this.recentCash.get(key);
     if (cached) return cached;
-    this.barrier();
+    this.drain();
     const row = this.r.cash.get(kind, id) as { event_id: string; position: number; occurred_at: string } | undefined;
     if (row) return { eventId: row.event_id, position: row.position, occurredAt: row.occurred_at };
     return { eventId: fallback.eventId, position: Number(fallback.position), occurredAt: fallback.occurredAt };

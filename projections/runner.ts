@@ -75,6 +75,7 @@ export class ProjectionRunner {
   private exclusive: Promise<unknown> = Promise.resolve();
   private readonly checkpointer: WalCheckpointer;
   private liveCommitTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly live: { begin: Database.Statement; commit: Database.Statement; rollback: Database.Statement };
 
   constructor(
     readonly store: EventStore,
@@ -88,6 +89,7 @@ export class ProjectionRunner {
     }
     this.writer = new ReadModelWriter(db, rules, { bulkWorker: options.bulkWorker ?? hasIdleCore() });
     this.checkpointer = new WalCheckpointer(db, (pages) => this.writer.setLiveAutocheckpointPages(pages));
+    this.live = { begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK') };
   }
 
   /** Opens (or creates) the read-model file and a runner over it. */
@@ -231,7 +233,7 @@ export class ProjectionRunner {
   private beginLive(): void {
     if (this.liveCommitTimer !== null) return;
     if (this.db.inTransaction) throw new Error('invariant: a read-model transaction is open outside the live path');
-    this.db.prepare('BEGIN IMMEDIATE').run();
+    this.live.begin.run();
     this.liveCommitTimer = setTimeout(() => this.commitLive(), LIVE_COMMIT_DELAY_MS);
   }
 
@@ -241,11 +243,11 @@ export class ProjectionRunner {
     clearTimeout(this.liveCommitTimer);
     this.liveCommitTimer = null;
     try {
-      if (this.db.inTransaction) this.db.prepare('COMMIT').run();
+      if (this.db.inTransaction) this.live.commit.run();
       this.checkpointer.committed();
     } catch (error) {
       this.failure = error instanceof Error ? error : new Error(String(error));
-      if (this.db.inTransaction) this.db.prepare('ROLLBACK').run();
+      if (this.db.inTransaction) this.live.rollback.run();
       for (const w of this.waiters.splice(0)) w.reject(this.failure);
     }
   }
