@@ -6,41 +6,141 @@
 // The main thread blocks (Atomics.wait) only when too many batches are in flight, before any
 // read of the file (drain), and at the end; a failed batch rolls back whole and is reported at
 // the next send or drain.
+//
+// The handshake runs on shared memory only, so neither thread ever needs the other's event loop
+// (the main thread's is stopped while it waits):
+// - the main thread posts a batch on a port, THEN counts it in `sent` and bumps `wake`; the
+//   worker loops in its script (it has no event loop to speak of): it takes announced batches
+//   with receiveMessageOnPort (synchronous: a counted batch is always in the port), and waits
+//   on `wake` only when it has taken every announced one;
+// - every change the main thread may wait for (ready, a commit, a failure, stopped, the thread
+//   exiting) is stored first, then `signal` is bumped and notified; the main thread reads
+//   `signal` BEFORE it checks its condition and waits only while `signal` is unchanged, so no
+//   notification can fall between its check and its wait;
+// - the worker records what it is doing (`phase`, and since when), so a stall names it.
 import { createRequire } from 'node:module';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
-/** Slots of the shared state: batches committed, failed flag, ready flag, stopped flag. */
-const COMMITTED = 0;
-const FAILED = 1;
-const READY = 2;
-const STOPPED = 3;
+/** Slots of the shared state (Int32). */
+const slot = {
+  /** Bumped by the worker after each change the main thread may wait for. */
+  signal: 0,
+  /** Bumped by the main thread after it announces a batch or asks the worker to stop. */
+  wake: 1,
+  /** Batches posted (each is in the port before it is counted here). */
+  sent: 2,
+  /** Batches the worker has taken from the port. */
+  taken: 3,
+  committed: 4,
+  failed: 5,
+  ready: 6,
+  stopRequested: 7,
+  /** The worker closed its connection and left its loop. */
+  stopped: 8,
+  /** The worker thread is exiting (set by its process 'exit' hook, whatever the cause). */
+  exited: 9,
+  exitCode: 10,
+  phase: 11,
+  /** When the worker entered its phase, in ms after the writer's epoch. */
+  phaseAtMs: 12,
+} as const;
+const slotCount = 13;
+
+/** What the worker is doing, by code (the index is what the worker stores in `phase`). */
+const phaseCodes = ['opening', 'idle', 'beginning', 'writing', 'committing', 'rollingBack', 'closing', 'stopped', 'exited'] as const;
+export type BulkWriterPhase = (typeof phaseCodes)[number];
+
+function phaseDescription(phase: BulkWriterPhase): string {
+  switch (phase) {
+    case 'opening':
+      return 'opening its connection';
+    case 'idle':
+      return 'waiting for a batch';
+    case 'beginning':
+      return 'beginning a transaction (BEGIN IMMEDIATE: waiting for the write lock on the file)';
+    case 'writing':
+      return "running a batch's writes";
+    case 'committing':
+      return 'committing a batch';
+    case 'rollingBack':
+      return 'rolling back a failed batch';
+    case 'closing':
+      return 'closing its connection';
+    case 'stopped':
+      return 'stopped';
+    case 'exited':
+      return 'exited';
+    default: {
+      const never: never = phase;
+      throw new Error(`unhandled bulk writer phase ${String(never)}`);
+    }
+  }
+}
 
 /** Batches sent but not yet committed before the main thread waits (bounds memory and lag). */
 const MAX_IN_FLIGHT = 1;
 /** No progress from the worker for this long is a hung worker (it never takes this long per batch). */
-const STALL_TIMEOUT_MS = 120_000;
+export const DEFAULT_STALL_TIMEOUT_MS = 120_000;
+/** How long the worker waits for the file's write lock before its batch fails. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const Database = require(workerData.sqliteModule);
+const S = workerData.slot;
+const P = workerData.phase;
 const state = new Int32Array(workerData.shared);
-const errors = workerData.errors;
-const fail = (error) => {
-  errors.postMessage(String((error && error.message) || error));
-  Atomics.store(state, ${FAILED}, 1);
-  Atomics.notify(state, ${COMMITTED});
+const { errors, batches, epochMs } = workerData;
+const signal = () => {
+  Atomics.add(state, S.signal, 1);
+  Atomics.notify(state, S.signal);
 };
-let db;
-let apply;
+const enter = (phase) => {
+  Atomics.store(state, S.phaseAtMs, Date.now() - epochMs);
+  Atomics.store(state, S.phase, phase);
+};
+const fail = (error, batch, phase = Atomics.load(state, S.phase)) => {
+  if (Atomics.load(state, S.failed) !== 0) return;
+  const code = error && typeof error.code === 'string' ? error.code + ': ' : '';
+  errors.postMessage({ batch, phase, message: code + String((error && error.message) || error) });
+  Atomics.store(state, S.failed, 1);
+  signal();
+};
+process.on('exit', (code) => {
+  if (Atomics.load(state, S.stopped) === 0) enter(P.exited); // after a stop, 'stopped' says more
+  Atomics.store(state, S.exitCode, code);
+  Atomics.store(state, S.exited, 1);
+  signal();
+});
+let db = null;
+let stmts, arity, begin, commit, rollback;
 try {
+  enter(P.opening);
   db = new Database(workerData.file, { fileMustExist: true });
-  db.pragma('busy_timeout = 5000');
+  db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -8192');
   db.pragma('wal_autocheckpoint = 20000');
-  const stmts = workerData.sql.map((s) => db.prepare(s));
-  const arity = workerData.arity;
-  apply = db.transaction((ops) => {
+  stmts = workerData.sql.map((s) => db.prepare(s));
+  arity = workerData.arity;
+  begin = db.prepare('BEGIN IMMEDIATE');
+  commit = db.prepare('COMMIT');
+  rollback = db.prepare('ROLLBACK');
+} catch (error) {
+  fail(error, 0);
+}
+Atomics.store(state, S.ready, 1);
+signal();
+/** Runs one batch in one transaction; returns null, or the failure and the phase it happened in. */
+const write = (ops) => {
+  enter(P.beginning);
+  try {
+    begin.run();
+  } catch (error) {
+    return { error, phase: P.beginning };
+  }
+  try {
+    enter(P.writing);
     for (let i = 0; i < ops.length; i += 2) {
       const k = ops[i];
       const args = ops[i + 1];
@@ -49,29 +149,50 @@ try {
       }
       stmts[k].run(args);
     }
-  });
-} catch (error) {
-  fail(error);
-}
-Atomics.store(state, ${READY}, 1);
-Atomics.notify(state, ${READY});
-parentPort.on('message', (m) => {
-  if (m === 'stop') {
-    try { if (db) db.close(); } catch (error) { fail(error); }
-    Atomics.store(state, ${STOPPED}, 1);
-    Atomics.notify(state, ${STOPPED});
-    parentPort.close();
-    return;
-  }
-  if (Atomics.load(state, ${FAILED}) !== 0) return; // a failed batch: every later one is dropped
-  try {
-    apply.immediate(m);
-    Atomics.add(state, ${COMMITTED}, 1);
-    Atomics.notify(state, ${COMMITTED});
+    enter(P.committing);
+    commit.run();
   } catch (error) {
-    fail(error);
+    const phase = Atomics.load(state, S.phase);
+    enter(P.rollingBack);
+    if (db.inTransaction) rollback.run();
+    return { error, phase };
   }
-});
+  Atomics.add(state, S.committed, 1);
+  signal();
+  return null;
+};
+let taken = 0;
+try {
+  for (;;) {
+    enter(P.idle);
+    const wake = Atomics.load(state, S.wake);
+    if (taken === Atomics.load(state, S.sent)) {
+      if (Atomics.load(state, S.stopRequested) !== 0) break;
+      Atomics.wait(state, S.wake, wake);
+      continue;
+    }
+    const received = receiveMessageOnPort(batches);
+    if (received === undefined) throw new Error('bulk writer: batch ' + (taken + 1) + ' was announced but is not in the port');
+    taken++;
+    Atomics.store(state, S.taken, taken);
+    if (Atomics.load(state, S.failed) !== 0) continue; // after a failed batch every later one is dropped
+    const failed = write(received.message);
+    if (failed !== null) fail(failed.error, taken, failed.phase);
+  }
+} catch (error) {
+  fail(error, taken);
+}
+enter(P.closing);
+try {
+  if (db) db.close();
+} catch (error) {
+  fail(error, taken);
+}
+enter(P.stopped);
+Atomics.store(state, S.stopped, 1);
+signal();
+errors.close();
+batches.close();
 `;
 
 export interface BulkStatement {
@@ -80,85 +201,212 @@ export interface BulkStatement {
   arity: number;
 }
 
+export interface BulkWriterOptions {
+  /** No batch committed (or no answer from the worker) for this long fails the writer (default 120 s). */
+  stallTimeoutMs?: number;
+  /** How long the worker waits for the file's write lock before its batch fails (default 5 s). */
+  busyTimeoutMs?: number;
+}
+
+/** What the worker is doing now, and the batch counts (for diagnostics and specs). */
+export interface BulkWriterActivity {
+  phase: BulkWriterPhase;
+  /** How long the worker has been in this phase. */
+  forMs: number;
+  sent: number;
+  taken: number;
+  committed: number;
+}
+
+interface WorkerFailure {
+  batch: number;
+  phase: number;
+  message: string;
+}
+
+function positiveMs(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive whole number of ms, got ${value}`);
+  return value;
+}
+
 export class BulkWriter {
   private readonly worker: Worker;
   private readonly state: Int32Array;
   private readonly errors: MessagePort;
+  private readonly batches: MessagePort;
+  private readonly epochMs = Date.now();
+  private readonly stallTimeoutMs: number;
   private sent = 0;
   private closed = false;
+  private stalled = false;
   private failure: Error | null = null;
 
-  constructor(file: string, readonly statements: readonly BulkStatement[]) {
-    const shared = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
+  constructor(
+    file: string,
+    readonly statements: readonly BulkStatement[],
+    options: BulkWriterOptions = {},
+  ) {
+    this.stallTimeoutMs = positiveMs('stallTimeoutMs', options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS);
+    const busyTimeoutMs = positiveMs('busyTimeoutMs', options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+    const shared = new SharedArrayBuffer(slotCount * Int32Array.BYTES_PER_ELEMENT);
     this.state = new Int32Array(shared);
-    const channel = new MessageChannel();
-    this.errors = channel.port1;
+    const errors = new MessageChannel();
+    const batches = new MessageChannel();
+    this.errors = errors.port1;
+    this.batches = batches.port1;
     const sqliteModule = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { file, sqliteModule, shared, errors: channel.port2, sql: statements.map((s) => s.sql), arity: statements.map((s) => s.arity) },
-      transferList: [channel.port2],
+      workerData: {
+        file,
+        sqliteModule,
+        shared,
+        slot,
+        phase: Object.fromEntries(phaseCodes.map((p, i) => [p, i])),
+        epochMs: this.epochMs,
+        busyTimeoutMs,
+        errors: errors.port2,
+        batches: batches.port2,
+        sql: statements.map((s) => s.sql),
+        arity: statements.map((s) => s.arity),
+      },
+      transferList: [errors.port2, batches.port2],
     });
     this.worker.unref();
-    this.waitFor(READY, 1);
-    this.throwIfFailed();
+    try {
+      this.waitUntil(() => this.load('ready') === 1, 'the worker to open the file', true);
+      this.throwIfFailed();
+    } catch (error) {
+      this.closed = true;
+      this.requestStop();
+      this.release();
+      throw error;
+    }
   }
 
   /** Queues one batch (one transaction in the worker); blocks while too many are in flight. */
   send(ops: unknown[]): void {
     this.throwIfFailed();
     if (this.closed) throw new Error('bulk writer: closed');
-    this.worker.postMessage(ops);
+    this.batches.postMessage(ops); // in the port before it is counted: the worker relies on it
     this.sent++;
-    while (this.sent - Atomics.load(this.state, COMMITTED) > MAX_IN_FLIGHT) this.waitCommitted();
+    Atomics.store(this.state, slot.sent, this.sent);
+    this.wakeWorker();
+    const mustCommit = this.sent - MAX_IN_FLIGHT;
+    this.waitUntil(() => this.load('committed') >= mustCommit, `batch ${mustCommit} to commit`, true);
   }
 
   /** Blocks until every batch sent is committed (or throws the worker's failure). */
   drain(): void {
-    while (Atomics.load(this.state, COMMITTED) < this.sent) this.waitCommitted();
+    this.waitUntil(() => this.load('committed') >= this.sent, `batch ${this.sent} to commit`, true);
     this.throwIfFailed();
   }
 
   /** Drains, then closes the worker's connection (its last commit is on the file when this returns). */
   close(): void {
     if (this.closed) return;
+    let failure: unknown = null;
     try {
       this.drain();
+    } catch (error) {
+      failure = error;
+    }
+    this.closed = true;
+    try {
+      this.requestStop();
+      // A failed worker drops what is left and closes; a stalled one is not waited for again
+      // (terminating its thread closes its connection, and with it any transaction it holds).
+      if (!this.stalled) this.waitUntil(() => this.load('stopped') === 1, 'the worker to close its connection', false);
+    } catch (error) {
+      failure ??= error;
     } finally {
-      this.closed = true;
-      this.worker.postMessage('stop');
-      this.waitFor(STOPPED, 1);
-      void this.worker.terminate();
-      this.errors.close();
+      this.release();
+    }
+    if (failure !== null) throw failure;
+  }
+
+  /** What the worker is doing now (it never blocks). */
+  activity(): BulkWriterActivity {
+    const phase = phaseCodes[this.load('phase')];
+    if (phase === undefined) throw new Error(`invariant: bulk writer phase code ${this.load('phase')} is unknown`);
+    return {
+      phase,
+      forMs: Date.now() - this.epochMs - this.load('phaseAtMs'),
+      sent: this.sent,
+      taken: this.load('taken'),
+      committed: this.load('committed'),
+    };
+  }
+
+  private load(name: keyof typeof slot): number {
+    return Atomics.load(this.state, slot[name]);
+  }
+
+  private wakeWorker(): void {
+    Atomics.add(this.state, slot.wake, 1);
+    Atomics.notify(this.state, slot.wake);
+  }
+
+  private requestStop(): void {
+    Atomics.store(this.state, slot.stopRequested, 1);
+    this.wakeWorker();
+  }
+
+  private release(): void {
+    void this.worker.terminate();
+    this.errors.close();
+    this.batches.close();
+  }
+
+  /**
+   * Blocks until done() holds. Throws when the worker failed (if failFast) or exited, and after
+   * stallTimeoutMs without a commit or the condition. `signal` is read before the condition is
+   * checked, so a change between the check and the wait ends the wait at once.
+   */
+  private waitUntil(done: () => boolean, what: string, failFast: boolean): void {
+    let committed = this.load('committed');
+    let deadlineMs = Date.now() + this.stallTimeoutMs;
+    for (;;) {
+      const signal = this.load('signal');
+      if (done()) return;
+      if (failFast) this.throwIfFailed();
+      this.throwIfExited();
+      const nowMs = Date.now();
+      const nowCommitted = this.load('committed');
+      if (nowCommitted !== committed) {
+        committed = nowCommitted;
+        deadlineMs = nowMs + this.stallTimeoutMs;
+      }
+      if (nowMs >= deadlineMs) {
+        this.stalled = true;
+        this.fail(new Error(`bulk writer: no progress for ${this.stallTimeoutMs} ms waiting for ${what}: ${this.describe()}`));
+      }
+      Atomics.wait(this.state, slot.signal, signal, deadlineMs - nowMs);
     }
   }
 
-  private waitCommitted(): void {
-    const committed = Atomics.load(this.state, COMMITTED);
-    this.throwIfFailed();
-    if (Atomics.wait(this.state, COMMITTED, committed, STALL_TIMEOUT_MS) === 'timed-out' && Atomics.load(this.state, COMMITTED) === committed) {
-      this.fail(new Error(`bulk writer: no batch committed for ${STALL_TIMEOUT_MS} ms`));
-    }
-    this.throwIfFailed();
-  }
-
-  private waitFor(slot: number, value: number): void {
-    const started = Date.now();
-    while (Atomics.load(this.state, slot) !== value) {
-      Atomics.wait(this.state, slot, Atomics.load(this.state, slot), 1_000);
-      if (Date.now() - started > STALL_TIMEOUT_MS) throw new Error(`bulk writer: the worker did not answer in ${STALL_TIMEOUT_MS} ms`);
-    }
+  private describe(): string {
+    const a = this.activity();
+    return `${a.sent} batches sent, ${a.taken} taken by the worker, ${a.committed} committed; the worker has been ${phaseDescription(a.phase)} for ${a.forMs} ms`;
   }
 
   private throwIfFailed(): void {
     if (this.failure) throw this.failure;
-    if (Atomics.load(this.state, FAILED) === 0) return;
-    const message = receiveMessageOnPort(this.errors)?.message as string | undefined;
-    this.fail(new Error(`bulk writer: a batch failed and rolled back: ${message ?? 'unknown error'}`));
+    if (this.load('failed') === 0) return;
+    const reported = receiveMessageOnPort(this.errors)?.message as WorkerFailure | undefined;
+    const where = reported ? ` (batch ${reported.batch}, while ${phaseDescription(phaseCodes[reported.phase] ?? 'idle')})` : '';
+    this.fail(new Error(`bulk writer: a batch failed and rolled back${where}: ${reported?.message ?? 'unknown error'}`));
+  }
+
+  /** The thread ended without closing (an uncaught error in it): nothing it was sent will commit. */
+  private throwIfExited(): void {
+    if (this.load('exited') === 0 || this.load('stopped') === 1) return;
+    this.throwIfFailed();
+    this.fail(new Error(`bulk writer: the worker thread exited (code ${this.load('exitCode')}): ${this.describe()}`));
   }
 
   private fail(error: Error): never {
-    this.failure = error;
-    throw error;
+    this.failure ??= error;
+    throw this.failure;
   }
 }
