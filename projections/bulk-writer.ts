@@ -394,7 +394,9 @@ export class BulkWriter {
     if (this.failure) throw this.failure;
     if (this.load('failed') === 0) return;
     const reported = receiveMessageOnPort(this.errors)?.message as WorkerFailure | undefined;
-    const where = reported ? ` (batch ${reported.batch}, while ${phaseDescription(phaseCodes[reported.phase] ?? 'idle')})` : '';
+    const phase = reported ? phaseCodes[reported.phase] : undefined;
+    const doing = phase ? phaseDescription(phase) : `in unknown phase code ${reported?.phase}`;
+    const where = reported ? ` (batch ${reported.batch}, while ${doing})` : '';
     this.fail(new Error(`bulk writer: a batch failed and rolled back${where}: ${reported?.message ?? 'unknown error'}`));
   }
 
