@@ -9,6 +9,8 @@ const FenAmount = z.number().int().min(0).refine(Number.isSafeInteger, 'must be 
 const RateBps = z.number().int().min(0).max(10_000);
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-01');
 
+export const DEFAULT_LIMITS = { maxAmountFen: 100_000_000_000, earliestOccurredAt: '2000-01-01', futureSkewMs: 60_000 } as const;
+
 const PolicySchema = z.object({
   version: z.string().min(1).max(64),
   effectiveFrom: IsoDate,
@@ -32,6 +34,20 @@ const PolicySchema = z.object({
     notes: z.string().optional(),
   }),
   ownership: z.object({ idleTransferDays: z.number().int().min(0).max(3650) }),
+  /**
+   * What one command may carry: the largest single amount (so running totals stay exact),
+   * and the range of business time (occurredAt) a fact may have. Absent: DEFAULT_LIMITS.
+   */
+  limits: z
+    .object({
+      /** The largest amount of one fact, in fen (default 100,000,000,000: 1 billion CNY). */
+      maxAmountFen: FenAmount.min(1),
+      /** The earliest business date a fact may carry (a date in the policy's time zone). */
+      earliestOccurredAt: IsoDate,
+      /** How far past the server's clock a back-filled occurredAt may lie (clock skew). */
+      futureSkewMs: z.number().int().min(0).max(86_400_000),
+    })
+    .default(() => ({ ...DEFAULT_LIMITS })),
   /** The equipment vendor's rebate programme; a policy without it runs no rebate programme. */
   rebates: z
     .object({
