@@ -97,6 +97,11 @@ export class ProjectionRunner {
     return new ProjectionRunner(store, openReadModelDb(file), rules, options);
   }
 
+  /** Why the read model stopped following the log (a fact it could not apply), or null. */
+  failureReason(): string | null {
+    return this.failure === null ? null : this.failure.message;
+  }
+
   /** Every event up to this position is in every read model. */
   position(): number {
     return this.writer.position();

@@ -80,6 +80,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     policyFile: config.policyFile,
     eventStoreConnectionString: config.eventStoreConnectionString,
   });
+  integrity.watchReadModel(() => ledger.readModelFailure());
   const idempotency = IdempotencyStore.inDataDir(config.dataDir);
   let app: NestFastifyApplication | null = null;
   try {

@@ -1,4 +1,5 @@
 // Decisions on a customer's stream: claims, stages, transfers, rulings, cash and refunds.
+import { requireAmountFen, requireWithinLimit } from './amount-limit.js';
 import type { Claim, CustomerState, RevenueLine, Stage } from './customer.js';
 import { findClaim, ownerClaim, ownerClaimAt, ownershipOf, stageOrder } from './customer.js';
 import type { CustomerMatch } from './customer-key.js';
@@ -85,6 +86,7 @@ function decideRegistration(
       refuse('partner-unknown', `partner ${d.partnerId} is not signed`, { partnerId: d.partnerId }, 'not-found');
     }
   }
+  if (d.expectedRevenueFen !== null) requireWithinLimit(d.expectedRevenueFen, ctx.policy, 'revenue estimate');
   return eventOf('DealRegistered', {
     dealId: d.dealId,
     customerKey: d.customerKey,
@@ -231,7 +233,7 @@ function decidePayment(
   if (state.payments.has(d.paymentId)) {
     refuse('payment-id-taken', `payment ${d.paymentId} is already recorded`, { paymentId: d.paymentId }, 'conflict');
   }
-  if (!Number.isSafeInteger(d.amountFen) || d.amountFen <= 0) refuse('amount-positive', `a payment must be a positive whole number of fen`);
+  requireAmountFen(d.amountFen, ctx.policy, 'payment');
   requireClaim(state, d.dealId);
   const owner = ownerClaimAt(state, ctx.occurredAt);
   if (owner === null) {
@@ -295,7 +297,7 @@ function decideRefund(
   const reason = requiredText(d.reason, 'refund-reason-required', 'a reason for the refund');
   const payment = state.payments.get(d.paymentId);
   if (!payment) refuse('payment-unknown', `payment ${d.paymentId} is not recorded on customer ${state.customerKey}`, { paymentId: d.paymentId }, 'not-found');
-  if (!Number.isSafeInteger(d.amountFen) || d.amountFen <= 0) refuse('amount-positive', `a refund must be a positive whole number of fen`);
+  requireAmountFen(d.amountFen, ctx.policy, 'refund');
   const leftFen = payment.amountFen - payment.refundedFen;
   if (d.amountFen > leftFen) {
     refuse('refund-exceeds-payment', `refund refused: ${formatFen(d.amountFen)} exceeds the ${formatFen(leftFen)} left of payment ${payment.paymentId} (${formatFen(payment.amountFen)} received, ${formatFen(payment.refundedFen)} refunded)`, {

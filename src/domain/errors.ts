@@ -31,3 +31,34 @@ export function refuse(rule: string, detail: string, figures: Figures = {}, kind
 export function assertNever(value: never, what: string): never {
   throw new Error(`unhandled ${what}: ${JSON.stringify(value)}`);
 }
+
+/**
+ * An invariant of a fold broken by a fact (a running total out of range, a deposit below zero).
+ * The command handler evolves every decided event before the append, so a command that would
+ * break one is refused with this rule and these figures and nothing is written; met on a stored
+ * fact, it is a damaged log.
+ */
+export class InvariantViolation extends Error {
+  override readonly name = 'InvariantViolation';
+  constructor(
+    readonly rule: string,
+    readonly detail: string,
+    readonly figures: Figures = {},
+  ) {
+    super(detail);
+  }
+}
+
+/** A running total in fen: a safe integer, not below `floorFen` (default 0). */
+export function requireRunningTotal(totalFen: number, what: string, floorFen: number | null = 0): number {
+  if (!Number.isSafeInteger(totalFen)) {
+    throw new InvariantViolation('running-total-out-of-range', `${what} would reach ${totalFen} fen, beyond the ${Number.MAX_SAFE_INTEGER} fen a total can hold exactly`, {
+      totalFen,
+      maxTotalFen: Number.MAX_SAFE_INTEGER,
+    });
+  }
+  if (floorFen !== null && totalFen < floorFen) {
+    throw new InvariantViolation('running-total-below-floor', `${what} would fall to ${totalFen} fen, below ${floorFen}`, { totalFen, floorFen });
+  }
+  return totalFen;
+}

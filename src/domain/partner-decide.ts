@@ -1,5 +1,6 @@
 // Decisions on a partner's stream: signing, deposits and deductions, manual tier changes,
 // and the deposit requirement. Payouts and tier evaluation live in payout.ts and tiers.ts.
+import { requireAmountFen } from './amount-limit.js';
 import { type DecideContext, eventOf, requiredText } from './decide-context.js';
 import { assertNever, refuse } from './errors.js';
 import type { EventDataOf, EventOf } from './events.js';
@@ -26,11 +27,11 @@ export function decidePartner(command: PartnerCommand, state: PartnerState, ctx:
       return [decideSigning(command.data, state, ctx)];
     case 'PostDeposit':
       requireSigned(state, command.data.partnerId);
-      requirePositive(command.data.amountFen, 'deposit');
+      requireAmountFen(command.data.amountFen, ctx.policy, 'deposit');
       return [eventOf('DepositPosted', { partnerId: command.data.partnerId, amountFen: command.data.amountFen })];
     case 'DeductDeposit': {
       requireSigned(state, command.data.partnerId);
-      requirePositive(command.data.amountFen, 'deduction');
+      requireAmountFen(command.data.amountFen, ctx.policy, 'deduction');
       const reason = requiredText(command.data.reason, 'deduction-reason-required', 'a deduction reason');
       return [deductionOf(state, command.data.amountFen, reason, command.data.reference)];
     }
@@ -60,11 +61,6 @@ export function requireSigned(state: PartnerState, partnerId: string): void {
   if (state.partnerId !== partnerId) throw new Error(`partner state of ${state.partnerId} used for ${partnerId}`);
 }
 
-function requirePositive(amountFen: number, what: string): void {
-  if (!Number.isSafeInteger(amountFen) || amountFen <= 0) {
-    refuse('amount-positive', `a ${what} must be a positive whole number of fen, got ${amountFen}`, { amountFen });
-  }
-}
 
 function requireKnownTier(policy: Policy, tier: string): void {
   if (!isTier(policy, tier)) {

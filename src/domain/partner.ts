@@ -1,7 +1,7 @@
 // A partner's stream (partner-<id>): signing, deposits and deductions, tier changes, payouts.
 import type { FoldFact } from './fact.js';
 import { assertPositionGrows } from './fact.js';
-import { assertNever } from './errors.js';
+import { assertNever, requireRunningTotal } from './errors.js';
 import type { EventDataOf } from './events.js';
 import { evolveRebates, initialRebateState, type RebateState } from './rebates.js';
 import { evolveTrafficBilled, evolveTrafficSettled, initialTrafficState, type TrafficState } from './traffic.js';
@@ -170,12 +170,8 @@ function compareSteps(a: TierStep, b: TierStep): number {
 }
 
 function assertPartnerInvariants(state: PartnerState): void {
-  if (!Number.isSafeInteger(state.depositFen) || state.depositFen < 0) {
-    throw new Error(`partner ${state.partnerId}: deposit ${state.depositFen} fen is negative or unsafe`);
-  }
-  if (!Number.isSafeInteger(state.debtFen) || state.debtFen < 0) {
-    throw new Error(`partner ${state.partnerId}: debt ${state.debtFen} fen is negative or unsafe`);
-  }
+  requireRunningTotal(state.depositFen, `partner ${state.partnerId}'s deposit`);
+  requireRunningTotal(state.debtFen, `partner ${state.partnerId}'s debt`);
 }
 
 /** The tier the partner held at a business instant, or null before its signing. */

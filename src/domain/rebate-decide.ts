@@ -21,6 +21,7 @@
 // (RebateEarned, amount 0 included, closes it); a purchase dated in a closed quarter is refused,
 // so an evaluated quarter's figures never change. A locked agent's rebate is owed by its
 // distributor (payerPartnerId), not by the vendor.
+import { requireAmountFen } from './amount-limit.js';
 import { eventOf } from './decide-context.js';
 import { refuse } from './errors.js';
 import type { EventDataOf, EventOf } from './events.js';
@@ -135,7 +136,7 @@ export function decideRebate(command: RebateCommand, state: PartnerState, ctx: R
   requireSigned(state, command.data.partnerId);
   switch (command.type) {
     case 'SetCommitment':
-      return decideCommitment(command.data, state);
+      return decideCommitment(command.data, state, ctx.policy);
     case 'RecordPurchase':
       return decidePurchase(command.data, state, ctx);
     case 'LockToDistributor':
@@ -143,7 +144,7 @@ export function decideRebate(command: RebateCommand, state: PartnerState, ctx: R
     case 'EvaluateRebate':
       return decideEvaluation(command.data.quarter, state, ctx.policy);
     case 'PayRebate':
-      return decidePayment(command.data, state);
+      return decidePayment(command.data, state, ctx.policy);
     default: {
       const never: never = command;
       throw new Error(`unhandled rebate command ${JSON.stringify(never)}`);
@@ -158,18 +159,15 @@ function requireProgrammeKind(state: PartnerState, what: string): RebateKind {
   return state.kind;
 }
 
-function requirePositive(amountFen: number, what: string): void {
-  if (!Number.isSafeInteger(amountFen) || amountFen <= 0) refuse('amount-positive', `a ${what} must be a positive whole number of fen, got ${amountFen}`, { amountFen });
-}
 
 /** Evaluated quarters of a year (from its earned rebates). */
 function evaluatedQuartersOf(state: PartnerState, year: number): string[] {
   return [...state.rebates.earned.values()].filter((e) => e.year === year).map((e) => e.quarter).sort();
 }
 
-function decideCommitment(d: { partnerId: string; year: number; amountFen: number }, state: PartnerState): RebateEvent[] {
+function decideCommitment(d: { partnerId: string; year: number; amountFen: number }, state: PartnerState, policy: Policy): RebateEvent[] {
   requireProgrammeKind(state, 'a commitment');
-  requirePositive(d.amountFen, 'commitment');
+  requireAmountFen(d.amountFen, policy, 'commitment');
   const previous = state.rebates.commitments.get(d.year) ?? null;
   if (previous === d.amountFen) return [];
   const evaluated = evaluatedQuartersOf(state, d.year);
@@ -184,7 +182,7 @@ function decideCommitment(d: { partnerId: string; year: number; amountFen: numbe
 
 function decidePurchase(d: Extract<RebateCommand, { type: 'RecordPurchase' }>['data'], state: PartnerState, ctx: RebateDecideContext): RebateEvent[] {
   requireProgrammeKind(state, 'a purchase');
-  requirePositive(d.amountFen, 'purchase');
+  requireAmountFen(d.amountFen, ctx.policy, 'purchase');
   const known = state.rebates.purchases.get(d.purchaseId);
   if (known) {
     if (known.amountFen === d.amountFen && known.productLine === d.productLine && known.bid === d.bid) return [];
@@ -229,8 +227,8 @@ export function decideEvaluation(quarter: string, state: PartnerState, policy: P
   return [eventOf('RebateEarned', { partnerId: state.partnerId!, payerPartnerId: state.rebates.distributorId, ...figures })];
 }
 
-function decidePayment(d: Extract<RebateCommand, { type: 'PayRebate' }>['data'], state: PartnerState): RebateEvent[] {
-  requirePositive(d.amountFen, 'rebate payment');
+function decidePayment(d: Extract<RebateCommand, { type: 'PayRebate' }>['data'], state: PartnerState, policy: Policy): RebateEvent[] {
+  requireAmountFen(d.amountFen, policy, 'rebate payment');
   const known = state.rebates.payments.get(d.rebatePaymentId);
   if (known) {
     if (known.amountFen === d.amountFen && known.payerPartnerId === d.payerPartnerId) return [];

@@ -3,6 +3,7 @@
 // settlement larger than the unpaid traffic is refused. Concurrent bills for one reseller all
 // append to its partner stream with the revision they decided on, so they serialise there and
 // the limit holds under races.
+import { requireAmountFen } from './amount-limit.js';
 import { eventOf } from './decide-context.js';
 import { refuse } from './errors.js';
 import type { EventOf } from './events.js';
@@ -35,7 +36,7 @@ export function wholesaleMinimumFen(policy: Policy): number {
 /** A bill, or nothing when the same bill (same id, amount and period) is recorded already. */
 export function decideTrafficBill(c: BillTraffic, state: PartnerState, policy: Policy): Array<EventOf<'TrafficBilled'>> {
   requireSigned(state, c.partnerId);
-  requirePositive(c.amountFen, 'traffic bill');
+  requireAmountFen(c.amountFen, policy, 'traffic bill');
   const known = state.traffic.bills.get(c.billId);
   if (known) {
     if (known.amountFen === c.amountFen && known.period === c.period) return [];
@@ -67,9 +68,9 @@ export function decideTrafficBill(c: BillTraffic, state: PartnerState, policy: P
 }
 
 /** A settlement, or nothing when the same settlement (same id and amount) is recorded already. */
-export function decideTrafficSettlement(c: SettleTraffic, state: PartnerState): Array<EventOf<'TrafficSettled'>> {
+export function decideTrafficSettlement(c: SettleTraffic, state: PartnerState, policy: Policy): Array<EventOf<'TrafficSettled'>> {
   requireSigned(state, c.partnerId);
-  requirePositive(c.amountFen, 'traffic settlement');
+  requireAmountFen(c.amountFen, policy, 'traffic settlement');
   const known = state.traffic.settlements.get(c.settlementId);
   if (known !== undefined) {
     if (known === c.amountFen) return [];
@@ -86,8 +87,3 @@ export function decideTrafficSettlement(c: SettleTraffic, state: PartnerState): 
   return [eventOf('TrafficSettled', { settlementId: c.settlementId, partnerId: c.partnerId, amountFen: c.amountFen, outstandingFen: outstandingFen - c.amountFen })];
 }
 
-function requirePositive(amountFen: number, what: string): void {
-  if (!Number.isSafeInteger(amountFen) || amountFen <= 0) {
-    refuse('amount-positive', `a ${what} must be a positive whole number of fen, got ${amountFen}`, { amountFen });
-  }
-}

@@ -1,6 +1,7 @@
 // Wholesale-voice traffic on a reseller's partner stream: billed traffic is a debt of the
 // reseller, capped by its deposit (the credit limit). Outstanding traffic = billed − settled.
 // This file holds the state and its evolve; the decisions are in traffic-decide.ts.
+import { requireRunningTotal } from './errors.js';
 import type { EventDataOf } from './events.js';
 
 export interface BillRecord {
@@ -38,7 +39,8 @@ export function evolveTrafficSettled(t: TrafficState, d: EventDataOf<'TrafficSet
 }
 
 function assertTrafficInvariants(t: TrafficState, partnerId: string): void {
-  if (!Number.isSafeInteger(t.billedFen) || !Number.isSafeInteger(t.settledFen)) throw new Error(`partner ${partnerId}: traffic sums left the safe-integer range`);
+  requireRunningTotal(t.billedFen, `partner ${partnerId}'s billed traffic`);
+  requireRunningTotal(t.settledFen, `partner ${partnerId}'s settled traffic`);
   if (trafficOutstandingFen(t) < 0) throw new Error(`partner ${partnerId}: settled traffic exceeds billed traffic`);
 }
 

@@ -16,9 +16,11 @@
 //   id of any other shape (derived from an Idempotency-Key, given by the CLI) carries no time,
 //   and its events keep uuid v5 (occurredAt is not repeated by a retry).
 import { createHash } from 'node:crypto';
-import { DomainRuleError } from '../domain/errors.js';
+import { DomainRuleError, InvariantViolation } from '../domain/errors.js';
 import type { Actor, EventEnvelope, LedgerEvent } from '../domain/events.js';
 import { factOf, type FoldFact } from '../domain/fact.js';
+import type { AccountTotals } from '../domain/postings.js';
+import { addAccountTotals, deltasByPartner } from '../domain/running-totals.js';
 import {
   DuplicateEventError,
   type EventStore,
@@ -28,6 +30,7 @@ import {
 } from '../store/event-store.js';
 import { timeOrderedEventId } from '../store/ids.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import type { LedgerLookups } from './lookups.js';
 import { type CachedState, type StreamStateCache, streamStateCacheOf } from './stream-state-cache.js';
 
 export const MAX_DECIDE_ATTEMPTS = 5;
@@ -219,6 +222,11 @@ export interface HandledCommand<A> {
   position: bigint | null;
 }
 
+/** Where the check before an append reads a partner's running account totals (the read model). */
+export interface RunningTotals {
+  accountTotals(partnerId: string): Promise<AccountTotals>;
+}
+
 export interface StreamCommand<S, A> {
   store: EventStore;
   stream: string;
@@ -227,6 +235,8 @@ export interface StreamCommand<S, A> {
   /** Decides on freshly loaded state; may read other streams (it runs again on a retry). */
   decide: (state: S) => Promise<Decided<S, A>> | Decided<S, A>;
   meta: EventMeta;
+  /** Checked before the append for the accounts a money event moves (omitted: no money moves). */
+  totals?: RunningTotals;
 }
 
 /** One mutex per store: commands on one stream of it run one at a time in this process. */
@@ -283,8 +293,10 @@ async function decideAndAppend<S, A>(c: StreamCommand<S, A>): Promise<HandledCom
       if (await newerInStore(cached)) continue;
       return { answer: decided.answer(loaded.state, []), stored: [], position: null };
     }
+    const newEvents = toNewEvents(decided.events, c.stream, c.meta);
+    await checkBeforeAppend(c, loaded.state, newEvents);
     try {
-      const result = await c.store.append(c.stream, toNewEvents(decided.events, c.stream, c.meta), loaded.expected);
+      const result = await c.store.append(c.stream, newEvents, loaded.expected);
       if (!followsOn(result.events, loaded.expected)) {
         // An idempotent re-append: the store answered with events written before, which the loaded
         // state already holds; the answer is that of the run that wrote them.
@@ -308,6 +320,45 @@ async function decideAndAppend<S, A>(c: StreamCommand<S, A>): Promise<HandledCom
       if (error instanceof DuplicateEventError) throw duplicateRefusal(decided.events, error);
       throw error;
     }
+  }
+}
+
+/** Running totals as the read model holds them, caught up to the log's head first. */
+export function runningTotalsFrom(lookups: LedgerLookups): RunningTotals {
+  return {
+    async accountTotals(partnerId) {
+      await lookups.catchUp();
+      return lookups.balanceTotals(partnerId);
+    },
+  };
+}
+
+/** Above any position a log reaches: a provisional fact folds after every stored one. */
+const PROVISIONAL_POSITION = 1n << 60n;
+
+/**
+ * Check, then write: the decided events are folded into the state in memory by the stream's
+ * own evolve (every invariant it asserts), and their postings are added to the partners'
+ * running totals, before anything is appended. A broken invariant refuses the command with
+ * its rule and figures (422) and nothing is written: no event the projections cannot apply
+ * ever reaches the log.
+ */
+export async function checkBeforeAppend<S>(c: Pick<StreamCommand<S, unknown>, 'evolve' | 'totals'>, state: S, events: readonly NewEvent[]): Promise<S> {
+  try {
+    let next = state;
+    events.forEach((e, i) => {
+      const fact = { type: e.type, data: e.data, eventId: e.eventId, occurredAt: e.occurredAt, recordedAt: e.occurredAt, position: PROVISIONAL_POSITION + BigInt(i) };
+      next = c.evolve(next, fact as FoldFact);
+    });
+    if (c.totals) {
+      for (const [partnerId, deltas] of deltasByPartner(events as readonly LedgerEvent[])) {
+        addAccountTotals(partnerId, await c.totals.accountTotals(partnerId), deltas);
+      }
+    }
+    return next;
+  } catch (error) {
+    if (error instanceof InvariantViolation) throw new DomainRuleError(error.rule, `refused: ${error.detail}; nothing was written`, error.figures);
+    throw error;
   }
 }
 

@@ -23,7 +23,7 @@ import type { Policy } from '../domain/policy.js';
 import { compareQuarters, nextQuarter, quarterStart } from '../domain/quarter.js';
 import { decideTierEvaluation } from '../domain/tier-evaluation.js';
 import type { EventStore } from '../store/event-store.js';
-import { type EventMeta, type HandledCommand, handleStreamCommand, loadStream } from './command-handling.js';
+import { type EventMeta, type HandledCommand, handleStreamCommand, loadStream, runningTotalsFrom } from './command-handling.js';
 import type { LedgerLookups, LookupLine } from './lookups.js';
 
 export interface CommandDeps {
@@ -81,6 +81,7 @@ function partnerCommand<A>(deps: CommandDeps, ctx: CommandCtx, partnerId: string
     initial: initialPartnerState,
     evolve: evolvePartner,
     meta: metaOf(deps, ctx, occurredAt),
+    totals: runningTotalsFrom(deps.lookups),
     decide: async (state) => {
       const parent = parentId ? await partnerState(deps.store, parentId) : null;
       return { events: decidePartner(command, state, { ...decideContext(deps, ctx, occurredAt), parent }), answer };
@@ -103,6 +104,7 @@ function customerCommand<A>(
     initial: () => initialCustomerState(customerKey),
     evolve: evolveCustomer,
     meta: metaOf(deps, ctx, occurredAt),
+    totals: runningTotalsFrom(deps.lookups),
     decide: async (state) => {
       const more = await extra(state, occurredAt);
       return { events: decideCustomer(command, state, { ...decideContext(deps, ctx, occurredAt), ...more }), answer };

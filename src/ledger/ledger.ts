@@ -48,6 +48,11 @@ export interface Ledger {
    * wrote, so a query made after the answer sees the command (read-your-writes).
    */
   execute<N extends CommandName>(name: N, input: Parameters<LedgerCommands[N]>[0], ctx: CommandContext): Promise<Record<string, unknown>>;
+  /**
+   * Why the read model stopped (it met a logged fact it could not apply), or null. Then the
+   * ledger is degraded: reads answer from the read model as it stood, commands are refused.
+   */
+  readModelFailure(): string | null;
   /** The projection lag: events in the log the read model has not applied yet. */
   projectionLag(): Promise<{ position: bigint; readModelPosition: number; lag: number }>;
   close(): Promise<void>;
@@ -76,7 +81,15 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     async execute(name, input, ctx) {
       const run = commands[name] as (input: unknown, ctx: CommandContext) => ReturnType<LedgerCommands[typeof name]>;
       const answer = await run(input, ctx);
-      if (answer.position !== null) await readSide.runner.catchUp(answer.position);
+      if (answer.position === null) return answer.body;
+      try {
+        await readSide.runner.catchUp(answer.position);
+      } catch (error) {
+        // Written and durable, but the read model could not apply it: say so, never a 500.
+        const reason = readSide.runner.failureReason();
+        if (reason === null) throw error;
+        return { ...answer.body, readModel: { status: 'degraded', reason } };
+      }
       return answer.body;
     },
     dataDir: options.dataDir,
@@ -86,6 +99,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     policy,
     nowIso,
     timeZone,
+    readModelFailure: () => readSide.runner.failureReason(),
     async projectionLag() {
       const position = await store.headPosition();
       const readModelPosition = readSide.runner.position();

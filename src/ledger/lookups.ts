@@ -13,6 +13,8 @@ export interface LookupLine {
   position: number;
 }
 
+import type { AccountTotals } from '../domain/postings.js';
+
 type Maybe<T> = T | Promise<T>;
 
 export interface LedgerLookups {
@@ -25,4 +27,6 @@ export interface LedgerLookups {
   signedCustomersByPartner(quarter: string): Maybe<Map<string, number>>;
   /** Every signed partner. */
   partnerIds(): Maybe<string[]>;
+  /** A partner's account totals (the balances projection's sums) at the read model's position. */
+  balanceTotals(partnerId: string): Maybe<AccountTotals>;
 }

@@ -5,6 +5,7 @@ import * as read from '../../projections/readers.js';
 import { headCut } from '../../projections/cut.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
 import type { StatementLine } from '../../projections/statements.js';
+import type { AccountTotals } from '../domain/postings.js';
 import type { LedgerLookups } from './lookups.js';
 
 export class ReadModelLookups implements LedgerLookups {
@@ -36,5 +37,9 @@ export class ReadModelLookups implements LedgerLookups {
   /** Every signed partner, sorted. */
   partnerIds(): string[] {
     return read.partnersAt(this.runner.db, headCut(this.runner.position())).map((p) => p.partnerId);
+  }
+
+  balanceTotals(partnerId: string): AccountTotals {
+    return read.balanceTotalsAt(this.runner.db, partnerId, headCut(this.runner.position()));
   }
 }

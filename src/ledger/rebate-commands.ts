@@ -7,7 +7,7 @@ import { refuse } from '../domain/errors.js';
 import { compareQuarters, nextQuarter, parseQuarter, quarterStart } from '../domain/quarter.js';
 import { decideRebate, rebateProgramme, type RebateCommand } from '../domain/rebate-decide.js';
 import { payerKeyOf, unpaidRebateFen } from '../domain/rebates.js';
-import { type HandledCommand, handleStreamCommand, loadStream } from './command-handling.js';
+import { type HandledCommand, handleStreamCommand, loadStream, runningTotalsFrom } from './command-handling.js';
 import type { CommandCtx, CommandDeps, CommandOutcome } from './commands.js';
 import { commandMeta } from './traffic-commands.js';
 
@@ -37,6 +37,7 @@ function rebateCommand<A>(
     initial: initialPartnerState,
     evolve: evolvePartner,
     meta,
+    totals: runningTotalsFrom(deps.lookups),
     decide: async (state) => {
       const distributor = distributorId ? await partnerState(deps, distributorId) : null;
       const events = decideRebate(command(state), state, { policy: deps.policy, occurredAt: meta.occurredAt, distributor });

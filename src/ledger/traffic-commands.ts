@@ -6,7 +6,7 @@ import { evolvePartner, initialPartnerState, type PartnerState } from '../domain
 import { creditUseOf, trafficOutstandingFen } from '../domain/traffic.js';
 import { decideTrafficBill, decideTrafficSettlement } from '../domain/traffic-decide.js';
 import type { EventMeta } from './command-handling.js';
-import { handleStreamCommand } from './command-handling.js';
+import { handleStreamCommand, runningTotalsFrom } from './command-handling.js';
 import type { CommandCtx, CommandDeps, CommandOutcome } from './commands.js';
 
 export interface BillTrafficInput {
@@ -62,6 +62,7 @@ export async function billTraffic(deps: CommandDeps, input: BillTrafficInput, ct
     initial: initialPartnerState,
     evolve: evolvePartner,
     meta: commandMeta(deps, ctx),
+    totals: runningTotalsFrom(deps.lookups),
     decide: (state) => ({
       events: decideTrafficBill({ partnerId: input.partnerId, billId: input.billId, amountFen: input.amount, period: input.period }, state, deps.policy),
       answer: (s, events) => ({ billId: input.billId, ...creditAnswer(s, events.length > 0) }),
@@ -78,8 +79,9 @@ export async function settleTraffic(deps: CommandDeps, input: SettleTrafficInput
     initial: initialPartnerState,
     evolve: evolvePartner,
     meta: commandMeta(deps, ctx),
+    totals: runningTotalsFrom(deps.lookups),
     decide: (state) => ({
-      events: decideTrafficSettlement({ partnerId: input.partnerId, settlementId: input.settlementId, amountFen: input.amount }, state),
+      events: decideTrafficSettlement({ partnerId: input.partnerId, settlementId: input.settlementId, amountFen: input.amount }, state, deps.policy),
       answer: (s, events) => ({ settlementId: input.settlementId, ...creditAnswer(s, events.length > 0) }),
     }),
   });

@@ -13,11 +13,17 @@ export interface ChainFinding {
 
 export class LedgerIntegrity {
   private finding: ChainFinding | null = null;
+  private readModelFailure: () => string | null = () => null;
 
   constructor(readonly forensics: boolean) {}
 
   markBroken(finding: ChainFinding): void {
     this.finding ??= finding;
+  }
+
+  /** Commands are refused too while the read model has stopped on a fact it could not apply. */
+  watchReadModel(failure: () => string | null): void {
+    this.readModelFailure = failure;
   }
 
   get broken(): ChainFinding | null {
@@ -30,7 +36,11 @@ export class LedgerIntegrity {
     if (this.forensics) {
       return `the ledger runs read-only for forensics (--read-only-forensics / LEDGER_FORENSICS): commands are refused${where ? `; ${where}` : ''}`;
     }
-    return where ? `${where}: commands are refused until the log is restored; reads and GET /audit/verify still answer` : null;
+    if (where) return `${where}: commands are refused until the log is restored; reads and GET /audit/verify still answer`;
+    const stopped = this.readModelFailure();
+    return stopped === null
+      ? null
+      : `the read model stopped on a fact it could not apply (${stopped}): the ledger is degraded, commands are refused and reads answer as of the last applied position; fix the cause and run ledger replay`;
   }
 }
 

@@ -76,15 +76,15 @@ describe('billing traffic against the deposit', () => {
 describe('settling traffic', () => {
   const owing = [reseller, deposit(MIN), billed('B1', 3_000_000, 3_000_000)] as const;
   it('records a settlement up to the outstanding traffic', () => {
-    expect(decideTrafficSettlement(settle('S1', 3_000_000), state(...owing))).toEqual([settled('S1', 3_000_000, 0).event]);
+    expect(decideTrafficSettlement(settle('S1', 3_000_000), state(...owing), defaultPolicy)).toEqual([settled('S1', 3_000_000, 0).event]);
   });
   it('refuses a settlement larger than the outstanding traffic', () => {
-    const e = refusal(() => decideTrafficSettlement(settle('S1', 3_000_001), state(...owing)));
+    const e = refusal(() => decideTrafficSettlement(settle('S1', 3_000_001), state(...owing), defaultPolicy));
     expect(e.rule).toBe('traffic-settlement-exceeds-outstanding');
     expect(e.figures).toEqual({ amountFen: 3_000_001, outstandingFen: 3_000_000, excessFen: 1 });
   });
   it('writes nothing for the same settlement again', () => {
-    expect(decideTrafficSettlement(settle('S1', 1_000), state(...owing, settled('S1', 1_000, 2_999_000)))).toEqual([]);
+    expect(decideTrafficSettlement(settle('S1', 1_000), state(...owing, settled('S1', 1_000, 2_999_000)), defaultPolicy)).toEqual([]);
   });
 });
 

@@ -1,6 +1,9 @@
 // LedgerLookups answered by scanning the real store's log on every call: slow, simple and
 // obviously right, for command-handling specs that do not exercise the projections.
 import type { EventDataOf, EventEnvelope } from '../../../src/domain/events.js';
+import { factOf } from '../../../src/domain/fact.js';
+import { type AccountTotals, partnerDeltasOf, zeroAccountTotals } from '../../../src/domain/postings.js';
+import { addAccountTotals } from '../../../src/domain/running-totals.js';
 import { defaultPolicy } from '../../../src/domain/policy.js';
 import { quarterOf } from '../../../src/domain/quarter.js';
 import type { LedgerLookups, LookupLine } from '../../../src/ledger/lookups.js';
@@ -15,6 +18,14 @@ export class ScanLookups implements LedgerLookups {
     const out: EventEnvelope[] = [];
     for await (const e of this.store.readAll()) out.push(e);
     return out;
+  }
+
+  async balanceTotals(partnerId: string): Promise<AccountTotals> {
+    let totals = zeroAccountTotals();
+    for (const e of await this.all()) {
+      for (const d of partnerDeltasOf(factOf(e))) if (d.partnerId === partnerId) totals = addAccountTotals(partnerId, totals, d.deltas);
+    }
+    return totals;
   }
 
   async customerKeyOfDeal(dealId: string): Promise<string | null> {
