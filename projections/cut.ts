@@ -3,6 +3,7 @@
 // instant (recordedAt only grows with position, so the cut is a prefix). Valid time (validAt)
 // keeps, among the events of that prefix, those that occurred at or before the instant.
 import type { EventEnvelope } from '../src/domain/events.js';
+import { readInstant } from '../src/domain/instant.js';
 
 /** What a reader asks about: both optional ISO-8601 instants. */
 export interface TimeQuery {
@@ -49,14 +50,13 @@ export function cutInstant(cut: LogCut, nowIso: string): string {
   return cut.validAt ?? cut.asOf ?? nowIso;
 }
 
-const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
-
-/** Parses a user-given ISO-8601 instant (with offset or Z) into the canonical UTC millisecond form; throws on garbage. */
+/**
+ * Parses a user-given ISO-8601 instant (with Z or an offset, or a bare date meaning its UTC
+ * midnight) into the canonical UTC millisecond form; throws a RangeError naming `what` on text
+ * that is not a real calendar instant (src/domain/instant.ts: 2026-06-31, T24:00, year 0000, no zone).
+ */
 export function canonicalInstant(input: string, what: string): string {
-  const trimmed = input.trim();
-  const withTime = /^\d{4}-\d{2}-\d{2}$/.test(trimmed) ? `${trimmed}T00:00:00.000Z` : trimmed;
-  if (!isoInstant.test(withTime)) throw new RangeError(`${what} must be an ISO-8601 instant like 2026-07-01T00:00:00Z, got "${input}"`);
-  const ms = Date.parse(withTime);
-  if (Number.isNaN(ms)) throw new RangeError(`${what} is not a real instant: "${input}"`);
-  return new Date(ms).toISOString();
+  const reading = readInstant(input);
+  if (!reading.ok) throw new RangeError(`${what} ${reading.problem}`);
+  return reading.iso;
 }

@@ -4,10 +4,14 @@
 import { z } from 'zod';
 import defaultPolicyJson from './default-policy.json' with { type: 'json' };
 import { RevenueLine, TierName } from './events.js';
+import { isCalendarDate } from './instant.js';
 
 const FenAmount = z.number().int().min(0).refine(Number.isSafeInteger, 'must be a safe integer number of fen');
 const RateBps = z.number().int().min(0).max(10_000);
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-01');
+const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-01')
+  .refine(isCalendarDate, 'must be a calendar date (years 1000–9999; 2026-02-30 is not one)');
 
 export const DEFAULT_LIMITS = { maxAmountFen: 100_000_000_000, earliestOccurredAt: '2000-01-01', futureSkewMs: 60_000 } as const;
 

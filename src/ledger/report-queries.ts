@@ -4,7 +4,7 @@
 import type { BalanceView } from '../../projections/balances.js';
 import type { TimeQuery } from '../../projections/cut.js';
 import type { OwnershipView } from '../../projections/ownership.js';
-import { compareQuarters, nextQuarter, quarterStart } from '../domain/quarter.js';
+import { compareQuarters, previousQuarter, quarterStart } from '../domain/quarter.js';
 import type { EventStore } from '../store/event-store.js';
 import type { LedgerQueries } from './queries.js';
 
@@ -169,7 +169,7 @@ export class ReportQueries {
     if (signedAt.length === 0) return { quarters: [] };
     const { quarterOf } = this.deps;
     const firstQuarter = quarterOf(signedAt.sort()[0] as string);
-    const quarters = quartersBetween(firstQuarter, quarterOf(this.referenceInstant(query))).slice(-MAX_CHART_QUARTERS);
+    const quarters = quartersBetween(firstQuarter, quarterOf(this.referenceInstant(query)), MAX_CHART_QUARTERS);
     const rows: QuarterCommission[] = [];
     for (const quarter of quarters) {
       const row: QuarterCommission = { quarter, accrued: 0, clawedBack: 0, paidOut: 0 };
@@ -253,12 +253,15 @@ export function sumBalances(views: readonly BalanceView[]): BalanceTotals {
   return totals;
 }
 
-/** Every quarter from `first` to `last`, both included ("2025-Q4", "2026-Q1", …); at most 400. */
-export function quartersBetween(first: string, last: string): string[] {
+/**
+ * The quarters from `first` to `last`, both included, in order ("2025-Q4", "2026-Q1", …): the
+ * latest `atMost` of them, counted back from `last`, so a signing dated centuries ago (a log may
+ * hold any year) costs no more than a recent one.
+ */
+export function quartersBetween(first: string, last: string, atMost = 400): string[] {
   const quarters: string[] = [];
-  for (let quarter = first; compareQuarters(quarter, last) <= 0; quarter = nextQuarter(quarter)) {
+  for (let quarter = last; quarters.length < atMost && compareQuarters(quarter, first) >= 0; quarter = previousQuarter(quarter)) {
     quarters.push(quarter);
-    if (quarters.length > 400) throw new RangeError(`more than 100 years between ${first} and ${last}`);
   }
-  return quarters;
+  return quarters.reverse();
 }

@@ -63,6 +63,38 @@ describe('ledger --help', () => {
   });
 });
 
+describe('dates on the command line', () => {
+  it('a --as-of or --valid-at that is not a calendar instant is a usage error naming the flag (exit 2), before any data is opened', async () => {
+    const cases: Array<[string[], string, string]> = [
+      [['report', 'tiers', '--as-of', '2026-02-30'], '--as-of is not a calendar date: February 2026 has 28 days, not a day 30', ''],
+      [['report', 'balances', '--valid-at', '2026-06-31T00:00:00Z'], '--valid-at is not a calendar date: June 2026 has 30 days, not a day 31', ''],
+      [['dispute', 'acme', '--as-of', '2026-01-01T24:00:00Z'], '--as-of is not a time of day: hour 24 is outside 00–23', ''],
+      [['dispute', 'acme', '--valid-at=0000-01-01T00:00:00Z'], '--valid-at is not a date this ledger keeps: year 0 is outside 1000–9999', ''],
+      [['rebates', 'P-001', '--year', '2026', '--as-of', '2026-07-01T00:00:00'], '--as-of must be an ISO-8601 instant', 'a date-time needs its zone'],
+      [['awards', '2026', '--valid-at', 'yesterday'], '--valid-at must be an ISO-8601 instant', ''],
+    ];
+    for (const [argv, message, more] of cases) {
+      const dir = tempDir();
+      const r = await cli([...argv, '--data-dir', dir]);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err, argv.join(' ')).toContain(`ledger ${argv[0]}: ${message}`);
+      expect(r.err, argv.join(' ')).toContain(more);
+      expect(r.err, argv.join(' ')).toContain(`Usage: ledger ${argv[0]}`);
+      expect(r.out).toBe('');
+      expect(fs.readdirSync(dir), argv.join(' ')).toEqual([]);
+    }
+  });
+
+  it('a real instant in any accepted form is taken (exit 0)', async () => {
+    const dir = tempDir();
+    for (const at of ['2024-02-29', '2026-06-30T23:59:59.999+08:00', '2026-07-01T00:00:00Z']) {
+      const r = await cli(['report', 'tiers', '--as-of', at, '--valid-at', at, '--json', '--data-dir', dir]);
+      expect(r.code, `${at}: ${r.err}`).toBe(0);
+      expect(JSON.parse(r.out).cut).toMatchObject({ asOf: new Date(Date.parse(at.length === 10 ? `${at}T00:00:00Z` : at)).toISOString() });
+    }
+  });
+});
+
 describe('a demo data directory, end to end', () => {
   const demoArgs = ['--seed', '9', '--partners', '8', '--customers', '40', '--quarters', '4', '--last-quarter', '2026-Q2'];
   let dir: string;

@@ -2,27 +2,37 @@
 // event catalogue (src/domain/events.ts) so that what passes here fits the events it becomes.
 import { z } from 'zod';
 import { Id, Quarter as QuarterSchema, Text } from '../../domain/events.js';
-import { canonicalInstant } from '../../../projections/cut.js';
+import { occurredAtProblem } from '../../domain/business-time.js';
+import { readInstant } from '../../domain/instant.js';
+import { defaultPolicy, type Policy } from '../../domain/policy.js';
 
-/** An ISO-8601 instant with Z or an offset (or a bare date, meaning its UTC midnight), made canonical. */
+/**
+ * An ISO-8601 instant with Z or an offset (or a bare date, meaning its UTC midnight), made
+ * canonical; anything that is not a real calendar instant is refused (src/domain/instant.ts).
+ */
 export const IsoInstant = z
   .string()
   .max(40)
   .transform((value, ctx) => {
-    try {
-      return canonicalInstant(value, 'the instant');
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: error instanceof RangeError ? error.message : 'must be an ISO-8601 instant' });
-      return z.NEVER;
-    }
+    const reading = readInstant(value);
+    if (reading.ok) return reading.iso;
+    ctx.addIssue({ code: 'custom', message: reading.problem });
+    return z.NEVER;
   })
   .meta({ format: 'date-time', description: 'ISO-8601 instant, e.g. 2026-07-01T00:00:00Z', example: '2026-07-01T00:00:00Z' });
 
-/** `occurredAt` on a command: when it happened in the business; never in the future. */
-export const OccurredAt = (nowMs: () => number = Date.now) =>
-  IsoInstant.refine((iso) => Date.parse(iso) <= nowMs(), 'must not be in the future').meta({
+/**
+ * `occurredAt` on a command: when it happened in the business; within the policy's limits (by
+ * default not before 2000-01-01 in Asia/Shanghai, not more than 60 s past the server's clock).
+ * The edge checks the default policy's range; the command path checks the ledger's own policy.
+ */
+export const OccurredAt = (nowMs: () => number = Date.now, policy: Pick<Policy, 'timeZone' | 'limits'> = defaultPolicy) =>
+  IsoInstant.superRefine((iso, ctx) => {
+    const problem = occurredAtProblem(iso, policy, new Date(nowMs()).toISOString());
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  }).meta({
     format: 'date-time',
-    description: 'When it happened in the business (manager and finance only; defaults to the time of recording). Not in the future.',
+    description: `When it happened in the business (manager and finance only; defaults to the time of recording). Not before ${policy.limits.earliestOccurredAt} in ${policy.timeZone}, not in the future.`,
   });
 
 /** `asOf` and `validAt` on every read. */

@@ -4,12 +4,14 @@
 // later changed the answer.
 import { ExitCode, type CliCommand } from '../command.js';
 import { parseArgs, UsageError } from '../../ledger/cli-args.js';
-import { type AuditAnswer, type AuditEntry, timeQuery } from '../../ledger/queries.js';
+import type { AuditAnswer, AuditEntry } from '../../ledger/queries.js';
 import { openReadSideFromEnv } from '../../ledger/read-side.js';
+import type { TimeQuery } from '../../../projections/cut.js';
 import type { OwnershipView } from '../../../projections/ownership.js';
 import { toCsv } from '../format/csv.js';
 import { outputFormatOf, type OutputFormat } from '../format/output.js';
 import { formatFen } from '../../domain/money.js';
+import { timeQueryOfFlags } from '../time-flags.js';
 
 const usage = `Usage: ledger dispute <customer> [--as-of T] [--valid-at T] [--json|--csv] [--data-dir D]
 
@@ -25,14 +27,14 @@ export const disputeCommand: CliCommand = {
   usage,
   async run(argv) {
     let input: string;
-    let query: ReturnType<typeof timeQuery>;
+    let query: TimeQuery;
     let format: OutputFormat;
     let dataDir: string | undefined;
     try {
       const args = parseArgs(argv, ['as-of', 'valid-at', 'data-dir'], ['json', 'csv']);
       if (args.positionals.length !== 1) throw new UsageError('name exactly one customer');
       input = args.positionals[0]!;
-      query = timeQuery(args.values.get('as-of'), args.values.get('valid-at'));
+      query = timeQueryOfFlags(args.values);
       format = outputFormatOf(args.flags);
       dataDir = args.values.get('data-dir');
     } catch (error) {

@@ -4,9 +4,10 @@
 import { ExitCode, type CliCommand } from '../command.js';
 import { parseArgs, UsageError } from '../../ledger/cli-args.js';
 import { policyFromEnv } from '../../ledger/policy-file.js';
-import { timeQuery } from '../../ledger/queries.js';
 import { openReadSideFromEnv } from '../../ledger/read-side.js';
 import { RebateQueries } from '../../ledger/rebate-queries.js';
+import type { TimeQuery } from '../../../projections/cut.js';
+import { timeQueryOfFlags } from '../time-flags.js';
 import { toCsv } from '../format/csv.js';
 import { formatTable } from '../format/table.js';
 
@@ -19,7 +20,7 @@ type Row = Record<string, string | number | boolean | null>;
 interface Parsed {
   positional: string;
   year: number | null;
-  query: ReturnType<typeof timeQuery>;
+  query: TimeQuery;
   format: 'table' | 'csv' | 'json';
   dataDir: string | undefined;
 }
@@ -35,7 +36,7 @@ function parse(argv: string[], withYearFlag: boolean): Parsed {
   return {
     positional,
     year: Number(yearText),
-    query: timeQuery(args.values.get('as-of'), args.values.get('valid-at')),
+    query: timeQueryOfFlags(args.values),
     format: args.flags.has('csv') ? 'csv' : args.flags.has('json') ? 'json' : 'table',
     dataDir: args.values.get('data-dir'),
   };

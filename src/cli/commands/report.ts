@@ -3,10 +3,10 @@
 // JSON (exact), and as CNY with two decimals in the table.
 import { ExitCode, type CliCommand } from '../command.js';
 import { parseArgs, UsageError } from '../../ledger/cli-args.js';
-import { timeQuery } from '../../ledger/queries.js';
 import { openReadSideFromEnv, type ReadSide } from '../../ledger/read-side.js';
 import type { TimeQuery } from '../../../projections/cut.js';
 import { toCsv } from '../format/csv.js';
+import { timeQueryOfFlags } from '../time-flags.js';
 import { formatTable, type Row } from '../format/table.js';
 
 const reports = ['tiers', 'balances', 'pipeline'] as const;
@@ -35,7 +35,7 @@ export const reportCommand: CliCommand = {
       if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
       if (args.flags.has('csv') && args.flags.has('json')) throw new UsageError('choose one of --csv and --json');
       name = first as ReportName;
-      query = timeQuery(args.values.get('as-of'), args.values.get('valid-at'));
+      query = timeQueryOfFlags(args.values);
       format = args.flags.has('csv') ? 'csv' : args.flags.has('json') ? 'json' : 'table';
       dataDir = args.values.get('data-dir');
     } catch (error) {

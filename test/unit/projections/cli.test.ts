@@ -61,7 +61,7 @@ describe('read-side commands', () => {
     expect(csv.out).toBe('partnerId,tier,since\nP-1,gold,2026-04-01T00:00:00.000Z\n');
     const bad = await run(reportCommand, ['tiers', '--as-of', 'yesterday', '--data-dir', dir]);
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('asOf must be an ISO-8601 instant');
+    expect(bad.err).toContain('--as-of must be an ISO-8601 instant');
   });
 });
 
