@@ -98,3 +98,34 @@ export function customerKeyOf(customer: { name: string; taxId?: string | null })
   }
   return { key: `name:${folded}`, match: { by: 'name', input: customer.name, normalised: folded } };
 }
+
+/**
+ * What a customer named by a user (a path, a CLI argument) keys to, before any lookup: a stored
+ * key form (`tax:…`, `name:…`) as given, a valid credit code as its tax key, anything else as
+ * its folded name; null when it has nothing to match on.
+ */
+export function keyForInput(input: string): string | null {
+  if (/^(tax|name):/.test(input)) return input;
+  const code = canonicalTaxId(input);
+  if (creditCodeProblem(code) === null) return `tax:${code}`;
+  const folded = foldCompanyName(input);
+  return folded.length === 0 ? null : `name:${folded}`;
+}
+
+/**
+ * The customer a user's input means, among the stored keys it matches (the exact key, its
+ * normalised key, or a customer registered under that spelling): the exact key wins; one match
+ * is it; several are refused (ask by key); none is unknown for a query, and for a command the
+ * key the input normalises to (a ruling may name a customer not claimed yet).
+ */
+export function chooseCustomerKey(input: string, storedMatches: readonly string[], purpose: 'query' | 'command'): string {
+  if (storedMatches.includes(input)) return input;
+  const [only, ...others] = storedMatches;
+  if (only !== undefined && others.length === 0) return only;
+  if (only !== undefined) {
+    throw new DomainRuleError('customer-ambiguous', `"${input}" names ${storedMatches.length} customers (${storedMatches.join(', ')}); ask by key`, { input, matches: storedMatches.length }, 'conflict');
+  }
+  const key = purpose === 'command' ? keyForInput(input) : null;
+  if (key === null) throw new DomainRuleError('customer-unknown', `no customer "${input}"`, { input }, 'not-found');
+  return key;
+}
