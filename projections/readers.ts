@@ -1,6 +1,7 @@
 // Answers from the read model about any cut of the log. Per-entity answers read an index range
 // of that entity's rows; none of them scans the whole log.
 import type Database from 'better-sqlite3';
+import type { Signing } from '../src/domain/signed-customers.js';
 import { type AccountTotals, addTotals, zeroTotals } from './balances.js';
 import type { LogCut, TimeQuery } from './cut.js';
 import type { DealFact, PipelineStage } from './pipeline.js';
@@ -304,13 +305,18 @@ export function dealFactsAt(db: Db, cut: LogCut): DealFact[] {
   return rows.map(dealFactOfRow);
 }
 
-/** Customers whose deal was signed inside the quarter, counted per partner (command side: the current log). */
-export function signedCustomersByPartner(db: Db, quarter: string): Map<string, number> {
-  const rows = stmt(db, 'SELECT partner_id, count(*) AS n FROM deal_signings WHERE quarter = ? GROUP BY partner_id').all(quarter) as Array<{
-    partner_id: string;
-    n: number;
-  }>;
-  return new Map(rows.map((r) => [r.partner_id, r.n]));
+/**
+ * The partners' deals signed inside the quarter, by the quarter the read model filed each signing
+ * under (its first per partner and customer): candidate rows for the tier evaluation, whose rule
+ * (src/domain/signed-customers.ts) decides which count. One index range and a primary-key join.
+ */
+export function signingsInQuarter(db: Db, quarter: string): Signing[] {
+  return stmt(
+    db,
+    `SELECT e.deal_id AS dealId, s.partner_id AS partnerId, s.customer_key AS customerKey, e.occurred_at AS signedAt
+       FROM deal_signings s JOIN deal_events e ON e.position = s.position
+      WHERE s.quarter = ? ORDER BY s.position`,
+  ).all(quarter) as Signing[];
 }
 
 // ---- statements ---------------------------------------------------------------------------------

@@ -250,9 +250,9 @@ class DemoLookups implements LedgerLookups {
     return this.inner.unsettledLines(partnerId);
   }
 
-  signedCustomersByPartner(quarter: string) {
-    this.requireCaughtUp('signed customers');
-    return this.inner.signedCustomersByPartner(quarter);
+  signingsOf(quarter: string) {
+    this.requireCaughtUp('signings');
+    return this.inner.signingsOf(quarter);
   }
 
   partnerIds() {

@@ -1,24 +1,19 @@
-// Quarterly payouts: pay every commission line with cash on or before the quarter's end that
-// no payout settled yet, net of clawbacks; recover carried debt first; a negative net is taken
-// from the deposit as far as it goes and the rest is kept as debt. Payable is never negative.
+// Quarterly payouts: pay the lines due in the quarter (payout-lines.ts: accruals with cash on or
+// before the quarter's end, net of the clawbacks recorded so far), recover carried debt first; a
+// negative net is taken from the deposit as far as it goes and the rest is kept as debt.
+// Payable is never negative. Paying the same quarter twice writes nothing; a quarter earlier
+// than one already paid is refused.
 import { type DecideContext, eventOf } from './decide-context.js';
+import type { Decider } from './decider.js';
 import { refuse } from './errors.js';
 import type { EventOf } from './events.js';
 import { sumFen } from './money.js';
 import { deductionOf, requireSigned } from './partner-decide.js';
-import type { PartnerState } from './partner.js';
+import { evolvePartner, initialPartnerState, type PartnerState } from './partner.js';
+import { dueLines, signedCommissionFen, type UnsettledLine } from './payout-lines.js';
 import { compareQuarters, quarterEnd } from './quarter.js';
 
-/** A commission line the read model knows for the partner and no payout settled yet. */
-export interface UnsettledLine {
-  eventId: string;
-  type: 'CommissionAccrued' | 'CommissionClawedBack';
-  /** As in the event: never negative; a clawback counts against the partner. */
-  commissionFen: number;
-  /** When the cash was received (accrual) or returned (clawback). */
-  occurredAt: string;
-  position: bigint;
-}
+export { signedCommissionFen, type UnsettledLine } from './payout-lines.js';
 
 export interface PayoutCommand {
   partnerId: string;
@@ -26,15 +21,15 @@ export interface PayoutCommand {
 }
 
 export interface PayoutContext extends DecideContext {
+  /** The partner's commission lines no payout settled yet, as the read model knows them. */
+  lines: readonly UnsettledLine[];
   /** The log position up to which the lines were known (the read model's position). */
   throughPosition: bigint;
 }
 
 export type PayoutEvent = EventOf<'CommissionPaidOut' | 'DepositDeducted'>;
 
-export const signedCommissionFen = (line: UnsettledLine): number => (line.type === 'CommissionAccrued' ? line.commissionFen : -line.commissionFen);
-
-export function decidePayout(command: PayoutCommand, state: PartnerState, lines: readonly UnsettledLine[], ctx: PayoutContext): PayoutEvent[] {
+export function decidePayout(command: PayoutCommand, state: PartnerState, ctx: PayoutContext): PayoutEvent[] {
   requireSigned(state, command.partnerId);
   if (state.paidQuarters.has(command.quarter)) return []; // paying the same quarter twice writes nothing
   if (state.lastPaidQuarter !== null && compareQuarters(command.quarter, state.lastPaidQuarter) < 0) {
@@ -44,7 +39,7 @@ export function decidePayout(command: PayoutCommand, state: PartnerState, lines:
     });
   }
   const endsAt = quarterEnd(command.quarter, ctx.policy.timeZone);
-  const due = dueLines(state, lines, endsAt);
+  const due = dueLines(ctx.lines, state.settledLineIds, { quarterEnd: endsAt, paidAt: ctx.occurredAt });
   if (due.length === 0) return [];
   const netFen = sumFen(due.map(signedCommissionFen));
   const debtRecoveredFen = netFen > 0 ? Math.min(state.debtFen, netFen) : 0;
@@ -65,15 +60,9 @@ export function decidePayout(command: PayoutCommand, state: PartnerState, lines:
   return [paid, deductionOf(state, -netFen, reason, `payout ${command.quarter}`)];
 }
 
-/** Lines with cash on or before the quarter's end, not settled, each once, in log order. */
-function dueLines(state: PartnerState, lines: readonly UnsettledLine[], endsAt: string): UnsettledLine[] {
-  const seen = new Set<string>();
-  const due: UnsettledLine[] = [];
-  for (const line of lines) {
-    if (line.occurredAt > endsAt || state.settledLineIds.has(line.eventId) || seen.has(line.eventId)) continue;
-    if (!Number.isSafeInteger(line.commissionFen) || line.commissionFen < 0) throw new Error(`line ${line.eventId}: commission must be non-negative fen`);
-    seen.add(line.eventId);
-    due.push(line);
-  }
-  return due.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
-}
+/** The payout as a decider on the partner's stream. */
+export const payoutDecider: Decider<PayoutCommand, PartnerState, PayoutEvent, PayoutContext> = {
+  decide: decidePayout,
+  evolve: evolvePartner,
+  initialState: initialPartnerState,
+};

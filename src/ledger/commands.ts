@@ -20,8 +20,10 @@ import { decidePartner, depositRequirement, type PartnerCommand } from '../domai
 import { currentTier, evolvePartner, initialPartnerState, type PartnerState } from '../domain/partner.js';
 import { decidePayout, type UnsettledLine } from '../domain/payout.js';
 import type { Policy } from '../domain/policy.js';
-import { compareQuarters, nextQuarter, quarterStart } from '../domain/quarter.js';
-import { decideTierEvaluation } from '../domain/tier-evaluation.js';
+import { evaluationEffectiveAt } from '../domain/evaluation-effective-date.js';
+import { compareQuarters } from '../domain/quarter.js';
+import { signedCustomersByPartner } from '../domain/signed-customers.js';
+import { decideTierEvaluation, isEvaluated } from '../domain/tier-evaluation.js';
 import type { EventStore } from '../store/event-store.js';
 import { type EventMeta, type HandledCommand, handleStreamCommand, loadStream, runningTotalsFrom } from './command-handling.js';
 import type { LedgerLookups, LookupLine } from './lookups.js';
@@ -188,26 +190,28 @@ export async function changeTier(deps: CommandDeps, input: { partnerId: string; 
 }
 
 /**
- * Evaluates every partner for the quarter. The new tier takes effect when the next quarter
- * starts (or now, when evaluated before then), unless a manager back-fills occurredAt.
+ * Evaluates every partner for the quarter (src/domain/tier-evaluation.ts): the signings the
+ * read model holds are counted by the domain's rule, and the new tiers take effect at the
+ * instant the domain gives (evaluation-effective-date.ts), one for the whole evaluation.
  */
 export async function evaluateTiers(deps: CommandDeps, input: { quarter: string }, ctx: CommandCtx) {
   await deps.lookups.catchUp();
-  const counts = await deps.lookups.signedCustomersByPartner(input.quarter);
+  const signedCustomers = signedCustomersByPartner(await deps.lookups.signingsOf(input.quarter), input.quarter, deps.policy.timeZone);
   const ids = await deps.lookups.partnerIds();
-  const nextStart = quarterStart(nextQuarter(input.quarter), deps.policy.timeZone);
-  const now = deps.clock();
-  const occurredAt = ctx.occurredAt ?? (nextStart < now ? nextStart : now);
-  const handled: Array<HandledCommand<unknown>> = [];
+  const occurredAt = evaluationEffectiveAt(input.quarter, deps.clock(), ctx.occurredAt, deps.policy.timeZone);
+  const handled: Array<HandledCommand<boolean>> = [];
   const changes: Array<{ partnerId: string; from: string; to: string; signedCustomers: number }> = [];
   for (const partnerId of ids) {
-    const h = await handleStreamCommand<PartnerState, null>({
+    const h = await handleStreamCommand<PartnerState, boolean>({
       store: deps.store,
       stream: partnerStream(partnerId),
       initial: initialPartnerState,
       evolve: evolvePartner,
       meta: metaOf(deps, ctx, occurredAt),
-      decide: (state) => ({ events: decideTierEvaluation(input.quarter, [state], counts, deps.policy).map((m) => m.event), answer: () => null }),
+      decide: (state) => ({
+        events: decideTierEvaluation({ type: 'EvaluateTier', data: { partnerId, quarter: input.quarter } }, state, { ...decideContext(deps, ctx, occurredAt), signedCustomers }),
+        answer: (s) => isEvaluated(s, input.quarter, occurredAt, deps.policy.timeZone),
+      }),
     });
     handled.push(h);
     for (const e of h.stored) {
@@ -217,7 +221,7 @@ export async function evaluateTiers(deps: CommandDeps, input: { quarter: string 
       }
     }
   }
-  return outcome({ quarter: input.quarter, evaluated: ids.length, changes }, handled);
+  return outcome({ quarter: input.quarter, evaluated: handled.filter((h) => h.answer).length, changes }, handled);
 }
 
 // ---- deals -----------------------------------------------------------------------------------
@@ -351,6 +355,7 @@ export function toUnsettledLine(line: LookupLine): UnsettledLine {
     eventId: line.eventId,
     type: line.kind === 'accrual' ? 'CommissionAccrued' : 'CommissionClawedBack',
     commissionFen: Math.abs(line.commissionFen),
+    paymentId: line.paymentId,
     occurredAt: line.cashAt,
     position: BigInt(line.position),
   };
@@ -402,7 +407,7 @@ export async function payOut(deps: CommandDeps, input: { quarter: string }, ctx:
       evolve: evolvePartner,
       meta: metaOf(deps, ctx, occurredAt),
       decide: (state) => ({
-        events: decidePayout({ partnerId, quarter: input.quarter }, state, lines, { ...decideContext(deps, ctx, occurredAt), throughPosition }),
+        events: decidePayout({ partnerId, quarter: input.quarter }, state, { ...decideContext(deps, ctx, occurredAt), lines, throughPosition }),
         answer: () => null,
       }),
     });

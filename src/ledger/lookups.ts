@@ -1,6 +1,10 @@
 // What the command side reads from the read model (implemented by ReadModelLookups over the
 // projections). Commands call catchUp() first so what they read includes every write before
-// them; the stream they decide on is always read from the store itself.
+// them; the stream they decide on is always read from the store itself. The lookups hand over
+// plain rows; the rules that choose among them live in src/domain (payout-lines.ts,
+// signed-customers.ts).
+import type { AccountTotals } from '../domain/postings.js';
+import type { Signing } from '../domain/signed-customers.js';
 
 /** A commission line no payout settled yet (the read model's StatementLine fits this shape). */
 export interface LookupLine {
@@ -8,12 +12,12 @@ export interface LookupLine {
   kind: 'accrual' | 'clawback';
   /** Signed: positive for an accrual, negative for a clawback. */
   commissionFen: number;
+  /** The payment whose commission the line earns (accrual) or reverses (clawback). */
+  paymentId: string;
   /** When the cash moved (payment or refund occurredAt). */
   cashAt: string;
   position: number;
 }
-
-import type { AccountTotals } from '../domain/postings.js';
 
 type Maybe<T> = T | Promise<T>;
 
@@ -23,8 +27,11 @@ export interface LedgerLookups {
   customerKeyOfDeal(dealId: string): Maybe<string | null>;
   customerKeyOfPayment(paymentId: string): Maybe<string | null>;
   unsettledLines(partnerId: string): Maybe<LookupLine[]>;
-  /** Per partner, the customers whose owning deal was signed inside the quarter. */
-  signedCustomersByPartner(quarter: string): Maybe<Map<string, number>>;
+  /**
+   * Candidate signings for the quarter's tier evaluation: at least every deal signed inside it
+   * (more is harmless: signedCustomersByPartner in src/domain/signed-customers.ts decides).
+   */
+  signingsOf(quarter: string): Maybe<Signing[]>;
   /** Every signed partner. */
   partnerIds(): Maybe<string[]>;
   /** A partner's account totals (the balances projection's sums) at the read model's position. */

@@ -2,6 +2,7 @@
 // A command handler first calls catchUp(position) with the position its last append returned
 // (or the head) so that what it reads includes its own writes.
 import * as read from '../../projections/readers.js';
+import type { Signing } from '../domain/signed-customers.js';
 import { headCut } from '../../projections/cut.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
 import type { StatementLine } from '../../projections/statements.js';
@@ -29,9 +30,9 @@ export class ReadModelLookups implements LedgerLookups {
     return read.unsettledLinesOf(this.runner.db, partnerId, headCut(this.runner.position()));
   }
 
-  /** Per partner, the customers whose deal was signed inside the quarter (by occurredAt, policy time zone). */
-  signedCustomersByPartner(quarter: string): Map<string, number> {
-    return read.signedCustomersByPartner(this.runner.db, quarter);
+  /** The deals signed inside the quarter by the read model's quarter index (the domain decides which count). */
+  signingsOf(quarter: string): Signing[] {
+    return read.signingsInQuarter(this.runner.db, quarter);
   }
 
   /** Every signed partner, sorted. */

@@ -4,7 +4,8 @@
 import { type EventDataOf, partnerStream } from '../domain/events.js';
 import { evolvePartner, initialPartnerState, type PartnerState } from '../domain/partner.js';
 import { refuse } from '../domain/errors.js';
-import { compareQuarters, nextQuarter, parseQuarter, quarterStart } from '../domain/quarter.js';
+import { evaluationEffectiveAt } from '../domain/evaluation-effective-date.js';
+import { compareQuarters, parseQuarter } from '../domain/quarter.js';
 import { decideRebate, rebateProgramme, type RebateCommand } from '../domain/rebate-decide.js';
 import { payerKeyOf, unpaidRebateFen } from '../domain/rebates.js';
 import { type HandledCommand, handleStreamCommand, loadStream, runningTotalsFrom } from './command-handling.js';
@@ -120,7 +121,8 @@ export async function payRebate(deps: CommandDeps, input: { partnerId: string; r
  * POST /rebate-evaluations {quarter}: every programme partner with a commitment for the year
  * gets the quarter's RebateEarned (amount 0 included), once; evaluating the quarter again writes
  * nothing. A quarter earlier than one already evaluated is refused for all before any write.
- * The rebate takes effect when the next quarter starts (or now, when evaluated before then).
+ * The rebate takes effect when the domain says (evaluation-effective-date.ts): when the next
+ * quarter starts, or now when evaluated before then, unless back-filled.
  */
 export async function evaluateRebates(deps: CommandDeps, input: { quarter: string }, ctx: CommandCtx) {
   rebateProgramme(deps.policy);
@@ -137,9 +139,7 @@ export async function evaluateRebates(deps: CommandDeps, input: { quarter: strin
       });
     }
   }
-  const nextStart = quarterStart(nextQuarter(input.quarter), deps.policy.timeZone);
-  const now = deps.clock();
-  const occurredAt = ctx.occurredAt ?? (nextStart < now ? nextStart : now);
+  const occurredAt = evaluationEffectiveAt(input.quarter, deps.clock(), ctx.occurredAt, deps.policy.timeZone);
   const handled: Array<HandledCommand<unknown>> = [];
   const rebates: Array<Omit<EventDataOf<'RebateEarned'>, 'year' | 'quarter'>> = [];
   for (const partnerId of ids) {

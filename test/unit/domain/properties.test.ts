@@ -30,7 +30,7 @@ const step = fc.oneof(
   w(1, fc.record({ kind: fc.constant('rule' as const), deal: fc.nat(3) })),
   w(6, fc.record({ kind: fc.constant('pay' as const), deal: fc.nat(3), amountFen: fc.integer({ min: 1, max: 5_000_000 }), line: fc.constantFrom('port' as const, 'conference' as const, 'long-distance' as const) })),
   w(4, fc.record({ kind: fc.constant('refund' as const), payment: fc.nat(20), amountFen: fc.integer({ min: 1, max: 5_000_000 }) })),
-  w(3, fc.record({ kind: fc.constant('payout' as const), partner: fc.nat(1) })),
+  w(3, fc.record({ kind: fc.constant('payout' as const), partner: fc.nat(1), lastQuarter: fc.boolean() })),
   w(1, fc.record({ kind: fc.constant('deposit' as const), partner: fc.nat(1), amountFen: fc.integer({ min: 1, max: 1_000_000 }) })),
   w(1, fc.record({ kind: fc.constant('deduct' as const), partner: fc.nat(1), amountFen: fc.integer({ min: 1, max: 1_000_000 }) })),
   w(1, fc.record({ kind: fc.constant('tier' as const), partner: fc.nat(1), tier: fc.constantFrom('gold', 'silver', 'standard') })),
@@ -60,7 +60,7 @@ const customerState = (w: World) => foldCustomer(KEY, w.facts.get('customer') ??
 function unsettledLines(w: World, partnerId: string): UnsettledLine[] {
   return (w.facts.get('customer') ?? []).flatMap((f): UnsettledLine[] =>
     (f.type === 'CommissionAccrued' || f.type === 'CommissionClawedBack') && f.data.partnerId === partnerId
-      ? [{ eventId: f.eventId, type: f.type, commissionFen: f.data.commissionFen, occurredAt: f.occurredAt, position: f.position }]
+      ? [{ eventId: f.eventId, type: f.type, commissionFen: f.data.commissionFen, paymentId: f.data.paymentId, occurredAt: f.occurredAt, position: f.position }]
       : [],
   );
 }
@@ -114,8 +114,9 @@ function run(steps: Scenario): World {
         }
         case 'payout': {
           const id = PARTNERS[s.partner]!;
-          const quarter = quarterOf(new Date(world.nowMs).toISOString(), defaultPolicy.timeZone);
-          const events = decidePayout({ partnerId: id, quarter }, partnerState(world, id), unsettledLines(world, id), { ...ctx(), throughPosition: world.position });
+          // this quarter, or the one before (its later cash and the clawbacks of that cash wait)
+          const quarter = quarterOf(new Date(world.nowMs - (s.lastQuarter ? 92 * 86_400_000 : 0)).toISOString(), defaultPolicy.timeZone);
+          const events = decidePayout({ partnerId: id, quarter }, partnerState(world, id), { ...ctx(), lines: unsettledLines(world, id), throughPosition: world.position });
           append(world, `partner-${id}`, events);
           break;
         }
@@ -204,6 +205,28 @@ describe('properties over any command sequence', () => {
           }
           const byId = new Map(unsettledLines(world, p).map((l) => [l.eventId, l.type === 'CommissionAccrued' ? l.commissionFen : -l.commissionFen]));
           for (const [id, fen] of settled) expect(byId.get(id)).toBe(fen);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('a payout settles a clawback only with or after the accrual it reverses (payout-lines.ts)', () => {
+    fc.assert(
+      fc.property(scenario, (steps) => {
+        const world = run(steps);
+        for (const p of PARTNERS) {
+          const lines = new Map(unsettledLines(world, p).map((l) => [l.eventId, l]));
+          const accrualOf = new Map([...lines.values()].filter((l) => l.type === 'CommissionAccrued').map((l) => [l.paymentId, l.eventId]));
+          const settled = new Set<string>();
+          for (const f of world.facts.get(`partner-${p}`) ?? []) {
+            if (f.type !== 'CommissionPaidOut') continue;
+            for (const line of f.data.lines) settled.add(line.eventId);
+            for (const line of f.data.lines) {
+              const l = lines.get(line.eventId)!;
+              if (l.type === 'CommissionClawedBack') expect(settled.has(accrualOf.get(l.paymentId)!)).toBe(true);
+            }
+          }
         }
       }),
       { numRuns: 100 },

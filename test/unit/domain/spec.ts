@@ -1,15 +1,18 @@
 // given(facts).when(command).then(events) / .thenRefuses(rule): deciders as specifications.
+// One helper for every decider (src/domain/decider.ts): `specOf(decider, context)` folds the
+// given facts with the decider's own evolve and decides the command on that state, with the
+// default context for the command's instant overridden by what the spec passes.
 import { expect } from 'vitest';
-import type { CustomerCommand, CustomerDecideContext } from '../../../src/domain/customer-decide.js';
-import { decideCustomer } from '../../../src/domain/customer-decide.js';
-import { foldCustomer, type CustomerState } from '../../../src/domain/customer.js';
+import type { CustomerCommand } from '../../../src/domain/customer-decide.js';
+import type { DecideContext } from '../../../src/domain/decide-context.js';
+import { customerDecider, type Decider, foldWith, partnerDecider } from '../../../src/domain/decider.js';
 import { DomainRuleError } from '../../../src/domain/errors.js';
 import type { Actor, EventDataOf, EventOf, EventType, LedgerEvent } from '../../../src/domain/events.js';
 import { parseEvent } from '../../../src/domain/events.js';
 import type { FoldFact } from '../../../src/domain/fact.js';
-import { decidePartner, type PartnerCommand, type PartnerDecideContext } from '../../../src/domain/partner-decide.js';
-import { foldPartner, type PartnerState } from '../../../src/domain/partner.js';
+import { payoutDecider } from '../../../src/domain/payout.js';
 import { defaultPolicy } from '../../../src/domain/policy.js';
+import { tierEvaluationDecider } from '../../../src/domain/tier-evaluation.js';
 
 export const MANAGER: Actor = { role: 'manager', id: 'm-1' };
 export const FINANCE: Actor = { role: 'finance', id: 'f-1' };
@@ -29,13 +32,16 @@ export function toFacts(given: readonly Given[]): FoldFact[] {
   return given.map((g, i) => ({ ...g.event, eventId: `e-${i + 1}`, occurredAt: g.occurredAt, recordedAt: g.occurredAt, position: BigInt(i + 1) }));
 }
 
-interface Outcome {
+export interface Outcome<E extends LedgerEvent = LedgerEvent> {
+  /** The decided events equal `expected` (each also meets its schema). */
   then(expected: LedgerEvent[]): void;
+  /** The command is refused by `rule` (the detail matching, when given); returns the refusal. */
   thenRefuses(rule: string, detail?: RegExp): DomainRuleError;
-  events(): LedgerEvent[];
+  /** The decided events, for specs that look at parts of them. */
+  events(): E[];
 }
 
-function outcome(run: () => LedgerEvent[]): Outcome {
+function outcome<E extends LedgerEvent>(run: () => E[]): Outcome<E> {
   return {
     then(expected) {
       const got = run();
@@ -57,25 +63,32 @@ function outcome(run: () => LedgerEvent[]): Outcome {
   };
 }
 
-export function givenCustomer(...given: Given[]) {
-  const state = (): CustomerState => foldCustomer(KEY, toFacts(given));
-  return {
-    state,
-    when(command: CustomerCommand, at: string, extra: Partial<CustomerDecideContext> = {}): Outcome {
-      return outcome(() => decideCustomer(command, state(), { policy: defaultPolicy, occurredAt: at, actor: MANAGER, ...extra }));
-    },
+export interface Spec<C, S, E extends LedgerEvent, X> {
+  /** The state the given facts fold to. */
+  state(): S;
+  /** Decides `command` at the instant `at`, with the default context overridden by `extra`. */
+  when(command: C, at: string, extra?: Partial<X>): Outcome<E>;
+}
+
+/** The given/when/then of one decider; `contextAt` is its default context at an instant. */
+export function specOf<C, S, E extends LedgerEvent, X>(decider: Decider<C, S, E, X>, contextAt: (at: string) => NoInfer<X>) {
+  return (...given: Given[]): Spec<C, S, E, X> => {
+    const state = (): S => foldWith(decider, toFacts(given));
+    return {
+      state,
+      when: (command, at, extra = {}) => outcome(() => decider.decide(command, state(), { ...contextAt(at), ...extra })),
+    };
   };
 }
 
-export function givenPartner(...given: Given[]) {
-  const state = (): PartnerState => foldPartner(toFacts(given));
-  return {
-    state,
-    when(command: PartnerCommand, at: string, extra: Partial<PartnerDecideContext> = {}): Outcome {
-      return outcome(() => decidePartner(command, state(), { policy: defaultPolicy, occurredAt: at, actor: MANAGER, ...extra }));
-    },
-  };
-}
+const contextAt = (actor: Actor) => (at: string): DecideContext => ({ policy: defaultPolicy, occurredAt: at, actor });
+
+export const givenCustomer = specOf(customerDecider(KEY), contextAt(MANAGER));
+export const givenPartner = specOf(partnerDecider, contextAt(MANAGER));
+/** A payout on the partner's stream; pass the read model's lines as `{ lines }`. */
+export const givenPayout = specOf(payoutDecider, (at) => ({ ...contextAt(FINANCE)(at), lines: [], throughPosition: 100n }));
+/** One partner's tier evaluation; `at` is the evaluation's effective instant; pass `{ signedCustomers }`. */
+export const givenTierEvaluation = specOf(tierEvaluationDecider, (at) => ({ ...contextAt(MANAGER)(at), signedCustomers: new Map<string, number>() }));
 
 // ---- builders ------------------------------------------------------------------------------
 

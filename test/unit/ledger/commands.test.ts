@@ -153,6 +153,27 @@ describe('money through the command layer', () => {
     expect(versions).toContainEqual(['DealRegistered', null]);
   });
 
+  it('nets a clawback dated after the quarter, recorded before its payout, into that payout: the deposit stays whole', async () => {
+    nowMs = Date.parse('2026-03-02T02:00:00.000Z');
+    await commands.registerPartner(deps, { partnerId: 'P1', name: 'Partner P1', kind: 'relationship', tier: 'gold' }, manager());
+    await commands.postDeposit(deps, { partnerId: 'P1', amount: 9_000_000 }, finance());
+    await commands.registerDeal(deps, { dealId: 'D1', partnerId: 'P1', customer: { name: 'Acme' } }, manager());
+    await commands.advanceStage(deps, { dealId: 'D1', stage: 'signed' }, manager());
+    days(18);
+    const paid = await commands.receivePayment(deps, { paymentId: 'PAY-1', dealId: 'D1', line: 'port', amount: 1_126_335 }, finance());
+    expect(paid.answer.commission).toMatchObject({ tier: 'gold', rateBps: 4000, commissionFen: 450_534 });
+    nowMs = Date.parse('2026-04-02T02:00:00.000Z'); // 2 April: Q2
+    const refunded = await commands.issueRefund(deps, { refundId: 'R-1', paymentId: 'PAY-1', amount: 500_000, reason: 'left early' }, finance());
+    expect(refunded.answer.clawback).toMatchObject({ commissionFen: 200_000 });
+    days(8);
+    const q1 = await commands.payOut(deps, { quarter: '2026-Q1' }, finance());
+    expect(q1.answer.payouts).toEqual([{ partnerId: 'P1', lines: 2, netFen: 250_534, debtRecoveredFen: 0, paidFen: 250_534, deductedFen: 0, addedDebtFen: 0 }]);
+    nowMs = Date.parse('2026-07-08T02:00:00.000Z');
+    expect((await commands.payOut(deps, { quarter: '2026-Q2' }, finance())).answer.payouts).toEqual([]);
+    const partner = await store.readStream(partnerStream('P1'));
+    expect(partner.map((e) => e.type)).toEqual(['PartnerSigned', 'DepositPosted', 'CommissionPaidOut']);
+  });
+
   it('refuses cash before signing', async () => {
     await signPartners('P1');
     await commands.registerDeal(deps, { dealId: 'D1', partnerId: 'P1', customer: { name: 'Acme' } }, manager());
@@ -172,5 +193,35 @@ describe('tier evaluation through the command layer', () => {
     expect(first.answer.changes).toEqual([{ partnerId: 'P2', from: 'silver', to: 'standard', signedCustomers: 0 }]);
     const again = await commands.evaluateTiers(deps, { quarter: '2026-Q3' }, manager());
     expect(again).toMatchObject({ answer: { changes: [] }, position: null });
+  });
+
+  it('leaves out partners signed after the quarter, and dates every move when the next quarter starts', async () => {
+    await signPartners('P1', 'P2');
+    days(95); // into 2026-Q4
+    await signPartners('P3');
+    const evaluation = await commands.evaluateTiers(deps, { quarter: '2026-Q3' }, manager());
+    expect(evaluation.answer).toEqual({
+      quarter: '2026-Q3',
+      evaluated: 2,
+      changes: [
+        { partnerId: 'P1', from: 'silver', to: 'standard', signedCustomers: 0 },
+        { partnerId: 'P2', from: 'silver', to: 'standard', signedCustomers: 0 },
+      ],
+    });
+    expect((await store.readStream(partnerStream('P3'))).map((e) => e.type)).toEqual(['PartnerSigned']);
+    const moved = (await store.readStream(partnerStream('P1'))).filter((e) => e.type === 'TierChanged');
+    expect(moved.map((e) => e.occurredAt)).toEqual(['2026-09-30T16:00:00.000Z']); // 1 October 00:00 in Shanghai
+  });
+
+  it('counts the customers signed inside the quarter, not those signed after it', async () => {
+    await signPartners('P1');
+    for (const [dealId, name] of [['D1', 'Acme'], ['D2', 'Beta Co']] as const) {
+      await commands.registerDeal(deps, { dealId, partnerId: 'P1', customer: { name } }, manager());
+    }
+    await commands.advanceStage(deps, { dealId: 'D1', stage: 'signed' }, manager());
+    days(95); // into 2026-Q4
+    await commands.advanceStage(deps, { dealId: 'D2', stage: 'signed' }, manager());
+    const evaluation = await commands.evaluateTiers(deps, { quarter: '2026-Q3' }, manager());
+    expect(evaluation.answer.changes).toEqual([{ partnerId: 'P1', from: 'silver', to: 'standard', signedCustomers: 1 }]);
   });
 });

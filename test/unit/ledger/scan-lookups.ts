@@ -4,8 +4,7 @@ import type { EventDataOf, EventEnvelope } from '../../../src/domain/events.js';
 import { factOf } from '../../../src/domain/fact.js';
 import { type AccountTotals, partnerDeltasOf, zeroAccountTotals } from '../../../src/domain/postings.js';
 import { addAccountTotals } from '../../../src/domain/running-totals.js';
-import { defaultPolicy } from '../../../src/domain/policy.js';
-import { quarterOf } from '../../../src/domain/quarter.js';
+import type { Signing } from '../../../src/domain/signed-customers.js';
 import type { LedgerLookups, LookupLine } from '../../../src/ledger/lookups.js';
 import type { EventStore } from '../../../src/store/event-store.js';
 
@@ -44,19 +43,22 @@ export class ScanLookups implements LedgerLookups {
     return events.flatMap((e): LookupLine[] => {
       if (settled.has(e.eventId)) return [];
       if (e.type === 'CommissionAccrued' && (e.data as EventDataOf<'CommissionAccrued'>).partnerId === partnerId) {
-        return [{ eventId: e.eventId, kind: 'accrual', commissionFen: (e.data as EventDataOf<'CommissionAccrued'>).commissionFen, cashAt: e.occurredAt, position: Number(e.position) }];
+        const d = e.data as EventDataOf<'CommissionAccrued'>;
+        return [{ eventId: e.eventId, kind: 'accrual', commissionFen: d.commissionFen, paymentId: d.paymentId, cashAt: e.occurredAt, position: Number(e.position) }];
       }
       if (e.type === 'CommissionClawedBack' && (e.data as EventDataOf<'CommissionClawedBack'>).partnerId === partnerId) {
-        return [{ eventId: e.eventId, kind: 'clawback', commissionFen: -(e.data as EventDataOf<'CommissionClawedBack'>).commissionFen, cashAt: e.occurredAt, position: Number(e.position) }];
+        const d = e.data as EventDataOf<'CommissionClawedBack'>;
+        return [{ eventId: e.eventId, kind: 'clawback', commissionFen: -d.commissionFen, paymentId: d.paymentId, cashAt: e.occurredAt, position: Number(e.position) }];
       }
       return [];
     });
   }
 
-  async signedCustomersByPartner(quarter: string): Promise<Map<string, number>> {
+  /** Every signing in the log, whatever its quarter or channel: the domain rule chooses. */
+  async signingsOf(): Promise<Signing[]> {
     const events = await this.all();
     const partnerOfDeal = new Map<string, string | null>();
-    const counts = new Map<string, Set<string>>();
+    const signings: Signing[] = [];
     for (const e of events) {
       if (e.type === 'DealRegistered') {
         const d = e.data as EventDataOf<'DealRegistered'>;
@@ -64,13 +66,10 @@ export class ScanLookups implements LedgerLookups {
       }
       if (e.type === 'DealStageAdvanced') {
         const d = e.data as EventDataOf<'DealStageAdvanced'>;
-        const partnerId = partnerOfDeal.get(d.dealId);
-        if (d.stage === 'signed' && partnerId && quarterOf(e.occurredAt, defaultPolicy.timeZone) === quarter) {
-          counts.set(partnerId, (counts.get(partnerId) ?? new Set()).add(d.customerKey));
-        }
+        if (d.stage === 'signed') signings.push({ dealId: d.dealId, partnerId: partnerOfDeal.get(d.dealId) ?? null, customerKey: d.customerKey, signedAt: e.occurredAt });
       }
     }
-    return new Map([...counts].map(([p, s]) => [p, s.size]));
+    return signings;
   }
 
   async partnerIds(): Promise<string[]> {
