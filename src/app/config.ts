@@ -1,11 +1,30 @@
 // The server's configuration, read once from the environment and checked with zod. A bad
 // value stops the start with every problem named (exit code 2), never a half-started server.
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * What a client may take of the server (README, "Reliability and security"): how long it may
+ * take to send a request's headers and its whole request, how long an idle keep-alive connection
+ * is kept, how many connections one address may hold, and how many report requests (cost units)
+ * one token may make a minute.
+ */
+export const DEFAULT_LIMITS = {
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnectionsPerIp: 256,
+  reportRatePerMin: 600,
+} as const;
+export type HttpLimits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
+
+/** The smallest anchor key accepted: 32 bytes of key material (64 hex digits, or a long passphrase). */
+export const MIN_ANCHOR_KEY_LENGTH = 32;
 
 const PortText = z
   .string()
@@ -45,7 +64,32 @@ export const ServerEnv = z.object({
     .optional(),
   LEDGER_LOG: z.enum(['on', 'off']).optional(),
   LEDGER_FORENSICS: OnOff.optional(),
+  LEDGER_REQUEST_TIMEOUT_MS: milliseconds(100, 3_600_000).optional(),
+  LEDGER_HEADERS_TIMEOUT_MS: milliseconds(100, 600_000).optional(),
+  LEDGER_KEEPALIVE_TIMEOUT_MS: milliseconds(100, 600_000).optional(),
+  LEDGER_MAX_CONNECTIONS_PER_IP: count(1, 100_000).optional(),
+  LEDGER_REPORT_RATE_PER_MIN: count(1, 1_000_000).optional(),
+  LEDGER_ANCHOR_KEY: z.string().min(MIN_ANCHOR_KEY_LENGTH, `must be at least ${MIN_ANCHOR_KEY_LENGTH} characters`).max(4_096).optional(),
+  LEDGER_ANCHOR_KEY_FILE: NonEmptyPath.optional(),
 });
+
+function milliseconds(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d{1,10}$/, 'must be a number of milliseconds')
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be ${min}..${max} milliseconds`);
+}
+
+function count(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d{1,10}$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be ${min}..${max}`);
+}
 
 export interface ServerConfig {
   host: string;
@@ -67,6 +111,32 @@ export interface ServerConfig {
    * on a broken hash chain, refuses every command with 503, answers reads. Default off.
    */
   forensics?: boolean;
+  /** Slowest request (headers and body) a client may send; LEDGER_REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number;
+  /** Slowest request headers; LEDGER_HEADERS_TIMEOUT_MS (at most requestTimeoutMs). */
+  headersTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open; LEDGER_KEEPALIVE_TIMEOUT_MS. */
+  keepAliveTimeoutMs?: number;
+  /** Open connections one client address may hold; LEDGER_MAX_CONNECTIONS_PER_IP. */
+  maxConnectionsPerIp?: number;
+  /** Report cost units (/reports/*) per token per minute; LEDGER_REPORT_RATE_PER_MIN. */
+  reportRatePerMin?: number;
+  /**
+   * The key of the HMAC that anchors the chain checkpoint (LEDGER_ANCHOR_KEY, or the file named by
+   * LEDGER_ANCHOR_KEY_FILE, outside the data directory). Null or absent: the checkpoint is unsigned.
+   */
+  anchorKey?: Buffer | null;
+}
+
+/** The limits of a config, defaults filled in. */
+export function httpLimitsOf(config: Pick<ServerConfig, keyof HttpLimits>): HttpLimits {
+  return {
+    requestTimeoutMs: config.requestTimeoutMs ?? DEFAULT_LIMITS.requestTimeoutMs,
+    headersTimeoutMs: Math.min(config.headersTimeoutMs ?? DEFAULT_LIMITS.headersTimeoutMs, config.requestTimeoutMs ?? DEFAULT_LIMITS.requestTimeoutMs),
+    keepAliveTimeoutMs: config.keepAliveTimeoutMs ?? DEFAULT_LIMITS.keepAliveTimeoutMs,
+    maxConnectionsPerIp: config.maxConnectionsPerIp ?? DEFAULT_LIMITS.maxConnectionsPerIp,
+    reportRatePerMin: config.reportRatePerMin ?? DEFAULT_LIMITS.reportRatePerMin,
+  };
 }
 
 export class ConfigError extends Error {
@@ -84,10 +154,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, print: (line
     throw new ConfigError(result.error.issues.map((i) => ({ variable: i.path.map(String).join('.'), message: i.message })));
   }
   const e = result.data;
+  const dataDir = path.resolve(e.LEDGER_DATA_DIR ?? './data');
+  const problems: Array<{ variable: string; message: string }> = [];
+  const requestTimeoutMs = e.LEDGER_REQUEST_TIMEOUT_MS ?? DEFAULT_LIMITS.requestTimeoutMs;
+  const headersTimeoutMs = e.LEDGER_HEADERS_TIMEOUT_MS ?? Math.min(DEFAULT_LIMITS.headersTimeoutMs, requestTimeoutMs);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    problems.push({ variable: 'LEDGER_HEADERS_TIMEOUT_MS', message: `must not be longer than LEDGER_REQUEST_TIMEOUT_MS (${requestTimeoutMs})` });
+  }
+  const anchorKey = anchorKeyOf(e.LEDGER_ANCHOR_KEY, e.LEDGER_ANCHOR_KEY_FILE, dataDir, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     host: e.LEDGER_HOST ?? DEFAULT_HOST,
     port: e.PORT ?? DEFAULT_PORT,
-    dataDir: path.resolve(e.LEDGER_DATA_DIR ?? './data'),
+    dataDir,
     tokensFile: e.LEDGER_TOKENS_FILE ? path.resolve(e.LEDGER_TOKENS_FILE) : null,
     demo: e.LEDGER_DEMO ?? true,
     policyFile: e.LEDGER_POLICY_FILE ? path.resolve(e.LEDGER_POLICY_FILE) : null,
@@ -96,7 +175,51 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, print: (line
     requestLog: (e.LEDGER_LOG ?? 'on') === 'on',
     print,
     forensics: e.LEDGER_FORENSICS ?? false,
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: e.LEDGER_KEEPALIVE_TIMEOUT_MS ?? DEFAULT_LIMITS.keepAliveTimeoutMs,
+    maxConnectionsPerIp: e.LEDGER_MAX_CONNECTIONS_PER_IP ?? DEFAULT_LIMITS.maxConnectionsPerIp,
+    reportRatePerMin: e.LEDGER_REPORT_RATE_PER_MIN ?? DEFAULT_LIMITS.reportRatePerMin,
+    anchorKey,
   };
+}
+
+/**
+ * The anchor key: LEDGER_ANCHOR_KEY itself, or the contents of LEDGER_ANCHOR_KEY_FILE (trimmed).
+ * The file must lie outside the data directory: a key beside the checkpoint it signs protects
+ * nothing from whoever can write there.
+ */
+export function anchorKeyOf(
+  inline: string | undefined,
+  file: string | undefined,
+  dataDir: string,
+  problems: Array<{ variable: string; message: string }> = [],
+): Buffer | null {
+  if (inline !== undefined && file !== undefined) {
+    problems.push({ variable: 'LEDGER_ANCHOR_KEY_FILE', message: 'set either LEDGER_ANCHOR_KEY or LEDGER_ANCHOR_KEY_FILE, not both' });
+    return null;
+  }
+  if (inline !== undefined) return Buffer.from(inline, 'utf8');
+  if (file === undefined) return null;
+  const resolved = path.resolve(file);
+  const relative = path.relative(dataDir, resolved);
+  if (relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))) {
+    problems.push({ variable: 'LEDGER_ANCHOR_KEY_FILE', message: `must lie outside the data directory ${dataDir}` });
+    return null;
+  }
+  let text: string;
+  try {
+    if (statSync(resolved).size > 4_096) throw new Error('larger than 4096 bytes');
+    text = readFileSync(resolved, 'utf8').trim();
+  } catch (error) {
+    problems.push({ variable: 'LEDGER_ANCHOR_KEY_FILE', message: `cannot be read: ${error instanceof Error ? error.message : String(error)}` });
+    return null;
+  }
+  if (text.length < MIN_ANCHOR_KEY_LENGTH) {
+    problems.push({ variable: 'LEDGER_ANCHOR_KEY_FILE', message: `must hold at least ${MIN_ANCHOR_KEY_LENGTH} characters of key` });
+    return null;
+  }
+  return Buffer.from(text, 'utf8');
 }
 
 function defaultPrint(line: string): void {

@@ -14,8 +14,12 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { openLedger, type Ledger } from '../ledger/ledger.js';
 import { AppModule } from './app.module.js';
 import { describeTokens, loadOrCreateTokens, readableByOthers, TokenRegistry, type LoadedTokens } from './auth/tokens.js';
-import type { ServerConfig } from './config.js';
+import { earlyAuthHook } from './auth/early-auth.js';
+import { httpLimitsOf, type ServerConfig } from './config.js';
+import { capConnectionsPerAddress, clientErrorHandler, frameworkErrorsHandler, MethodTable, methodNotAllowedHook } from './http/hostile-clients.js';
 import { type BodyParsingHost, InFlight, installJsonBodies, requestContextMiddleware, requireJsonMiddleware } from './http/http-setup.js';
+import { ReportRateLimiter } from './http/report-rate.js';
+import { allRoutes } from './openapi/all-routes.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { IdempotencyStore } from './idempotency/idempotency-store.js';
 import { ChainBrokenError, type ChainCheck, checkChainAtStart, checkpointFileFor, readCheckpoint, writeCheckpoint } from './integrity/chain-check.js';
@@ -43,6 +47,11 @@ export interface RunningServer {
   /** The full verify that follows an incremental start check (resolves at once otherwise). */
   backgroundVerify: Promise<void>;
   close(): Promise<void>;
+}
+
+/** The part of Fastify's instance the hooks are added to. */
+interface HookHost {
+  addHook(name: string, hook: (...args: never[]) => unknown): unknown;
 }
 
 /** Seeds an empty ledger (the demo data set); supplied by src/ledger/demo-seed.ts. */
@@ -90,20 +99,44 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       demoLoaded = true;
       config.print(`loaded the demo data set: ${seeded.events} events`);
     }
+    const limits = httpLimitsOf(config);
+    const requestLog = config.requestLog ? (line: string) => config.print(line) : null;
     // Fastify rather than Express: the same routes at about a third of the CPU per request.
-    const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1_000 } });
+    // Node checks the header and request timeouts every connectionsCheckingInterval (30 s by
+    // default): a fraction of the header timeout, so a slow client is cut off near its limit.
+    const adapter = new FastifyAdapter({
+      bodyLimit: config.bodyLimitBytes,
+      routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1_000 },
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      http: {
+        headersTimeout: limits.headersTimeoutMs,
+        requestTimeout: limits.requestTimeoutMs,
+        connectionsCheckingInterval: Math.max(25, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),
+      },
+      frameworkErrors: frameworkErrorsHandler(requestLog) as never,
+      clientErrorHandler: clientErrorHandler(requestLog),
+    });
+    const registry = new TokenRegistry(tokens.tokens);
     app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.forRoot({ ledger, tokens: new TokenRegistry(tokens.tokens), idempotency, version: packageVersion(), integrity }),
+      AppModule.forRoot({ ledger, tokens: registry, idempotency, version: packageVersion(), integrity }),
       adapter,
       { bodyParser: false, logger: options.logger ?? ['error', 'warn'], abortOnError: false },
     );
     const inFlight = new InFlight();
-    const instance = app.getHttpAdapter().getInstance() as unknown as BodyParsingHost;
+    const instance = app.getHttpAdapter().getInstance() as unknown as BodyParsingHost & HookHost;
     installJsonBodies(instance, config.bodyLimitBytes);
-    app.use(requestContextMiddleware(config.requestLog ? (line) => config.print(line) : null, inFlight));
+    const methods = new MethodTable();
+    instance.addHook('onRoute', (route: { method: string | string[]; url: string }) => methods.add(route.method, route.url));
+    app.use(requestContextMiddleware(requestLog, inFlight));
     app.use(requireJsonMiddleware());
+    // After the middleware above (correlation id, log line), before the body is read.
+    instance.addHook('onRequest', methodNotAllowedHook(methods));
+    instance.addHook('onRequest', earlyAuthHook(registry, allRoutes, new ReportRateLimiter(limits.reportRatePerMin)));
     app.useGlobalFilters(new ProblemFilter({ bodyLimitBytes: config.bodyLimitBytes }));
     app.useGlobalGuards(new CommandGate(integrity));
+    await app.init();
+    capConnectionsPerAddress(app.getHttpServer() as Server, limits.maxConnectionsPerIp, config.print);
     await app.listen(config.port, config.host);
     const server = app.getHttpServer() as Server;
     const port = (server.address() as AddressInfo).port;

@@ -7,6 +7,7 @@ import { IncompatibleStoreError, StoreUnavailableError } from '../store/event-st
 import { DemoRefusedError } from '../demo/generate.js';
 import { ExitCode, type CliCommand } from './command.js';
 import { commands } from './commands/index.js';
+import { safeLines } from './format/terminal.js';
 
 const HELP_FLAGS = new Set(['--help', '-h']);
 
@@ -64,7 +65,8 @@ function unknownCommand(name: string, list: readonly CliCommand[]): number {
 
 /** What a command threw, as a message on stderr and an exit code. */
 function failure(command: CliCommand, error: unknown): number {
-  const message = error instanceof Error ? error.message : String(error);
+  // A refusal's message can quote the log (a customer's name): printed terminal-safe.
+  const message = safeLines(error instanceof Error ? error.message : String(error));
   if (error instanceof UsageError) {
     process.stderr.write(`ledger ${command.name}: ${message}\n\n${command.usage}\n`);
     return ExitCode.usage;

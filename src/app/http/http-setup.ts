@@ -138,9 +138,77 @@ export function parseJsonBody(text: string, contentType: string): unknown {
   if (text.length === 0) return {};
   const first = /^[\s\uFEFF]*(.)/.exec(text)?.[1];
   if (first !== '{' && first !== '[') throw new ProblemError('malformed-json', `the body is not valid JSON: it must be an object or an array, not ${first === undefined ? 'whitespace' : `"${first}..."`}`);
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text) as unknown;
   } catch (error) {
     throw new ProblemError('malformed-json', `the body is not valid JSON: ${error instanceof Error ? error.message : 'parse error'}`);
   }
+  const duplicate = duplicateKeyPath(text);
+  if (duplicate !== null) {
+    throw invalidInput([{ path: ['body', ...duplicate].join('.'), message: 'given more than once: a key may appear only once in an object' }]);
+  }
+  return parsed;
+}
+
+/** One open object or array while scanning; the path is built from the parents only when needed. */
+interface Frame {
+  parent: Frame | null;
+  /** The key or index this container has in its parent (null at the top). */
+  name: string | null;
+  keys: Set<string> | null;
+  index: number;
+  /** In an object: the last key read, which names the value that follows. */
+  key: string | null;
+  /** In an object: whether the next string is a key (after "{" or ","). */
+  expectKey: boolean;
+}
+
+const pathOfFrame = (frame: Frame | null, last: string): string[] => {
+  const names = [last];
+  for (let f = frame; f !== null && f.name !== null; f = f.parent) names.unshift(f.name);
+  return names;
+};
+
+/**
+ * The path of the first key given twice in one object of a JSON text that JSON.parse accepted,
+ * or null. Keys are compared as JSON.parse reads them ("\u0061" is "a"). One pass, no recursion.
+ */
+export function duplicateKeyPath(text: string): string[] | null {
+  let top: Frame | null = null;
+  const open = (isObject: boolean): void => {
+    const name = top === null ? null : top.keys !== null ? top.key : String(top.index);
+    top = { parent: top, name, keys: isObject ? new Set() : null, index: 0, key: null, expectKey: isObject };
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      const start = i;
+      let escaped = false;
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) {
+          escaped = true;
+          i++;
+        } else if (d === 0x22) break;
+      }
+      const frame = top as Frame | null;
+      if (frame !== null && frame.keys !== null && frame.expectKey) {
+        const key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
+        if (frame.keys.has(key)) return pathOfFrame(frame, key);
+        frame.keys.add(key);
+        frame.key = key;
+        frame.expectKey = false;
+      }
+    } else if (c === 0x7b /* { */) open(true);
+    else if (c === 0x5b /* [ */) open(false);
+    else if (c === 0x7d /* } */ || c === 0x5d /* ] */) top = (top as Frame | null)?.parent ?? null;
+    else if (c === 0x2c /* , */) {
+      const frame = top as Frame | null;
+      if (frame === null) continue;
+      if (frame.keys !== null) frame.expectKey = true;
+      else frame.index++;
+    }
+  }
+  return null;
 }

@@ -28,6 +28,7 @@ const refusalProblemKind: Record<DomainRuleError['kind'], ProblemKind> = {
   conflict: 'conflict',
   'not-found': 'not-found',
   forbidden: 'forbidden',
+  invalid: 'invalid-input',
 };
 
 /** What the body limit is, for the 413 detail (the filter knows it from the server config). */
@@ -59,6 +60,13 @@ const fastifyCodeOf = (error: HttpException): string | null => {
   return typeof code === 'string' && code.startsWith('FST_') ? code : null;
 };
 
+/** The request's body stream ended early because the client went away (or was cut off by a timeout). */
+function isClientAbort(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === 'ECONNRESET' || code === 'ECONNABORTED' || (error.message === 'aborted' && code === undefined);
+}
+
 export function problemOf(error: unknown, context: ProblemContext = {}): ProblemError {
   if (error instanceof ProblemError) return error;
   if (error instanceof HttpException) {
@@ -68,7 +76,8 @@ export function problemOf(error: unknown, context: ProblemContext = {}): Problem
   }
   if (error instanceof DomainRuleError) {
     const kind = refusalProblemKind[error.kind];
-    return new ProblemError(kind, `${error.rule}: ${error.detail}`, undefined, { rule: error.rule, figures: error.figures });
+    const field = error.kind === 'invalid' && typeof error.figures.field === 'string' ? [{ path: `body.${error.figures.field}`, message: error.detail }] : undefined;
+    return new ProblemError(kind, `${error.rule}: ${error.detail}`, field, { rule: error.rule, figures: error.figures });
   }
   if (error instanceof WrongExpectedRevisionError) {
     return new ProblemError('conflict', `a concurrent change to ${error.stream} won every retry; try again`);
@@ -82,6 +91,7 @@ export function problemOf(error: unknown, context: ProblemContext = {}): Problem
     );
   }
   if (error instanceof StoreUnavailableError) return new ProblemError('unavailable', error.message);
+  if (isClientAbort(error)) return new ProblemError('invalid-input', 'the client closed the connection before the body was complete');
   if (error instanceof z.ZodError) return new ProblemError('invalid-input', 'invalid input', fieldProblems('body', error));
   if (error instanceof HttpException) {
     const status = error.getStatus();

@@ -30,9 +30,14 @@ export function sendProblem(response: HttpResponse | HttpReply, problem: Problem
   response.end(body);
 }
 
+/** Distinct refusals remembered so each is logged once (a bound, not a limit anyone meets). */
+const MAX_LOGGED_REFUSALS = 100;
+
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ledger');
+  /** The 503 refusals already logged: a ledger that refuses commands says so once, not per request. */
+  private readonly loggedRefusals = new Set<string>();
 
   constructor(private readonly context: ProblemContext = {}) {}
 
@@ -42,8 +47,18 @@ export class ProblemFilter implements ExceptionFilter {
     if (problem.status >= 500) {
       const request = http.getRequest<HttpRequest>();
       const where = `${request.method} ${(request.originalUrl || request.url).split('?')[0]}`;
-      this.logger.error(`${where} [${request.ledger?.correlationId ?? '-'}]: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      const correlationId = request.ledger?.correlationId ?? request.raw?.ledger?.correlationId ?? '-';
+      if (problem.kind === 'unavailable') this.logRefusalOnce(where, correlationId, problem.detail);
+      else this.logger.error(`${where} [${correlationId}]: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
     sendProblem(http.getResponse<HttpReply>(), problem);
+  }
+
+  /** A deliberate refusal (forensics, a broken chain, a store away): one line the first time, no stack. */
+  private logRefusalOnce(where: string, correlationId: string, detail: string): void {
+    if (this.loggedRefusals.has(detail)) return;
+    if (this.loggedRefusals.size >= MAX_LOGGED_REFUSALS) this.loggedRefusals.clear();
+    this.loggedRefusals.add(detail);
+    this.logger.warn(`503 for ${where} [${correlationId}] and every request refused for the same reason after it (not logged again): ${detail}`);
   }
 }

@@ -10,6 +10,7 @@ import type { TimeQuery } from '../../../projections/cut.js';
 import type { OwnershipView } from '../../../projections/ownership.js';
 import { toCsv } from '../format/csv.js';
 import { outputFormatOf, type OutputFormat } from '../format/output.js';
+import { safeJson, safeLines, safeText } from '../format/terminal.js';
 import { formatFen } from '../../domain/money.js';
 import { timeQueryOfFlags } from '../time-flags.js';
 
@@ -46,19 +47,19 @@ export const disputeCommand: CliCommand = {
     try {
       const keys = side.queries.customerKeysFor(input, side.customerKeyOf(input));
       if (keys.length === 0) {
-        process.stderr.write(`ledger dispute: no customer matches "${input}" (tried it as a key, a name and a tax id)\n`);
+        process.stderr.write(`ledger dispute: no customer matches "${safeText(input)}" (tried it as a key, a name and a tax id)\n`);
         return ExitCode.checkFailed;
       }
       if (keys.length > 1) {
-        process.stderr.write(`ledger dispute: "${input}" matches several customers; name one by key:\n${keys.map((k) => `  ${k}\n`).join('')}`);
+        process.stderr.write(`ledger dispute: "${safeText(input)}" matches several customers; name one by key:\n${keys.map((k) => `  ${safeText(k)}\n`).join('')}`);
         return ExitCode.usage;
       }
       const account = await side.queries.auditCustomer(keys[0]!, query);
       if (account === null) {
-        process.stderr.write(`ledger dispute: the ledger knew nothing of customer ${keys[0]} at ${query.asOf ?? 'that time'}\n`);
+        process.stderr.write(`ledger dispute: the ledger knew nothing of customer ${safeText(keys[0]!)} at ${query.asOf ?? 'that time'}\n`);
         return ExitCode.checkFailed;
       }
-      process.stdout.write(format === 'json' ? `${JSON.stringify(account, null, 2)}\n` : format === 'csv' ? accountCsv(account) : renderAccount(account));
+      process.stdout.write(format === 'json' ? `${safeJson(JSON.stringify(account, null, 2))}\n` : format === 'csv' ? accountCsv(account) : renderAccount(account));
       return ExitCode.ok;
     } finally {
       await side.close();
@@ -126,7 +127,7 @@ export function accountCsv(a: AuditAnswer): string {
   );
 }
 
-/** The readable account. */
+/** The readable account (terminal-safe: a name's control characters are shown escaped). */
 export function renderAccount(a: AuditAnswer): string {
   const lines: string[] = [];
   lines.push(`Customer ${a.customerKey}`);
@@ -161,5 +162,5 @@ export function renderAccount(a: AuditAnswer): string {
       }
     }
   }
-  return `${lines.join('\n')}\n`;
+  return `${safeLines(lines.join('\n'))}\n`;
 }

@@ -22,6 +22,7 @@ import { ChainWalker, hashEvent } from '../../store/hash-chain.js';
 import { DEFAULT_DATA_DIR, openEventStore } from '../../store/open-store.js';
 import { ExitCode, type CliCommand } from '../command.js';
 import { outputFormatOf, renderRecord, type OutputFormat } from '../format/output.js';
+import { safeLines } from '../format/terminal.js';
 import { ProgressBar } from '../format/progress.js';
 
 const usage = [
@@ -296,7 +297,7 @@ export const importCommand: CliCommand = {
       verified = await verifyExportFile(file, (n) => tty && process.stderr.write(progressLine('verify', n, null)));
     } catch (error) {
       if (!(error instanceof ImportRefusedError)) throw error;
-      process.stderr.write(`${tty ? '\n' : ''}ledger import: refused, nothing written: ${error.message}\n`);
+      process.stderr.write(`${tty ? '\n' : ''}ledger import: refused, nothing written: ${safeLines(error.message)}\n`);
       return ExitCode.checkFailed;
     }
     if (tty) process.stderr.write('\n');

@@ -10,6 +10,7 @@ import type { TimeQuery } from '../../../projections/cut.js';
 import { timeQueryOfFlags } from '../time-flags.js';
 import { toCsv } from '../format/csv.js';
 import { formatTable } from '../format/table.js';
+import { safeJson, safeLines } from '../format/terminal.js';
 
 const timeHelp = `--as-of T     as the ledger knew it at instant T (default: now)
 --valid-at T  the business as it stood at instant T, as known now (or at --as-of)
@@ -52,9 +53,9 @@ async function withQueries<T>(dataDir: string | undefined, run: (q: RebateQuerie
 }
 
 function print(format: Parsed['format'], title: string, rows: Row[], json: unknown): void {
-  if (format === 'json') process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  if (format === 'json') process.stdout.write(`${safeJson(JSON.stringify(json, null, 2))}\n`);
   else if (format === 'csv') process.stdout.write(toCsv(rows));
-  else process.stdout.write(`${title}\n\n${formatTable(rows)}`);
+  else process.stdout.write(`${safeLines(title)}\n\n${formatTable(rows)}`);
 }
 
 function usageFailure(name: string, usage: string, error: unknown): number {

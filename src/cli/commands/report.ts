@@ -8,6 +8,7 @@ import type { TimeQuery } from '../../../projections/cut.js';
 import { toCsv } from '../format/csv.js';
 import { timeQueryOfFlags } from '../time-flags.js';
 import { formatTable, type Row } from '../format/table.js';
+import { safeJson } from '../format/terminal.js';
 
 const reports = ['tiers', 'balances', 'pipeline'] as const;
 type ReportName = (typeof reports)[number];
@@ -46,7 +47,7 @@ export const reportCommand: CliCommand = {
     const side = await openReadSideFromEnv(dataDir);
     try {
       const { rows, json } = await reportRows(side, name, query);
-      if (format === 'json') process.stdout.write(`${JSON.stringify({ report: name, cut: side.queries.cutInfo(query), data: json }, null, 2)}\n`);
+      if (format === 'json') process.stdout.write(`${safeJson(JSON.stringify({ report: name, cut: side.queries.cutInfo(query), data: json }, null, 2))}\n`);
       else if (format === 'csv') process.stdout.write(toCsv(rows));
       else {
         const cut = side.queries.cutInfo(query);

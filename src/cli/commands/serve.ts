@@ -1,8 +1,10 @@
 // `ledger serve`: the HTTP API (npm start). Configuration comes from the environment (PORT,
 // LEDGER_HOST, LEDGER_DATA_DIR, LEDGER_TOKENS_FILE, LEDGER_DEMO, LEDGER_POLICY_FILE,
-// EVENTSTORE_CONNECTION_STRING, LEDGER_BODY_LIMIT_BYTES, LEDGER_LOG, LEDGER_FORENSICS); a bad
-// value is exit code 2. A broken hash chain refuses the start (exit code 1) unless the server is
-// started read-only for forensics (--read-only-forensics or LEDGER_FORENSICS=on).
+// EVENTSTORE_CONNECTION_STRING, LEDGER_BODY_LIMIT_BYTES, LEDGER_LOG, LEDGER_FORENSICS, the client
+// timeouts and limits LEDGER_*_TIMEOUT_MS, LEDGER_MAX_CONNECTIONS_PER_IP and
+// LEDGER_REPORT_RATE_PER_MIN); a bad value is exit code 2. A broken hash chain refuses the start
+// (exit code 1) unless the server is started read-only for forensics (--read-only-forensics or
+// LEDGER_FORENSICS=on).
 import { ConfigError, configFromEnv } from '../../app/config.js';
 import { TokensFileError } from '../../app/auth/tokens.js';
 import { ChainBrokenError } from '../../app/integrity/chain-check.js';
@@ -34,6 +36,11 @@ const usage = [
   '  LEDGER_BODY_LIMIT_BYTES       largest request body (default 65536)',
   '  LEDGER_LOG=off                no request log lines',
   '  LEDGER_FORENSICS=on           the same as --read-only-forensics',
+  '  LEDGER_REQUEST_TIMEOUT_MS     slowest whole request a client may send (default 30000)',
+  '  LEDGER_HEADERS_TIMEOUT_MS     slowest request headers (default 10000)',
+  '  LEDGER_KEEPALIVE_TIMEOUT_MS   idle keep-alive connections are closed after this (default 5000)',
+  '  LEDGER_MAX_CONNECTIONS_PER_IP open connections one address may hold (default 256)',
+  '  LEDGER_REPORT_RATE_PER_MIN    /reports/* per token and minute; /reports/conflicts counts 5 (default 600)',
 ].join('\n');
 
 export const serveCommand: CliCommand = {

@@ -1,9 +1,11 @@
 // CSV for the `ledger` commands (RFC 4180): a header line, one line per row, money in fen.
-// A cell that a spreadsheet would run as a formula (=, +, -, @ first) is quoted.
+// A cell that a spreadsheet would run as a formula (=, +, -, @ first) is quoted. Control and bidi
+// characters are written as visible escapes (terminal.ts): CSV is read on terminals too.
 import type { Cell, Row } from './table.js';
+import { safeLines } from './terminal.js';
 
 export function csvCell(value: Cell | undefined): string {
-  const s = value === null || value === undefined ? '' : String(value);
+  const s = value === null || value === undefined ? '' : safeLines(String(value));
   return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

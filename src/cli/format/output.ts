@@ -3,6 +3,7 @@
 import { UsageError } from '../../ledger/cli-args.js';
 import { toCsv } from './csv.js';
 import { flattenRecord, formatRecord, formatTable, type Row } from './table.js';
+import { safeJson } from './terminal.js';
 
 export type OutputFormat = 'table' | 'csv' | 'json';
 
@@ -12,9 +13,9 @@ export function outputFormatOf(flags: ReadonlySet<string>): OutputFormat {
   return flags.has('csv') ? 'csv' : flags.has('json') ? 'json' : 'table';
 }
 
-/** JSON with bigints as numbers when safe, else strings. */
+/** JSON with bigints as numbers when safe, else strings; control and bidi characters as JSON escapes. */
 export function toJson(value: unknown): string {
-  return `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString()) : v), 2)}\n`;
+  return `${safeJson(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString()) : v), 2))}\n`;
 }
 
 /** A list of rows in the format asked for (`json` defaults to the rows themselves). */

@@ -1,5 +1,8 @@
 // Human-readable tables for the `ledger` commands: aligned columns, money (integer fen) shown as
-// CNY with thousands separators and two decimals; the values themselves are never rounded.
+// CNY with thousands separators and two decimals; the values themselves are never rounded. Text
+// is printed terminal-safe (terminal.ts): a control character in a name shows as \x1b.
+import { safeText } from './terminal.js';
+
 export type Cell = string | number | boolean | null;
 export type Row = Record<string, Cell>;
 
@@ -24,12 +27,12 @@ function cellText(column: string, value: Cell): string {
   if (value === null) return '-';
   if (typeof value === 'number' && isMoneyColumn(column)) return formatCny(value);
   if (typeof value === 'number') return Number.isInteger(value) ? value.toLocaleString('en-US') : String(value);
-  return String(value);
+  return safeText(String(value));
 }
 
 /** A column title: money columns say they are CNY ("paidOut (CNY)", "receivedFen" → "received (CNY)"). */
 export function columnTitle(column: string): string {
-  return isMoneyColumn(column) ? `${column.replace(/Fen$/, '')} (CNY)` : column;
+  return safeText(isMoneyColumn(column) ? `${column.replace(/Fen$/, '')} (CNY)` : column);
 }
 
 /** Rows as an aligned text table (numbers right-aligned); "(nothing)" for no rows. */
