@@ -215,6 +215,8 @@ function onSliderInput() {
 }
 
 function scheduleLoad() {
+  // A load still in flight read the old clocks: it must not render them, nor mark the page ready under the new ones.
+  state.loadSerial++;
   byId('main').setAttribute('data-state', 'loading');
   clearTimeout(state.loadTimer);
   state.loadTimer = setTimeout(() => void loadPanels(), LOAD_DELAY_MS);

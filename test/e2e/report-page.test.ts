@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { browserSkipReason, launchChromium } from './support/browser.js';
 import { ApiClient } from './support/http.js';
 import { contestedTaxId, partnerOfToken, seedProgramme, tokens, tokensFile } from './support/seed.js';
@@ -152,19 +152,36 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
   let server: TestServer;
   let api: ApiClient;
   let browser: Browser;
-  let context: BrowserContext;
+  let context: BrowserContext | undefined;
   let page: Page;
   const pageErrors: string[] = [];
+
+  /** The page renders after events and fetches, so what a test reads after an action is polled until it holds, never read once. */
+  const waitLong = { timeout: 20_000, interval: 50 } as const;
 
   beforeAll(async () => {
     server = await startTestServer(tokensFile());
     api = new ApiClient(server.url);
     await seedProgramme(api);
     browser = await launchChromium();
+    mkdirSync(artifactsDir, { recursive: true });
+  });
+
+  // Every test gets its own browser context (its own sessionStorage, localStorage and page): a test that fails with the
+  // audit dialog open, the language switched, the slider in the past or a load still pending leaves nothing to the next.
+  beforeEach(async () => {
+    pageErrors.length = 0;
     context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    mkdirSync(artifactsDir, { recursive: true });
+  });
+
+  afterEach(async () => {
+    const errors = [...pageErrors];
+    pageErrors.length = 0;
+    await context?.close();
+    context = undefined;
+    expect(errors, 'script errors on the page').toEqual([]);
   });
 
   afterAll(async () => {
@@ -240,17 +257,17 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
 
   it('signs in with a token and shows the same tiers, balances, pipeline and conflicts as the API', async () => {
     await signIn(page, tokens.manager);
-    expect(await page.locator('#who').textContent()).toContain('渠道经理');
+    await expect.poll(() => page.locator('#who').textContent(), waitLong).toContain('渠道经理');
 
     const tiers = await api.get<Array<{ partnerId: string; tier: string }>>('/tiers', tokens.manager);
     expect(tiers.length).toBe(3);
     for (const tier of ['gold', 'silver', 'standard']) {
       const count = tiers.filter((t) => t.tier === tier).length;
-      await expect(page.locator(`.tier-card[data-tier="${tier}"] .tier-count`).getAttribute('data-count')).resolves.toBe(String(count));
+      await expect.poll(() => page.locator(`.tier-card[data-tier="${tier}"] .tier-count`).getAttribute('data-count'), waitLong).toBe(String(count));
     }
-    expect(await page.locator('#table-tiers tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-key')))).toEqual(
-      tiers.map((t) => t.partnerId),
-    );
+    await expect
+      .poll(() => page.locator('#table-tiers tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-key'))), waitLong)
+      .toEqual(tiers.map((t) => t.partnerId));
 
     const balances = await expectBalancesAsApi();
     expect(balances.get('P-001')?.accrued).toBeGreaterThan(0);
@@ -259,7 +276,7 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
     for (const partner of pipeline.partners) {
       const row = page.locator(`#table-pipeline tbody tr[data-key="${partner.partnerId}"]`);
       for (const { stage, deals } of partner.byStage) {
-        await expect(row.locator(`[data-col="${stage}"]`).textContent()).resolves.toBe(String(deals));
+        await expect.poll(() => row.locator(`[data-col="${stage}"]`).textContent(), waitLong).toBe(String(deals));
       }
     }
 
@@ -271,9 +288,9 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
       tokens.manager,
     );
     const conflictRow = page.locator(`#table-conflicts tbody tr[data-key="${key}"]`);
-    await expect(conflictRow.locator('[data-col="ownerDeal"]').textContent()).resolves.toBe(ownership.ownerDealId);
-    await expect(conflictRow.locator('[data-col="owner"]').textContent()).resolves.toBe(ownership.ownerPartnerId);
-    await expect(conflictRow.locator('[data-col="claims"]').textContent()).resolves.toBe(String(ownership.claims.length));
+    await expect.poll(() => conflictRow.locator('[data-col="ownerDeal"]').textContent(), waitLong).toBe(ownership.ownerDealId);
+    await expect.poll(() => conflictRow.locator('[data-col="owner"]').textContent(), waitLong).toBe(ownership.ownerPartnerId);
+    await expect.poll(() => conflictRow.locator('[data-col="claims"]').textContent(), waitLong).toBe(String(ownership.claims.length));
     expect(key.toUpperCase()).toContain(contestedTaxId);
   });
 
@@ -290,6 +307,7 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
     while (firstMs + Math.floor((notch * spanMs) / steps) < targetMs) notch++;
     const asOf = new Date(firstMs + Math.floor((notch * spanMs) / steps)).toISOString();
 
+    await signIn(page, tokens.manager);
     const slider = page.getByLabel(/账本时间|Ledger time/);
     await slider.focus();
     await slider.press('Home');
@@ -301,7 +319,7 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
     const then = await expectBalancesAsApi({ asOf });
     const now = await apiBalances();
     expect(then.get('P-001')?.accrued, 'the slider reached a past the API answers differently about').not.toBe(now.get('P-001')?.accrued);
-    expect(await page.locator('#timeline-value').textContent()).toContain('截至记录时间');
+    await expect.poll(() => page.locator('#timeline-value').textContent(), waitLong).toContain('截至记录时间');
 
     await slider.press('End');
     await settled(page);
@@ -309,6 +327,7 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
   });
 
   it('reads the business as it stood at the close of a chosen business date', async () => {
+    await signIn(page, tokens.manager);
     await page.getByLabel(/业务日期|Business date/).fill('2025-03-31');
     const validAt = '2025-03-31T15:59:59.999Z';
     await settled(page, { validAt });
@@ -319,11 +338,12 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
   });
 
   it('switches to English, downloads a table as CSV with exact figures, and keeps a screenshot', async () => {
+    await signIn(page, tokens.manager);
     await screenshot(page, 'report-page-zh.png');
     await page.locator('#lang-toggle').click();
-    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
-    await expect(page.locator('#tiers-title').textContent()).resolves.toBe('Partner tiers');
-    await expect(page.locator('#balances-title').textContent()).resolves.toBe('Commission balances');
+    await expect.poll(() => page.locator('html').getAttribute('lang'), waitLong).toBe('en');
+    await expect.poll(() => page.locator('#tiers-title').textContent(), waitLong).toBe('Partner tiers');
+    await expect.poll(() => page.locator('#balances-title').textContent(), waitLong).toBe('Commission balances');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-csv="table-balances"]').click()]);
     const text = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
@@ -340,23 +360,27 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
 
     await screenshot(page, 'report-page-en.png');
     await page.locator('#lang-toggle').click();
-    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('zh-CN');
+    await expect.poll(() => page.locator('html').getAttribute('lang'), waitLong).toBe('zh-CN');
   });
 
   it('opens the auditor\'s account of a contested customer from the conflicts panel', async () => {
     const conflicts = await api.get<{ customers: Array<{ customerKey: string }> }>('/reports/conflicts', tokens.manager);
     const key = (conflicts.customers[0] as { customerKey: string }).customerKey;
     const account = await api.get<{ events: unknown[] }>(`/audit/customers/${encodeURIComponent(key)}`, tokens.auditor);
+    await signIn(page, tokens.manager);
+    // The link changes the hash; the page opens the dialog on the hashchange event, a task after the click, and then
+    // fetches the account: wait for each.
     await page.locator(`#table-conflicts tr[data-key="${key}"] a.audit-link`).click();
     const dialog = page.locator('#audit-dialog');
-    await expect(dialog.isVisible()).resolves.toBe(true);
-    await page.locator('#table-audit tbody tr[data-key]').first().waitFor();
-    await expect(page.locator('#table-audit tbody tr[data-key]').count()).resolves.toBe(account.events.length);
+    await expect.poll(() => dialog.isVisible(), waitLong).toBe(true);
+    await expect.poll(() => page.locator('#table-audit tbody tr[data-key]').count(), waitLong).toBe(account.events.length);
     await page.keyboard.press('Escape');
-    await expect(dialog.isVisible()).resolves.toBe(false);
+    await expect.poll(() => dialog.isVisible(), waitLong).toBe(false);
+    await expect.poll(() => page.evaluate(() => location.hash), waitLong).toBe('');
   });
 
   it('compares two business dates', async () => {
+    await signIn(page, tokens.manager);
     await page.locator('#compare-from').fill('2025-02-28');
     await page.locator('#compare-to').fill('2025-06-30');
     await page.locator('#compare-form button[type=submit]').click();
@@ -366,18 +390,19 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
     const after = await apiBalances({ validAt: '2025-06-30T15:59:59.999Z' });
     const delta = (after.get('P-001')?.accrued ?? 0) - (before.get('P-001')?.accrued ?? 0);
     expect(delta).toBeGreaterThan(0);
-    await expect(row.locator('[data-col="change"]').textContent()).resolves.toBe(`+${formatFen(delta)}`);
+    await expect.poll(() => row.locator('[data-col="change"]').textContent(), waitLong).toBe(`+${formatFen(delta)}`);
   });
 
   it("shows a partner's token only that partner", async () => {
     const partnerContext = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     try {
       const partnerPage = await partnerContext.newPage();
+      partnerPage.on('pageerror', (error) => pageErrors.push(error.message));
       await signIn(partnerPage, tokens.partner);
       const keys = (table: string) => partnerPage.locator(`#${table} tbody tr[data-key]`).evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-key')));
-      await expect(keys('table-tiers')).resolves.toEqual([partnerOfToken]);
-      await expect(keys('table-balances')).resolves.toEqual([partnerOfToken]);
-      await expect(keys('table-pipeline')).resolves.toEqual([partnerOfToken]);
+      await expect.poll(() => keys('table-tiers'), waitLong).toEqual([partnerOfToken]);
+      await expect.poll(() => keys('table-balances'), waitLong).toEqual([partnerOfToken]);
+      await expect.poll(() => keys('table-pipeline'), waitLong).toEqual([partnerOfToken]);
       const own = await api.get<Balance>(`/partners/${partnerOfToken}/balance`, tokens.partner);
       const shown = (await pageBalances(partnerPage)).get(partnerOfToken);
       expect(shown?.fen.payable).toBe(own.payable);
