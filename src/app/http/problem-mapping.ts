@@ -28,7 +28,6 @@ const refusalProblemKind: Record<DomainRuleError['kind'], ProblemKind> = {
   conflict: 'conflict',
   'not-found': 'not-found',
   forbidden: 'forbidden',
-  invalid: 'invalid-input',
 };
 
 /** What the body limit is, for the 413 detail (the filter knows it from the server config). */
@@ -76,8 +75,7 @@ export function problemOf(error: unknown, context: ProblemContext = {}): Problem
   }
   if (error instanceof DomainRuleError) {
     const kind = refusalProblemKind[error.kind];
-    const field = error.kind === 'invalid' && typeof error.figures.field === 'string' ? [{ path: `body.${error.figures.field}`, message: error.detail }] : undefined;
-    return new ProblemError(kind, `${error.rule}: ${error.detail}`, field, { rule: error.rule, figures: error.figures });
+    return new ProblemError(kind, `${error.rule}: ${error.detail}`, undefined, { rule: error.rule, figures: error.figures });
   }
   if (error instanceof WrongExpectedRevisionError) {
     return new ProblemError('conflict', `a concurrent change to ${error.stream} won every retry; try again`);
