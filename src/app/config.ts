@@ -199,7 +199,11 @@ export function anchorKeyOf(
     problems.push({ variable: 'LEDGER_ANCHOR_KEY_FILE', message: 'set either LEDGER_ANCHOR_KEY or LEDGER_ANCHOR_KEY_FILE, not both' });
     return null;
   }
-  if (inline !== undefined) return Buffer.from(inline, 'utf8');
+  if (inline !== undefined) {
+    if (inline.length >= MIN_ANCHOR_KEY_LENGTH) return Buffer.from(inline, 'utf8');
+    problems.push({ variable: 'LEDGER_ANCHOR_KEY', message: `must be at least ${MIN_ANCHOR_KEY_LENGTH} characters` });
+    return null;
+  }
   if (file === undefined) return null;
   const resolved = path.resolve(file);
   const relative = path.relative(dataDir, resolved);

@@ -5,7 +5,7 @@
 // Before any of that, the hash chain is checked (integrity/chain-check.ts): a broken chain stops
 // the start unless the server is started read-only for forensics.
 import 'reflect-metadata';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Logger, type LoggerService } from '@nestjs/common';
@@ -13,16 +13,18 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { openLedger, type Ledger } from '../ledger/ledger.js';
 import { AppModule } from './app.module.js';
-import { describeTokens, loadOrCreateTokens, readableByOthers, TokenRegistry, type LoadedTokens } from './auth/tokens.js';
+import { loadOrCreateTokens, readableByOthers, TokenRegistry, type LoadedTokens } from './auth/tokens.js';
 import { earlyAuthHook } from './auth/early-auth.js';
 import { httpLimitsOf, type ServerConfig } from './config.js';
+import { preparePrivateDataDir, tightenDataFiles } from './data-dir.js';
+import { healthVisibilityHook } from './health/health-visibility.js';
 import { capConnectionsPerAddress, clientErrorHandler, frameworkErrorsHandler, MethodTable, methodNotAllowedHook } from './http/hostile-clients.js';
 import { type BodyParsingHost, InFlight, installJsonBodies, requestContextMiddleware, requireJsonMiddleware } from './http/http-setup.js';
 import { ReportRateLimiter } from './http/report-rate.js';
 import { allRoutes } from './openapi/all-routes.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { IdempotencyStore } from './idempotency/idempotency-store.js';
-import { ChainBrokenError, type ChainCheck, checkChainAtStart, checkpointFileFor, readCheckpoint, writeCheckpoint } from './integrity/chain-check.js';
+import { ChainBrokenError, type ChainCheck, checkChainAtStart, checkpointFileFor, readAnchoredCheckpoint, writeCheckpoint } from './integrity/chain-check.js';
 import { CommandGate, LedgerIntegrity } from './integrity/command-gate.js';
 import { sqliteFileFor } from '../store/open-store.js';
 import { openSqliteEventStore } from '../store/sqlite/sqlite-event-store.js';
@@ -79,7 +81,7 @@ function packageVersion(): string {
 }
 
 export async function createServer(config: ServerConfig, options: CreateServerOptions = {}): Promise<RunningServer> {
-  mkdirSync(config.dataDir, { recursive: true });
+  preparePrivateDataDir(config.dataDir, config.print);
   const tokens = loadOrCreateTokens(config.tokensFile, config.dataDir);
   if (readableByOthers(tokens.file)) config.print(`warning: the tokens file ${tokens.file} is readable by other users; chmod 600 it`);
   const integrity = new LedgerIntegrity(config.forensics ?? false);
@@ -91,6 +93,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   });
   integrity.watchReadModel(() => ledger.readModelFailure());
   const idempotency = IdempotencyStore.inDataDir(config.dataDir);
+  // The databases (and their -wal/-shm files) were created with the process's umask: owner-only now.
+  tightenDataFiles(config.dataDir);
   let app: NestFastifyApplication | null = null;
   try {
     let demoLoaded = false;
@@ -133,6 +137,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     // After the middleware above (correlation id, log line), before the body is read.
     instance.addHook('onRequest', methodNotAllowedHook(methods));
     instance.addHook('onRequest', earlyAuthHook(registry, allRoutes, new ReportRateLimiter(limits.reportRatePerMin)));
+    instance.addHook('preSerialization', healthVisibilityHook());
     app.useGlobalFilters(new ProblemFilter({ bodyLimitBytes: config.bodyLimitBytes }));
     app.useGlobalGuards(new CommandGate(integrity));
     await app.init();
@@ -141,10 +146,11 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     const server = app.getHttpServer() as Server;
     const port = (server.address() as AddressInfo).port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    // Never the tokens themselves (stdout ends up in logs, terminals are shared): where they are.
     if (tokens.created || demoLoaded) {
-      config.print(`API tokens (${tokens.file}):`);
-      for (const line of describeTokens(tokens.tokens)) config.print(line);
+      config.print(`API tokens: one per role in ${tokens.file} (${tokens.created ? 'generated now, ' : ''}readable by its owner only); they are never printed`);
     }
+    tightenDataFiles(config.dataDir);
     const opened = app;
     let closing: Promise<void> | null = null;
     const backgroundVerify = startCheck?.ok && startCheck.mode === 'incremental' ? verifyInBackground(ledger, config, integrity, () => closing !== null) : Promise.resolve();
@@ -183,7 +189,17 @@ async function checkChainBeforeStart(config: ServerConfig, integrity: LedgerInte
   const store = openSqliteEventStore({ file, readOnly: true });
   try {
     const checkpointFile = checkpointFileFor(config.dataDir);
-    const check = await checkChainAtStart(store, readCheckpoint(checkpointFile));
+    const reading = readAnchoredCheckpoint(checkpointFile, config.anchorKey);
+    const check: ChainCheck =
+      reading.status === 'forged'
+        ? { ok: false, mode: 'incremental', firstBadPosition: reading.position, problem: reading.problem, checkedEvents: 0 }
+        : await checkChainAtStart(store, reading.status === 'none' ? null : reading.checkpoint);
+    if (reading.status === 'none' && config.anchorKey && check.ok && check.mode === 'full') {
+      config.print(
+        `warning: there was no chain checkpoint: the whole log (${check.events} events) verifies, but nothing here vouches that it is the log that was here before; ` +
+          'compare its head with one published elsewhere (ledger verify --anchor <hash>@<position>)',
+      );
+    }
     if (!check.ok) {
       if (!integrity.forensics) throw new ChainBrokenError(check.firstBadPosition, check.problem);
       integrity.markBroken({ firstBadPosition: check.firstBadPosition, problem: check.problem });
@@ -192,7 +208,7 @@ async function checkChainBeforeStart(config: ServerConfig, integrity: LedgerInte
     }
     config.print(`hash chain: ${check.mode} check, ${check.checkedEvents} events hashed, sound up to position ${check.events}`);
     if (!integrity.forensics && check.mode !== 'empty') {
-      writeCheckpoint(checkpointFile, { position: check.events, hash: check.headHash, verifiedAt: new Date().toISOString(), by: check.mode === 'full' ? 'full' : 'incremental' });
+      writeCheckpoint(checkpointFile, { position: check.events, hash: check.headHash, verifiedAt: new Date().toISOString(), by: check.mode === 'full' ? 'full' : 'incremental' }, config.anchorKey ?? null);
     }
     return check;
   } finally {
@@ -216,7 +232,7 @@ async function verifyInBackground(ledger: Ledger, config: ServerConfig, integrit
       return;
     }
     if (!integrity.forensics) {
-      writeCheckpoint(checkpointFileFor(config.dataDir), { position: result.events, hash: result.headHash, verifiedAt: new Date().toISOString(), by: 'full' });
+      writeCheckpoint(checkpointFileFor(config.dataDir), { position: result.events, hash: result.headHash, verifiedAt: new Date().toISOString(), by: 'full' }, config.anchorKey ?? null);
     }
   } catch (error) {
     if (closing()) return; // the store closed under the walk

@@ -28,13 +28,14 @@ describe('POST /partners/:id/traffic and /traffic-settlements', () => {
   });
 
   it('refuses a bill over the limit with 422 naming the limit, the outstanding traffic and the shortfall, and writes nothing', async () => {
-    const before = await get(server, '/health', null);
+    const before = await get(server, '/health', 'auditor');
     const over = await post(server, '/partners/W-1/traffic', 'finance', { billId: 'W1-B2', amount: 3_000_001, period: '2025-03' });
     expect(over.status).toBe(422);
     expect(over.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(over.body).toMatchObject({ rule: 'traffic-credit-limit', figures: { creditLimitFen: MIN, outstandingFen: 7_000_000, shortfallFen: 1 } });
     expect(over.body.detail).toMatch(/traffic-credit-limit/);
-    expect((await get(server, '/health', null)).body.position).toBe(before.body.position);
+    expect(before.body.position).toEqual(expect.any(Number));
+    expect((await get(server, '/health', 'auditor')).body.position).toBe(before.body.position);
   });
 
   it('settles traffic, refuses a settlement above what is outstanding, and shows credit in the balance as of any instant', async () => {

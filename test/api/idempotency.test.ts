@@ -14,7 +14,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const head = async (): Promise<number> => (await get(server, '/health', null)).body.position as number;
+const head = async (): Promise<number> => (await get(server, '/health', 'auditor')).body.position as number;
 const deposit = (amount: number, key: string, token: 'finance' = 'finance') =>
   post(server, '/partners/P-001/deposits', token, { amount }, { 'Idempotency-Key': key });
 const balance = async (): Promise<number> => (await get(server, '/partners/P-001/balance', 'finance')).body.deposit as number;

@@ -148,9 +148,12 @@ describe('correlation ids and the request log', () => {
 });
 
 describe('health, OpenAPI and docs', () => {
-  it('reports the store, the position and the projection lag', async () => {
-    const answer = await get(server, '/health', null);
-    expect(answer.body).toMatchObject({ status: 'ok', store: 'sqlite', position: 0, projectionLag: 0 });
+  it('reports the store, the position and the projection lag to a manager or an auditor, only the status to anyone else', async () => {
+    for (const token of ['auditor', 'manager'] as const) {
+      const answer = await get(server, '/health', token);
+      expect(answer.body).toMatchObject({ status: 'ok', store: 'sqlite', position: 0, projectionLag: 0 });
+    }
+    for (const token of [null, 'finance', 'partner1'] as const) expect((await get(server, '/health', token)).body).toEqual({ status: 'ok' });
   });
 
   it('documents every route with its roles, from the validating schemas', async () => {
@@ -214,7 +217,7 @@ describe('configuration', () => {
     expect(config).toMatchObject({ port: 0, demo: false, dataDir: '/tmp/x', host: '127.0.0.1', tokensFile: null });
   });
 
-  it('generates a tokens file (mode 0600) on the first start without LEDGER_TOKENS_FILE and prints the tokens', async () => {
+  it('generates a tokens file (mode 0600) on the first start without LEDGER_TOKENS_FILE and prints its path, never the tokens', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ledger-api-tokens-'));
     const lines: string[] = [];
     try {
@@ -224,7 +227,8 @@ describe('configuration', () => {
       expect(statSync(file).mode & 0o777).toBe(0o600);
       const generated = JSON.parse(readFileSync(file, 'utf8')).tokens as Array<{ token: string; role: string }>;
       expect(generated.map((t) => t.role).sort()).toEqual(['auditor', 'finance', 'manager', 'partner']);
-      for (const t of generated) expect(lines.join('\n')).toContain(t.token);
+      for (const t of generated) expect(lines.join('\n')).not.toContain(t.token);
+      expect(lines.join('\n')).toContain(file);
       const answer = await fetch(`${running.url}/reports/session`, { headers: { authorization: `Bearer ${generated[0]?.token}` } });
       expect(answer.status).toBe(200);
       await running.close();

@@ -19,9 +19,11 @@ async function withDataDir<T>(work: (dataDir: string) => Promise<T>): Promise<T>
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const tokenOfRole = (running: { tokens: { tokens: { tokens: Array<{ role: string; token: string }> } } }, role: string): string =>
+  running.tokens.tokens.tokens.find((t) => t.role === role)!.token;
 
 describe('the demo data set', () => {
-  it('loads into an empty data directory through the commands and prints the tokens; not again on restart', async () => {
+  it('loads into an empty data directory through the commands and prints where the tokens are, never the tokens; not again on restart', async () => {
     await withDataDir(async (dataDir) => {
       const lines: string[] = [];
       const config = testConfig(dataDir, '', lines, { tokensFile: null, demo: true, requestLog: false });
@@ -29,18 +31,19 @@ describe('the demo data set', () => {
       expect(first.demoLoaded).toBe(true);
       const manager = first.tokens.tokens.tokens.find((t) => t.role === 'manager')!.token;
       const partner = first.tokens.tokens.tokens.find((t) => t.role === 'partner')!;
-      expect(lines.join('\n')).toContain(manager);
+      expect(lines.join('\n')).not.toContain(manager);
+      expect(lines.join('\n')).toContain(first.tokens.file);
       const tiers = await (await fetch(`${first.url}/tiers`, { headers: bearer(manager) })).json();
       expect(tiers.length).toBeGreaterThanOrEqual(4);
       const own = await fetch(`${first.url}/partners/${partner.partnerId}/balance`, { headers: bearer(partner.token) });
       expect(own.status).toBe(200);
-      const verify = await (await fetch(`${first.url}/health`)).json();
+      const verify = await (await fetch(`${first.url}/health`, { headers: bearer(tokenOfRole(first, 'auditor')) })).json();
       const events = verify.position;
       expect(events).toBeGreaterThan(20);
       await first.close();
       const second = await createServer(config, { loadDemo: loadDemoSeed, logger: false });
       expect(second.demoLoaded).toBe(false);
-      expect((await (await fetch(`${second.url}/health`)).json()).position).toBe(events);
+      expect((await (await fetch(`${second.url}/health`, { headers: bearer(tokenOfRole(second, 'auditor')) })).json()).position).toBe(events);
       await second.close();
     });
   });
@@ -49,7 +52,7 @@ describe('the demo data set', () => {
     await withDataDir(async (dataDir) => {
       const running = await createServer(testConfig(dataDir, '', [], { tokensFile: null, demo: false }), { loadDemo: loadDemoSeed, logger: false });
       expect(running.demoLoaded).toBe(false);
-      expect((await (await fetch(`${running.url}/health`)).json()).position).toBe(0);
+      expect((await (await fetch(`${running.url}/health`, { headers: bearer(tokenOfRole(running, 'auditor')) })).json()).position).toBe(0);
       await running.close();
     });
   });

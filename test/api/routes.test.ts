@@ -15,7 +15,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const head = async (): Promise<number> => (await get(server, '/health', null)).body.position as number;
+const head = async (): Promise<number> => (await get(server, '/health', 'auditor')).body.position as number;
 
 /** Asserts a problem answer and that the log did not move. */
 async function expectRefused(answer: Promise<{ status: number; body: any; headers: Headers }>, status: number, detail?: RegExp) {

@@ -309,3 +309,21 @@ describe('secrets', () => {
     }
   });
 });
+
+// ---- GET /health: the status for anyone, the details for managers and auditors ----------------------------
+
+describe('GET /health', () => {
+  it('tells anyone only whether the ledger is ok or degraded; the store, positions and lag only to a manager or an auditor', async () => {
+    const position = await head();
+    for (const token of [null, tokens.finance, tokens.partner1, 'not-a-token-of-this-ledger-0003']) {
+      const answer = await api(server.url, 'GET', '/health', { token });
+      expect(answer.status, String(token)).toBe(200);
+      expect(answer.body, String(token)).toEqual({ status: 'ok' });
+    }
+    for (const token of [tokens.manager, tokens.auditor]) {
+      const answer = await api(server.url, 'GET', '/health', { token });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ status: 'ok', commands: 'accepted', store: 'sqlite', position, readModelPosition: expect.any(Number), projectionLag: expect.any(Number) });
+    }
+  });
+});

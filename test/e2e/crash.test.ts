@@ -221,7 +221,7 @@ async function readAll(url: string, routes: string[]): Promise<Array<{ route: st
 /** Waits until the server's read model has applied the whole log (bounded). */
 async function caughtUp(url: string): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const health = await api(url, 'GET', '/health');
+    const health = await api(url, 'GET', '/health', { token: tokens.auditor });
     if (health.status === 200 && health.body.projectionLag === 0) return health.body.position as number;
     await sleep(25);
   }

@@ -6,14 +6,19 @@
 // (a change before it) the full verify that follows the start finds. Sizes: LEDGER_STRESS=1
 // measures the start check on a log of 1,000,000 events (20,000 in CI).
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, configFromEnv } from '../../src/app/config.js';
 import { checkChainAtStart, checkpointFileFor, readCheckpoint, writeCheckpoint } from '../../src/app/integrity/chain-check.js';
+import { createServer } from '../../src/app/server.js';
+import { testConfig } from '../api/support/server.js';
 import type { NewEvent } from '../../src/store/event-store.js';
 import { sqliteFileFor } from '../../src/store/open-store.js';
 import { openSqliteEventStore } from '../../src/store/sqlite/sqlite-event-store.js';
 import { buildLedger, runLedger, startChildServer } from './support/child-server.js';
-import { api, type DataDir, headPosition, newDataDir, startInProcess, tokens } from './support/ledger-server.js';
+import { api, command, type DataDir, headPosition, newDataDir, startInProcess, tokens } from './support/ledger-server.js';
 import { writeSmallProgramme } from './support/small-programme.js';
 import { deleteRow, editRow, headOf, insertRow, swapRows, truncateTail } from './support/tamper.js';
 
@@ -279,7 +284,7 @@ describe('/health says when commands are refused', () => {
     const soundDir = copyOfPristine();
     const sound = await startInProcess(soundDir);
     try {
-      const health = await api(sound.url, 'GET', '/health');
+      const health = await api(sound.url, 'GET', '/health', { token: tokens.auditor });
       expect(health.status).toBe(200);
       expect(health.body).toMatchObject({ status: 'ok', commands: 'accepted', details: { commands: { status: 'up' } } });
       expect(health.body).not.toHaveProperty('reason');
@@ -291,9 +296,11 @@ describe('/health says when commands are refused', () => {
     const bad = editRow(fileOf(forensicsDir), 3);
     const forensics = await startInProcess(forensicsDir, { forensics: true });
     try {
-      const health = await api(forensics.url, 'GET', '/health');
+      const health = await api(forensics.url, 'GET', '/health', { token: tokens.auditor });
       expect(health.status).toBe(200);
       expect(health.body).toMatchObject({ status: 'degraded', commands: 'refused', store: 'sqlite', position: pristineHead, details: { commands: { status: 'down' } } });
+      // Anyone else learns that it is degraded, not why.
+      expect((await api(forensics.url, 'GET', '/health')).body).toEqual({ status: 'degraded' });
       expect(health.body.reason).toMatch(/read-only for forensics/);
       expect(health.body.reason).toContain(`broken at position ${bad}`);
       // The same reason as the 503 a command gets.
@@ -310,7 +317,7 @@ describe('/health says when commands are refused', () => {
     const later = await startInProcess(laterDir);
     try {
       await later.running.backgroundVerify;
-      const health = await api(later.url, 'GET', '/health');
+      const health = await api(later.url, 'GET', '/health', { token: tokens.manager });
       expect(health.status).toBe(200);
       expect(health.body).toMatchObject({ status: 'degraded', commands: 'refused' });
       expect(health.body.reason).toContain(`broken at position ${badLater}`);
@@ -373,3 +380,209 @@ async function appendDeposits(store: ReturnType<typeof openSqliteEventStore>, co
     await Promise.all(batch);
   }
 }
+
+// ---- data at rest (issue #19 item 3) -------------------------------------------------------------------
+
+/** Permission bits of a path. */
+const modeOf = (file: string): number => statSync(file).mode & 0o777;
+
+/** Every regular file directly in a directory, with its mode. */
+const fileModes = (dir: string): Record<string, string> =>
+  Object.fromEntries(readdirSync(dir).filter((name) => statSync(path.join(dir, name)).isFile()).map((name) => [name, modeOf(path.join(dir, name)).toString(8)]));
+
+describe('data at rest', () => {
+  it('creates the data directory 0700 and keeps every file in it 0600 (the log, read models, idempotency records, their WAL and SHM, the checkpoint, the tokens); prints where the tokens are, never them', async () => {
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'ledger-tamper-modes-'));
+    try {
+      const dataDir = path.join(parent, 'data');
+      const lines: string[] = [];
+      const config = testConfig(dataDir, '', lines, { tokensFile: null, requestLog: false });
+      const first = await createServer(config, { logger: false });
+      const generated = JSON.parse(readFileSync(first.tokens.file, 'utf8')).tokens as Array<{ token: string; role: string }>;
+      const tokenOf = (role: string): string => generated.find((t) => t.role === role)!.token;
+      try {
+        await command(first.url, '/partners', tokenOf('manager'), { partnerId: 'P-001', name: 'Modes Co', kind: 'relationship', tier: 'gold' });
+        await command(first.url, '/partners/P-001/deposits', tokenOf('finance'), { amount: 100 }, { 'Idempotency-Key': 'modes-1' });
+      } finally {
+        await first.close();
+      }
+      for (const t of generated) expect(lines.join('\n'), 'a token was printed').not.toContain(t.token);
+      expect(lines.join('\n')).toContain(`API tokens: one per role in ${path.join(dataDir, 'tokens.json')}`);
+
+      const second = await createServer(config, { logger: false }); // writes the chain checkpoint
+      try {
+        await command(second.url, '/partners/P-001/deposits', tokenOf('finance'), { amount: 200 });
+        expect(modeOf(dataDir)).toBe(0o700);
+        const running = fileModes(dataDir);
+        for (const name of ['events.db', 'events.db-wal', 'events.db-shm', 'read-models.db', 'idempotency.db', 'chain-checkpoint.json', 'tokens.json']) {
+          expect(Object.keys(running), name).toContain(name);
+        }
+        expect(Object.entries(running).filter(([, mode]) => mode !== '600'), 'files others may read while serving').toEqual([]);
+      } finally {
+        await second.close();
+      }
+      expect(Object.entries(fileModes(dataDir)).filter(([, mode]) => mode !== '600'), 'files others may read after a stop').toEqual([]);
+
+      // A directory (and files) left open to others, by an older version or by hand, is narrowed at the next start.
+      chmodSync(dataDir, 0o755);
+      chmodSync(path.join(dataDir, 'events.db'), 0o644);
+      const third = await createServer(config, { logger: false });
+      await third.close();
+      expect(modeOf(dataDir)).toBe(0o700);
+      expect(modeOf(path.join(dataDir, 'events.db'))).toBe(0o600);
+      expect(lines.join('\n')).toContain(`the data directory ${dataDir} was open to other users (mode 755); it is now 700`);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('`ledger serve` with the demo data set on an empty directory: 0700, every file 0600, the tokens file named and no token printed', { timeout: 180_000 }, async () => {
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'ledger-tamper-serve-modes-'));
+    const dataDir = path.join(parent, 'data');
+    try {
+      const child = await startChildServer({ dataDir, tokensFile: '', env: { LEDGER_DEMO: 'on', LEDGER_TOKENS_FILE: '' }, startTimeoutMs: 170_000 });
+      try {
+        expect(modeOf(dataDir)).toBe(0o700);
+        expect(Object.entries(fileModes(dataDir)).filter(([, mode]) => mode !== '600')).toEqual([]);
+        const generated = JSON.parse(readFileSync(path.join(dataDir, 'tokens.json'), 'utf8')).tokens as Array<{ token: string }>;
+        expect(generated.length).toBeGreaterThanOrEqual(4);
+        for (const t of generated) expect(child.output(), 'a token was printed').not.toContain(t.token);
+        expect(child.output()).toContain(path.join(dataDir, 'tokens.json'));
+      } finally {
+        await child.kill('SIGTERM');
+      }
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the chain head anchored (LEDGER_ANCHOR_KEY)', () => {
+  const KEY = 'anchor-key-for-the-tamper-suite-0123456789abcdef';
+  const key = Buffer.from(KEY, 'utf8');
+
+  /** A second, itself sound, log written the same way (other ids and times: other hashes). */
+  async function otherSoundLog(): Promise<string> {
+    const other = newDataDir('ledger-tamper-anchor-other-');
+    dirs.push(other);
+    const server = await startInProcess(other);
+    await writeSmallProgramme(server.url);
+    await server.close();
+    return fileOf(other);
+  }
+
+  async function headOfFile(file: string): Promise<{ events: number; headHash: string }> {
+    const store = openSqliteEventStore({ file, readOnly: true });
+    try {
+      const result = await store.verify();
+      expect(result.ok).toBe(true);
+      return { events: result.events, headHash: result.headHash };
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('refuses at start a checkpoint rewritten to match a replaced log (its HMAC does not verify); without a key the replacement goes unseen', async () => {
+    const dir = copyOfPristine();
+    await (await startInProcess(dir, { anchorKey: key })).close();
+    const checkpointFile = checkpointFileFor(dir.dataDir);
+    const anchored = JSON.parse(readFileSync(checkpointFile, 'utf8')) as { position: number; hmac?: string };
+    expect(anchored).toMatchObject({ position: pristineHead, hmac: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // With the right key, the next start takes it (and anchors the next checkpoint).
+    const again = await startInProcess(dir, { anchorKey: key });
+    expect(again.running.startCheck).toMatchObject({ ok: true, mode: 'incremental' });
+    await again.running.backgroundVerify;
+    await again.close();
+
+    // Someone with write access to the data directory, not to the key, replaces the log with
+    // another sound one and rewrites the checkpoint to its head.
+    const replacement = await otherSoundLog();
+    copyFileSync(replacement, fileOf(dir));
+    const forgedHead = await headOfFile(fileOf(dir));
+    const forge = (hmac: string | undefined): void =>
+      writeFileSync(checkpointFile, `${JSON.stringify({ position: forgedHead.events, hash: forgedHead.headHash, verifiedAt: new Date().toISOString(), by: 'full', ...(hmac ? { hmac } : {}) })}\n`);
+
+    forge(anchored.hmac); // the old HMAC kept
+    await expect(startInProcess(dir, { anchorKey: key })).rejects.toMatchObject({ name: 'ChainBroken', firstBadPosition: BigInt(forgedHead.events) });
+    await expect(startInProcess(dir, { anchorKey: key })).rejects.toThrow(/HMAC does not verify with the anchor key/);
+    forge(undefined); // no HMAC at all
+    await expect(startInProcess(dir, { anchorKey: key })).rejects.toThrow(/carries no HMAC, and an anchor key is configured/);
+    const wrongKey = Buffer.from('another-key-of-at-least-32-characters-0000', 'utf8');
+    forge(undefined);
+    writeCheckpoint(checkpointFile, { position: forgedHead.events, hash: forgedHead.headHash, verifiedAt: new Date().toISOString(), by: 'full' }, wrongKey);
+    await expect(startInProcess(dir, { anchorKey: key })).rejects.toThrow(/HMAC does not verify/);
+    // Forensics starts anyway, refusing commands.
+    const forensics = await startInProcess(dir, { anchorKey: key, forensics: true });
+    try {
+      const refused = await api(forensics.url, 'POST', '/partners/P-001/deposits', { token: tokens.finance, body: { amount: 1 } });
+      expect(refused.status).toBe(503);
+      expect(refused.body.detail).toMatch(/HMAC does not verify/);
+    } finally {
+      await forensics.close();
+    }
+
+    // The same replacement without a key: the start cannot tell (what the anchor is for).
+    forge(undefined);
+    const unanchored = await startInProcess(dir);
+    expect(unanchored.running.startCheck).toMatchObject({ ok: true });
+    await unanchored.close();
+  });
+
+  it('reads the key from LEDGER_ANCHOR_KEY or a file outside the data directory; refuses a short key and a key file inside it', () => {
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'ledger-tamper-keyfile-'));
+    try {
+      const dataDir = path.join(parent, 'data');
+      const outside = path.join(parent, 'anchor.key');
+      writeFileSync(outside, `${KEY}\n`, { mode: 0o600 });
+      expect(configFromEnv({ LEDGER_DATA_DIR: dataDir, LEDGER_ANCHOR_KEY: KEY }).anchorKey?.toString('utf8')).toBe(KEY);
+      expect(configFromEnv({ LEDGER_DATA_DIR: dataDir, LEDGER_ANCHOR_KEY_FILE: outside }).anchorKey?.toString('utf8')).toBe(KEY);
+      expect(configFromEnv({ LEDGER_DATA_DIR: dataDir }).anchorKey).toBeNull();
+      expect(() => configFromEnv({ LEDGER_DATA_DIR: dataDir, LEDGER_ANCHOR_KEY: 'short' })).toThrow(ConfigError);
+      expect(() => configFromEnv({ LEDGER_DATA_DIR: dataDir, LEDGER_ANCHOR_KEY_FILE: path.join(dataDir, 'anchor.key') })).toThrow(/LEDGER_ANCHOR_KEY_FILE must lie outside the data directory/);
+      expect(() => configFromEnv({ LEDGER_DATA_DIR: dataDir, LEDGER_ANCHOR_KEY: KEY, LEDGER_ANCHOR_KEY_FILE: outside })).toThrow(/not both/);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('`ledger verify` checks the checkpoint\'s HMAC with the key, and --anchor <hash>@<position> that a head published elsewhere is still in the chain', async () => {
+    const dir = copyOfPristine();
+    await (await startInProcess(dir, { anchorKey: key })).close();
+    const published = await headOfFile(fileOf(dir));
+    let atFive = '';
+    const store = openSqliteEventStore({ file: fileOf(dir), readOnly: true });
+    for await (const e of store.readAll({ fromPosition: 5n, toPosition: 5n })) atFive = e.hash;
+    await store.close();
+    const anchorArgs = ['--anchor', `${published.headHash}@${published.events}`, '--anchor', `${atFive}@5`];
+
+    const sound = await runLedger(['verify', '--data-dir', dir.dataDir, ...anchorArgs], { LEDGER_ANCHOR_KEY: KEY });
+    expect(sound.code, sound.stderr).toBe(0);
+    expect(sound.stdout).toContain(`anchor ${published.headHash}@${published.events}: in the chain`);
+    expect(sound.stdout).toContain(`anchor ${atFive}@5: in the chain`);
+    const wrongKey = await runLedger(['verify', '--data-dir', dir.dataDir, '--json'], { LEDGER_ANCHOR_KEY: 'another-key-of-at-least-32-characters-0000' });
+    expect(wrongKey.code, wrongKey.stderr).toBe(1);
+    expect(JSON.parse(wrongKey.stdout)).toMatchObject({ ok: false, problem: expect.stringMatching(/HMAC does not verify/) });
+
+    // The log replaced by another sound one and the checkpoint deleted: nothing local can tell; the published head can.
+    const replaced = copyOfPristine();
+    copyFileSync(await otherSoundLog(), fileOf(replaced));
+    const plain = await runLedger(['verify', '--data-dir', replaced.dataDir], { LEDGER_ANCHOR_KEY: KEY });
+    expect(plain.code, plain.stderr).toBe(0);
+    const caught = await runLedger(['verify', '--data-dir', replaced.dataDir, '--json', ...anchorArgs]);
+    expect(caught.code, caught.stderr).toBe(1);
+    expect(JSON.parse(caught.stdout)).toMatchObject({ ok: false, firstBadPosition: '5', problem: expect.stringMatching(/not the anchored .*rewritten or replaced/) });
+
+    // Cut short before the published head.
+    const cut = copyOfPristine();
+    const firstMissing = truncateTail(fileOf(cut), 3);
+    const short = await runLedger(['verify', '--data-dir', cut.dataDir, '--anchor', `${published.headHash}@${published.events}`]);
+    expect(short.code).toBe(1);
+    expect(short.stdout).toMatch(new RegExp(`^BROKEN at position ${firstMissing}: the log ends at position ${firstMissing - 1}, before the anchor's position ${published.events}`));
+
+    const badSyntax = await runLedger(['verify', '--data-dir', dir.dataDir, '--anchor', 'not-a-hash@5']);
+    expect(badSyntax.code).toBe(2);
+    expect(badSyntax.stderr).toContain('--anchor needs <hash>@<position>');
+    const keyInside = await runLedger(['verify', '--data-dir', dir.dataDir], { LEDGER_ANCHOR_KEY_FILE: path.join(dir.dataDir, 'anchor.key') });
+    expect(keyInside.code).toBe(2);
+  });
+});

@@ -5,7 +5,15 @@
 // that verify found sound. The check at start proves that the event at the checkpoint still has
 // the hash that was verified, that nothing after it was removed, and every link after it; a
 // full verify then runs in the background (see server.ts) and advances the checkpoint.
-import { randomBytes } from 'node:crypto';
+//
+// Anchored: with a key (LEDGER_ANCHOR_KEY or LEDGER_ANCHOR_KEY_FILE, kept outside the data
+// directory) every checkpoint carries an HMAC-SHA256 of its fields, so someone who can write the
+// data directory but not read the key cannot replace the log with another sound one and rewrite
+// the checkpoint to match: a checkpoint whose HMAC does not verify (changed, or written without
+// the key) is reported like a broken chain. Deleting the checkpoint is not detected here (the
+// start then verifies the whole log, which a wholesale replacement passes); a head hash published
+// elsewhere, checked with `ledger verify --anchor <hash>@<position>`, covers that.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -24,12 +32,59 @@ const Checkpoint = z.strictObject({
   verifiedAt: z.string().min(1).max(40),
   /** How it was verified: the whole log, or the tail after an earlier checkpoint. */
   by: z.enum(['full', 'incremental']),
+  /** HMAC-SHA256 (hex) of the fields above under the anchor key; absent without a key. */
+  hmac: Hash.optional(),
 });
 export type ChainCheckpoint = z.infer<typeof Checkpoint>;
 
+/** The text an anchor HMAC covers: a fixed context, then every field of the checkpoint. */
+const anchoredText = (c: ChainCheckpoint): string => `ledger chain checkpoint v1\n${c.position}\n${c.hash}\n${c.verifiedAt}\n${c.by}`;
+
+/** The checkpoint's HMAC under an anchor key (hex). */
+export function checkpointHmac(key: Buffer, checkpoint: ChainCheckpoint): string {
+  return createHmac('sha256', key).update(anchoredText(checkpoint), 'utf8').digest('hex');
+}
+
+/**
+ * A checkpoint as the start may trust it: none; one to trust (`unsigned`: no key is configured;
+ * `anchored`: its HMAC verifies); or `forged`: a key is configured and the file is unreadable,
+ * has no HMAC, or its HMAC does not verify: reported as tampering, at the position it claims.
+ */
+export type CheckpointReading =
+  | { status: 'none' }
+  | { status: 'unsigned' | 'anchored'; checkpoint: ChainCheckpoint }
+  | { status: 'forged'; position: bigint; problem: string };
+
+const forgedAdvice =
+  `written without the anchor key or altered since: the log may have been replaced and the checkpoint rewritten to match. ` +
+  `If the key was only just configured, delete ${CHAIN_CHECKPOINT_FILE} once: the next start verifies the whole log and anchors a new one`;
+
+/** Reads the checkpoint and, with a key, checks its HMAC. */
+export function readAnchoredCheckpoint(file: string, key: Buffer | null | undefined): CheckpointReading {
+  if (!existsSync(file)) return { status: 'none' };
+  let checkpoint: ChainCheckpoint | null = null;
+  try {
+    const parsed = Checkpoint.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (parsed.success) checkpoint = parsed.data;
+  } catch {
+    checkpoint = null;
+  }
+  if (!key) return checkpoint === null ? { status: 'none' } : { status: 'unsigned', checkpoint };
+  if (checkpoint === null) return { status: 'forged', position: 1n, problem: `the chain checkpoint ${file} cannot be read, and an anchor key is configured: ${forgedAdvice}` };
+  const position = BigInt(Math.max(1, checkpoint.position));
+  if (checkpoint.hmac === undefined) {
+    return { status: 'forged', position, problem: `the chain checkpoint ${file} carries no HMAC, and an anchor key is configured: ${forgedAdvice}` };
+  }
+  const expected = Buffer.from(checkpointHmac(key, checkpoint), 'hex');
+  if (!timingSafeEqual(expected, Buffer.from(checkpoint.hmac, 'hex'))) {
+    return { status: 'forged', position, problem: `the chain checkpoint's HMAC does not verify with the anchor key: ${forgedAdvice}` };
+  }
+  return { status: 'anchored', checkpoint };
+}
+
 export const checkpointFileFor = (dataDir: string): string => path.join(dataDir, CHAIN_CHECKPOINT_FILE);
 
-/** The checkpoint, or null when there is none or it is unreadable (then the start verifies everything). */
+/** The checkpoint, or null when there is none or it is unreadable (then the start verifies everything). Its HMAC is not checked. */
 export function readCheckpoint(file: string): ChainCheckpoint | null {
   if (!existsSync(file)) return null;
   try {
@@ -40,8 +95,10 @@ export function readCheckpoint(file: string): ChainCheckpoint | null {
   }
 }
 
-/** Writes the checkpoint atomically (a temporary file renamed over the old one), owner-only. */
-export function writeCheckpoint(file: string, checkpoint: ChainCheckpoint): void {
+/** Writes the checkpoint atomically (a temporary file renamed over the old one), owner-only; with a key, anchored. */
+export function writeCheckpoint(file: string, checkpoint: ChainCheckpoint, key: Buffer | null = null): void {
+  const { hmac: _ignored, ...fields } = checkpoint;
+  checkpoint = key ? { ...fields, hmac: checkpointHmac(key, fields) } : fields;
   Checkpoint.parse(checkpoint);
   const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   try {

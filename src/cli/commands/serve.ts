@@ -6,6 +6,7 @@
 // (exit code 1) unless the server is started read-only for forensics (--read-only-forensics or
 // LEDGER_FORENSICS=on).
 import { ConfigError, configFromEnv } from '../../app/config.js';
+import { preparePrivateDataDir } from '../../app/data-dir.js';
 import { TokensFileError } from '../../app/auth/tokens.js';
 import { ChainBrokenError } from '../../app/integrity/chain-check.js';
 import { startServer } from '../../app/server.js';
@@ -19,7 +20,8 @@ const usage = [
   'Usage: ledger serve [--read-only-forensics]',
   '',
   'Serves the HTTP API on 127.0.0.1:$PORT (default 3000) over the data directory.',
-  'On an empty log it loads the demo data set and prints one token per role (LEDGER_DEMO=off: start empty).',
+  'On an empty log it loads the demo data set; the tokens, one per role, are in the tokens file it names',
+  '(never printed; LEDGER_DEMO=off: start empty).',
   'The hash chain is checked first (from the last verified checkpoint); a broken chain refuses the start.',
   '',
   'Options:',
@@ -41,6 +43,8 @@ const usage = [
   '  LEDGER_KEEPALIVE_TIMEOUT_MS   idle keep-alive connections are closed after this (default 5000)',
   '  LEDGER_MAX_CONNECTIONS_PER_IP open connections one address may hold (default 256)',
   '  LEDGER_REPORT_RATE_PER_MIN    /reports/* per token and minute; /reports/conflicts counts 5 (default 600)',
+  '  LEDGER_ANCHOR_KEY             key of the HMAC over the chain checkpoint (at least 32 characters)',
+  '  LEDGER_ANCHOR_KEY_FILE        or a file holding that key, outside the data directory'
 ].join('\n');
 
 export const serveCommand: CliCommand = {
@@ -57,6 +61,7 @@ export const serveCommand: CliCommand = {
     try {
       const config = configFromEnv(process.env);
       if (argv.includes('--read-only-forensics')) config.forensics = true;
+      preparePrivateDataDir(config.dataDir, config.print);
       if (config.demo && !config.forensics && config.eventStoreConnectionString === null) {
         // An empty data directory gets the demo programme recorded along its own timeline
         // (the report page's slider has a history); a non-empty one is left as it is.

@@ -97,9 +97,9 @@ export async function command<T = any>(url: string, route: string, token: string
   return answer.body;
 }
 
-/** The log's head position, as /health reports it. */
+/** The log's head position, as /health reports it to an auditor. */
 export async function headPosition(url: string): Promise<number> {
-  const answer = await api<{ position: number }>(url, 'GET', '/health');
+  const answer = await api<{ position: number }>(url, 'GET', '/health', { token: tokens.auditor });
   if (answer.status !== 200) throw new Error(`/health → ${answer.status}`);
   return answer.body.position;
 }
