@@ -8,7 +8,6 @@ import {
   initialCustomerState,
   ownershipOf,
 } from '../src/domain/customer.js';
-import { canonicalTaxId, creditCodeProblem, customerKeyOf } from '../src/domain/customer-key.js';
 import { factOf } from '../src/domain/fact.js';
 import { applyRateBps } from '../src/domain/money.js';
 import { commissionRateBps, defaultPolicy, depositRequiredFen, type Policy } from '../src/domain/policy.js';
@@ -95,7 +94,6 @@ export interface DomainBridge {
   rules: ProjectionRules;
   ownership: OwnershipFold<unknown>;
   synthetic: Omit<SyntheticOptions, 'events'>;
-  customerKeyOf(input: string): string | null;
 }
 
 export function domainBridge(policy: Policy = defaultPolicy): DomainBridge {
@@ -104,17 +102,5 @@ export function domainBridge(policy: Policy = defaultPolicy): DomainBridge {
     rules: projectionRules(policy),
     ownership: customerOwnershipFold as OwnershipFold<unknown>,
     synthetic: syntheticMoney(policy),
-    customerKeyOf: keyForInput,
   };
-}
-
-/** A user's name or tax id as the domain keys it: a valid credit code as a tax id, anything else as a name. */
-export function keyForInput(input: string): string | null {
-  const code = canonicalTaxId(input);
-  if (creditCodeProblem(code) === null) return `tax:${code}`;
-  try {
-    return customerKeyOf({ name: input }).key;
-  } catch {
-    return null;
-  }
 }

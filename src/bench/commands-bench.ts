@@ -55,7 +55,7 @@ export async function runCommandsBench(options: CommandsBenchOptions): Promise<C
   const ledger = await openLedger({ dataDir: dir, follow: true });
   try {
     for (let c = 0; c < clients; c++) {
-      await ledger.execute('signPartner', { partnerId: benchPartner(c), name: `Bench Partner ${c}`, kind: 'development', tier: 'standard', parentPartnerId: null, territory: null }, ctx('manager'));
+      await ledger.execute('signPartner', { partnerId: benchPartner(c), name: `Bench Partner ${c}`, kind: 'development', tier: 'standard' }, ctx('manager'));
     }
     const seq = await run(ledger, 1, sequential, 'seq');
     log(`bench commands: ${seq.commands} sequential in ${seq.seconds} s (${seq.perSec}/s)`);
@@ -84,10 +84,10 @@ async function run(ledger: Ledger, clients: number, total: number, tag: string):
     const partnerId = benchPartner(c);
     for (let i = 0; i < count; i++) {
       const t = performance.now();
-      if (i % 2 === 0) await ledger.execute('postDeposit', { partnerId, amountFen: 100 }, ctx('finance'));
+      if (i % 2 === 0) await ledger.execute('postDeposit', { partnerId, amount: 100 }, ctx('finance'));
       else {
         const dealId = `D-${tag}-${c}-${i}`;
-        await ledger.execute('registerDeal', { dealId, partnerId, customer: { name: `Bench Customer ${tag} ${c} ${i}`, taxId: null }, expectedPorts: null, expectedRevenueFen: null }, ctx('manager'));
+        await ledger.execute('registerDeal', { dealId, partnerId, customer: { name: `Bench Customer ${tag} ${c} ${i}` } }, ctx('manager'));
       }
       latencies.push(performance.now() - t);
     }

@@ -4,8 +4,8 @@
 // streams go to the store together (group commit); their appends are handed over in the plan's
 // order, so positions, times and hashes come out the same on every run with the same seed.
 import type { Actor } from '../domain/events.js';
+import { DIRECT_SALES } from '../domain/own-partner.js';
 import { depositRequiredFen, type Policy } from '../domain/policy.js';
-import * as commands from '../ledger/commands.js';
 import { partnerStream } from '../domain/events.js';
 import { evolvePartner, initialPartnerState, type PartnerState } from '../domain/partner.js';
 import { rebateProgramme } from '../domain/rebate-decide.js';
@@ -14,9 +14,8 @@ import { creditUseOf, trafficOutstandingFen } from '../domain/traffic.js';
 import { wholesaleMinimumFen } from '../domain/traffic-decide.js';
 import { loadStream } from '../ledger/command-handling.js';
 import { shareStreamStateCache } from '../ledger/stream-state-cache.js';
-import { evaluateRebates, lockToDistributor, payRebate, recordPurchase, setCommitment } from '../ledger/rebate-commands.js';
-import { billTraffic, settleTraffic } from '../ledger/traffic-commands.js';
-import type { CommandCtx, CommandDeps, CommandOutcome } from '../ledger/commands.js';
+import type { CommandCtx, CommandDeps } from '../ledger/command-handling.js';
+import { type CommandName, type InputOf, type OutcomeOf, runCommand } from '../ledger/commands/index.js';
 import type { LedgerLookups } from '../ledger/lookups.js';
 import { openReadSide } from '../ledger/read-side.js';
 import type { EventEnvelope } from '../domain/events.js';
@@ -260,6 +259,13 @@ class DemoLookups implements LedgerLookups {
     return this.inner.partnerIds();
   }
 
+  /** The demo names customers by their key: inside a wave, a key its own registrations wrote. */
+  customerKeysMatching(input: string) {
+    if (!this.inWave) return this.inner.customerKeysMatching(input);
+    for (const key of this.dealKeys.values()) if (key === input) return [key];
+    return [];
+  }
+
   /** Inside a wave the read model may lag the wave's own writes: the demo's amounts are far below any limit. */
   balanceTotals(partnerId: string) {
     return this.inner.balanceTotals(partnerId);
@@ -453,14 +459,16 @@ class DemoRun {
       actor: a.actor,
       commandId: `demo-${this.plan.options.seed}-${this.commandCount}`,
       correlationId: a.correlationId,
-      occurredAt: a.occurredAt === null ? null : iso(a.occurredAt),
     };
   }
 
   private async runOne(a: DemoAction, store: EventStore): Promise<void> {
     const ctx = this.ctxOf(a);
+    const deps = this.depsFor(store);
+    const occurredAt = a.occurredAt === null ? undefined : iso(a.occurredAt);
+    const run = <N extends CommandName>(name: N, input: Omit<InputOf<N>, 'occurredAt'>): Promise<OutcomeOf<N>> => runCommand(name, deps, { ...input, occurredAt } as InputOf<N>, ctx);
     try {
-      await this.send(a.command, this.depsFor(store), ctx);
+      await this.send(a.command, deps, run);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       throw new Error(`demo: ${a.command.op} at ${iso(a.at)} on ${a.stream} was refused: ${why}`, { cause: error });
@@ -473,26 +481,27 @@ class DemoRun {
     return p;
   }
 
-  private async send(c: DemoCommand, deps: CommandDeps, ctx: CommandCtx): Promise<void> {
+  /** Sends one planned command through the ledger's commands (runCommand), every rule applied. */
+  private async send(c: DemoCommand, deps: CommandDeps, run: <N extends CommandName>(name: N, input: Omit<InputOf<N>, 'occurredAt'>) => Promise<OutcomeOf<N>>): Promise<void> {
     switch (c.op) {
       case 'signPartner': {
         const p = this.partnerOf(c.partner);
         const { partnerId, name, kind, tier, parentPartnerId, territory } = p;
-        await commands.registerPartner(deps, { partnerId, name, kind, tier, parentPartnerId, territory }, ctx);
+        await run('signPartner', { partnerId, name, kind, tier, ...(parentPartnerId ? { parentPartnerId } : {}), ...(territory ? { territory } : {}) });
         return;
       }
       case 'postDeposit': {
         const p = this.partnerOf(c.partner);
         const amount = c.amountFen === 'shortfall' ? this.shortfallFen(p) : c.amountFen;
         if (amount <= 0) return;
-        const out = await commands.postDeposit(deps, { partnerId: p.partnerId, amount }, ctx);
+        const out = await run('postDeposit', { partnerId: p.partnerId, amount });
         this.deposit.set(p.partnerId, out.answer.depositFen);
         this.totals.postedFen += amount;
         return;
       }
       case 'deductDeposit': {
         const p = this.partnerOf(c.partner);
-        const out = await commands.deductDeposit(deps, { partnerId: p.partnerId, amount: c.amountFen, reason: c.reason, reference: c.reference }, ctx);
+        const out = await run('deductDeposit', { partnerId: p.partnerId, amount: c.amountFen, reason: c.reason, ...(c.reference ? { reference: c.reference } : {}) });
         this.deposit.set(p.partnerId, out.answer.depositFen);
         this.totals.deductedFen += out.answer.deductedFen;
         this.scheduleDeposit(p, 'shortfall', 14, 30, 'restore');
@@ -500,11 +509,13 @@ class DemoRun {
       }
       case 'registerDeal': {
         const claim = this.claimOf(c.customer, c.claim);
-        const out = await commands.registerDeal(
-          deps,
-          { dealId: claim.dealId, partnerId: claim.partnerId ?? 'direct', customer: claim.customer, expectedPorts: claim.expectedPorts, expectedRevenue: claim.expectedRevenueFen },
-          ctx,
-        );
+        const out = await run('registerDeal', {
+          dealId: claim.dealId,
+          partnerId: claim.partnerId ?? DIRECT_SALES,
+          customer: { name: claim.customer.name, ...(claim.customer.taxId ? { taxId: claim.customer.taxId } : {}) },
+          ...(claim.expectedPorts === null ? {} : { expectedPorts: claim.expectedPorts }),
+          ...(claim.expectedRevenueFen === null ? {} : { expectedRevenue: claim.expectedRevenueFen }),
+        });
         const key = this.plan.customers[c.customer]!.key;
         if (out.answer.customerKey !== key) throw new Error(`demo: the ledger keyed deal ${claim.dealId} as ${out.answer.customerKey}, the plan as ${key}`);
         this.lookups.dealKeys.set(claim.dealId, key);
@@ -514,24 +525,24 @@ class DemoRun {
         return;
       }
       case 'advanceStage': {
-        await commands.advanceStage(deps, { dealId: this.claimOf(c.customer, c.claim).dealId, stage: c.stage, reason: c.reason }, ctx);
+        await run('advanceStage', { dealId: this.claimOf(c.customer, c.claim).dealId, stage: c.stage, ...(c.reason ? { reason: c.reason } : {}) });
         if (c.stage === 'lost') this.totals.lost += 1;
         return;
       }
       case 'transferDeal': {
         const from = this.claimOf(c.customer, c.from).dealId;
-        await commands.transferDeal(deps, { dealId: from, toDealId: this.claimOf(c.customer, c.to).dealId, reason: c.reason }, ctx);
+        await run('transferDeal', { dealId: from, toDealId: this.claimOf(c.customer, c.to).dealId, reason: c.reason });
         this.totals.transfers += 1;
         return;
       }
       case 'ruleOwnership': {
         const customer = this.plan.customers[c.customer]!;
-        await commands.ruleOwnership(deps, { customerKey: customer.key, ownerDealId: this.claimOf(c.customer, c.claim).dealId, reason: c.reason }, ctx);
+        await run('ruleOwnership', { customerKey: customer.key, ownerDealId: this.claimOf(c.customer, c.claim).dealId, reason: c.reason });
         this.totals.rulings += 1;
         return;
       }
       case 'receivePayment': {
-        const out = await commands.receivePayment(deps, { paymentId: c.paymentId, dealId: this.claimOf(c.customer, c.claim).dealId, line: c.line, amount: c.amountFen }, ctx);
+        const out = await run('receivePayment', { paymentId: c.paymentId, dealId: this.claimOf(c.customer, c.claim).dealId, line: c.line, amount: c.amountFen });
         this.lookups.paymentKeys.set(c.paymentId, out.answer.customerKey);
         this.totals.payments += 1;
         this.totals.receivedFen += c.amountFen;
@@ -539,14 +550,14 @@ class DemoRun {
         return;
       }
       case 'issueRefund': {
-        const out = await commands.issueRefund(deps, { refundId: c.refundId, paymentId: c.paymentId, amount: c.amountFen, reason: c.reason }, ctx);
+        const out = await run('issueRefund', { refundId: c.refundId, paymentId: c.paymentId, amount: c.amountFen, reason: c.reason });
         this.totals.refunds += 1;
         this.totals.refundedFen += c.amountFen;
         this.totals.clawedBackFen += out.answer.clawback?.commissionFen ?? 0;
         return;
       }
       case 'evaluateTiers': {
-        const out = await commands.evaluateTiers(deps, { quarter: c.quarter }, ctx);
+        const out = await run('evaluateTiers', { quarter: c.quarter });
         for (const change of out.answer.changes) {
           this.tier.set(change.partnerId, change.to);
           this.totals.tierChanges += 1;
@@ -556,7 +567,7 @@ class DemoRun {
         return;
       }
       case 'payOut': {
-        const out: CommandOutcome<{ payouts: commands.PayoutAnswerLine[] }> = await commands.payOut(deps, { quarter: c.quarter }, ctx);
+        const out = await run('payOut', { quarter: c.quarter });
         for (const line of out.answer.payouts) {
           this.totals.paidOutFen += line.paidFen;
           if (line.deductedFen > 0) {
@@ -576,7 +587,7 @@ class DemoRun {
         if (state.traffic.bills.size === 0 && state.depositFen < wholesaleMinimumFen(deps.policy)) return;
         const amount = Math.min(c.amountFen, creditUseOf(state.depositFen, trafficOutstandingFen(state.traffic)).creditAvailableFen);
         if (amount <= 0) return;
-        await billTraffic(deps, { partnerId: p.partnerId, billId: c.billId, amount, period: c.period }, ctx);
+        await run('billTraffic', { partnerId: p.partnerId, billId: c.billId, amount, period: c.period });
         return;
       }
       case 'settleTraffic': {
@@ -584,24 +595,24 @@ class DemoRun {
         const state = await this.partnerState(deps, p.partnerId);
         const amount = Math.min(c.amountFen, trafficOutstandingFen(state.traffic));
         if (amount <= 0) return;
-        await settleTraffic(deps, { partnerId: p.partnerId, settlementId: c.settlementId, amount }, ctx);
+        await run('settleTraffic', { partnerId: p.partnerId, settlementId: c.settlementId, amount });
         return;
       }
       case 'setCommitment': {
-        await setCommitment(deps, { partnerId: this.partnerOf(c.partner).partnerId, year: c.year, amount: c.amountFen }, ctx);
+        await run('setCommitment', { partnerId: this.partnerOf(c.partner).partnerId, year: c.year, amount: c.amountFen });
         return;
       }
       case 'recordPurchase': {
         const productLine = c.highEnd ? rebateProgramme(deps.policy).awards.highEndProductLine : 'access-equipment';
-        await recordPurchase(deps, { purchaseId: c.purchaseId, partnerId: this.partnerOf(c.partner).partnerId, amount: c.amountFen, productLine, bid: c.bid }, ctx);
+        await run('recordPurchase', { purchaseId: c.purchaseId, partnerId: this.partnerOf(c.partner).partnerId, amount: c.amountFen, productLine, bid: c.bid });
         return;
       }
       case 'lockToDistributor': {
-        await lockToDistributor(deps, { partnerId: this.partnerOf(c.partner).partnerId, distributorId: this.partnerOf(c.distributor).partnerId }, ctx);
+        await run('lockToDistributor', { partnerId: this.partnerOf(c.partner).partnerId, distributorId: this.partnerOf(c.distributor).partnerId });
         return;
       }
       case 'evaluateRebates': {
-        await evaluateRebates(deps, { quarter: c.quarter }, ctx);
+        await run('evaluateRebates', { quarter: c.quarter });
         return;
       }
       case 'payRebate': {
@@ -611,7 +622,7 @@ class DemoRun {
         const unpaidFen = unpaidRebateFen(state.rebates, payerKeyOf(state.rebates.distributorId));
         const amount = c.share === 'all' ? unpaidFen : (unpaidFen - (unpaidFen % 2)) / 2;
         if (amount <= 0) return;
-        await payRebate(deps, { partnerId: p.partnerId, rebatePaymentId: c.rebatePaymentId, amount }, ctx);
+        await run('payRebate', { partnerId: p.partnerId, rebatePaymentId: c.rebatePaymentId, amount });
         return;
       }
       default: {

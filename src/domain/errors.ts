@@ -5,9 +5,10 @@ export type Figures = Record<string, string | number | boolean | null>;
 
 /**
  * How the edge answers a refusal: a business rule (422), a clash with what is stored (409),
- * an unknown id (404), an actor acting on what is not theirs (403).
+ * an unknown id (404), an actor acting on what is not theirs (403), an input field outside what
+ * the policy admits (400, the field named in figures.field).
  */
-export type RefusalKind = 'rule' | 'conflict' | 'not-found' | 'forbidden';
+export type RefusalKind = 'rule' | 'conflict' | 'not-found' | 'forbidden' | 'invalid';
 
 export class DomainRuleError extends Error {
   override readonly name = 'DomainRuleError';

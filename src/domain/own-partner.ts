@@ -29,7 +29,7 @@ export function unknownDeal(dealId: string): never {
 }
 
 /** A partner acts only on its own claims; another's claim reads as an unknown deal. */
-export function requireOwnClaim(actor: Actor, claim: { dealId: string; partnerId: string | null } | undefined, dealId: string): void {
+export function requireOwnClaim(actor: Actor, claim: { dealId: string; partnerId: string | null } | null | undefined, dealId: string): void {
   if (!claim) unknownDeal(dealId);
   if (actor.role === 'partner' && claim.partnerId !== actor.id) unknownDeal(dealId);
 }

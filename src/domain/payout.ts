@@ -29,15 +29,24 @@ export interface PayoutContext extends DecideContext {
 
 export type PayoutEvent = EventOf<'CommissionPaidOut' | 'DepositDeducted'>;
 
+/**
+ * Payout order: quarters are paid in order. A quarter earlier than one already paid to the
+ * partner is refused (its late lines go into the next payout as prior-period adjustments). A
+ * payout runs over every partner, so the command checks every partner before writing any.
+ */
+export function requirePayoutInOrder(state: PartnerState, quarter: string): void {
+  if (state.lastPaidQuarter === null || compareQuarters(quarter, state.lastPaidQuarter) >= 0) return;
+  refuse('payout-quarter-out-of-order', `payout refused: ${quarter} is earlier than ${state.lastPaidQuarter}, already paid to partner ${state.partnerId}; later lines go into the next payout`, {
+    quarter,
+    lastPaidQuarter: state.lastPaidQuarter,
+    partnerId: state.partnerId,
+  });
+}
+
 export function decidePayout(command: PayoutCommand, state: PartnerState, ctx: PayoutContext): PayoutEvent[] {
   requireSigned(state, command.partnerId);
   if (state.paidQuarters.has(command.quarter)) return []; // paying the same quarter twice writes nothing
-  if (state.lastPaidQuarter !== null && compareQuarters(command.quarter, state.lastPaidQuarter) < 0) {
-    refuse('payout-quarter-out-of-order', `payout refused: ${command.quarter} is earlier than ${state.lastPaidQuarter}, already paid; later lines go into the next payout`, {
-      quarter: command.quarter,
-      lastPaidQuarter: state.lastPaidQuarter,
-    });
-  }
+  requirePayoutInOrder(state, command.quarter);
   const endsAt = quarterEnd(command.quarter, ctx.policy.timeZone);
   const due = dueLines(ctx.lines, state.settledLineIds, { quarterEnd: endsAt, paidAt: ctx.occurredAt });
   if (due.length === 0) return [];

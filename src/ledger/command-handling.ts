@@ -16,7 +16,14 @@
 //   id of any other shape (derived from an Idempotency-Key, given by the CLI) carries no time,
 //   and its events keep uuid v5 (occurredAt is not repeated by a retry).
 import { createHash } from 'node:crypto';
-import { DomainRuleError, InvariantViolation } from '../domain/errors.js';
+import type { z } from 'zod';
+import { occurredAtProblem } from '../domain/business-time.js';
+import { type CustomerState, evolveCustomer, initialCustomerState } from '../domain/customer.js';
+import { DomainRuleError, InvariantViolation, refuse } from '../domain/errors.js';
+import { customerStream, partnerStream } from '../domain/events.js';
+import { requireNoBackfill } from '../domain/own-partner.js';
+import { evolvePartner, initialPartnerState, type PartnerState } from '../domain/partner.js';
+import type { Policy } from '../domain/policy.js';
 import type { Actor, EventEnvelope, LedgerEvent } from '../domain/events.js';
 import { factOf, type FoldFact } from '../domain/fact.js';
 import type { AccountTotals } from '../domain/postings.js';
@@ -407,4 +414,115 @@ function duplicateRefusal(events: readonly LedgerEvent[], error: DuplicateEventE
     : type === 'RebatePaid' ? 'rebate-payment-id-taken'
     : 'already-recorded';
   return new DomainRuleError(rule, `${id.join(':') || name} is already recorded with other content (${error.detail})`, { id: id.join(':') }, 'conflict');
+}
+
+// ---- the plumbing every command shares --------------------------------------------------------
+
+/** What every command runs against. */
+export interface CommandDeps {
+  store: EventStore;
+  policy: Policy;
+  lookups: LedgerLookups;
+  /** The ledger's clock: ISO-8601 UTC with milliseconds. */
+  clock: () => string;
+}
+
+/** Who asks, and the ids that tie the command's events together. */
+export interface CommandCtx {
+  actor: Actor;
+  /** Stable across retries of one Idempotency-Key. */
+  commandId: string;
+  correlationId: string | null;
+}
+
+export interface CommandOutcome<A> {
+  answer: A;
+  /** Global positions of the last event of each append (empty when nothing was written). */
+  positions: bigint[];
+  /** The highest position written, or null: catch the read model up to it before answering. */
+  position: bigint | null;
+}
+
+/**
+ * One command: its input schema (the route's params and body together, money in fen, named
+ * once: HTTP, the CLI and the demo hand in this shape) and the function that decides and
+ * appends it.
+ */
+export interface CommandSpec<I extends z.ZodType = z.ZodType, A = unknown> {
+  readonly name: string;
+  readonly input: I;
+  run(deps: CommandDeps, input: z.output<I>, ctx: CommandCtx): Promise<CommandOutcome<A>>;
+}
+
+export function defineCommand<I extends z.ZodType, A>(spec: CommandSpec<I, A>): CommandSpec<I, A> {
+  return spec;
+}
+
+export function outcome<A>(answer: A, handled: ReadonlyArray<HandledCommand<unknown>>): CommandOutcome<A> {
+  const positions = handled.flatMap((h) => (h.position === null ? [] : [h.position]));
+  const position = positions.reduce<bigint | null>((max, p) => (max === null || p > max ? p : max), null);
+  return { answer, positions, position };
+}
+
+/**
+ * The business time of a command: the ledger's clock, or the back-filled occurredAt of a
+ * manager or finance (never a partner's, own-partner.ts) inside the policy's range
+ * (business-time.ts); outside it, a 400 naming the field.
+ */
+export function occurredAtOf(deps: CommandDeps, ctx: CommandCtx, occurredAt: string | undefined): string {
+  requireNoBackfill(ctx.actor, occurredAt);
+  if (occurredAt === undefined) return deps.clock();
+  const problem = occurredAtProblem(occurredAt, deps.policy, deps.clock());
+  if (problem !== null) refuse('occurred-at-out-of-range', problem, { field: 'occurredAt', occurredAt }, 'invalid');
+  return occurredAt;
+}
+
+export function metaOf(deps: CommandDeps, ctx: CommandCtx, occurredAt: string): EventMeta {
+  return { occurredAt, actor: ctx.actor, commandId: ctx.commandId, correlationId: ctx.correlationId, policyVersion: deps.policy.version };
+}
+
+export async function partnerStateOf(store: EventStore, partnerId: string): Promise<PartnerState> {
+  return (await loadStream(store, partnerStream(partnerId), initialPartnerState, evolvePartner)).state;
+}
+
+export async function customerStateOf(store: EventStore, customerKey: string): Promise<CustomerState> {
+  return (await loadStream(store, customerStream(customerKey), () => initialCustomerState(customerKey), evolveCustomer)).state;
+}
+
+/** Decides on one partner's stream at `occurredAt` (money checked against the running totals). */
+export function onPartnerStream<A>(
+  deps: CommandDeps,
+  ctx: CommandCtx,
+  partnerId: string,
+  occurredAt: string,
+  decide: (state: PartnerState) => Promise<Decided<PartnerState, A>> | Decided<PartnerState, A>,
+): Promise<HandledCommand<A>> {
+  return handleStreamCommand<PartnerState, A>({
+    store: deps.store,
+    stream: partnerStream(partnerId),
+    initial: initialPartnerState,
+    evolve: evolvePartner,
+    meta: metaOf(deps, ctx, occurredAt),
+    totals: runningTotalsFrom(deps.lookups),
+    decide,
+  });
+}
+
+/** Decides on one customer's stream at `occurredAt` (money checked against the running totals). */
+export function onCustomerStream<A>(
+  deps: CommandDeps,
+  ctx: CommandCtx,
+  customerKey: string,
+  occurredAt: string,
+  decide: (state: CustomerState) => Promise<Decided<CustomerState, A>> | Decided<CustomerState, A>,
+): Promise<HandledCommand<A>> {
+  return handleStreamCommand<CustomerState, A>({
+    store: deps.store,
+    stream: customerStream(customerKey),
+    initial: () => initialCustomerState(customerKey),
+    evolve: evolveCustomer,
+    meta: metaOf(deps, ctx, occurredAt),
+    totals: runningTotalsFrom(deps.lookups),
+    decide,
+  });
 }

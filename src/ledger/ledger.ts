@@ -1,14 +1,12 @@
 // The composition root: opens the event store, the read side (read model + runner + queries)
 // and the policy, and hands them to the HTTP app and the CLI as one Ledger. Commands go through
-// execute(): the command function decides and appends, then the read model catches up to the
-// append's position before the answer leaves (read-your-writes).
+// execute(): the command (src/ledger/commands/) decides and appends, then the read model catches
+// up to the append's position before the answer leaves (read-your-writes).
 import { defaultPolicy, type Policy } from '../domain/policy.js';
 import type { EventStore } from '../store/event-store.js';
 import { openEventStore } from '../store/open-store.js';
-import * as c from './commands.js';
-import * as traffic from './traffic-commands.js';
-import * as rebates from './rebate-commands.js';
-import type { CommandAnswer, CommandName, LedgerCommands } from './ledger-commands.js';
+import type { CommandCtx, CommandDeps } from './command-handling.js';
+import { type CommandName, type InputOf, ledgerCommands, type RawInputOf, runCommand } from './commands/index.js';
 import { loadPolicyFile } from './policy-file.js';
 import { openReadSide, type ReadSide } from './read-side.js';
 import { ReportQueries } from './report-queries.js';
@@ -25,14 +23,6 @@ export interface OpenLedgerOptions {
   follow?: boolean;
 }
 
-/** What a command function is told about its caller (API.md: the actor goes into every event). */
-export interface CommandContext {
-  actor: { role: 'manager' | 'finance' | 'auditor' | 'partner' | 'system'; id: string };
-  correlationId: string | null;
-  /** Stable across retries of one Idempotency-Key (a uuid). */
-  commandId: string;
-}
-
 export interface Ledger {
   readonly dataDir: string;
   readonly store: EventStore;
@@ -42,12 +32,16 @@ export interface Ledger {
   readonly nowIso: () => string;
   /** The policy's time zone (quarters, business days). */
   readonly timeZone: string;
-  readonly commands: LedgerCommands;
+  /** What the commands run against (the store, the policy, the read model's lookups, the clock). */
+  readonly commandDeps: CommandDeps;
   /**
-   * Runs one command and resolves with its answer's body once the read model includes what it
-   * wrote, so a query made after the answer sees the command (read-your-writes).
+   * Runs one command (src/ledger/commands/) on its parsed input and resolves with its answer's
+   * body (and the position it wrote) once the read model includes what it wrote, so a query
+   * made after the answer sees the command (read-your-writes).
    */
-  execute<N extends CommandName>(name: N, input: Parameters<LedgerCommands[N]>[0], ctx: CommandContext): Promise<Record<string, unknown>>;
+  execute<N extends CommandName>(name: N, input: InputOf<N>, ctx: CommandCtx): Promise<Record<string, unknown>>;
+  /** Parses a command's input with its schema (a ZodError naming every bad field), for callers other than HTTP. */
+  parseInput<N extends CommandName>(name: N, raw: RawInputOf<N>): InputOf<N>;
   /**
    * Why the read model stopped (it met a logged fact it could not apply), or null. Then the
    * ledger is degraded: reads answer from the read model as it stood, commands are refused.
@@ -74,23 +68,26 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
   }
   const timeZone = policy.timeZone;
   const reports = new ReportQueries({ queries: readSide.queries, store, quarterOf: readSide.rules.quarterOf, timeZone, nowIso });
-  const commands = buildLedgerCommands({ store, readSide, policy, nowIso });
+  const commandDeps: CommandDeps = { store, policy, lookups: readSide.lookups, clock: nowIso };
   let closed = false;
   return {
-    commands,
+    commandDeps,
     async execute(name, input, ctx) {
-      const run = commands[name] as (input: unknown, ctx: CommandContext) => ReturnType<LedgerCommands[typeof name]>;
-      const answer = await run(input, ctx);
-      if (answer.position === null) return answer.body;
+      const { answer, position } = await runCommand(name, commandDeps, input, ctx);
+      const body = { ...answer, position: position === null ? null : Number(position) };
+      if (position === null) return body;
       try {
-        await readSide.runner.catchUp(answer.position);
+        await readSide.runner.catchUp(position);
       } catch (error) {
         // Written and durable, but the read model could not apply it: say so, never a 500.
         const reason = readSide.runner.failureReason();
         if (reason === null) throw error;
-        return { ...answer.body, readModel: { status: 'degraded', reason } };
+        return { ...body, readModel: { status: 'degraded', reason } };
       }
-      return answer.body;
+      return body;
+    },
+    parseInput(name, raw) {
+      return ledgerCommands[name].input.parse(raw) as InputOf<typeof name>;
     },
     dataDir: options.dataDir,
     store,
@@ -110,49 +107,5 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       closed = true;
       await readSide.close();
     },
-  };
-}
-
-interface LedgerCommandDeps {
-  store: EventStore;
-  readSide: ReadSide;
-  policy: Policy;
-  nowIso: () => string;
-}
-
-/** The command side over src/ledger/commands.ts: API-shaped inputs in, answers and positions out. */
-function buildLedgerCommands(deps: LedgerCommandDeps): LedgerCommands {
-  const commandDeps: c.CommandDeps = { store: deps.store, policy: deps.policy, lookups: deps.readSide.lookups, clock: deps.nowIso };
-  const ctxOf = (ctx: CommandContext, occurredAt: string | undefined): c.CommandCtx => ({
-    actor: ctx.actor,
-    commandId: ctx.commandId,
-    correlationId: ctx.correlationId,
-    occurredAt: occurredAt ?? null,
-  });
-  const answer = async (run: Promise<c.CommandOutcome<object>>): Promise<CommandAnswer> => {
-    const outcome = await run;
-    return { body: { ...outcome.answer, position: outcome.position === null ? null : Number(outcome.position) }, position: outcome.position };
-  };
-  return {
-    signPartner: ({ occurredAt, ...input }, ctx) => answer(c.registerPartner(commandDeps, input, ctxOf(ctx, occurredAt))),
-    postDeposit: ({ occurredAt, partnerId, amountFen }, ctx) => answer(c.postDeposit(commandDeps, { partnerId, amount: amountFen }, ctxOf(ctx, occurredAt))),
-    deductDeposit: ({ occurredAt, amountFen, ...input }, ctx) => answer(c.deductDeposit(commandDeps, { ...input, amount: amountFen }, ctxOf(ctx, occurredAt))),
-    changeTier: ({ occurredAt, ...input }, ctx) => answer(c.changeTier(commandDeps, input, ctxOf(ctx, occurredAt))),
-    evaluateTiers: ({ occurredAt, ...input }, ctx) => answer(c.evaluateTiers(commandDeps, input, ctxOf(ctx, occurredAt))),
-    registerDeal: ({ occurredAt, partnerId, expectedRevenueFen, ...input }, ctx) =>
-      answer(c.registerDeal(commandDeps, { ...input, partnerId: partnerId ?? 'direct', expectedRevenue: expectedRevenueFen }, ctxOf(ctx, occurredAt))),
-    advanceStage: ({ occurredAt, ...input }, ctx) => answer(c.advanceStage(commandDeps, input, ctxOf(ctx, occurredAt))),
-    transferDeal: ({ occurredAt, fromDealId, ...input }, ctx) => answer(c.transferDeal(commandDeps, { ...input, dealId: fromDealId }, ctxOf(ctx, occurredAt))),
-    ruleOwnership: ({ occurredAt, ...input }, ctx) => answer(c.ruleOwnership(commandDeps, input, ctxOf(ctx, occurredAt))),
-    receivePayment: ({ occurredAt, amountFen, ...input }, ctx) => answer(c.receivePayment(commandDeps, { ...input, amount: amountFen }, ctxOf(ctx, occurredAt))),
-    issueRefund: ({ occurredAt, amountFen, ...input }, ctx) => answer(c.issueRefund(commandDeps, { ...input, amount: amountFen }, ctxOf(ctx, occurredAt))),
-    payOut: ({ occurredAt, ...input }, ctx) => answer(c.payOut(commandDeps, input, ctxOf(ctx, occurredAt))),
-    billTraffic: ({ occurredAt, amountFen, ...input }, ctx) => answer(traffic.billTraffic(commandDeps, { ...input, amount: amountFen }, ctxOf(ctx, occurredAt))),
-    settleTraffic: ({ occurredAt, amountFen, ...input }, ctx) => answer(traffic.settleTraffic(commandDeps, { ...input, amount: amountFen }, ctxOf(ctx, occurredAt))),
-    setCommitment: ({ occurredAt, amountFen, ...input }, ctx) => answer(rebates.setCommitment(commandDeps, { ...input, amount: amountFen }, ctxOf(ctx, occurredAt))),
-    recordPurchase: ({ occurredAt, amountFen, ...input }, ctx) => answer(rebates.recordPurchase(commandDeps, { ...input, amount: amountFen }, ctxOf(ctx, occurredAt))),
-    lockToDistributor: ({ occurredAt, ...input }, ctx) => answer(rebates.lockToDistributor(commandDeps, input, ctxOf(ctx, occurredAt))),
-    evaluateRebates: ({ occurredAt, ...input }, ctx) => answer(rebates.evaluateRebates(commandDeps, input, ctxOf(ctx, occurredAt))),
-    payRebate: ({ occurredAt, amountFen, ...input }, ctx) => answer(rebates.payRebate(commandDeps, { ...input, amount: amountFen }, ctxOf(ctx, occurredAt))),
   };
 }

@@ -34,6 +34,11 @@ export interface LedgerLookups {
   signingsOf(quarter: string): Maybe<Signing[]>;
   /** Every signed partner. */
   partnerIds(): Maybe<string[]>;
+  /**
+   * The stored customer keys a user's input may mean: the input as a key, the key it normalises
+   * to (customer-key.ts keyForInput), and customers registered under that spelling or tax id.
+   */
+  customerKeysMatching(input: string): Maybe<string[]>;
   /** A partner's account totals (the balances projection's sums) at the read model's position. */
   balanceTotals(partnerId: string): Maybe<AccountTotals>;
 }

@@ -193,15 +193,6 @@ export class LedgerQueries {
     return statementOf(lines, read.payoutAt(this.db, partnerId, quarter, cut), partnerId, quarter);
   }
 
-  /** Customer keys a user's input may mean: the key itself, or registrations under that name / tax id. */
-  customerKeysFor(input: string, normalisedKey: string | null): string[] {
-    const keys = new Set<string>();
-    if (read.customerExists(this.db, input)) keys.add(input);
-    if (normalisedKey !== null && read.customerExists(this.db, normalisedKey)) keys.add(normalisedKey);
-    for (const k of read.customerKeysNamed(this.db, input)) keys.add(k);
-    return [...keys];
-  }
-
   /**
    * The auditor's account of one customer: every event of its stream inside the asOf cut, in
    * order, with both times, actor and hash, and the ownership after it. With validAt, events

@@ -6,6 +6,7 @@ import type { Signing } from '../domain/signed-customers.js';
 import { headCut } from '../../projections/cut.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
 import type { StatementLine } from '../../projections/statements.js';
+import { keyForInput } from '../domain/customer-key.js';
 import type { AccountTotals } from '../domain/postings.js';
 import type { LedgerLookups } from './lookups.js';
 
@@ -38,6 +39,14 @@ export class ReadModelLookups implements LedgerLookups {
   /** Every signed partner, sorted. */
   partnerIds(): string[] {
     return read.partnersAt(this.runner.db, headCut(this.runner.position())).map((p) => p.partnerId);
+  }
+
+  customerKeysMatching(input: string): string[] {
+    const keys = new Set<string>();
+    const normalised = keyForInput(input);
+    for (const key of [input, normalised]) if (key !== null && read.customerExists(this.runner.db, key)) keys.add(key);
+    for (const key of read.customerKeysNamed(this.runner.db, input)) keys.add(key);
+    return [...keys];
   }
 
   balanceTotals(partnerId: string): AccountTotals {

@@ -27,8 +27,6 @@ export interface ReadSide {
   queries: LedgerQueries;
   lookups: ReadModelLookups;
   rules: ProjectionRules;
-  /** Normalises a customer's name or tax id into its key (the domain's customer-key rule); null when it cannot. */
-  customerKeyOf(input: string): string | null;
   /** Stops following the log and closes the read-model file (and the store when the read side opened it). */
   close(): Promise<void>;
 }
@@ -104,7 +102,6 @@ export async function openReadSide(options: OpenReadSideOptions): Promise<ReadSi
     queries,
     lookups: new ReadModelLookups(runner),
     rules: bridge.rules,
-    customerKeyOf: bridge.customerKeyOf,
     async close() {
       await runner.close();
       if (options.ownsStore) await options.store.close();

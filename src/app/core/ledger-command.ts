@@ -1,19 +1,22 @@
-// One @nestjs/cqrs command (and its handler) per ledger command: the controller sends
-// `new X.Command(input, call)` through the CommandBus; the handler runs the ledger's command
-// with the caller's actor, correlation id and command id, and answers once the read model has
-// caught up with what it wrote (Ledger.execute).
+// One @nestjs/cqrs command (and its handler) per ledger command: a controller sends
+// `new X.Command(input, call)` through the CommandBus, the input being the route's params and
+// body merged into the command's own input (commandInputOf); the handler runs the ledger's
+// command with the caller's actor, correlation id and command id, and answers once the read
+// model has caught up with what it wrote (Ledger.execute).
 import { Inject, type Type } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { CommandName, InputOf } from '../../ledger/commands/index.js';
 import type { Ledger } from '../../ledger/ledger.js';
-import type { CommandName, LedgerCommands } from '../../ledger/ledger-commands.js';
+import type { CommandRouteSpec } from '../http/command-route.js';
+import type { CallContext } from '../http/request-context.js';
+import type { RouteInput } from '../http/route.js';
 import { ApiCommand } from './cqrs-base.js';
 import { LEDGER } from './ledger.token.js';
 
-export type InputOf<N extends CommandName> = Parameters<LedgerCommands[N]>[0];
 export type CommandBody = Record<string, unknown>;
 
 export interface LedgerCommandPair<N extends CommandName> {
-  Command: new (input: InputOf<N>, call: ApiCommand<InputOf<N>, CommandBody>['call']) => ApiCommand<InputOf<N>, CommandBody>;
+  Command: new (input: InputOf<N>, call: CallContext) => ApiCommand<InputOf<N>, CommandBody>;
   Handler: Type<ICommandHandler>;
 }
 
@@ -34,4 +37,16 @@ export function ledgerCommand<N extends CommandName>(name: N): LedgerCommandPair
   }
   Object.defineProperty(LedgerCommandHandler, 'name', { value: `${pascal(name)}Handler` });
   return { Command: LedgerCommand, Handler: LedgerCommandHandler };
+}
+
+/** The command a route's request sends: its params (renamed to the input's fields) and body as one input. */
+export function commandOf<N extends CommandName>(pair: LedgerCommandPair<N>, route: CommandRouteSpec<N>, input: RouteInput<CommandRouteSpec<N>>, call: CallContext) {
+  return new pair.Command(commandInputOf(route, input), call);
+}
+
+export function commandInputOf<N extends CommandName>(route: CommandRouteSpec<N>, input: { params: unknown; body: unknown }): InputOf<N> {
+  const merged: Record<string, unknown> = { ...(input.body as object) };
+  const params = (input.params ?? {}) as Record<string, unknown>;
+  for (const [param, field] of Object.entries(route.pathFields)) merged[field] = params[param];
+  return merged as InputOf<N>;
 }

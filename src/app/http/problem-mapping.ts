@@ -28,6 +28,7 @@ const refusalProblemKind: Record<DomainRuleError['kind'], ProblemKind> = {
   conflict: 'conflict',
   'not-found': 'not-found',
   forbidden: 'forbidden',
+  invalid: 'invalid-input',
 };
 
 /** What the body limit is, for the 413 detail (the filter knows it from the server config). */
@@ -75,7 +76,12 @@ export function problemOf(error: unknown, context: ProblemContext = {}): Problem
   }
   if (error instanceof DomainRuleError) {
     const kind = refusalProblemKind[error.kind];
-    return new ProblemError(kind, `${error.rule}: ${error.detail}`, undefined, { rule: error.rule, figures: error.figures });
+    const field = error.kind === 'invalid' && typeof error.figures.field === 'string' ? [{ path: `body.${error.figures.field}`, message: error.detail }] : undefined;
+    // A business rule or a conflict names its rule in the detail; an unknown id, a forbidden act or a
+    // bad field reads as itself (the rule is in the problem's `rule` member all the same), so that
+    // another partner's deal and an unknown one answer with the same words.
+    const detail = error.kind === 'rule' || error.kind === 'conflict' ? `${error.rule}: ${error.detail}` : error.detail;
+    return new ProblemError(kind, detail, field, { rule: error.rule, figures: error.figures });
   }
   if (error instanceof WrongExpectedRevisionError) {
     return new ProblemError('conflict', `a concurrent change to ${error.stream} won every retry; try again`);

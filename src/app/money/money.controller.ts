@@ -2,6 +2,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { requireOwnPartner } from '../auth/scope.js';
+import { commandOf } from '../core/ledger-command.js';
 import { Caller, type CallContext } from '../http/request-context.js';
 import { Input, Route, type RouteInput } from '../http/route.js';
 import { IssueRefund, PayOut, ReceivePayment } from './money.commands.js';
@@ -16,20 +17,18 @@ export class MoneyController {
   ) {}
 
   @Route(receivePaymentRoute)
-  payment(@Input() { body }: RouteInput<typeof receivePaymentRoute>, @Caller() call: CallContext) {
-    const { amount, ...rest } = body;
-    return this.commands.execute(new ReceivePayment.Command({ ...rest, amountFen: amount }, call));
+  payment(@Input() input: RouteInput<typeof receivePaymentRoute>, @Caller() call: CallContext) {
+    return this.commands.execute(commandOf(ReceivePayment, receivePaymentRoute, input, call));
   }
 
   @Route(issueRefundRoute)
-  refund(@Input() { body }: RouteInput<typeof issueRefundRoute>, @Caller() call: CallContext) {
-    const { amount, ...rest } = body;
-    return this.commands.execute(new IssueRefund.Command({ ...rest, amountFen: amount }, call));
+  refund(@Input() input: RouteInput<typeof issueRefundRoute>, @Caller() call: CallContext) {
+    return this.commands.execute(commandOf(IssueRefund, issueRefundRoute, input, call));
   }
 
   @Route(payOutRoute)
-  payout(@Input() { body }: RouteInput<typeof payOutRoute>, @Caller() call: CallContext) {
-    return this.commands.execute(new PayOut.Command(body, call));
+  payout(@Input() input: RouteInput<typeof payOutRoute>, @Caller() call: CallContext) {
+    return this.commands.execute(commandOf(PayOut, payOutRoute, input, call));
   }
 
   @Route(getStatementRoute)

@@ -1,45 +1,33 @@
 // Money: cash received and refunded, quarterly payouts, statements.
 import { z } from 'zod';
-import { RevenueLine } from '../../domain/events.js';
-import { AmountFen, EntityId, OccurredAt, Quarter, ReasonText, TimeQuery } from '../http/api-schemas.js';
+import { EntityId, Quarter } from '../../ledger/commands/fields.js';
+import { TimeQuery } from '../http/api-schemas.js';
+import { commandRoute } from '../http/command-route.js';
 import { defineRoute } from '../http/route.js';
 
-const occurredAt = OccurredAt().optional();
 const tag = 'money';
 
-export const receivePaymentRoute = defineRoute({
-  id: 'receivePayment',
-  method: 'POST',
+export const receivePaymentRoute = commandRoute('receivePayment', {
   path: '/payments',
   tag,
-  summary: "Cash received from a customer (PaymentReceived, and CommissionAccrued for the owning partner)",
-  description: 'occurredAt is when the cash reached the bank (a statement\'s value date).',
+  summary: 'Cash received from a customer (PaymentReceived, and CommissionAccrued for the owning partner)',
+  description: "occurredAt is when the cash reached the bank (a statement's value date).",
   roles: ['finance'],
-  body: z.strictObject({ paymentId: EntityId, dealId: EntityId, line: RevenueLine, amount: AmountFen, occurredAt }),
-  successStatus: 201,
 });
 
-export const issueRefundRoute = defineRoute({
-  id: 'issueRefund',
-  method: 'POST',
+export const issueRefundRoute = commandRoute('issueRefund', {
   path: '/refunds',
   tag,
   summary: 'Cash returned to a customer, all or part of one payment (RefundIssued, CommissionClawedBack)',
   roles: ['finance'],
-  body: z.strictObject({ refundId: EntityId, paymentId: EntityId, amount: AmountFen, reason: ReasonText, occurredAt }),
-  successStatus: 201,
 });
 
-export const payOutRoute = defineRoute({
-  id: 'payOut',
-  method: 'POST',
+export const payOutRoute = commandRoute('payOut', {
   path: '/payouts',
   tag,
   summary: 'Pay the quarter: CommissionPaidOut per partner with a payable balance; DepositDeducted where clawbacks exceed earnings',
   description: 'Paying the same quarter twice writes nothing.',
   roles: ['finance'],
-  body: z.strictObject({ quarter: Quarter, occurredAt }),
-  successStatus: 201,
 });
 
 export const getStatementRoute = defineRoute({

@@ -3,6 +3,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { requireOwnPartner } from '../auth/scope.js';
+import { commandOf } from '../core/ledger-command.js';
 import { Caller, type CallContext } from '../http/request-context.js';
 import { Input, Route, type RouteInput } from '../http/route.js';
 import { ChangeTier, DeductDeposit, EvaluateTiers, PostDeposit, SignPartner } from './partners.commands.js';
@@ -26,30 +27,28 @@ export class PartnersController {
   ) {}
 
   @Route(signPartnerRoute)
-  sign(@Input() { body }: RouteInput<typeof signPartnerRoute>, @Caller() call: CallContext) {
-    const input = { ...body, parentPartnerId: body.parentPartnerId ?? null, territory: body.territory ?? null };
-    return this.commands.execute(new SignPartner.Command(input, call));
+  sign(@Input() input: RouteInput<typeof signPartnerRoute>, @Caller() call: CallContext) {
+    return this.commands.execute(commandOf(SignPartner, signPartnerRoute, input, call));
   }
 
   @Route(postDepositRoute)
-  deposit(@Input() { params, body }: RouteInput<typeof postDepositRoute>, @Caller() call: CallContext) {
-    return this.commands.execute(new PostDeposit.Command({ partnerId: params.id, amountFen: body.amount, occurredAt: body.occurredAt }, call));
+  deposit(@Input() input: RouteInput<typeof postDepositRoute>, @Caller() call: CallContext) {
+    return this.commands.execute(commandOf(PostDeposit, postDepositRoute, input, call));
   }
 
   @Route(deductDepositRoute)
-  deduct(@Input() { params, body }: RouteInput<typeof deductDepositRoute>, @Caller() call: CallContext) {
-    const input = { partnerId: params.id, amountFen: body.amount, reason: body.reason, reference: body.reference ?? null, occurredAt: body.occurredAt };
-    return this.commands.execute(new DeductDeposit.Command(input, call));
+  deduct(@Input() input: RouteInput<typeof deductDepositRoute>, @Caller() call: CallContext) {
+    return this.commands.execute(commandOf(DeductDeposit, deductDepositRoute, input, call));
   }
 
   @Route(changeTierRoute)
-  changeTier(@Input() { params, body }: RouteInput<typeof changeTierRoute>, @Caller() call: CallContext) {
-    return this.commands.execute(new ChangeTier.Command({ partnerId: params.id, ...body }, call));
+  changeTier(@Input() input: RouteInput<typeof changeTierRoute>, @Caller() call: CallContext) {
+    return this.commands.execute(commandOf(ChangeTier, changeTierRoute, input, call));
   }
 
   @Route(evaluateTiersRoute)
-  evaluate(@Input() { body }: RouteInput<typeof evaluateTiersRoute>, @Caller() call: CallContext) {
-    return this.commands.execute(new EvaluateTiers.Command(body, call));
+  evaluate(@Input() input: RouteInput<typeof evaluateTiersRoute>, @Caller() call: CallContext) {
+    return this.commands.execute(commandOf(EvaluateTiers, evaluateTiersRoute, input, call));
   }
 
   @Route(getPartnerRoute)

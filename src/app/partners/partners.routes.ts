@@ -1,76 +1,41 @@
 // Partners: signing, deposits, tiers. The route table of API.md for this capability.
-import { z } from 'zod';
-import { PartnerKind, TierName } from '../../domain/events.js';
-import { AmountFen, EntityId, IdParams, OccurredAt, Quarter, ReasonText, TimeQuery } from '../http/api-schemas.js';
+import { IdParams, TimeQuery } from '../http/api-schemas.js';
+import { commandRoute } from '../http/command-route.js';
 import { defineRoute } from '../http/route.js';
 
-const occurredAt = OccurredAt().optional();
 const tag = 'partners';
 
-export const signPartnerRoute = defineRoute({
-  id: 'signPartner',
-  method: 'POST',
-  path: '/partners',
-  tag,
-  summary: 'Sign a partner (PartnerSigned)',
-  roles: ['manager'],
-  body: z.strictObject({
-    partnerId: EntityId,
-    name: ReasonText,
-    kind: PartnerKind,
-    tier: TierName,
-    parentPartnerId: EntityId.optional(),
-    territory: ReasonText.optional(),
-    occurredAt,
-  }),
-  successStatus: 201,
-});
+export const signPartnerRoute = commandRoute('signPartner', { path: '/partners', tag, summary: 'Sign a partner (PartnerSigned)', roles: ['manager'] });
 
-export const postDepositRoute = defineRoute({
-  id: 'postDeposit',
-  method: 'POST',
+export const postDepositRoute = commandRoute('postDeposit', {
   path: '/partners/:id/deposits',
+  pathFields: { id: 'partnerId' },
   tag,
   summary: 'Record a deposit received from the partner (DepositPosted)',
   roles: ['finance'],
-  params: IdParams,
-  body: z.strictObject({ amount: AmountFen, occurredAt }),
-  successStatus: 201,
 });
 
-export const deductDepositRoute = defineRoute({
-  id: 'deductDeposit',
-  method: 'POST',
+export const deductDepositRoute = commandRoute('deductDeposit', {
   path: '/partners/:id/deposit-deductions',
+  pathFields: { id: 'partnerId' },
   tag,
   summary: 'Deduct from the deposit; what it cannot cover becomes debt (DepositDeducted)',
   roles: ['finance'],
-  params: IdParams,
-  body: z.strictObject({ amount: AmountFen, reason: ReasonText, reference: ReasonText.optional(), occurredAt }),
-  successStatus: 201,
 });
 
-export const changeTierRoute = defineRoute({
-  id: 'changeTier',
-  method: 'POST',
+export const changeTierRoute = commandRoute('changeTier', {
   path: '/partners/:id/tier',
+  pathFields: { id: 'partnerId' },
   tag,
   summary: "Change a partner's tier by hand (TierChanged)",
   roles: ['manager'],
-  params: IdParams,
-  body: z.strictObject({ tier: TierName, reason: ReasonText, occurredAt }),
-  successStatus: 201,
 });
 
-export const evaluateTiersRoute = defineRoute({
-  id: 'evaluateTiers',
-  method: 'POST',
+export const evaluateTiersRoute = commandRoute('evaluateTiers', {
   path: '/tier-evaluations',
   tag,
   summary: 'Evaluate every partner for a quarter (TierChanged for each partner whose tier moves)',
   roles: ['manager'],
-  body: z.strictObject({ quarter: Quarter, occurredAt }),
-  successStatus: 201,
 });
 
 export const getPartnerRoute = defineRoute({

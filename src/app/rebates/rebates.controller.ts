@@ -2,6 +2,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { requireOwnPartner } from '../auth/scope.js';
+import { commandOf } from '../core/ledger-command.js';
 import { Caller, type CallContext } from '../http/request-context.js';
 import { Input, Route, type RouteInput } from '../http/route.js';
 import { EvaluateRebates, LockToDistributor, PayRebate, RecordPurchase, SetCommitment } from './rebates.commands.js';
@@ -24,30 +25,28 @@ export class RebatesController {
   ) {}
 
   @Route(setCommitmentRoute)
-  commitment(@Input() { params, body }: RouteInput<typeof setCommitmentRoute>, @Caller() call: CallContext) {
-    return this.commands.execute(new SetCommitment.Command({ partnerId: params.id, year: body.year, amountFen: body.amount, occurredAt: body.occurredAt }, call));
+  commitment(@Input() input: RouteInput<typeof setCommitmentRoute>, @Caller() call: CallContext) {
+    return this.commands.execute(commandOf(SetCommitment, setCommitmentRoute, input, call));
   }
 
   @Route(recordPurchaseRoute)
-  purchase(@Input() { body }: RouteInput<typeof recordPurchaseRoute>, @Caller() call: CallContext) {
-    const { amount, ...rest } = body;
-    return this.commands.execute(new RecordPurchase.Command({ ...rest, amountFen: amount }, call));
+  purchase(@Input() input: RouteInput<typeof recordPurchaseRoute>, @Caller() call: CallContext) {
+    return this.commands.execute(commandOf(RecordPurchase, recordPurchaseRoute, input, call));
   }
 
   @Route(lockToDistributorRoute)
-  lock(@Input() { params, body }: RouteInput<typeof lockToDistributorRoute>, @Caller() call: CallContext) {
-    return this.commands.execute(new LockToDistributor.Command({ partnerId: params.id, distributorId: body.distributorId, occurredAt: body.occurredAt }, call));
+  lock(@Input() input: RouteInput<typeof lockToDistributorRoute>, @Caller() call: CallContext) {
+    return this.commands.execute(commandOf(LockToDistributor, lockToDistributorRoute, input, call));
   }
 
   @Route(evaluateRebatesRoute)
-  evaluate(@Input() { body }: RouteInput<typeof evaluateRebatesRoute>, @Caller() call: CallContext) {
-    return this.commands.execute(new EvaluateRebates.Command(body, call));
+  evaluate(@Input() input: RouteInput<typeof evaluateRebatesRoute>, @Caller() call: CallContext) {
+    return this.commands.execute(commandOf(EvaluateRebates, evaluateRebatesRoute, input, call));
   }
 
   @Route(payRebateRoute)
-  pay(@Input() { params, body }: RouteInput<typeof payRebateRoute>, @Caller() call: CallContext) {
-    const input = { partnerId: params.id, rebatePaymentId: body.rebatePaymentId, amountFen: body.amount, payer: body.payer ?? null, occurredAt: body.occurredAt };
-    return this.commands.execute(new PayRebate.Command(input, call));
+  pay(@Input() input: RouteInput<typeof payRebateRoute>, @Caller() call: CallContext) {
+    return this.commands.execute(commandOf(PayRebate, payRebateRoute, input, call));
   }
 
   @Route(getRebatesRoute)

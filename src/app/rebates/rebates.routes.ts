@@ -1,11 +1,11 @@
 // The rebate programme (the equipment vendor's): commitments, purchases, an agent's distributor,
 // quarterly step-rebate evaluations, rebate payments, a partner's rebates and the yearly award.
 import { z } from 'zod';
-import { ProductLine, RebateYear } from '../../domain/events.js';
-import { AmountFen, EntityId, IdParams, OccurredAt, Quarter, TimeQuery, timeQueryShape } from '../http/api-schemas.js';
+import { RebateYear } from '../../domain/events.js';
+import { IdParams, TimeQuery, timeQueryShape } from '../http/api-schemas.js';
+import { commandRoute } from '../http/command-route.js';
 import { defineRoute } from '../http/route.js';
 
-const occurredAt = OccurredAt().optional();
 const tag = 'rebates';
 const YearParam = z
   .string()
@@ -13,66 +13,46 @@ const YearParam = z
   .transform(Number)
   .pipe(RebateYear);
 
-export const setCommitmentRoute = defineRoute({
-  id: 'setCommitment',
-  method: 'POST',
+export const setCommitmentRoute = commandRoute('setCommitment', {
   path: '/partners/:id/commitments',
+  pathFields: { id: 'partnerId' },
   tag,
   summary: "Set a distributor's or value-added agent's yearly purchase commitment (CommitmentSet)",
   description: 'The same amount again writes nothing; a year with an evaluated quarter cannot change (422 commitment-year-evaluated).',
   roles: ['manager'],
-  params: IdParams,
-  body: z.strictObject({ year: RebateYear, amount: AmountFen, occurredAt }),
-  successStatus: 201,
 });
 
-export const recordPurchaseRoute = defineRoute({
-  id: 'recordPurchase',
-  method: 'POST',
+export const recordPurchaseRoute = commandRoute('recordPurchase', {
   path: '/purchases',
   tag,
   summary: "Record a partner's purchase from the vendor (PurchaseRecorded); occurredAt places it in a quarter",
   description: 'bid: won through a public bid (counts toward the steps, earns no rebate). A purchase dated in a quarter already evaluated for the partner is refused (422).',
   roles: ['finance'],
-  body: z.strictObject({ purchaseId: EntityId, partnerId: EntityId, amount: AmountFen, productLine: ProductLine, bid: z.boolean().default(false), occurredAt }),
-  successStatus: 201,
 });
 
-export const lockToDistributorRoute = defineRoute({
-  id: 'lockToDistributor',
-  method: 'POST',
+export const lockToDistributorRoute = commandRoute('lockToDistributor', {
   path: '/partners/:id/distributor',
+  pathFields: { id: 'partnerId' },
   tag,
   summary: 'Lock a value-added agent to the one distributor it buys through (LockedToDistributor); the distributor then owes its rebates',
   roles: ['manager'],
-  params: IdParams,
-  body: z.strictObject({ distributorId: EntityId, occurredAt }),
-  successStatus: 201,
 });
 
-export const evaluateRebatesRoute = defineRoute({
-  id: 'evaluateRebates',
-  method: 'POST',
+export const evaluateRebatesRoute = commandRoute('evaluateRebates', {
   path: '/rebate-evaluations',
   tag,
   summary: 'Evaluate the quarter\'s step rebates: RebateEarned for every programme partner with a commitment for the year',
   description: 'Idempotent per quarter: evaluating it again writes nothing. A quarter earlier than one already evaluated is refused (422).',
   roles: ['finance'],
-  body: z.strictObject({ quarter: Quarter, occurredAt }),
-  successStatus: 201,
 });
 
-export const payRebateRoute = defineRoute({
-  id: 'payRebate',
-  method: 'POST',
+export const payRebateRoute = commandRoute('payRebate', {
   path: '/partners/:id/rebate-payments',
+  pathFields: { id: 'partnerId' },
   tag,
   summary: 'Record a rebate paid to the partner by the vendor or by its distributor (RebatePaid)',
   description: 'payer: "vendor" or the distributor\'s id (default: the distributor the agent is locked to, else the vendor). Never more than that payer owes (422).',
   roles: ['finance'],
-  params: IdParams,
-  body: z.strictObject({ rebatePaymentId: EntityId, amount: AmountFen, payer: z.union([z.literal('vendor'), EntityId]).optional(), occurredAt }),
-  successStatus: 201,
 });
 
 export const getRebatesRoute = defineRoute({

@@ -1,6 +1,7 @@
 // The weekly pipeline report (API.md's GET /reports/pipeline).
 import { z } from 'zod';
-import { EntityId, timeQueryShape } from '../http/api-schemas.js';
+import { EntityId } from '../../ledger/commands/fields.js';
+import { timeQueryShape } from '../http/api-schemas.js';
 import { defineRoute } from '../http/route.js';
 
 export const pipelineRoute = defineRoute({

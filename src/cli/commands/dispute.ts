@@ -2,6 +2,8 @@
 // account of one customer from the record alone: every event in order with its position, both
 // times, actor and hash, the ownership after it and the rule applied, and which facts recorded
 // later changed the answer.
+import { chooseCustomerKey } from '../../domain/customer-key.js';
+import { DomainRuleError } from '../../domain/errors.js';
 import { ExitCode, type CliCommand } from '../command.js';
 import { parseArgs, UsageError } from '../../ledger/cli-args.js';
 import type { AuditAnswer, AuditEntry } from '../../ledger/queries.js';
@@ -45,18 +47,22 @@ export const disputeCommand: CliCommand = {
     }
     const side = await openReadSideFromEnv(dataDir);
     try {
-      const keys = side.queries.customerKeysFor(input, side.customerKeyOf(input));
-      if (keys.length === 0) {
-        process.stderr.write(`ledger dispute: no customer matches "${safeText(input)}" (tried it as a key, a name and a tax id)\n`);
-        return ExitCode.checkFailed;
-      }
-      if (keys.length > 1) {
+      const keys = side.lookups.customerKeysMatching(input);
+      let key: string;
+      try {
+        key = chooseCustomerKey(input, keys, 'query');
+      } catch (error) {
+        if (!(error instanceof DomainRuleError)) throw error;
+        if (error.kind === 'not-found') {
+          process.stderr.write(`ledger dispute: no customer matches "${safeText(input)}" (tried it as a key, a name and a tax id)\n`);
+          return ExitCode.checkFailed;
+        }
         process.stderr.write(`ledger dispute: "${safeText(input)}" matches several customers; name one by key:\n${keys.map((k) => `  ${safeText(k)}\n`).join('')}`);
         return ExitCode.usage;
       }
-      const account = await side.queries.auditCustomer(keys[0]!, query);
+      const account = await side.queries.auditCustomer(key, query);
       if (account === null) {
-        process.stderr.write(`ledger dispute: the ledger knew nothing of customer ${safeText(keys[0]!)} at ${query.asOf ?? 'that time'}\n`);
+        process.stderr.write(`ledger dispute: the ledger knew nothing of customer ${safeText(key)} at ${query.asOf ?? 'that time'}\n`);
         return ExitCode.checkFailed;
       }
       process.stdout.write(format === 'json' ? `${safeJson(JSON.stringify(account, null, 2))}\n` : format === 'csv' ? accountCsv(account) : renderAccount(account));

@@ -1,6 +1,7 @@
 // LedgerLookups answered by scanning the real store's log on every call: slow, simple and
 // obviously right, for command-handling specs that do not exercise the projections.
 import type { EventDataOf, EventEnvelope } from '../../../src/domain/events.js';
+import { keyForInput } from '../../../src/domain/customer-key.js';
 import { factOf } from '../../../src/domain/fact.js';
 import { type AccountTotals, partnerDeltasOf, zeroAccountTotals } from '../../../src/domain/postings.js';
 import { addAccountTotals } from '../../../src/domain/running-totals.js';
@@ -25,6 +26,17 @@ export class ScanLookups implements LedgerLookups {
       for (const d of partnerDeltasOf(factOf(e))) if (d.partnerId === partnerId) totals = addAccountTotals(partnerId, totals, d.deltas);
     }
     return totals;
+  }
+
+  async customerKeysMatching(input: string): Promise<string[]> {
+    const normalised = keyForInput(input);
+    const keys = new Set<string>();
+    for (const e of await this.all()) {
+      if (e.type !== 'DealRegistered') continue;
+      const d = e.data as EventDataOf<'DealRegistered'>;
+      if (d.customerKey === input || d.customerKey === normalised || d.customer.name === input || d.customer.taxId === input) keys.add(d.customerKey);
+    }
+    return [...keys];
   }
 
   async customerKeyOfDeal(dealId: string): Promise<string | null> {

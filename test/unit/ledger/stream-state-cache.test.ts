@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DomainRuleError } from '../../../src/domain/errors.js';
 import { partnerStream } from '../../../src/domain/events.js';
 import { defaultPolicy } from '../../../src/domain/policy.js';
-import * as commands from '../../../src/ledger/commands.js';
-import type { CommandCtx, CommandDeps } from '../../../src/ledger/commands.js';
+import type { CommandCtx, CommandDeps } from '../../../src/ledger/command-handling.js';
+import { runCommand } from '../../../src/ledger/commands/index.js';
 import { StreamStateCache, streamStateCacheOf } from '../../../src/ledger/stream-state-cache.js';
 import type { EventStore } from '../../../src/store/event-store.js';
 import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
@@ -53,24 +53,24 @@ describe('remembered stream states', () => {
   it('notices another process appended to a remembered stream, reads it again and decides on what is stored', async () => {
     const a = open();
     const b = open();
-    await commands.registerPartner(a.deps, { partnerId: 'P1', name: 'Partner One', kind: 'relationship', tier: 'silver' }, manager());
-    await commands.postDeposit(a.deps, { partnerId: 'P1', amount: 100 }, finance());
+    await runCommand('signPartner', a.deps, { partnerId: 'P1', name: 'Partner One', kind: 'relationship', tier: 'silver' }, manager());
+    await runCommand('postDeposit', a.deps, { partnerId: 'P1', amount: 100 }, finance());
     const cacheA = streamStateCacheOf(a.store);
     expect(cacheA.get(partnerStream('P1'), Object)).toBeUndefined(); // keyed by the fold too
     const before = { ...cacheA.stats };
 
-    await commands.changeTier(b.deps, { partnerId: 'P1', tier: 'gold', reason: 'other process' }, manager());
+    await runCommand('changeTier', b.deps, { partnerId: 'P1', tier: 'gold', reason: 'other process' }, manager());
     // A remembers silver: its decision is refused by the revision check, re-made on gold, and refused.
-    expect((await refusal(commands.changeTier(a.deps, { partnerId: 'P1', tier: 'gold', reason: 'again' }, manager()))).rule).toBe('tier-unchanged');
+    expect((await refusal(runCommand('changeTier', a.deps, { partnerId: 'P1', tier: 'gold', reason: 'again' }, manager()))).rule).toBe('tier-unchanged');
     expect(cacheA.stats.invalidations).toBeGreaterThan(before.invalidations);
 
-    await commands.postDeposit(b.deps, { partnerId: 'P1', amount: 50 }, finance());
-    const deposit = await commands.postDeposit(a.deps, { partnerId: 'P1', amount: 10 }, finance());
+    await runCommand('postDeposit', b.deps, { partnerId: 'P1', amount: 50 }, finance());
+    const deposit = await runCommand('postDeposit', a.deps, { partnerId: 'P1', amount: 10 }, finance());
     expect(deposit.answer.depositFen).toBe(160);
 
     // A remembers gold; B goes back to silver. A's refusal made on the remembered state is checked against the store first.
-    await commands.changeTier(b.deps, { partnerId: 'P1', tier: 'silver', reason: 'back' }, manager());
-    const changed = await commands.changeTier(a.deps, { partnerId: 'P1', tier: 'gold', reason: 'up again' }, manager());
+    await runCommand('changeTier', b.deps, { partnerId: 'P1', tier: 'silver', reason: 'back' }, manager());
+    const changed = await runCommand('changeTier', a.deps, { partnerId: 'P1', tier: 'gold', reason: 'up again' }, manager());
     expect(changed.answer).toMatchObject({ from: 'silver', tier: 'gold' });
 
     const tiers = (await a.store.readStream(partnerStream('P1'))).filter((e) => e.type === 'TierChanged').map((e) => (e.data as { to: string }).to);
@@ -95,11 +95,11 @@ describe('remembered stream states', () => {
 describe('commands on one stream in one process', () => {
   it('runs 100 concurrent commands on one stream one after another, in arrival order, none lost', async () => {
     const a = open();
-    await commands.registerPartner(a.deps, { partnerId: 'P1', name: 'Partner One', kind: 'relationship', tier: 'silver' }, manager());
+    await runCommand('signPartner', a.deps, { partnerId: 'P1', name: 'Partner One', kind: 'relationship', tier: 'silver' }, manager());
     const cache = streamStateCacheOf(a.store);
     const invalidationsBefore = cache.stats.invalidations;
     const amounts = Array.from({ length: 100 }, (_, i) => i + 1);
-    const answers = await Promise.all(amounts.map((amount) => commands.postDeposit(a.deps, { partnerId: 'P1', amount }, finance())));
+    const answers = await Promise.all(amounts.map((amount) => runCommand('postDeposit', a.deps, { partnerId: 'P1', amount }, finance())));
     let total = 0;
     answers.forEach((answer, i) => {
       total += amounts[i]!;

@@ -5,9 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DomainRuleError } from '../../../src/domain/errors.js';
 import { partnerStream } from '../../../src/domain/events.js';
 import { defaultPolicy } from '../../../src/domain/policy.js';
-import * as commands from '../../../src/ledger/commands.js';
-import type { CommandCtx, CommandDeps } from '../../../src/ledger/commands.js';
-import { billTraffic, settleTraffic } from '../../../src/ledger/traffic-commands.js';
+import type { CommandCtx, CommandDeps } from '../../../src/ledger/command-handling.js';
+import { runCommand } from '../../../src/ledger/commands/index.js';
 import type { EventStore } from '../../../src/store/event-store.js';
 import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
 import { tempDir } from '../../support/store-fixtures.js';
@@ -25,8 +24,8 @@ beforeEach(async () => {
   cleanup = t.cleanup;
   store = openSqliteEventStore({ file: `${t.dir}/events.db`, clock });
   deps = { store, policy: defaultPolicy, lookups: new ScanLookups(store), clock };
-  await commands.registerPartner(deps, { partnerId: 'W1', name: 'Reseller', kind: 'wholesale-voice', tier: 'standard' }, as('manager'));
-  await commands.postDeposit(deps, { partnerId: 'W1', amount: MIN }, as('finance'));
+  await runCommand('signPartner', deps, { partnerId: 'W1', name: 'Reseller', kind: 'wholesale-voice', tier: 'standard' }, as('manager'));
+  await runCommand('postDeposit', deps, { partnerId: 'W1', amount: MIN }, as('finance'));
 });
 
 afterEach(async () => {
@@ -37,7 +36,7 @@ afterEach(async () => {
 describe('traffic commands', () => {
   it('100 concurrent bills over the limit: every one is decided (accepted or refused by the limit), accepted ones fit the deposit', async () => {
     const amounts = Array.from({ length: 100 }, (_, i) => 120_000 + i * 1_000); // sum 16,950,000
-    const results = await Promise.allSettled(amounts.map((amount, i) => billTraffic(deps, { partnerId: 'W1', billId: `B-${i}`, amount, period: '2026-06' }, as('finance'))));
+    const results = await Promise.allSettled(amounts.map((amount, i) => runCommand('billTraffic', deps, { partnerId: 'W1', billId: `B-${i}`, amount, period: '2026-06' }, as('finance'))));
     const unexpected = results.filter((r) => r.status === 'rejected' && !(r.reason instanceof DomainRuleError && r.reason.rule === 'traffic-credit-limit'));
     expect(unexpected).toEqual([]);
     const acceptedFen = results.reduce((sum, r, i) => (r.status === 'fulfilled' ? sum + amounts[i]! : sum), 0);
@@ -48,19 +47,19 @@ describe('traffic commands', () => {
   });
 
   it('a repeated bill or settlement (same id, same figures) writes nothing and answers recorded: false', async () => {
-    const first = await billTraffic(deps, { partnerId: 'W1', billId: 'B1', amount: 500, period: '2026-06' }, as('finance'));
-    const again = await billTraffic(deps, { partnerId: 'W1', billId: 'B1', amount: 500, period: '2026-06' }, as('finance'));
+    const first = await runCommand('billTraffic', deps, { partnerId: 'W1', billId: 'B1', amount: 500, period: '2026-06' }, as('finance'));
+    const again = await runCommand('billTraffic', deps, { partnerId: 'W1', billId: 'B1', amount: 500, period: '2026-06' }, as('finance'));
     expect([first.answer.recorded, again.answer.recorded, again.position]).toEqual([true, false, null]);
-    await settleTraffic(deps, { partnerId: 'W1', settlementId: 'S1', amount: 200 }, as('finance'));
-    const s = await settleTraffic(deps, { partnerId: 'W1', settlementId: 'S1', amount: 200 }, as('finance'));
+    await runCommand('settleTraffic', deps, { partnerId: 'W1', settlementId: 'S1', amount: 200 }, as('finance'));
+    const s = await runCommand('settleTraffic', deps, { partnerId: 'W1', settlementId: 'S1', amount: 200 }, as('finance'));
     expect(s.answer).toMatchObject({ recorded: false, trafficOutstandingFen: 300, creditAvailableFen: MIN - 300 });
   });
 
   it('a bill id used by another reseller is a conflict', async () => {
-    await commands.registerPartner(deps, { partnerId: 'W2', name: 'Reseller 2', kind: 'wholesale-voice', tier: 'standard' }, as('manager'));
-    await commands.postDeposit(deps, { partnerId: 'W2', amount: MIN }, as('finance'));
-    await billTraffic(deps, { partnerId: 'W1', billId: 'SHARED', amount: 500, period: '2026-06' }, as('finance'));
-    const e = await billTraffic(deps, { partnerId: 'W2', billId: 'SHARED', amount: 500, period: '2026-06' }, as('finance')).catch((x: unknown) => x);
+    await runCommand('signPartner', deps, { partnerId: 'W2', name: 'Reseller 2', kind: 'wholesale-voice', tier: 'standard' }, as('manager'));
+    await runCommand('postDeposit', deps, { partnerId: 'W2', amount: MIN }, as('finance'));
+    await runCommand('billTraffic', deps, { partnerId: 'W1', billId: 'SHARED', amount: 500, period: '2026-06' }, as('finance'));
+    const e = await runCommand('billTraffic', deps, { partnerId: 'W2', billId: 'SHARED', amount: 500, period: '2026-06' }, as('finance')).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(DomainRuleError);
     expect((e as DomainRuleError).rule).toBe('bill-id-taken');
     expect((e as DomainRuleError).kind).toBe('conflict');
