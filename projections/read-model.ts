@@ -2,6 +2,7 @@
 // Every batch of events is applied in one transaction together with the checkpoint of every
 // projection it advanced, so the tables and their checkpoints never disagree. An event at or
 // below a projection's checkpoint is ignored (idempotence).
+import { canonicalJson } from '../src/store/hash-chain.js';
 import Database from 'better-sqlite3';
 import type { EventEnvelope, LedgerEvent } from '../src/domain/events.js';
 import { type AccountTotals, addTotals, zeroTotals } from './balances.js';
@@ -373,7 +374,7 @@ export class ReadModelWriter {
       st.reason,
       st.source,
       st.quarter,
-      JSON.stringify(st.figures),
+      canonicalJson(st.figures),
     ]);
     return 1;
   }
@@ -432,7 +433,7 @@ export class ReadModelWriter {
     const position = Number(e.position);
     const key = 'customerKey' in ev.data ? ev.data.customerKey : null;
     if (key === null) throw new Error(`${e.type} at ${position} names no customer`);
-    this.w('claim', [position, key, e.occurredAt, e.recordedAt, e.eventId, e.type, JSON.stringify(e.data)]);
+    this.w('claim', [position, key, e.occurredAt, e.recordedAt, e.eventId, e.type, canonicalJson(e.data)]);
     if (ev.type === 'DealRegistered') {
       const d = ev.data;
       this.w('customer', [position, key, d.customer.name, d.customer.taxId]);

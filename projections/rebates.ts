@@ -2,6 +2,7 @@
 // high-end award) and the programme's other facts (commitments, locks, rebates earned and paid),
 // one row per event keyed by log position with both clocks, so every answer reads an index
 // range of one partner (or one year) inside any cut.
+import { canonicalJson } from '../src/store/hash-chain.js';
 import type Database from 'better-sqlite3';
 import type { EventEnvelope } from '../src/domain/events.js';
 import type { LogCut } from './cut.js';
@@ -49,7 +50,7 @@ export function applyRebateEvent(write: RebateWrite, e: EventEnvelope, quarterOf
   const ev = eventOf(e);
   const position = Number(e.position);
   const row = (partnerId: string, type: string, year: number | null, quarter: string | null, payer: string | null, amountFen: number) =>
-    write('rebateRow', [position, partnerId, e.occurredAt, e.recordedAt, type, year, quarter, payer, amountFen, JSON.stringify(e.data)]);
+    write('rebateRow', [position, partnerId, e.occurredAt, e.recordedAt, type, year, quarter, payer, amountFen, canonicalJson(e.data)]);
   switch (ev.type) {
     case 'PurchaseRecorded': {
       const d = ev.data;

@@ -61,6 +61,21 @@ describe('request bodies', () => {
     expect(problem.detail).toMatch(/charset/);
   });
 
+  it('refuses names and reasons holding control characters, bidi overrides, NUL or lone surrogates, naming the field, and writes nothing', async () => {
+    const before = await server.running.ledger.store.headPosition();
+    const hostile = ['Evil\u001b[2J Co', 'Evil\u0000Co', 'Evil\u202eoC', 'Evil\u2066Co', 'Evil\ud800Co', 'Evil\u0085Co'];
+    for (const name of hostile) {
+      const problem = problemOf(await call(server, 'POST', '/partners', { token: 'manager', body: { partnerId: 'P-EVIL', name, kind: 'relationship', tier: 'gold' } }), 400);
+      expect(problem.errors).toEqual([{ path: 'body.name', message: 'must not contain control characters, bidi overrides or lone surrogates' }]);
+      const deal = problemOf(await call(server, 'POST', '/deals', { token: 'manager', body: { dealId: 'D-EVIL', partnerId: 'direct', customer: { name } } }), 400);
+      expect(deal.errors?.map((e) => e.path)).toEqual(['body.customer.name']);
+    }
+    // Printable text in any script is fine: Chinese, emoji (a surrogate pair), accents.
+    const ok = await call(server, 'POST', '/partners', { token: 'manager', body: { partnerId: 'P-OK', name: '华东通信 😀 Société', kind: 'relationship', tier: 'gold' } });
+    expect(ok.status).toBe(201);
+    expect(await server.running.ledger.store.headPosition()).toBe(before + 1n);
+  });
+
   it('answers a path with a trailing slash like the path without it', async () => {
     const answer = await get(server, '/tiers/', 'manager');
     expect(answer.status).toBe(200);
