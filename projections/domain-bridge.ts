@@ -13,6 +13,7 @@ import { applyRateBps } from '../src/domain/money.js';
 import { commissionRateBps, defaultPolicy, depositRequiredFen, type Policy } from '../src/domain/policy.js';
 import { partnerDeltasOf, payableOf } from '../src/domain/postings.js';
 import { quarterEnd, quarterOf, quarterStart } from '../src/domain/quarter.js';
+import { type TieWindow, tieWindowOf } from '../src/domain/tie-window.js';
 import { eventOf } from './envelope.js';
 import type { ClaimEnvelope, OwnershipFold, OwnershipView } from './ownership.js';
 import { claimEventTypes } from './read-model.js';
@@ -45,12 +46,16 @@ export function projectionRules(policy: Policy): ProjectionRules {
 }
 
 /**
- * Ownership by the domain's customer fold, fed only the facts that decide ownership. Inside a
- * valid-time cut an advance or loss whose registration occurred later is skipped, as the
- * domain's customerStateAt does.
+ * Ownership by the domain's customer fold, fed only the facts that decide ownership, with ties
+ * judged in the policy's reporting window. Inside a valid-time cut an advance or loss whose
+ * registration occurred later is skipped, as the domain's customerStateAt does.
  */
-export const customerOwnershipFold: OwnershipFold<CustomerState> = {
-  initial: (customerKey) => initialCustomerState(customerKey),
+export function customerOwnershipFoldFor(policy: Policy): OwnershipFold<CustomerState> {
+  return ownershipFoldIn(tieWindowOf(policy));
+}
+
+const ownershipFoldIn = (tieWindow: TieWindow): OwnershipFold<CustomerState> => ({
+  initial: (customerKey) => initialCustomerState(customerKey, tieWindow),
   evolve(state, e: ClaimEnvelope) {
     if (!claimEventTypes.has(e.type)) return state;
     const fact = factOf(e);
@@ -76,7 +81,10 @@ export const customerOwnershipFold: OwnershipFold<CustomerState> = {
       explanation: o.ruleDetail,
     };
   },
-};
+});
+
+/** The default policy's ownership fold. */
+export const customerOwnershipFold: OwnershipFold<CustomerState> = customerOwnershipFoldFor(defaultPolicy);
 
 /** The synthetic bench log's money: the policy's rates and the domain's rounding. */
 export function syntheticMoney(policy: Policy): Omit<SyntheticOptions, 'events'> {
@@ -100,7 +108,7 @@ export function domainBridge(policy: Policy = defaultPolicy): DomainBridge {
   return {
     policy,
     rules: projectionRules(policy),
-    ownership: customerOwnershipFold as OwnershipFold<unknown>,
+    ownership: customerOwnershipFoldFor(policy) as OwnershipFold<unknown>,
     synthetic: syntheticMoney(policy),
   };
 }

@@ -14,6 +14,7 @@ import {
   LOCAL_OFFSET_MS,
   financeSlotAfter,
   iso,
+  localAt,
   localDayOf,
   registrationSlotAfter,
   weeklyReportAfter,
@@ -735,11 +736,13 @@ class Story {
       }
       case 'tie-with-direct': {
         // The partner registers through the portal; the key-account department reports the
-        // same customer at the very same instant: on a tie the partner wins.
+        // same customer at the same time: the same instant, or earlier the same day (one
+        // reporting window, the policy's tie window): on a tie the partner wins.
         const a = c.claim(c.primary!.partnerId, c.asRegistered);
         const at = this.register(a, c.registerFrom);
         if (at === null) break;
-        this.registerDirect(c.claim(null, alternative()), at);
+        const sameInstant = rng.chance(0.5);
+        this.registerDirect(c.claim(null, alternative()), sameInstant ? at : localAt(localDayOf(at), 8, rng.int(0, 59)));
         owner = { claim: a, fromMs: at };
         break;
       }

@@ -5,6 +5,7 @@ import type { FoldFact } from './fact.js';
 import { assertPositionGrows } from './fact.js';
 import { assertNever } from './errors.js';
 import type { EventDataOf } from './events.js';
+import { defaultTieWindow, type ReportingWindow, reportingWindowOf, sameWindowWords, type TieWindow } from './tie-window.js';
 
 export type Stage = EventDataOf<'DealStageAdvanced'>['stage'];
 export type Channel = EventDataOf<'DealRegistered'>['channel'];
@@ -18,6 +19,8 @@ export interface Claim {
   customerName: string;
   /** The registration's occurredAt: the time ownership is ordered by. */
   registeredAt: string;
+  /** The reporting window registeredAt falls in (the policy's tie window, tie-window.ts). */
+  window: ReportingWindow;
   recordedAt: string;
   position: bigint;
   stage: Stage | null;
@@ -61,6 +64,8 @@ export interface PaymentRecord {
 
 export interface CustomerState {
   customerKey: string;
+  /** What "the same time" means when a partner and direct sales tie (the policy's ownership.tieWindow). */
+  tieWindow: TieWindow;
   /** Every claim, in recorded order. */
   claims: readonly Claim[];
   override: OwnershipOverride | null;
@@ -103,14 +108,15 @@ export interface Ownership {
   rule: OwnershipRule;
   /** The rule in words, with the figures it was decided on. */
   ruleDetail: string;
-  /** Claims in ownership order (registration time, partner before direct, recorded order). */
+  /** Claims in ownership order (reporting window, partner before direct, registration time, recorded order). */
   claims: ClaimView[];
 }
 
-export function initialCustomerState(customerKey: string): CustomerState {
+export function initialCustomerState(customerKey: string, tieWindow: TieWindow = defaultTieWindow): CustomerState {
   if (customerKey.length === 0) throw new Error('a customer state needs a customer key');
   return {
     customerKey,
+    tieWindow,
     claims: [],
     override: null,
     lostOwnerDealId: null,
@@ -179,6 +185,7 @@ function applyOwnershipFact(state: CustomerState, fact: FoldFact): CustomerState
         channel: d.channel,
         customerName: d.customer.name,
         registeredAt: fact.occurredAt,
+        window: reportingWindowOf(fact.occurredAt, state.tieWindow),
         recordedAt: fact.recordedAt,
         position: fact.position,
         stage: null,
@@ -285,10 +292,15 @@ function updatePayment(state: CustomerState, paymentId: string, change: (p: Paym
 
 // ---- ownership -----------------------------------------------------------------------------
 
-/** Ownership order: earlier registration first; on an exact tie a partner beats direct sales; then recorded order. */
+/**
+ * Ownership order: the earlier reporting window first; inside one window (the same time, the
+ * policy's tie window: tie-window.ts) a partner before direct sales; then the earlier
+ * registration; then recorded order.
+ */
 export function compareClaims(a: Claim, b: Claim): number {
-  if (a.registeredAt !== b.registeredAt) return a.registeredAt < b.registeredAt ? -1 : 1;
+  if (a.window.start !== b.window.start) return a.window.start < b.window.start ? -1 : 1;
   if (a.channel !== b.channel) return a.channel === 'partner' ? -1 : 1;
+  if (a.registeredAt !== b.registeredAt) return a.registeredAt < b.registeredAt ? -1 : 1;
   return a.position < b.position ? -1 : a.position > b.position ? 1 : 0;
 }
 
@@ -334,15 +346,16 @@ function ruleOf(state: CustomerState, owner: Claim | null): { rule: OwnershipRul
       ruleDetail: `deal ${passedFrom} was lost; ownership passed to ${who(owner)}, the next live claim (registered ${owner.registeredAt})`,
     };
   }
-  const tied = ordered.filter((c) => c !== owner && c.registeredAt === owner.registeredAt);
-  const tiedDirect = tied.find((c) => c.channel !== owner.channel);
+  // Direct sales registered in the owner's window, no later than the owner: it owns by the tie rule.
+  const tiedDirect = ordered.find((c) => c !== owner && c.channel !== owner.channel && c.window.start === owner.window.start && c.registeredAt <= owner.registeredAt);
   if (tiedDirect) {
+    const when = tiedDirect.registeredAt === owner.registeredAt ? sameWindowWords({ ...state.tieWindow, kind: 'exact' }, { start: owner.registeredAt, label: owner.registeredAt }) : `${sameWindowWords(state.tieWindow, owner.window)}, direct sales at ${tiedDirect.registeredAt} and the partner at ${owner.registeredAt}`;
     return {
       rule: 'tie-to-partner',
-      ruleDetail: `${who(owner)} and ${who(tiedDirect)} registered at the same instant ${owner.registeredAt}; on a tie a partner beats direct sales`,
+      ruleDetail: `${who(owner)} and ${who(tiedDirect)} registered ${when}: the same time, and on a tie a partner beats direct sales`,
     };
   }
-  const tiedSame = tied[0];
+  const tiedSame = ordered.find((c) => c !== owner && c.registeredAt === owner.registeredAt);
   if (tiedSame) {
     return {
       rule: 'earlier-recorded',
@@ -386,7 +399,7 @@ export function ownershipOf(state: CustomerState): Ownership {
  * before it, folded in recorded order (cash is not refolded).
  */
 export function customerStateAt(state: CustomerState, instant: string): CustomerState {
-  let past = initialCustomerState(state.customerKey);
+  let past = initialCustomerState(state.customerKey, state.tieWindow);
   for (const fact of state.ownershipFacts) {
     if (fact.occurredAt > instant) continue;
     const dealId = fact.type === 'DealStageAdvanced' || fact.type === 'DealLost' ? fact.data.dealId : null;
@@ -406,8 +419,8 @@ export function ownerClaimAt(state: CustomerState, instant: string): Claim | nul
   return ownerClaim(state);
 }
 
-export function foldCustomer(customerKey: string, facts: Iterable<FoldFact>): CustomerState {
-  let state = initialCustomerState(customerKey);
+export function foldCustomer(customerKey: string, facts: Iterable<FoldFact>, tieWindow: TieWindow = defaultTieWindow): CustomerState {
+  let state = initialCustomerState(customerKey, tieWindow);
   for (const fact of facts) state = evolveCustomer(state, fact);
   return state;
 }

@@ -5,6 +5,7 @@
 import { type CustomerCommand, type CustomerDecideContext, type CustomerEvent, decideCustomer } from './customer-decide.js';
 import { type CustomerState, evolveCustomer, initialCustomerState } from './customer.js';
 import type { FoldFact } from './fact.js';
+import { defaultTieWindow, type TieWindow } from './tie-window.js';
 import { decidePartner, type PartnerCommand, type PartnerDecideContext, type PartnerEvent } from './partner-decide.js';
 import { evolvePartner, initialPartnerState, type PartnerState } from './partner.js';
 
@@ -29,7 +30,7 @@ export const partnerDecider: Decider<PartnerCommand, PartnerState, PartnerEvent,
   initialState: initialPartnerState,
 };
 
-/** A customer's stream (one per customer key): claims, ownership, stages, cash. */
-export function customerDecider(customerKey: string): Decider<CustomerCommand, CustomerState, CustomerEvent, CustomerDecideContext> {
-  return { decide: decideCustomer, evolve: evolveCustomer, initialState: () => initialCustomerState(customerKey) };
+/** A customer's stream (one per customer key): claims, ownership, stages, cash; ties judged in the policy's window. */
+export function customerDecider(customerKey: string, tieWindow: TieWindow = defaultTieWindow): Decider<CustomerCommand, CustomerState, CustomerEvent, CustomerDecideContext> {
+  return { decide: decideCustomer, evolve: evolveCustomer, initialState: () => initialCustomerState(customerKey, tieWindow) };
 }

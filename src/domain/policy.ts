@@ -13,6 +13,10 @@ const IsoDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-01')
   .refine(isCalendarDate, 'must be a calendar date (years 1000–9999; 2026-02-30 is not one)');
 
+/** The reporting windows a tie between a partner and direct sales may be judged in (tie-window.ts). */
+export const TieWindowKind = z.enum(['exact', 'same-day', 'same-week']);
+export type TieWindowKind = z.infer<typeof TieWindowKind>;
+
 export const DEFAULT_LIMITS = { maxAmountFen: 100_000_000_000, earliestOccurredAt: '2000-01-01', futureSkewMs: 60_000 } as const;
 
 const PolicySchema = z.object({
@@ -37,7 +41,14 @@ const PolicySchema = z.object({
     ratesBps: z.record(RevenueLine, z.record(z.string(), z.array(RateBps))),
     notes: z.string().optional(),
   }),
-  ownership: z.object({ idleTransferDays: z.number().int().min(0).max(3650) }),
+  ownership: z.object({
+    idleTransferDays: z.number().int().min(0).max(3650),
+    /**
+     * "The same time" for a tie between a partner and direct sales (src/domain/tie-window.ts):
+     * the same calendar day in the policy's time zone (default), the same week, or the exact instant.
+     */
+    tieWindow: TieWindowKind.default('same-day'),
+  }),
   /**
    * What one command may carry: the largest single amount (so running totals stay exact),
    * and the range of business time (occurredAt) a fact may have. Absent: DEFAULT_LIMITS.

@@ -26,6 +26,7 @@ import { evolvePartner, initialPartnerState, type PartnerState } from '../domain
 import type { Policy } from '../domain/policy.js';
 import type { Actor, EventEnvelope, LedgerEvent } from '../domain/events.js';
 import { factOf, type FoldFact } from '../domain/fact.js';
+import { type TieWindow, tieWindowOf } from '../domain/tie-window.js';
 import type { AccountTotals } from '../domain/postings.js';
 import { addAccountTotals, deltasByPartner } from '../domain/running-totals.js';
 import {
@@ -485,8 +486,8 @@ export async function partnerStateOf(store: EventStore, partnerId: string): Prom
   return (await loadStream(store, partnerStream(partnerId), initialPartnerState, evolvePartner)).state;
 }
 
-export async function customerStateOf(store: EventStore, customerKey: string): Promise<CustomerState> {
-  return (await loadStream(store, customerStream(customerKey), () => initialCustomerState(customerKey), evolveCustomer)).state;
+export async function customerStateOf(store: EventStore, customerKey: string, tieWindow: TieWindow): Promise<CustomerState> {
+  return (await loadStream(store, customerStream(customerKey), () => initialCustomerState(customerKey, tieWindow), evolveCustomer)).state;
 }
 
 /** Decides on one partner's stream at `occurredAt` (money checked against the running totals). */
@@ -519,7 +520,7 @@ export function onCustomerStream<A>(
   return handleStreamCommand<CustomerState, A>({
     store: deps.store,
     stream: customerStream(customerKey),
-    initial: () => initialCustomerState(customerKey),
+    initial: () => initialCustomerState(customerKey, tieWindowOf(deps.policy)),
     evolve: evolveCustomer,
     meta: metaOf(deps, ctx, occurredAt),
     totals: runningTotalsFrom(deps.lookups),

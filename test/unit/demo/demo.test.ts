@@ -174,6 +174,31 @@ describe('the programme', () => {
     }
   });
 
+  it('ties in one reporting window: direct sales reported earlier the same day in Shanghai, the partner owns by the tie rule', async () => {
+    const registrations = ofType('DealRegistered');
+    const byCustomer = new Map<string, typeof registrations>();
+    for (const r of registrations) byCustomer.set(r.d.customerKey, [...(byCustomer.get(r.d.customerKey) ?? []), r]);
+    const localDay = (instant: string) => new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(0, 10);
+    const sameDay = [...byCustomer.values()].flatMap((claims) => {
+      const partner = claims.find((c) => c.d.channel === 'partner');
+      const direct = claims.find((c) => c.d.channel === 'direct');
+      return partner && direct && direct.e.occurredAt < partner.e.occurredAt && localDay(direct.e.occurredAt) === localDay(partner.e.occurredAt) ? [{ partner, direct }] : [];
+    });
+    expect(sameDay.length).toBeGreaterThan(0);
+    const side = await openReadSide({ store: openSqliteEventStore({ file: sqliteFileFor(dir), readOnly: true }), dataDir: dir, ownsStore: true, policy: defaultPolicy });
+    try {
+      for (const { partner, direct } of sameDay) {
+        const before = await side.queries.ownership(partner.d.customerKey, { validAt: direct.e.occurredAt });
+        expect(before).toMatchObject({ ownerDealId: direct.d.dealId, rule: 'first-registration' });
+        const after = await side.queries.ownership(partner.d.customerKey, { validAt: partner.e.occurredAt });
+        expect(after).toMatchObject({ ownerDealId: partner.d.dealId, rule: 'tie-to-partner' });
+        expect(after!.explanation).toContain(`on the same day (${localDay(partner.e.occurredAt)} in Asia/Shanghai)`);
+      }
+    } finally {
+      await side.close();
+    }
+  });
+
   it('reports stages weekly, back-filled: recorded on the Friday report a few days after they occurred', () => {
     const stages = ofType('DealStageAdvanced');
     expect(stages.length).toBeGreaterThan(options.customers);

@@ -13,6 +13,7 @@ import type { FoldFact } from '../../../src/domain/fact.js';
 import { payoutDecider } from '../../../src/domain/payout.js';
 import { defaultPolicy } from '../../../src/domain/policy.js';
 import { tierEvaluationDecider } from '../../../src/domain/tier-evaluation.js';
+import type { TieWindow } from '../../../src/domain/tie-window.js';
 
 export const MANAGER: Actor = { role: 'manager', id: 'm-1' };
 export const FINANCE: Actor = { role: 'finance', id: 'f-1' };
@@ -84,6 +85,8 @@ export function specOf<C, S, E extends LedgerEvent, X>(decider: Decider<C, S, E,
 const contextAt = (actor: Actor) => (at: string): DecideContext => ({ policy: defaultPolicy, occurredAt: at, actor });
 
 export const givenCustomer = specOf(customerDecider(KEY), contextAt(MANAGER));
+/** A customer whose ties are judged in another reporting window than the default policy's (tie-window.ts). */
+export const givenCustomerIn = (tieWindow: TieWindow) => specOf(customerDecider(KEY, tieWindow), contextAt(MANAGER));
 export const givenPartner = specOf(partnerDecider, contextAt(MANAGER));
 /** A payout on the partner's stream; pass the read model's lines as `{ lines }`. */
 export const givenPayout = specOf(payoutDecider, (at) => ({ ...contextAt(FINANCE)(at), lines: [], throughPosition: 100n }));
