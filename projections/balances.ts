@@ -67,6 +67,8 @@ export interface BalanceView {
   trafficOutstanding: number;
   /** creditLimit − trafficOutstanding, never below 0 (null for other kinds). */
   creditAvailable: number | null;
+  /** A reseller's service: suspended once outstanding traffic reaches the deposit (always active for other kinds). */
+  creditStatus: 'active' | 'suspended';
   /** Rebate owed to the partner and not yet paid; negative when a distributor owes its locked agents more. */
   rebateBalance: number;
 }
@@ -88,6 +90,8 @@ export function balanceView(
   depositRequiredFen: number,
   /** The credit limit of a wholesale-voice reseller (its deposit), or null for other kinds. */
   creditLimitFen: number | null = null,
+  /** The domain's credit status for these figures (src/domain/credit-suspension.ts). */
+  creditStatus: 'active' | 'suspended' = 'active',
 ): BalanceView {
   const payable = payableOf(totals);
   if (payable < 0) throw new RangeError(`payable of ${partnerId} is negative (${payable} fen)`);
@@ -106,6 +110,7 @@ export function balanceView(
     creditLimit: creditLimitFen,
     trafficOutstanding: totals.trafficOutstanding,
     creditAvailable: creditLimitFen === null ? null : Math.max(0, creditLimitFen - totals.trafficOutstanding),
+    creditStatus,
     rebateBalance: totals.rebate,
   };
 }

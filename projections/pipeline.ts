@@ -81,6 +81,8 @@ export function dealFactOf(e: EventEnvelope): DealFact | null {
     case 'CommissionClawedBack':
     case 'TrafficBilled':
     case 'TrafficSettled':
+    case 'CreditSuspended':
+    case 'CreditResumed':
     case 'CommitmentSet':
     case 'PurchaseRecorded':
     case 'LockedToDistributor':

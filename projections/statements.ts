@@ -156,6 +156,8 @@ export function evolveStatements(state: StatementsState, e: EventEnvelope, quart
     case 'OwnershipRuled':
     case 'TrafficBilled':
     case 'TrafficSettled':
+    case 'CreditSuspended':
+    case 'CreditResumed':
     case 'CommitmentSet':
     case 'PurchaseRecorded':
     case 'LockedToDistributor':

@@ -87,6 +87,8 @@ export interface DemoSummary {
   cash: { payments: number; receivedFen: number; refunds: number; refundedFen: number };
   commission: { accruedFen: number; clawedBackFen: number; paidOutFen: number };
   deposits: { postedFen: number; deductedFen: number };
+  /** The reseller's credit suspended (its traffic reached the deposit) and resumed, by its traffic commands. */
+  credit: { suspensions: number; resumptions: number };
   elapsedMs: number;
   eventsPerSecond: number;
   /** Hash of the last event: equal for equal logs. */
@@ -374,6 +376,8 @@ class DemoRun {
     postedFen: 0,
     deductedFen: 0,
     tierChanges: 0,
+    suspensions: 0,
+    resumptions: 0,
   };
 
   constructor(
@@ -580,14 +584,17 @@ class DemoRun {
         return;
       }
       case 'billTraffic': {
-        // Checks the figures first: a bill over the credit available (or before the minimum
-        // deposit is held) would be refused and abort the demo, so it is trimmed or left out.
+        // Service stops when outstanding traffic reaches the deposit, so a month's traffic is
+        // what was left of it at most: the spike month reaches it and suspends the credit (the
+        // settlement that follows resumes it). A bill before the minimum deposit is held would
+        // be refused (service never started), so it is left out.
         const p = this.partnerOf(c.partner);
         const state = await this.partnerState(deps, p.partnerId);
         if (state.traffic.bills.size === 0 && state.depositFen < wholesaleMinimumFen(deps.policy)) return;
         const amount = Math.min(c.amountFen, creditUseOf(state.depositFen, trafficOutstandingFen(state.traffic)).creditAvailableFen);
         if (amount <= 0) return;
-        await run('billTraffic', { partnerId: p.partnerId, billId: c.billId, amount, period: c.period });
+        const out = await run('billTraffic', { partnerId: p.partnerId, billId: c.billId, amount, period: c.period });
+        this.countCreditChange(out.answer.creditStatusChange);
         return;
       }
       case 'settleTraffic': {
@@ -595,7 +602,8 @@ class DemoRun {
         const state = await this.partnerState(deps, p.partnerId);
         const amount = Math.min(c.amountFen, trafficOutstandingFen(state.traffic));
         if (amount <= 0) return;
-        await run('settleTraffic', { partnerId: p.partnerId, settlementId: c.settlementId, amount });
+        const out = await run('settleTraffic', { partnerId: p.partnerId, settlementId: c.settlementId, amount });
+        this.countCreditChange(out.answer.creditStatusChange);
         return;
       }
       case 'setCommitment': {
@@ -630,6 +638,11 @@ class DemoRun {
         throw new Error(`demo: unknown command ${JSON.stringify(never)}`);
       }
     }
+  }
+
+  private countCreditChange(change: 'CreditSuspended' | 'CreditResumed' | null): void {
+    if (change === 'CreditSuspended') this.totals.suspensions += 1;
+    if (change === 'CreditResumed') this.totals.resumptions += 1;
   }
 
   private async partnerState(deps: CommandDeps, partnerId: string): Promise<PartnerState> {
@@ -695,6 +708,7 @@ class DemoRun {
       cash: { payments: t.payments, receivedFen: t.receivedFen, refunds: t.refunds, refundedFen: t.refundedFen },
       commission: { accruedFen: t.accruedFen, clawedBackFen: t.clawedBackFen, paidOutFen: t.paidOutFen },
       deposits: { postedFen: t.postedFen, deductedFen: t.deductedFen },
+      credit: { suspensions: t.suspensions, resumptions: t.resumptions },
       elapsedMs,
       eventsPerSecond: Math.round((events * 1_000) / elapsedMs),
       headHash: ends.hash,

@@ -187,6 +187,9 @@ const RULING_FOR_PARTNER = [
 
 const DEPOSIT_FEN = { gold: 9_000_000, silver: 4_000_000, standard: 500_000, wholesaleVoice: 10_000_000 } as const;
 
+/** The reseller's traffic in its spike month: past any deposit it holds, so service stops at the deposit. */
+const TRAFFIC_SPIKE_FEN = 40_000_000;
+
 /** Stage gaps in days (min, max) and the chance a partner skips the stage in its report. */
 const STAGE_STEPS: ReadonlyArray<{ stage: Stage; gapDays: [number, number]; skip: number }> = [
   { stage: 'interest', gapDays: [2, 9], skip: 0 },
@@ -451,7 +454,9 @@ class PlanBuilder {
    * The reseller's monthly traffic: early each month finance bills the previous month's traffic
    * (period "YYYY-MM"); the settlement follows 10-20 days later, now and then leaving a little
    * outstanding, which the next settlement clears. Bills stay well under the 100,000 CNY
-   * deposit; the executor checks the credit available before each bill all the same.
+   * deposit, except the second month's: a spike that reaches the deposit, so the reseller's
+   * credit is suspended (service stops: the executor bills what was left of the deposit) until
+   * its settlement resumes it.
    */
   addTraffic(rng: Prng): void {
     const reseller = this.partnerPlans.find((p) => p.kind === 'wholesale-voice');
@@ -468,7 +473,8 @@ class PlanBuilder {
       if (billedAt < firstBillFrom) continue;
       seq += 1;
       const period = periodOf(monthStart - DAY_MS);
-      const amountFen = rng.int(150, 450) * 10_000 + rng.int(0, 9_999);
+      const usualFen = rng.int(150, 450) * 10_000 + rng.int(0, 9_999);
+      const amountFen = seq === 2 ? TRAFFIC_SPIKE_FEN : usualFen;
       const billAt = financeSlotAfter(billedAt + HOUR_MS);
       const rank = reseller.index * 100 + 40;
       this.push({ at: billAt, occurredAt: billedAt, phase: 0, rank, stream, actor: demoActors.finance, correlationId: `traffic-bill-${period}`, command: { op: 'billTraffic', partner: reseller.index, billId: `TB-${period}`, period, amountFen } });

@@ -157,6 +157,8 @@ function evolveCustomerEvent(state: CustomerState, fact: FoldFact): CustomerStat
     case 'CommissionPaidOut':
     case 'TrafficBilled':
     case 'TrafficSettled':
+    case 'CreditSuspended':
+    case 'CreditResumed':
     case 'CommitmentSet':
     case 'PurchaseRecorded':
     case 'LockedToDistributor':

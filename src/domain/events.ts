@@ -113,7 +113,7 @@ export const CommissionPaidOut = z.object({
 /** A billing period: the month the traffic was carried in, e.g. "2026-07". */
 export const BillingPeriod = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like 2026-07');
 
-/** Traffic billed to a wholesale-voice reseller; recorded only while it stays within the deposit. */
+/** Traffic billed to a wholesale-voice reseller: always recorded (a bill is a fact, even past the limit). */
 export const TrafficBilled = z.object({
   billId: Id,
   partnerId: Id,
@@ -122,6 +122,8 @@ export const TrafficBilled = z.object({
   /** The decision's figures: the deposit (credit limit) and the unpaid traffic after this bill. */
   creditLimitFen: NonNegativeFen,
   outstandingFen: NonNegativeFen,
+  /** True when the bill was recorded while the reseller's credit was suspended (absent before suspension existed: false). */
+  whileSuspended: z.boolean().optional(),
 });
 
 /** The reseller paid billed traffic; never more than what is outstanding. */
@@ -131,6 +133,25 @@ export const TrafficSettled = z.object({
   amountFen: PositiveFen,
   /** Unpaid traffic after this settlement. */
   outstandingFen: NonNegativeFen,
+});
+
+/** What moved the reseller's figures across its limit: the event the status change follows. */
+export const CreditCause = z.enum(['TrafficBilled', 'TrafficSettled', 'DepositPosted', 'DepositDeducted']);
+
+/** Outstanding traffic reached the deposit: the reseller's service stops (src/domain/credit-suspension.ts). */
+export const CreditSuspended = z.object({
+  partnerId: Id,
+  creditLimitFen: NonNegativeFen,
+  outstandingFen: NonNegativeFen,
+  cause: CreditCause,
+});
+
+/** A top-up or a settlement brought outstanding traffic back under the deposit: service resumes. */
+export const CreditResumed = z.object({
+  partnerId: Id,
+  creditLimitFen: NonNegativeFen,
+  outstandingFen: NonNegativeFen,
+  cause: CreditCause,
 });
 
 // ---- rebate programmes (partner stream): commitments, purchases, step rebates ---------------
@@ -303,6 +324,8 @@ export const eventSchemas = {
   CommissionClawedBack,
   TrafficBilled,
   TrafficSettled,
+  CreditSuspended,
+  CreditResumed,
   CommitmentSet,
   PurchaseRecorded,
   LockedToDistributor,

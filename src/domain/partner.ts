@@ -4,7 +4,7 @@ import { assertPositionGrows } from './fact.js';
 import { assertNever, requireRunningTotal } from './errors.js';
 import type { EventDataOf } from './events.js';
 import { evolveRebates, initialRebateState, type RebateState } from './rebates.js';
-import { evolveTrafficBilled, evolveTrafficSettled, initialTrafficState, type TrafficState } from './traffic.js';
+import { evolveCreditResumed, evolveCreditSuspended, evolveTrafficBilled, evolveTrafficSettled, initialTrafficState, type TrafficState } from './traffic.js';
 
 export type PartnerKind = EventDataOf<'PartnerSigned'>['kind'];
 
@@ -142,6 +142,12 @@ function evolvePartnerEvent(state: PartnerState, fact: FoldFact): PartnerState {
     case 'TrafficSettled':
       assertSamePartner(state, fact.data.partnerId, fact.type);
       return { ...state, traffic: evolveTrafficSettled(state.traffic, fact.data) };
+    case 'CreditSuspended':
+      assertSamePartner(state, fact.data.partnerId, fact.type);
+      return { ...state, traffic: evolveCreditSuspended(state.traffic, fact.data) };
+    case 'CreditResumed':
+      assertSamePartner(state, fact.data.partnerId, fact.type);
+      return { ...state, traffic: evolveCreditResumed(state.traffic, fact.data) };
     case 'CommitmentSet':
     case 'PurchaseRecorded':
     case 'LockedToDistributor':

@@ -89,6 +89,8 @@ function rawPostingsOf(event: LedgerEvent): Posting[] {
       return rebateMove(event.data.partnerId, event.data.payerPartnerId, event.data.amountFen, 'rebateExpense');
     case 'RebatePaid':
       return rebateMove(event.data.partnerId, event.data.payerPartnerId, -event.data.amountFen, 'rebateSettled');
+    case 'CreditSuspended':
+    case 'CreditResumed':
     case 'CommitmentSet':
     case 'PurchaseRecorded':
     case 'LockedToDistributor':

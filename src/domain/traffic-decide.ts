@@ -1,8 +1,9 @@
-// Decisions on a wholesale-voice reseller's traffic. The deposit is the credit limit: a bill
-// that would take unpaid traffic above the deposit is refused and recorded nowhere; a
-// settlement larger than the unpaid traffic is refused. Concurrent bills for one reseller all
-// append to its partner stream with the revision they decided on, so they serialise there and
-// the limit holds under races.
+// Decisions on a wholesale-voice reseller's traffic. A bill is a fact: it is recorded whatever
+// the credit limit says (traffic already carried is billed); the limit (the deposit) decides
+// whether service goes on, which credit-suspension.ts records. A bill recorded while the credit
+// is suspended says so (whileSuspended). A settlement larger than the unpaid traffic is
+// refused. Concurrent bills for one reseller all append to its partner stream with the
+// revision they decided on, so they serialise there and the suspension is decided once.
 import { requireAmountFen } from './amount-limit.js';
 import { eventOf } from './decide-context.js';
 import { refuse } from './errors.js';
@@ -33,7 +34,7 @@ export function wholesaleMinimumFen(policy: Policy): number {
   return policy.deposits.minimumByKindFen[WHOLESALE_VOICE] ?? 0;
 }
 
-/** A bill, or nothing when the same bill (same id, amount and period) is recorded already. */
+/** A bill (never refused for the credit limit), or nothing when the same bill (same id, amount and period) is recorded already. */
 export function decideTrafficBill(c: BillTraffic, state: PartnerState, policy: Policy): Array<EventOf<'TrafficBilled'>> {
   requireSigned(state, c.partnerId);
   requireAmountFen(c.amountFen, policy, 'traffic bill');
@@ -53,18 +54,10 @@ export function decideTrafficBill(c: BillTraffic, state: PartnerState, policy: P
       { minimumFen, depositFen: state.depositFen, shortfallFen: minimumFen - state.depositFen },
     );
   }
-  const outstandingFen = trafficOutstandingFen(state.traffic);
   const creditLimitFen = state.depositFen;
-  const afterFen = outstandingFen + c.amountFen;
-  if (afterFen > creditLimitFen) {
-    const shortfallFen = afterFen - creditLimitFen;
-    refuse(
-      'traffic-credit-limit',
-      `bill ${c.billId} of ${formatFen(c.amountFen)} refused: the credit limit (the deposit) is ${formatFen(creditLimitFen)}, ${formatFen(outstandingFen)} is outstanding, so the bill is ${formatFen(shortfallFen)} over the limit; settle traffic or top up the deposit`,
-      { creditLimitFen, outstandingFen, amountFen: c.amountFen, shortfallFen },
-    );
-  }
-  return [eventOf('TrafficBilled', { billId: c.billId, partnerId: c.partnerId, amountFen: c.amountFen, period: c.period, creditLimitFen, outstandingFen: afterFen })];
+  const afterFen = trafficOutstandingFen(state.traffic) + c.amountFen;
+  const whileSuspended = state.traffic.suspended;
+  return [eventOf('TrafficBilled', { billId: c.billId, partnerId: c.partnerId, amountFen: c.amountFen, period: c.period, creditLimitFen, outstandingFen: afterFen, whileSuspended })];
 }
 
 /** A settlement, or nothing when the same settlement (same id and amount) is recorded already. */

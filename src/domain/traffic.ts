@@ -1,12 +1,15 @@
 // Wholesale-voice traffic on a reseller's partner stream: billed traffic is a debt of the
-// reseller, capped by its deposit (the credit limit). Outstanding traffic = billed − settled.
-// This file holds the state and its evolve; the decisions are in traffic-decide.ts.
+// reseller; its deposit is the credit limit that decides whether service goes on.
+// Outstanding traffic = billed − settled. This file holds the state and its evolve; the
+// decisions are in traffic-decide.ts, the suspension and resumption in credit-suspension.ts.
 import { requireRunningTotal } from './errors.js';
 import type { EventDataOf } from './events.js';
 
 export interface BillRecord {
   amountFen: number;
   period: string;
+  /** Recorded while the reseller's credit was suspended. */
+  whileSuspended: boolean;
 }
 
 export interface TrafficState {
@@ -16,17 +19,19 @@ export interface TrafficState {
   bills: ReadonlyMap<string, BillRecord>;
   /** Every settlement's amount by its id. */
   settlements: ReadonlyMap<string, number>;
+  /** The credit status recorded last: true after a CreditSuspended, false after a CreditResumed (credit-suspension.ts). */
+  suspended: boolean;
 }
 
 export function initialTrafficState(): TrafficState {
-  return { billedFen: 0, settledFen: 0, bills: new Map(), settlements: new Map() };
+  return { billedFen: 0, settledFen: 0, bills: new Map(), settlements: new Map(), suspended: false };
 }
 
 export const trafficOutstandingFen = (t: TrafficState): number => t.billedFen - t.settledFen;
 
 export function evolveTrafficBilled(t: TrafficState, d: EventDataOf<'TrafficBilled'>): TrafficState {
   if (t.bills.has(d.billId)) throw new Error(`bill ${d.billId} of partner ${d.partnerId} recorded twice`);
-  const next = { ...t, billedFen: t.billedFen + d.amountFen, bills: new Map(t.bills).set(d.billId, { amountFen: d.amountFen, period: d.period }) };
+  const next = { ...t, billedFen: t.billedFen + d.amountFen, bills: new Map(t.bills).set(d.billId, { amountFen: d.amountFen, period: d.period, whileSuspended: d.whileSuspended === true }) };
   assertTrafficInvariants(next, d.partnerId);
   return next;
 }
@@ -36,6 +41,16 @@ export function evolveTrafficSettled(t: TrafficState, d: EventDataOf<'TrafficSet
   const next = { ...t, settledFen: t.settledFen + d.amountFen, settlements: new Map(t.settlements).set(d.settlementId, d.amountFen) };
   assertTrafficInvariants(next, d.partnerId);
   return next;
+}
+
+export function evolveCreditSuspended(t: TrafficState, d: EventDataOf<'CreditSuspended'>): TrafficState {
+  if (t.suspended) throw new Error(`partner ${d.partnerId}'s credit suspended twice without a resumption`);
+  return { ...t, suspended: true };
+}
+
+export function evolveCreditResumed(t: TrafficState, d: EventDataOf<'CreditResumed'>): TrafficState {
+  if (!t.suspended) throw new Error(`partner ${d.partnerId}'s credit resumed while it was not suspended`);
+  return { ...t, suspended: false };
 }
 
 function assertTrafficInvariants(t: TrafficState, partnerId: string): void {

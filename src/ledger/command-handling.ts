@@ -18,6 +18,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { occurredAtProblem } from '../domain/business-time.js';
+import { withCreditStatus } from '../domain/credit-suspension.js';
 import { type CustomerState, evolveCustomer, initialCustomerState } from '../domain/customer.js';
 import { DomainRuleError, InvariantViolation, refuse } from '../domain/errors.js';
 import { customerStream, partnerStream } from '../domain/events.js';
@@ -99,6 +100,8 @@ export function identityName(event: LedgerEvent): string | null {
       return `RebateEarned:${event.data.partnerId}:${event.data.quarter}`;
     case 'RebatePaid':
       return `RebatePaid:${event.data.rebatePaymentId}`;
+    case 'CreditSuspended':
+    case 'CreditResumed':
     case 'CommitmentSet':
     case 'LockedToDistributor':
     case 'DepositPosted':
@@ -147,6 +150,8 @@ const MONEY_EVENTS = new Set<LedgerEvent['type']>([
   'CommissionClawedBack',
   'TrafficBilled',
   'TrafficSettled',
+  'CreditSuspended',
+  'CreditResumed',
   'CommitmentSet',
   'PurchaseRecorded',
   'RebateEarned',
@@ -505,7 +510,11 @@ export function onPartnerStream<A>(
     evolve: evolvePartner,
     meta: metaOf(deps, ctx, occurredAt),
     totals: runningTotalsFrom(deps.lookups),
-    decide,
+    // Every partner-stream decision records the credit status change it causes (credit-suspension.ts).
+    decide: async (state) => {
+      const decided = await decide(state);
+      return { ...decided, events: withCreditStatus(state, decided.events, occurredAt) };
+    },
   });
 }
 

@@ -3,6 +3,7 @@
 // answers cost what the list has; nothing folds the whole log.
 import type { EventEnvelope } from '../domain/events.js';
 import { customerStream } from '../domain/events.js';
+import { creditStatusOf } from '../domain/credit-suspension.js';
 import { WHOLESALE_VOICE } from '../domain/traffic-decide.js';
 import type { EventStore } from '../store/event-store.js';
 import { balanceView, type BalanceView } from '../../projections/balances.js';
@@ -149,7 +150,8 @@ export class LedgerQueries {
     const tier = read.tierAt(this.db, partnerId, cut)?.tier ?? null;
     const required = tier === null ? 0 : this.deps.rules.depositRequiredFen(tier, kind);
     const creditLimitFen = kind === WHOLESALE_VOICE ? totals.deposit : null;
-    return balanceView(partnerId, totals, (t) => this.deps.rules.payableOf(t), required, creditLimitFen);
+    const creditStatus = kind === WHOLESALE_VOICE ? creditStatusOf(totals.deposit, totals.trafficOutstanding) : 'active';
+    return balanceView(partnerId, totals, (t) => this.deps.rules.payableOf(t), required, creditLimitFen, creditStatus);
   }
 
   async tiers(query: TimeQuery = {}): Promise<TierAnswer[]> {

@@ -56,7 +56,7 @@ export interface TiersReport {
 
 export type BalanceReportRow = BalanceView & { name: string; tier: string | null };
 /** Column totals; a credit column of a partner without credit (not a reseller) counts as 0. */
-export type BalanceTotals = { [K in Exclude<keyof BalanceView, 'partnerId'>]: number };
+export type BalanceTotals = { [K in Exclude<keyof BalanceView, 'partnerId' | 'creditStatus'>]: number };
 
 export interface BalancesReport {
   partners: BalanceReportRow[];

@@ -14,7 +14,7 @@ import { dataTable } from './table.js';
 /** @typedef {{ events: number, headPosition: string, firstRecordedAt: string | null, lastRecordedAt: string | null, knownEvents: number, timeZone: string }} Timeline */
 /** @typedef {{ partnerId: string, name: string | null, kind: string | null, parentPartnerId: string | null, tier: string, since: string | null, previousTier: string | null }} TierRow */
 /** @typedef {{ previousQuarter: string, previousQuarterEnd: string, counts: Record<string, number>, partners: TierRow[] }} TiersReport */
-/** @typedef {{ partnerId: string, name: string | null, tier: string | null, accrued: number, clawedBack: number, paidOut: number, payable: number, pendingClawback?: number, deposit: number, debt: number, shortfall?: number, creditLimit?: number | null, trafficOutstanding?: number, creditAvailable?: number | null }} BalanceRow */
+/** @typedef {{ partnerId: string, name: string | null, tier: string | null, accrued: number, clawedBack: number, paidOut: number, payable: number, pendingClawback?: number, deposit: number, debt: number, shortfall?: number, creditLimit?: number | null, trafficOutstanding?: number, creditAvailable?: number | null, creditStatus?: 'active' | 'suspended' }} BalanceRow */
 /** @typedef {{ partners: BalanceRow[], totals: Record<string, number> }} BalancesReport */ // totals: every money column summed (credit columns count 0 for non-resellers)
 /** @typedef {{ quarters: Array<{ quarter: string, accrued: number, clawedBack: number, paidOut: number }> }} QuartersReport */
 /** @typedef {{ dealId: string, partnerId: string | null, channel: string, registeredAt: string, stage: string | null, status: string }} Claim */
@@ -499,6 +499,8 @@ function renderBalances() {
           // Wholesale-voice resellers: billed traffic not yet paid against the deposit (the credit limit), and what is left.
           { key: 'creditUsed', label: m.creditUsed, kind: 'money', value: (r) => (r.creditLimit == null ? null : (r.trafficOutstanding ?? 0)) },
           { key: 'creditAvailable', label: m.creditAvailable, kind: 'money', value: (r) => r.creditAvailable ?? null },
+          // Service stops when outstanding traffic reaches the deposit (suspended) and resumes under it.
+          { key: 'creditStatus', label: m.creditStatus, kind: 'text', value: (r) => (r.creditLimit == null ? null : r.creditStatus === 'suspended' ? m.creditSuspended : m.creditActive) },
         ],
       }),
     );

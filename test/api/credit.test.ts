@@ -27,15 +27,20 @@ describe('POST /partners/:id/traffic and /traffic-settlements', () => {
     expect(ok).toMatchObject({ billId: 'W1-B1', creditLimitFen: MIN, trafficOutstandingFen: 7_000_000, creditAvailableFen: 3_000_000, recorded: true });
   });
 
-  it('refuses a bill over the limit with 422 naming the limit, the outstanding traffic and the shortfall, and writes nothing', async () => {
+  // Issue #22 item 2: this bill used to be refused (422 traffic-credit-limit, nothing written);
+  // a bill is a fact now: it is recorded and the credit is suspended (credit-suspension.test.ts).
+  it('records a bill over the limit (201) and suspends the credit, naming the limit and the outstanding traffic', async () => {
+    await command(server, '/partners', 'manager', { partnerId: 'W-2', name: 'Voice Wholesale Two', kind: 'wholesale-voice', tier: 'standard', occurredAt: '2025-01-06T01:00:00Z' });
+    await command(server, '/partners/W-2/deposits', 'finance', { amount: MIN, occurredAt: '2025-02-01T01:00:00Z' });
+    await command(server, '/partners/W-2/traffic', 'finance', { billId: 'W2-B1', amount: 7_000_000, period: '2025-02', occurredAt: '2025-03-01T01:00:00Z' });
     const before = await get(server, '/health', 'auditor');
-    const over = await post(server, '/partners/W-1/traffic', 'finance', { billId: 'W1-B2', amount: 3_000_001, period: '2025-03' });
-    expect(over.status).toBe(422);
-    expect(over.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    expect(over.body).toMatchObject({ rule: 'traffic-credit-limit', figures: { creditLimitFen: MIN, outstandingFen: 7_000_000, shortfallFen: 1 } });
-    expect(over.body.detail).toMatch(/traffic-credit-limit/);
-    expect(before.body.position).toEqual(expect.any(Number));
-    expect((await get(server, '/health', 'auditor')).body.position).toBe(before.body.position);
+    const over = await post(server, '/partners/W-2/traffic', 'finance', { billId: 'W2-B2', amount: 3_000_001, period: '2025-03' });
+    expect(over.status).toBe(201);
+    expect(over.body).toMatchObject({ billId: 'W2-B2', recorded: true, whileSuspended: false, creditStatus: 'suspended', creditStatusChange: 'CreditSuspended', creditLimitFen: MIN, trafficOutstandingFen: 10_000_001, creditAvailableFen: 0 });
+    expect((await get(server, '/health', 'auditor')).body.position).toBe(before.body.position + 2);
+    const feed = await get(server, '/events', 'auditor', { from: String(before.body.position + 1), limit: '10' });
+    expect(feed.body.events.map((e: { type: string }) => e.type)).toEqual(['TrafficBilled', 'CreditSuspended']);
+    expect(feed.body.events[1].data).toEqual({ partnerId: 'W-2', creditLimitFen: MIN, outstandingFen: 10_000_001, cause: 'TrafficBilled' });
   });
 
   it('settles traffic, refuses a settlement above what is outstanding, and shows credit in the balance as of any instant', async () => {
@@ -65,27 +70,27 @@ describe('POST /partners/:id/traffic and /traffic-settlements', () => {
     expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.amount', 'body.period']);
   });
 
-  it('100 concurrent bills whose sum exceeds the deposit: accepted ones sum to at most the deposit, the rest get 422, none lost, no 5xx', async () => {
+  // Issue #22 item 2: the bills past the limit used to get 422 (traffic-credit-limit) and vanish;
+  // every bill is recorded now, the credit suspended once, the bills after it flagged.
+  it('100 concurrent bills whose sum exceeds the deposit: all recorded (201), none lost, no 5xx, one suspension, later bills flagged', async () => {
     await command(server, '/partners/W-RACE/deposits', 'finance', { amount: MIN });
     // 100 bills of 150,000 .. 249,000 fen (sum 19,950,000 > 10,000,000)
     const amounts = Array.from({ length: 100 }, (_, i) => 150_000 + (i % 100) * 1_000);
     const answers = await Promise.all(
       amounts.map((amount, i) => post(server, '/partners/W-RACE/traffic', 'finance', { billId: `R-${i}`, amount, period: '2025-05' })),
     );
-    const statuses = answers.map((a) => a.status);
-    expect(statuses.filter((s) => s !== 201 && s !== 422)).toEqual([]);
-    const acceptedFen = answers.reduce((sum, a, i) => (a.status === 201 ? sum + amounts[i]! : sum), 0);
-    expect(acceptedFen).toBeLessThanOrEqual(MIN);
-    expect(statuses.filter((s) => s === 422).length).toBeGreaterThan(0);
-    for (const a of answers.filter((x) => x.status === 422)) expect(a.body.rule).toBe('traffic-credit-limit');
-    // none lost: every accepted bill is in the log, and the balance is their sum
+    expect(answers.map((a) => a.status).filter((s) => s !== 201)).toEqual([]);
+    const totalFen = amounts.reduce((a, b) => a + b, 0);
+    // none lost: every bill is in the log, and the balance is their sum
     const balance = await get(server, '/partners/W-RACE/balance', 'finance');
-    expect(balance.body.trafficOutstanding).toBe(acceptedFen);
+    expect(balance.body).toMatchObject({ trafficOutstanding: totalFen, creditAvailable: 0, creditStatus: 'suspended' });
     const feed = await get(server, '/events', 'auditor', { from: '1', limit: '1000' });
-    const stored = feed.body.events.filter((e: { type: string; stream: string }) => e.type === 'TrafficBilled' && e.stream === 'partner-W-RACE');
-    expect(stored.length).toBe(statuses.filter((s) => s === 201).length);
-    // and the limit is used up to within one bill: a refused bill was refused because it did not fit
-    const smallest = Math.min(...amounts.filter((_, i) => answers[i]!.status === 422));
-    expect(acceptedFen + smallest).toBeGreaterThan(MIN);
+    const own = feed.body.events.filter((e: { stream: string }) => e.stream === 'partner-W-RACE');
+    const bills = own.filter((e: { type: string }) => e.type === 'TrafficBilled');
+    expect(bills).toHaveLength(100);
+    expect(own.filter((e: { type: string }) => e.type === 'CreditSuspended')).toHaveLength(1);
+    const reached = bills.findIndex((e: { data: { outstandingFen: number } }) => e.data.outstandingFen >= MIN);
+    bills.forEach((e: { data: { whileSuspended: boolean } }, i: number) => expect(e.data.whileSuspended).toBe(i > reached));
+    expect(answers.filter((a) => a.body.whileSuspended === true)).toHaveLength(100 - reached - 1);
   }, 60_000);
 });

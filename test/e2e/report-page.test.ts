@@ -348,7 +348,7 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-csv="table-balances"]').click()]);
     const text = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
     const [header, ...rows] = text.trimEnd().split('\r\n').map((line) => line.split(','));
-    expect(header).toEqual(['ID', 'Name', 'Accrued (CNY)', 'Clawed back (CNY)', 'Paid (CNY)', 'Payable (CNY)', 'Clawback pending payout (CNY)', 'Deposit (CNY)', 'Debt (CNY)', 'Deposit shortfall (CNY)', 'Credit used (unpaid traffic) (CNY)', 'Credit available (CNY)']);
+    expect(header).toEqual(['ID', 'Name', 'Accrued (CNY)', 'Clawed back (CNY)', 'Paid (CNY)', 'Payable (CNY)', 'Clawback pending payout (CNY)', 'Deposit (CNY)', 'Debt (CNY)', 'Deposit shortfall (CNY)', 'Credit used (unpaid traffic) (CNY)', 'Credit available (CNY)', 'Credit status']);
     const balances = await apiBalances();
     for (const [partnerId, balance] of balances) {
       const row = rows.find((r) => r[0] === partnerId);

@@ -1,19 +1,30 @@
 // Wholesale-voice traffic: bills against a reseller's deposit and their settlements, on the
 // reseller's own stream (concurrent bills for one reseller serialise on its revision). The
-// rules are src/domain/traffic-decide.ts.
+// rules are src/domain/traffic-decide.ts; the suspension or resumption a bill or a settlement
+// causes is appended with it (src/domain/credit-suspension.ts, through onPartnerStream).
 import { z } from 'zod';
 import { BillingPeriod } from '../../domain/events.js';
+import { partnerCreditStatus } from '../../domain/credit-suspension.js';
+import type { LedgerEvent } from '../../domain/events.js';
 import type { PartnerState } from '../../domain/partner.js';
 import { creditUseOf, trafficOutstandingFen } from '../../domain/traffic.js';
 import { decideTrafficBill, decideTrafficSettlement } from '../../domain/traffic-decide.js';
 import { defineCommand, occurredAtOf, onPartnerStream, outcome } from '../command-handling.js';
 import { AmountFen, EntityId, OccurredAt } from './fields.js';
 
-function creditAnswer(s: PartnerState, recorded: boolean) {
-  return { partnerId: s.partnerId!, ...creditUseOf(s.depositFen, trafficOutstandingFen(s.traffic)), recorded };
+function creditAnswer(s: PartnerState, events: readonly LedgerEvent[]) {
+  const change = events.find((e) => e.type === 'CreditSuspended' || e.type === 'CreditResumed')?.type ?? null;
+  return {
+    partnerId: s.partnerId!,
+    ...creditUseOf(s.depositFen, trafficOutstandingFen(s.traffic)),
+    creditStatus: partnerCreditStatus(s),
+    /** 'CreditSuspended' or 'CreditResumed' when this command changed the status, else null. */
+    creditStatusChange: change,
+    recorded: events.length > 0,
+  };
 }
 
-/** TrafficBilled, or a 422 naming the limit, the outstanding traffic and the shortfall; the same bill again writes nothing. */
+/** TrafficBilled, always (a bill is a fact), with the suspension it causes; the same bill again writes nothing. */
 export const billTraffic = defineCommand({
   name: 'billTraffic',
   input: z.strictObject({ partnerId: EntityId, billId: EntityId, amount: AmountFen, period: BillingPeriod.meta({ example: '2026-07' }), occurredAt: OccurredAt }),
@@ -22,7 +33,7 @@ export const billTraffic = defineCommand({
     const bill = { partnerId: input.partnerId, billId: input.billId, amountFen: input.amount, period: input.period };
     const h = await onPartnerStream(deps, ctx, input.partnerId, occurredAt, (state) => ({
       events: decideTrafficBill(bill, state, deps.policy),
-      answer: (s, events) => ({ billId: input.billId, ...creditAnswer(s, events.length > 0) }),
+      answer: (s, events) => ({ billId: input.billId, whileSuspended: s.traffic.bills.get(input.billId)?.whileSuspended ?? false, ...creditAnswer(s, events) }),
     }));
     return outcome(h.answer, [h]);
   },
@@ -37,7 +48,7 @@ export const settleTraffic = defineCommand({
     const settlement = { partnerId: input.partnerId, settlementId: input.settlementId, amountFen: input.amount };
     const h = await onPartnerStream(deps, ctx, input.partnerId, occurredAt, (state) => ({
       events: decideTrafficSettlement(settlement, state, deps.policy),
-      answer: (s, events) => ({ settlementId: input.settlementId, ...creditAnswer(s, events.length > 0) }),
+      answer: (s, events) => ({ settlementId: input.settlementId, ...creditAnswer(s, events) }),
     }));
     return outcome(h.answer, [h]);
   },

@@ -284,6 +284,23 @@ describe('the programme', () => {
     expect(settledFen).toBeGreaterThan(billedFen / 2);
   });
 
+  it("suspends the reseller's credit when its spike month reaches the deposit, and resumes it with the settlement", () => {
+    const suspended = ofType('CreditSuspended');
+    const resumed = ofType('CreditResumed');
+    expect(suspended.length).toBeGreaterThanOrEqual(1);
+    expect(resumed.length).toBeGreaterThanOrEqual(1);
+    const first = suspended[0]!;
+    expect(first.d.outstandingFen).toBeGreaterThanOrEqual(first.d.creditLimitFen);
+    expect(first.d.cause).toBe('TrafficBilled');
+    // the bill that reached the deposit is in the same append, just before the suspension
+    const at = log.indexOf(first.e);
+    expect(log[at - 1]).toMatchObject({ type: 'TrafficBilled', commandId: first.e.commandId });
+    const resumption = resumed.find((r) => r.e.position > first.e.position)!;
+    expect(resumption.d.outstandingFen).toBeLessThan(resumption.d.creditLimitFen);
+    expect(resumption.d.cause).toBe('TrafficSettled');
+    expect(summary.credit).toEqual({ suspensions: suspended.length, resumptions: resumed.length });
+  });
+
   it('runs the rebate programme: commitments, purchases (bids and the high-end line), a locked agent, quarterly rebates and payments', () => {
     const kinds = new Map(ofType('PartnerSigned').map((x) => [x.d.partnerId, x.d.kind]));
     const commitments = ofType('CommitmentSet');

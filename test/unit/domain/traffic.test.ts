@@ -11,8 +11,8 @@ import { day, ev, type Given, signed, toFacts } from './spec.js';
 const MIN = 10_000_000; // the default policy's wholesale-voice minimum: 100,000.00 CNY
 const reseller = signed('W1', 'standard', day(0), 'wholesale-voice');
 const deposit = (amountFen: number, at = day(1)) => ev('DepositPosted', { partnerId: 'W1', amountFen }, at);
-const billed = (billId: string, amountFen: number, outstandingFen: number, creditLimitFen = MIN) =>
-  ev('TrafficBilled', { billId, partnerId: 'W1', amountFen, period: '2026-01', creditLimitFen, outstandingFen }, day(2));
+const billed = (billId: string, amountFen: number, outstandingFen: number, creditLimitFen = MIN, whileSuspended = false) =>
+  ev('TrafficBilled', { billId, partnerId: 'W1', amountFen, period: '2026-01', creditLimitFen, outstandingFen, whileSuspended }, day(2));
 const settled = (settlementId: string, amountFen: number, outstandingFen: number) => ev('TrafficSettled', { settlementId, partnerId: 'W1', amountFen, outstandingFen }, day(3));
 
 const bill = (billId: string, amountFen: number, period = '2026-01'): BillTraffic => ({ partnerId: 'W1', billId, amountFen, period });
@@ -38,18 +38,17 @@ describe('billing traffic against the deposit', () => {
     const events = decideTrafficBill(bill('B2', 6_000_000), state(reseller, deposit(MIN), billed('B1', 4_000_000, 4_000_000)), defaultPolicy);
     expect(events[0]?.data).toMatchObject({ outstandingFen: MIN, creditLimitFen: MIN });
   });
-  it('refuses a bill one fen above the limit, naming the limit, the outstanding traffic and the shortfall', () => {
-    const e = refusal(() => decideTrafficBill(bill('B2', 6_000_001), state(reseller, deposit(MIN), billed('B1', 4_000_000, 4_000_000)), defaultPolicy));
-    expect(e.rule).toBe('traffic-credit-limit');
-    expect(e.kind).toBe('rule');
-    expect(e.figures).toEqual({ creditLimitFen: MIN, outstandingFen: 4_000_000, amountFen: 6_000_001, shortfallFen: 1 });
-    expect(e.detail).toMatch(/100,000\.00 CNY.*40,000\.00 CNY.*0\.01 CNY over the limit/);
+  // Issue #22 item 2: a bill over the limit used to be refused (rule traffic-credit-limit) and the
+  // traffic already carried vanished; the bill is a fact now, and the limit decides the service
+  // (credit-suspension.test.ts).
+  it('records a bill one fen above the limit, with the limit and the outstanding traffic after it', () => {
+    const events = decideTrafficBill(bill('B2', 6_000_001), state(reseller, deposit(MIN), billed('B1', 4_000_000, 4_000_000)), defaultPolicy);
+    expect(events).toEqual([billed('B2', 6_000_001, MIN + 1).event]);
   });
-  it('raises the limit with a top-up and frees it with a settlement', () => {
-    const full = [reseller, deposit(MIN), billed('B1', MIN, MIN)] as const;
-    expect(refusal(() => decideTrafficBill(bill('B2', 1), state(...full), defaultPolicy)).rule).toBe('traffic-credit-limit');
-    expect(decideTrafficBill(bill('B2', 500), state(...full, deposit(500, day(3))), defaultPolicy)).toHaveLength(1);
-    expect(decideTrafficBill(bill('B2', 700), state(...full, settled('S1', 700, MIN - 700)), defaultPolicy)).toHaveLength(1);
+  it('records a bill while the credit is suspended, flagged whileSuspended', () => {
+    const suspended = ev('CreditSuspended', { partnerId: 'W1', creditLimitFen: MIN, outstandingFen: MIN, cause: 'TrafficBilled' }, day(2));
+    const events = decideTrafficBill(bill('B2', 1), state(reseller, deposit(MIN), billed('B1', MIN, MIN), suspended), defaultPolicy);
+    expect(events).toEqual([billed('B2', 1, MIN + 1, MIN, true).event]);
   });
   it('bills only wholesale-voice resellers', () => {
     const other = signed('W1', 'gold', day(0), 'relationship');

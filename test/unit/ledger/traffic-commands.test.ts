@@ -1,5 +1,6 @@
 // Traffic commands against a real SQLite store: 100 concurrent bills on one reseller's stream
-// decide one after another (the stream mutex), so the limit holds and no bill fails on retries.
+// decide one after another (the stream mutex), so every bill is recorded, the credit is
+// suspended exactly once (when the limit is reached) and no bill fails on retries.
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DomainRuleError } from '../../../src/domain/errors.js';
@@ -34,16 +35,24 @@ afterEach(async () => {
 });
 
 describe('traffic commands', () => {
-  it('100 concurrent bills over the limit: every one is decided (accepted or refused by the limit), accepted ones fit the deposit', async () => {
+  // Issue #22 item 2: bills over the limit used to be refused (rule traffic-credit-limit) with the
+  // accepted ones summing to at most the deposit; now every bill is a recorded fact and the limit
+  // suspends the credit once.
+  it('100 concurrent bills over the limit: every one is recorded, the credit is suspended once, the later bills flagged', async () => {
     const amounts = Array.from({ length: 100 }, (_, i) => 120_000 + i * 1_000); // sum 16,950,000
     const results = await Promise.allSettled(amounts.map((amount, i) => runCommand('billTraffic', deps, { partnerId: 'W1', billId: `B-${i}`, amount, period: '2026-06' }, as('finance'))));
-    const unexpected = results.filter((r) => r.status === 'rejected' && !(r.reason instanceof DomainRuleError && r.reason.rule === 'traffic-credit-limit'));
-    expect(unexpected).toEqual([]);
-    const acceptedFen = results.reduce((sum, r, i) => (r.status === 'fulfilled' ? sum + amounts[i]! : sum), 0);
-    expect(acceptedFen).toBeLessThanOrEqual(MIN);
-    const stored = (await store.readStream(partnerStream('W1'))).filter((e) => e.type === 'TrafficBilled');
-    expect(stored.length).toBe(results.filter((r) => r.status === 'fulfilled').length);
-    expect(stored.reduce((sum, e) => sum + (e.data as { amountFen: number }).amountFen, 0)).toBe(acceptedFen);
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    const stream = await store.readStream(partnerStream('W1'));
+    const stored = stream.filter((e) => e.type === 'TrafficBilled').map((e) => e.data as { amountFen: number; outstandingFen: number; whileSuspended?: boolean });
+    expect(stored).toHaveLength(100);
+    expect(stored.reduce((sum, d) => sum + d.amountFen, 0)).toBe(16_950_000);
+    expect(stream.filter((e) => e.type === 'CreditSuspended')).toHaveLength(1);
+    expect(stream.filter((e) => e.type === 'CreditResumed')).toHaveLength(0);
+    // In stream order: the bills before the one that reached the limit are not flagged, every one after it is.
+    const first = stored.findIndex((d) => d.outstandingFen >= MIN);
+    stored.forEach((d, i) => expect(d.whileSuspended, `bill ${i}`).toBe(i > first));
+    const suspension = stream.findIndex((e) => e.type === 'CreditSuspended');
+    expect(stream[suspension - 1]!.type).toBe('TrafficBilled'); // in the same append as the bill that caused it
   });
 
   it('a repeated bill or settlement (same id, same figures) writes nothing and answers recorded: false', async () => {
