@@ -2,6 +2,7 @@
 // its payable rule, deposits, quarters in the policy's time zone, the idle window, customer
 // ownership (evolveCustomer + ownershipOf) and customer keys. Nothing here decides a rule.
 import {
+  claimDealIdOf,
   type CustomerState,
   evolveCustomer,
   findClaim,
@@ -47,8 +48,8 @@ export function projectionRules(policy: Policy): ProjectionRules {
 
 /**
  * Ownership by the domain's customer fold, fed only the facts that decide ownership, with ties
- * judged in the policy's reporting window. Inside a valid-time cut an advance or loss whose
- * registration occurred later is skipped, as the domain's customerStateAt does.
+ * judged in the policy's reporting window. Inside a valid-time cut an advance, loss or contract
+ * whose registration occurred later is skipped, as the domain's customerStateAt does.
  */
 export function customerOwnershipFoldFor(policy: Policy): OwnershipFold<CustomerState> {
   return ownershipFoldIn(tieWindowOf(policy));
@@ -59,7 +60,8 @@ const ownershipFoldIn = (tieWindow: TieWindow): OwnershipFold<CustomerState> => 
   evolve(state, e: ClaimEnvelope) {
     if (!claimEventTypes.has(e.type)) return state;
     const fact = factOf(e);
-    if ((fact.type === 'DealStageAdvanced' || fact.type === 'DealLost') && !findClaim(state, fact.data.dealId)) return state;
+    const dealId = claimDealIdOf(fact);
+    if (dealId !== null && !findClaim(state, dealId)) return state;
     return evolveCustomer(state, fact);
   },
   view(state, customerKey): OwnershipView {

@@ -68,6 +68,9 @@ export function dealFactOf(e: EventEnvelope): DealFact | null {
       return { kind: 'advanced', ...at, dealId: ev.data.dealId, stage: ev.data.stage };
     case 'DealLost':
       return { kind: 'lost', ...at, dealId: ev.data.dealId };
+    case 'ContractConfirmed':
+      // The vendor's confirmation is the signing (src/domain/contracts.ts).
+      return { kind: 'advanced', ...at, dealId: ev.data.dealId, stage: 'signed' };
     case 'PartnerSigned':
     case 'DepositPosted':
     case 'DepositDeducted':
@@ -75,6 +78,8 @@ export function dealFactOf(e: EventEnvelope): DealFact | null {
     case 'CommissionPaidOut':
     case 'DealTransferred':
     case 'OwnershipRuled':
+    case 'ContractSubmitted':
+    case 'ContractRejected':
     case 'PaymentReceived':
     case 'CommissionAccrued':
     case 'RefundIssued':

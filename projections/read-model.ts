@@ -25,10 +25,13 @@ export const claimEventTypes: ReadonlySet<string> = new Set([
   'DealLost',
   'DealTransferred',
   'OwnershipRuled',
+  'ContractSubmitted',
+  'ContractConfirmed',
+  'ContractRejected',
 ]);
 
 /** Events that tell the pipeline something (dealFactOf answers null for every other type). */
-const dealEventTypes: ReadonlySet<string> = new Set(['DealRegistered', 'DealStageAdvanced', 'DealLost']);
+const dealEventTypes: ReadonlySet<string> = new Set(['DealRegistered', 'DealStageAdvanced', 'DealLost', 'ContractConfirmed']);
 
 /** Cash events remembered for the commission lines that follow them (usually in the same append). */
 const maxRecentCash = 10_000;
@@ -478,7 +481,8 @@ export class ReadModelWriter {
       case 'advanced': {
         this.w('dealEvent', [fact.position, fact.occurredAt, fact.kind, fact.dealId, null, null, null, null, fact.stage, null, null]);
         const partnerId = this.partnerOfDeal(fact.dealId);
-        if (fact.stage === 'signed' && partnerId !== null && ev.type === 'DealStageAdvanced') {
+        // A signing: an advance to signed, or the vendor's confirmation of the contract (contracts.ts).
+        if (fact.stage === 'signed' && partnerId !== null && (ev.type === 'DealStageAdvanced' || ev.type === 'ContractConfirmed')) {
           this.w('signing', [this.rules.quarterOf(e.occurredAt), partnerId, ev.data.customerKey, fact.position]);
         }
         return 1;

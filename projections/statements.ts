@@ -154,6 +154,9 @@ export function evolveStatements(state: StatementsState, e: EventEnvelope, quart
     case 'DealLost':
     case 'DealTransferred':
     case 'OwnershipRuled':
+    case 'ContractSubmitted':
+    case 'ContractConfirmed':
+    case 'ContractRejected':
     case 'TrafficBilled':
     case 'TrafficSettled':
     case 'CreditSuspended':

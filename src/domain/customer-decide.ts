@@ -1,7 +1,10 @@
-// Decisions on a customer's stream: claims, stages, transfers, rulings, cash and refunds.
+// Decisions on a customer's stream: claims, stages, transfers, rulings, cash and refunds; the
+// contracts' rules are src/domain/contracts.ts.
 import { requireAmountFen, requireWithinLimit } from './amount-limit.js';
-import type { Claim, CustomerState, RevenueLine, Stage } from './customer.js';
-import { findClaim, ownerClaim, ownerClaimAt, ownershipOf, stageOrder } from './customer.js';
+import type { CustomerState, RevenueLine, Stage } from './customer.js';
+import { findClaim, ownerClaim, ownerClaimAt, stageOrder } from './customer.js';
+import { ownerWords, requireClaim, requireOpen } from './claim-checks.js';
+import { type ContractCommand, decideContract, requireVendorSigns } from './contracts.js';
 import type { CustomerMatch } from './customer-key.js';
 import { type DecideContext, eventOf, requiredText, requireManager, wholeDaysBetween } from './decide-context.js';
 import { assertNever, refuse } from './errors.js';
@@ -28,7 +31,8 @@ export type CustomerCommand =
   | { type: 'TransferDeal'; data: { fromDealId: string; toDealId: string; reason: string } }
   | { type: 'RuleOwnership'; data: { ownerDealId: string; reason: string } }
   | { type: 'ReceivePayment'; data: { paymentId: string; dealId: string; line: RevenueLine; amountFen: number } }
-  | { type: 'IssueRefund'; data: { refundId: string; paymentId: string; amountFen: number; reason: string } };
+  | { type: 'IssueRefund'; data: { refundId: string; paymentId: string; amountFen: number; reason: string } }
+  | ContractCommand;
 
 export interface CustomerDecideContext extends DecideContext {
   /** RegisterDeal by a partner: that partner's state. */
@@ -47,6 +51,9 @@ export type CustomerEvent = EventOf<
   | 'CommissionAccrued'
   | 'RefundIssued'
   | 'CommissionClawedBack'
+  | 'ContractSubmitted'
+  | 'ContractConfirmed'
+  | 'ContractRejected'
 >;
 
 export function decideCustomer(command: CustomerCommand, state: CustomerState, ctx: CustomerDecideContext): CustomerEvent[] {
@@ -63,6 +70,10 @@ export function decideCustomer(command: CustomerCommand, state: CustomerState, c
       return decidePayment(command.data, state, ctx);
     case 'IssueRefund':
       return decideRefund(command.data, state, ctx);
+    case 'SubmitContract':
+    case 'ConfirmContract':
+    case 'RejectContract':
+      return [decideContract(command, state, ctx)];
     default:
       return assertNever(command, 'customer command');
   }
@@ -99,24 +110,6 @@ function decideRegistration(
   });
 }
 
-function requireClaim(state: CustomerState, dealId: string): Claim {
-  const claim = findClaim(state, dealId);
-  if (!claim) refuse('deal-unknown', `deal ${dealId} is not a claim on customer ${state.customerKey}`, { dealId }, 'not-found');
-  return claim;
-}
-
-function requireOpen(claim: Claim, what: string): void {
-  if (claim.lost || claim.stage === 'signed') {
-    const status = claim.lost ? 'lost' : 'signed';
-    refuse('deal-closed', `${what} refused: deal ${claim.dealId} is ${status}, which is final`, { dealId: claim.dealId, status });
-  }
-}
-
-function ownerWords(state: CustomerState): string {
-  const o = ownershipOf(state);
-  return o.ownerDealId === null ? 'no claim owns it' : `deal ${o.ownerDealId} owns it (${o.rule})`;
-}
-
 function decideStage(
   d: Extract<CustomerCommand, { type: 'AdvanceStage' }>['data'],
   state: CustomerState,
@@ -124,6 +117,7 @@ function decideStage(
 ): EventOf<'DealStageAdvanced' | 'DealLost'> {
   const claim = requireClaim(state, d.dealId);
   requireOpen(claim, d.stage === 'lost' ? 'closing the deal' : 'stage change');
+  if (d.stage === 'signed') requireVendorSigns(ctx, claim.dealId);
   if (ctx.occurredAt < claim.registeredAt) {
     refuse('stage-before-registration', `stage change refused: ${ctx.occurredAt} is before the deal's registration at ${claim.registeredAt}`, {
       occurredAt: ctx.occurredAt,

@@ -29,6 +29,15 @@ export interface Claim {
   signedAt: string | null;
   /** Its registration or its latest stage advance, by occurredAt. */
   lastProgressAt: string;
+  /** Its contract submitted to the vendor and not yet confirmed or rejected (contracts.ts), or null. */
+  contract: PendingContract | null;
+}
+
+export interface PendingContract {
+  ports: number;
+  contractValueFen: number;
+  /** The submission's occurredAt. */
+  submittedAt: string;
 }
 
 export interface OwnershipOverride {
@@ -142,6 +151,9 @@ function evolveCustomerEvent(state: CustomerState, fact: FoldFact): CustomerStat
     case 'DealLost':
     case 'DealTransferred':
     case 'OwnershipRuled':
+    case 'ContractSubmitted':
+    case 'ContractConfirmed':
+    case 'ContractRejected':
       assertSameCustomer(state, fact.data.customerKey, fact.type);
       return { ...applyOwnershipFact(state, fact), ownershipFacts: [...state.ownershipFacts, fact] };
     case 'PaymentReceived':
@@ -194,6 +206,7 @@ function applyOwnershipFact(state: CustomerState, fact: FoldFact): CustomerState
         lost: false,
         signedAt: null,
         lastProgressAt: fact.occurredAt,
+        contract: null,
       };
       return { ...state, claims: [...state.claims, claim] };
     }
@@ -204,8 +217,24 @@ function applyOwnershipFact(state: CustomerState, fact: FoldFact): CustomerState
         stage: d.stage,
         signedAt: d.stage === 'signed' ? fact.occurredAt : c.signedAt,
         lastProgressAt: fact.occurredAt > c.lastProgressAt ? fact.occurredAt : c.lastProgressAt,
+        contract: d.stage === 'signed' ? null : c.contract,
       }));
     }
+    case 'ContractSubmitted': {
+      const d = fact.data;
+      return updateClaim(state, d.dealId, (c) => ({ ...c, contract: { ports: d.ports, contractValueFen: d.contractValueFen, submittedAt: fact.occurredAt } }));
+    }
+    case 'ContractConfirmed':
+      // The vendor's confirmation is the signing: the same effect as an advance to signed.
+      return updateClaim(state, fact.data.dealId, (c) => ({
+        ...c,
+        stage: 'signed',
+        signedAt: fact.occurredAt,
+        lastProgressAt: fact.occurredAt > c.lastProgressAt ? fact.occurredAt : c.lastProgressAt,
+        contract: null,
+      }));
+    case 'ContractRejected':
+      return updateClaim(state, fact.data.dealId, (c) => ({ ...c, contract: null }));
     case 'DealLost': {
       const ownerBefore = ownerClaim(state);
       const lostOwner = ownerBefore?.dealId === fact.data.dealId ? fact.data.dealId : state.lostOwnerDealId;
@@ -404,7 +433,7 @@ export function customerStateAt(state: CustomerState, instant: string): Customer
   let past = initialCustomerState(state.customerKey, state.tieWindow);
   for (const fact of state.ownershipFacts) {
     if (fact.occurredAt > instant) continue;
-    const dealId = fact.type === 'DealStageAdvanced' || fact.type === 'DealLost' ? fact.data.dealId : null;
+    const dealId = claimDealIdOf(fact);
     if (dealId !== null && !findClaim(past, dealId)) continue; // its registration occurred later
     past = evolveCustomer(past, fact);
   }
@@ -419,6 +448,20 @@ export function customerStateAt(state: CustomerState, instant: string): Customer
 export function ownerClaimAt(state: CustomerState, instant: string): Claim | null {
   for (const fact of state.ownershipFacts) if (fact.occurredAt > instant) return ownerClaim(customerStateAt(state, instant));
   return ownerClaim(state);
+}
+
+/** The claim a stage, loss or contract fact is about (null for the others): it needs that claim registered. */
+export function claimDealIdOf(fact: FoldFact): string | null {
+  switch (fact.type) {
+    case 'DealStageAdvanced':
+    case 'DealLost':
+    case 'ContractSubmitted':
+    case 'ContractConfirmed':
+    case 'ContractRejected':
+      return fact.data.dealId;
+    default:
+      return null;
+  }
 }
 
 export function foldCustomer(customerKey: string, facts: Iterable<FoldFact>, tieWindow: TieWindow = defaultTieWindow): CustomerState {

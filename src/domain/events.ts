@@ -304,6 +304,42 @@ export const CommissionClawedBack = z.object({
   commissionFen: NonNegativeFen,
 });
 
+// ---- contracts (customer stream): the vendor's paper (src/domain/contracts.ts) ---------------
+
+export const ContractPorts = z.number().int().min(1).max(10_000_000);
+
+/** The owning claim's customer agreement, submitted to the vendor (by its partner or a manager). */
+export const ContractSubmitted = z.object({
+  customerKey: z.string().min(1),
+  dealId: Id,
+  ports: ContractPorts,
+  contractValueFen: PositiveFen,
+});
+
+/**
+ * The vendor confirmed the pending contract: the signing. The deal is signed at `signedAt` (the
+ * event's occurredAt), with the same effect as DealStageAdvanced to signed (commission years, tiers).
+ */
+export const ContractConfirmed = z.object({
+  customerKey: z.string().min(1),
+  dealId: Id,
+  /** The stage the deal was at before the signing. */
+  from: Stage.nullable(),
+  ports: ContractPorts,
+  contractValueFen: PositiveFen,
+  signedAt: Instant,
+});
+
+/** The vendor refused the pending contract; the claim may submit another. */
+export const ContractRejected = z.object({
+  customerKey: z.string().min(1),
+  dealId: Id,
+  reason: Text,
+  /** The refused contract's figures. */
+  ports: ContractPorts,
+  contractValueFen: PositiveFen,
+});
+
 // ---- the catalogue ------------------------------------------------------------------------
 
 /** Each event type with the schema of its current version. */
@@ -322,6 +358,9 @@ export const eventSchemas = {
   CommissionAccrued,
   RefundIssued,
   CommissionClawedBack,
+  ContractSubmitted,
+  ContractConfirmed,
+  ContractRejected,
   TrafficBilled,
   TrafficSettled,
   CreditSuspended,

@@ -160,6 +160,9 @@ function evolvePartnerEvent(state: PartnerState, fact: FoldFact): PartnerState {
     case 'DealLost':
     case 'DealTransferred':
     case 'OwnershipRuled':
+    case 'ContractSubmitted':
+    case 'ContractConfirmed':
+    case 'ContractRejected':
     case 'PaymentReceived':
     case 'CommissionAccrued':
     case 'RefundIssued':

@@ -101,6 +101,9 @@ function rawPostingsOf(event: LedgerEvent): Posting[] {
     case 'DealLost':
     case 'DealTransferred':
     case 'OwnershipRuled':
+    case 'ContractSubmitted':
+    case 'ContractConfirmed':
+    case 'ContractRejected':
     case 'PaymentReceived':
     case 'RefundIssued':
       return [];

@@ -100,6 +100,11 @@ export function identityName(event: LedgerEvent): string | null {
       return `RebateEarned:${event.data.partnerId}:${event.data.quarter}`;
     case 'RebatePaid':
       return `RebatePaid:${event.data.rebatePaymentId}`;
+    case 'ContractConfirmed':
+      return `ContractConfirmed:${event.data.dealId}`;
+    case 'ContractSubmitted':
+    case 'ContractRejected':
+      return null;
     case 'CreditSuspended':
     case 'CreditResumed':
     case 'CommitmentSet':

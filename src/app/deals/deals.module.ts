@@ -1,8 +1,14 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ContractsController } from './contracts.controller.js';
+import { contractsCommandHandlers } from './contracts.commands.js';
 import { DealsController } from './deals.controller.js';
 import { dealsCommandHandlers } from './deals.commands.js';
 import { dealsQueryHandlers } from './deals.queries.js';
 
-@Module({ imports: [CqrsModule], controllers: [DealsController], providers: [...dealsCommandHandlers, ...dealsQueryHandlers] })
+@Module({
+  imports: [CqrsModule],
+  controllers: [DealsController, ContractsController],
+  providers: [...dealsCommandHandlers, ...contractsCommandHandlers, ...dealsQueryHandlers],
+})
 export class DealsModule {}

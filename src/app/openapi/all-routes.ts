@@ -3,6 +3,7 @@ import { auditRoutes } from '../audit/audit.routes.js';
 import { creditRoutes } from '../credit/credit.routes.js';
 import { rebatesRoutes } from '../rebates/rebates.routes.js';
 import { dealsRoutes } from '../deals/deals.routes.js';
+import { contractsRoutes } from '../deals/contracts.routes.js';
 import { healthRoute } from '../health/health.routes.js';
 import type { RouteSpec } from '../http/route.js';
 import { moneyRoutes } from '../money/money.routes.js';
@@ -13,6 +14,7 @@ import { webReportRoutes } from '../web/report.routes.js';
 export const allRoutes: readonly RouteSpec[] = [
   ...partnersRoutes,
   ...dealsRoutes,
+  ...contractsRoutes,
   ...moneyRoutes,
   ...creditRoutes,
   ...rebatesRoutes,

@@ -97,6 +97,12 @@ export function describeEvent(e: Pick<AuditEntry, 'type' | 'data'>): string {
       return `transferred from deal ${s('fromDealId')} to deal ${s('toDealId')} after ${s('ownerIdleDays')} idle days: ${s('reason')}`;
     case 'OwnershipRuled':
       return `ruling: deal ${s('ownerDealId')} owns the customer: ${s('reason')}`;
+    case 'ContractSubmitted':
+      return `contract of deal ${s('dealId')} submitted to the vendor: ${s('ports')} ports, ${fen('contractValueFen')}`;
+    case 'ContractConfirmed':
+      return `contract of deal ${s('dealId')} confirmed by the vendor: signed ${s('signedAt')} (${s('ports')} ports, ${fen('contractValueFen')})`;
+    case 'ContractRejected':
+      return `contract of deal ${s('dealId')} rejected by the vendor: ${s('reason')}`;
     case 'PaymentReceived':
       return `payment ${s('paymentId')} received: ${fen('amountFen')} (${s('line')}), owner then ${who((d.ownerPartnerId as string | null) ?? null, s('ownerDealId'))}`;
     case 'CommissionAccrued':

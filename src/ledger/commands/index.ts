@@ -2,6 +2,7 @@
 // one table (Ledger.execute), each with the input its schema gives.
 import type { z } from 'zod';
 import type { CommandCtx, CommandDeps, CommandSpec } from '../command-handling.js';
+import { confirmContract, rejectContract, submitContract } from './contracts.js';
 import { advanceStage, registerDeal, ruleOwnership, transferDeal } from './deals.js';
 import { issueRefund, receivePayment } from './money.js';
 import { changeTier, deductDeposit, postDeposit, signPartner } from './partners.js';
@@ -20,6 +21,9 @@ export const ledgerCommands = {
   advanceStage,
   transferDeal,
   ruleOwnership,
+  submitContract,
+  confirmContract,
+  rejectContract,
   receivePayment,
   issueRefund,
   payOut,

@@ -127,7 +127,10 @@ describe('money through the command layer', () => {
     await signPartners('P1');
     await runCommand('postDeposit', deps, { partnerId: 'P1', amount: 1_000_000 }, finance());
     await runCommand('registerDeal', deps, { dealId: 'D1', partnerId: 'P1', customer: { name: 'Acme' } }, manager());
-    await runCommand('advanceStage', deps, { dealId: 'D1', stage: 'signed' }, as('partner', 'P1'));
+    // Contracts are the vendor's: the partner submits, a manager's confirmation is the signing.
+    expect((await refusal(runCommand('advanceStage', deps, { dealId: 'D1', stage: 'signed' }, as('partner', 'P1')))).rule).toBe('partner-cannot-sign');
+    await runCommand('submitContract', deps, { dealId: 'D1', ports: 10, contractValue: 1_200_000 }, as('partner', 'P1'));
+    await runCommand('confirmContract', deps, { dealId: 'D1', signedAt: clock() }, manager());
     days(1);
     const paid = await runCommand('receivePayment', deps, { paymentId: 'PAY-1', dealId: 'D1', line: 'port', amount: 1_000_000 }, finance());
     expect(paid.answer.commission).toEqual({ partnerId: 'P1', tier: 'silver', commissionYear: 1, rateBps: 3000, commissionFen: 300_000 });
@@ -210,6 +213,20 @@ describe('tier evaluation through the command layer', () => {
     expect((await store.readStream(partnerStream('P3'))).map((e) => e.type)).toEqual(['PartnerSigned']);
     const moved = (await store.readStream(partnerStream('P1'))).filter((e) => e.type === 'TierChanged');
     expect(moved.map((e) => e.occurredAt)).toEqual(['2026-09-30T16:00:00.000Z']); // 1 October 00:00 in Shanghai
+  });
+
+  it('counts a contract the vendor confirmed as the signing, at its signing date', async () => {
+    await signPartners('P1');
+    for (const [dealId, name] of [['D1', 'Acme'], ['D2', 'Beta Co'], ['D3', 'Gamma Co']] as const) {
+      await runCommand('registerDeal', deps, { dealId, partnerId: 'P1', customer: { name } }, as('partner', 'P1'));
+      await runCommand('submitContract', deps, { dealId, ports: 5, contractValue: 600_000 }, as('partner', 'P1'));
+    }
+    days(95); // into 2026-Q4
+    await runCommand('confirmContract', deps, { dealId: 'D1', signedAt: '2026-09-30T02:00:00.000Z' }, manager()); // back-dated into Q3
+    await runCommand('confirmContract', deps, { dealId: 'D2', signedAt: clock() }, manager()); // Q4
+    await runCommand('rejectContract', deps, { dealId: 'D3', reason: 'unsigned annex' }, manager());
+    const evaluation = await runCommand('evaluateTiers', deps, { quarter: '2026-Q3' }, manager());
+    expect(evaluation.answer.changes).toEqual([{ partnerId: 'P1', from: 'silver', to: 'standard', signedCustomers: 1 }]);
   });
 
   it('counts the customers signed inside the quarter, not those signed after it', async () => {

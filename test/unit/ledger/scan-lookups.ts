@@ -80,6 +80,10 @@ export class ScanLookups implements LedgerLookups {
         const d = e.data as EventDataOf<'DealStageAdvanced'>;
         if (d.stage === 'signed') signings.push({ dealId: d.dealId, partnerId: partnerOfDeal.get(d.dealId) ?? null, customerKey: d.customerKey, signedAt: e.occurredAt });
       }
+      if (e.type === 'ContractConfirmed') {
+        const d = e.data as EventDataOf<'ContractConfirmed'>; // the vendor's confirmation is the signing
+        signings.push({ dealId: d.dealId, partnerId: partnerOfDeal.get(d.dealId) ?? null, customerKey: d.customerKey, signedAt: e.occurredAt });
+      }
     }
     return signings;
   }
