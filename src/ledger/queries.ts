@@ -50,8 +50,8 @@ export interface TierAnswer {
 }
 
 export interface AuditEntry {
-  position: string;
-  revision: string;
+  position: number;
+  revision: number;
   eventId: string;
   type: string;
   occurredAt: string;
@@ -73,13 +73,13 @@ export interface AuditAnswer {
   events: AuditEntry[];
   ownership: OwnershipView;
   /** Events recorded after the cut that would change the answer (asOf given only). */
-  laterChanges: Array<{ position: string; type: string; recordedAt: string; occurredAt: string; ownerAfter: string | null; rule: string }>;
+  laterChanges: Array<{ position: number; type: string; recordedAt: string; occurredAt: string; ownerAfter: string | null; rule: string }>;
 }
 
 export interface EventsPage {
-  events: Array<Omit<EventEnvelope, 'position' | 'revision'> & { position: string; revision: string }>;
+  events: Array<Omit<EventEnvelope, 'position' | 'revision'> & { position: number; revision: number }>;
   /** The position to ask from next, or null at the head. */
-  next: string | null;
+  next: number | null;
 }
 
 /** Validates and canonicalises the two instants of a query (RangeError names the bad one). */
@@ -228,7 +228,7 @@ export class LedgerQueries {
         const after = fold.view(later, customerKey);
         if (after.ownerDealId !== owner || e.type === 'DealRegistered' || e.type === 'OwnershipRuled') {
           laterChanges.push({
-            position: e.position.toString(),
+            position: jsonPosition(e.position),
             type: e.type,
             recordedAt: e.recordedAt,
             occurredAt: e.occurredAt,
@@ -249,7 +249,7 @@ export class LedgerQueries {
     const page: EventsPage['events'] = [];
     for await (const e of this.deps.store.readAll({ fromPosition, batchSize: Math.min(limit + 1, 1000) })) {
       if (page.length === limit) {
-        return { events: page, next: e.position.toString() };
+        return { events: page, next: jsonPosition(e.position) };
       }
       page.push(wireEvent(e));
     }
@@ -268,14 +268,23 @@ function claimEnvelope(r: read.ClaimEventRow): ClaimEnvelope {
   };
 }
 
+/**
+ * A log position (or stream revision) as a JSON number, as every answer gives positions. Exact up
+ * to 2^53 − 1, which no log reaches (EventStoreDB's are byte offsets: 8 PiB of log).
+ */
+export function jsonPosition(position: bigint): number {
+  if (position > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`position ${position} is beyond what JSON numbers hold exactly`);
+  return Number(position);
+}
+
 function wireEvent(e: EventEnvelope): EventsPage['events'][number] {
-  return { ...e, position: e.position.toString(), revision: e.revision.toString() };
+  return { ...e, position: jsonPosition(e.position), revision: jsonPosition(e.revision) };
 }
 
 function auditEntry(e: EventEnvelope, counts: boolean, ownership: OwnershipView): AuditEntry {
   return {
-    position: e.position.toString(),
-    revision: e.revision.toString(),
+    position: jsonPosition(e.position),
+    revision: jsonPosition(e.revision),
     eventId: e.eventId,
     type: e.type,
     occurredAt: e.occurredAt,

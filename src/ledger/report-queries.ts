@@ -26,7 +26,7 @@ export interface ReportScope {
 export interface TimelineReport {
   /** Events in the whole log now. */
   events: number;
-  headPosition: string;
+  headPosition: number;
   firstRecordedAt: string | null;
   lastRecordedAt: string | null;
   /** Events the ledger knew at asOf (all of them without asOf). */
@@ -100,7 +100,7 @@ export class ReportQueries {
     const known = query.asOf ? queries.cutInfo({ asOf: query.asOf }).position : Number(head);
     return {
       events: Number(head),
-      headPosition: head.toString(),
+      headPosition: Number(head),
       firstRecordedAt: first?.recordedAt ?? null,
       lastRecordedAt: last?.recordedAt ?? null,
       knownEvents: Math.min(known, Number(head)),

@@ -30,7 +30,7 @@ const problemOf = (answer: { status: number; body: any }, status: number) => {
 const feed = async (server: ApiServer) => {
   const answer = await get(server, '/events', 'auditor', { from: '1', limit: '1000' });
   expect(answer.status).toBe(200);
-  return answer.body.events as Array<{ position: string; type: string; occurredAt: string }>;
+  return answer.body.events as Array<{ position: number; type: string; occurredAt: string }>;
 };
 
 describe('dates in commands and queries', () => {

@@ -197,8 +197,8 @@ describe('reads', () => {
     const verify = (await get(server, '/audit/verify', 'auditor')).body;
     expect(verify).toMatchObject({ ok: true, events: await head(), headHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const page = (await get(server, '/events', 'auditor', { from: '2', limit: '3' })).body;
-    expect(page.events.map((e: { position: string }) => e.position)).toEqual(['2', '3', '4']);
-    expect(page.next).toBe('5');
+    expect(page.events.map((e: { position: number }) => e.position)).toEqual([2, 3, 4]);
+    expect(page.next).toBe(5);
   });
 
   it('GET /tiers and GET /partners/:id/balance in fen', async () => {

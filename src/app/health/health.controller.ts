@@ -24,7 +24,7 @@ export class HealthController {
     const lag = await this.ledger.projectionLag();
     const refusal = this.integrity.refusal();
     const result = await this.health.check([
-      () => this.indicators.check('store').up({ kind: this.ledger.store.kind, position: lag.position.toString() }),
+      () => this.indicators.check('store').up({ kind: this.ledger.store.kind, position: Number(lag.position) }),
       () => this.indicators.check('readModel').up({ position: lag.readModelPosition, lag: lag.lag }),
     ]);
     return {
