@@ -11,6 +11,8 @@ COPY bin ./bin
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
+# A CJK font for the statement PDFs (GET /statements/:partnerId/:quarter.pdf): embedded as a subset.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules

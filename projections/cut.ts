@@ -3,7 +3,7 @@
 // instant (recordedAt only grows with position, so the cut is a prefix). Valid time (validAt)
 // keeps, among the events of that prefix, those that occurred at or before the instant.
 import type { EventEnvelope } from '../src/domain/events.js';
-import { readInstant } from '../src/domain/instant.js';
+import { readQueryInstant } from '../src/domain/query-time.js';
 
 /** What a reader asks about: both optional ISO-8601 instants. */
 export interface TimeQuery {
@@ -51,12 +51,13 @@ export function cutInstant(cut: LogCut, nowIso: string): string {
 }
 
 /**
- * Parses a user-given ISO-8601 instant (with Z or an offset, or a bare date meaning its UTC
- * midnight) into the canonical UTC millisecond form; throws a RangeError naming `what` on text
- * that is not a real calendar instant (src/domain/instant.ts: 2026-06-31, T24:00, year 0000, no zone).
+ * Parses a user-given asOf / validAt: an ISO-8601 instant (with Z or an offset) into the canonical
+ * UTC millisecond form, a bare date kept as written (the read side resolves it to the end of that
+ * day in the policy's zone: src/domain/query-time.ts); throws a RangeError naming `what` on text
+ * that is neither (src/domain/instant.ts: 2026-06-31, T24:00, year 0000, no zone).
  */
 export function canonicalInstant(input: string, what: string): string {
-  const reading = readInstant(input);
+  const reading = readQueryInstant(input);
   if (!reading.ok) throw new RangeError(`${what} ${reading.problem}`);
-  return reading.iso;
+  return reading.value;
 }

@@ -156,3 +156,29 @@ export function startOfLocalDay(date: string, timeZone: string): string {
   if (!m) throw new RangeError(`"${date}" is not a date like 2026-01-01`);
   return new Date(localMidnight(Number(m[1]), Number(m[2]), timeZone, Number(m[3]))).toISOString();
 }
+
+/**
+ * The last millisecond (ISO, UTC) of a local calendar date in a time zone: the instant before the
+ * next day's first instant ("2026-01-01" in Asia/Shanghai → 2026-01-01T15:59:59.999Z).
+ */
+export function endOfLocalDay(date: string, timeZone: string): string {
+  const start = Date.parse(startOfLocalDay(date, timeZone));
+  const nextDay = new Date(start + 36 * 3_600_000); // past the next midnight whatever the zone does that day
+  const p = localParts(nextDay.getTime(), timeZone);
+  return new Date(localMidnight(p.year, p.month, timeZone, p.day) - 1).toISOString();
+}
+
+/**
+ * An instant as local time in a zone with its offset, to the second: "2026-07-01 00:00:00 +08:00"
+ * (the CLI's and the page's one way of showing an instant; milliseconds with `withMs`).
+ */
+export function formatLocalInstant(instant: string, timeZone: string, withMs = false): string {
+  const epochMs = parseInstant(instant);
+  const p = localParts(epochMs, timeZone);
+  const offsetMinutes = Math.round(offsetMs(epochMs, timeZone) / 60_000);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const ms = withMs ? `.${String(((epochMs % 1000) + 1000) % 1000).padStart(3, '0')}` : '';
+  return `${yearText(p.year)}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)}:${two(p.second)}${ms} ${sign}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
+}

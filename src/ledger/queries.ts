@@ -3,6 +3,7 @@
 // answers cost what the list has; nothing folds the whole log.
 import type { EventEnvelope } from '../domain/events.js';
 import { customerStream } from '../domain/events.js';
+import { resolveQueryTime } from '../domain/query-time.js';
 import { creditStatusOf } from '../domain/credit-suspension.js';
 import { WHOLESALE_VOICE } from '../domain/traffic-decide.js';
 import type { EventStore } from '../store/event-store.js';
@@ -23,6 +24,8 @@ export interface QueryDeps {
   ownership: OwnershipFold<unknown>;
   /** The wall clock, for "idle for 28 days" when the query names no instant. */
   nowIso: () => string;
+  /** The policy's time zone: a bare date asked about (asOf=2026-01-01) is the end of that day there. Default Asia/Shanghai. */
+  timeZone?: string;
 }
 
 /** Where an answer stands: the cut it was read from. */
@@ -105,9 +108,19 @@ export class LedgerQueries {
     return this.deps.runner.db;
   }
 
+  /** The policy's time zone, in which a bare date asked about ends (src/domain/query-time.ts). */
+  get timeZone(): string {
+    return this.deps.timeZone ?? 'Asia/Shanghai';
+  }
+
+  /** The query with every bare date resolved to the end of that day in the policy's zone. */
+  resolveTime<T extends TimeQuery>(query: T): T {
+    return resolveQueryTime(query, this.timeZone);
+  }
+
   /** The cut a query reads: the read model's position, cut further by asOf, filtered by validAt. */
   cut(query: TimeQuery = {}): LogCut {
-    return read.resolveCut(this.db, query, this.deps.runner.position());
+    return read.resolveCut(this.db, this.resolveTime(query), this.deps.runner.position());
   }
 
   cutInfo(query: TimeQuery = {}): CutInfo {

@@ -27,6 +27,8 @@ export interface ReadSide {
   queries: LedgerQueries;
   lookups: ReadModelLookups;
   rules: ProjectionRules;
+  /** The policy's time zone: bare dates asked about end there, and the CLI shows instants in it. */
+  timeZone: string;
   /** Stops following the log and closes the read-model file (and the store when the read side opened it). */
   close(): Promise<void>;
 }
@@ -70,7 +72,8 @@ function moveAside(file: string): string {
 }
 
 export async function openReadSide(options: OpenReadSideOptions): Promise<ReadSide> {
-  const bridge = domainBridge(options.policy ?? policyFromEnv());
+  const policy = options.policy ?? policyFromEnv();
+  const bridge = domainBridge(policy);
   const file = readModelFileFor(options.dataDir);
   const openRunner = async (): Promise<ProjectionRunner> => {
     const runner = ProjectionRunner.open(options.store, file, bridge.rules, { batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE });
@@ -95,13 +98,14 @@ export async function openReadSide(options: OpenReadSideOptions): Promise<ReadSi
     runner = await openRunner();
   }
   const nowIso = options.nowIso ?? (() => new Date().toISOString());
-  const queries = new LedgerQueries({ store: options.store, runner, rules: bridge.rules, ownership: bridge.ownership, nowIso });
+  const queries = new LedgerQueries({ store: options.store, runner, rules: bridge.rules, ownership: bridge.ownership, nowIso, timeZone: policy.timeZone });
   return {
     store: options.store,
     runner,
     queries,
     lookups: new ReadModelLookups(runner),
     rules: bridge.rules,
+    timeZone: policy.timeZone,
     async close() {
       await runner.close();
       if (options.ownsStore) await options.store.close();

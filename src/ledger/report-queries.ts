@@ -92,7 +92,8 @@ export class ReportQueries {
   constructor(private readonly deps: ReportDeps) {}
 
   /** The ledger's own history: its first and last recordedAt, and how much of it asOf knew. */
-  async timeline(query: TimeQuery = {}): Promise<TimelineReport> {
+  async timeline(asked: TimeQuery = {}): Promise<TimelineReport> {
+    const query = this.deps.queries.resolveTime(asked);
     const { store, queries, timeZone } = this.deps;
     const head = await store.headPosition();
     const first = head > 0n ? await this.eventAt(1n) : null;
@@ -114,7 +115,8 @@ export class ReportQueries {
   }
 
   /** Tiers with names, counts per tier, and each partner's tier at the end of the previous quarter. */
-  async tiers(query: TimeQuery = {}, scope: ReportScope = {}): Promise<TiersReport> {
+  async tiers(asked: TimeQuery = {}, scope: ReportScope = {}): Promise<TiersReport> {
+    const query = this.deps.queries.resolveTime(asked);
     const { queries } = this.deps;
     const { quarterOf, timeZone } = this.deps;
     const quarter = quarterOf(this.referenceInstant(query));
@@ -142,7 +144,8 @@ export class ReportQueries {
   }
 
   /** Every partner's balance with its name and tier, and the column totals. */
-  async balances(query: TimeQuery = {}, scope: ReportScope = {}): Promise<BalancesReport> {
+  async balances(asked: TimeQuery = {}, scope: ReportScope = {}): Promise<BalancesReport> {
+    const query = this.deps.queries.resolveTime(asked);
     const { queries } = this.deps;
     const views = inScope(await queries.balances(query), scope);
     const tiers = new Map((await queries.tiers(query)).map((t) => [t.partnerId, t.tier]));
@@ -158,7 +161,8 @@ export class ReportQueries {
    * Commission per quarter from the partners' statements: accrued and clawed back on the cash of
    * the quarter, and what the quarter's payout paid; the latest quarters up to the reference instant.
    */
-  async commissionByQuarter(query: TimeQuery = {}, scope: ReportScope = {}): Promise<CommissionByQuarterReport> {
+  async commissionByQuarter(asked: TimeQuery = {}, scope: ReportScope = {}): Promise<CommissionByQuarterReport> {
+    const query = this.deps.queries.resolveTime(asked);
     const { queries } = this.deps;
     const partners = inScope(await queries.tiers(query), scope);
     const signedAt: string[] = [];
@@ -195,7 +199,8 @@ export class ReportQueries {
    * Customers with competing claims (more than one claim on record), with the owner, every
    * claim and the rule; a partner sees only customers it has a claim on.
    */
-  async conflicts(query: TimeQuery = {}, scope: ReportScope = {}): Promise<ConflictsReport> {
+  async conflicts(asked: TimeQuery = {}, scope: ReportScope = {}): Promise<ConflictsReport> {
+    const query = this.deps.queries.resolveTime(asked);
     const { queries } = this.deps;
     const pipeline = await queries.pipeline(query);
     const names = new Map<string, string>();

@@ -1,39 +1,18 @@
 // @ts-check
-// CSV files of the page's tables (RFC 4180, CRLF line ends, a UTF-8 byte-order mark so that
-// spreadsheets read Chinese labels correctly).
+// CSV files of the page's tables: the rules live in the one export module (export.js), shared
+// with the CLI; this file hands a file to the browser.
+import { CSV_BOM } from './export.js';
+
+export { csvField, tableCsv, toCsv } from './export.js';
 
 /**
- * One CSV field: quoted when it holds a comma, quote, line break or leading/trailing space;
- * a leading =, +, - or @ on text is prefixed with an apostrophe so spreadsheets never run it.
- * @param {string | number | null | undefined} value
- * @returns {string}
- */
-export function csvField(value) {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
-  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/**
- * @param {ReadonlyArray<string>} header
- * @param {ReadonlyArray<ReadonlyArray<string | number | null | undefined>>} rows
- * @returns {string}
- */
-export function toCsv(header, rows) {
-  for (const row of rows) {
-    if (row.length !== header.length) throw new RangeError(`a CSV row has ${row.length} fields, the header ${header.length}`);
-  }
-  return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
-}
-
-/**
- * Hands a CSV text to the browser as a file download.
+ * Hands a text or bytes to the browser as a file download.
  * @param {string} fileName
- * @param {string} csvText
+ * @param {BlobPart} content
+ * @param {string} type
  */
-export function downloadCsv(fileName, csvText) {
-  const blob = new Blob(['\uFEFF', csvText], { type: 'text/csv;charset=utf-8' });
+export function downloadFile(fileName, content, type) {
+  const blob = new Blob([content], { type });
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
@@ -43,4 +22,13 @@ export function downloadCsv(fileName, csvText) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * Hands a CSV text to the browser as a file download (with the byte-order mark when it has none).
+ * @param {string} fileName
+ * @param {string} csvText
+ */
+export function downloadCsv(fileName, csvText) {
+  downloadFile(fileName, csvText.startsWith(CSV_BOM) ? csvText : `${CSV_BOM}${csvText}`, 'text/csv;charset=utf-8');
 }

@@ -126,6 +126,42 @@ export function quarterOf(instant, timeZone) {
 }
 
 /**
+ * A zone's offset as text: 480 → "+08:00", -240 → "-04:00".
+ * @param {number} offsetMinutes
+ * @returns {string}
+ */
+export function offsetText(offsetMinutes) {
+  const abs = Math.abs(offsetMinutes);
+  return `${offsetMinutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/**
+ * An instant as local time in the policy's zone with its offset, the page's and the CLI's one way
+ * of showing an instant: "2026-07-01 00:00:00 +08:00" (src/domain/quarter.ts formatLocalInstant
+ * writes the same for the CLI's text).
+ * @param {string | null | undefined} iso
+ * @param {string} timeZone
+ * @param {boolean} [withMs]
+ * @returns {string}
+ */
+export function formatInstantWithOffset(iso, timeZone, withMs = false) {
+  if (!iso) return '—';
+  const epochMs = Date.parse(iso);
+  if (Number.isNaN(epochMs)) return iso;
+  return `${formatInstant(iso, timeZone, withMs)} ${offsetText(zoneOffsetMinutes(timeZone, epochMs))}`;
+}
+
+/**
+ * The policy zone as the page names it: "Asia/Shanghai (UTC+08:00)", the offset at `epochMs` (now by default).
+ * @param {string} timeZone
+ * @param {number} [epochMs]
+ * @returns {string}
+ */
+export function zoneLabel(timeZone, epochMs = Date.now()) {
+  return `${timeZone} (UTC${offsetText(zoneOffsetMinutes(timeZone, epochMs))})`;
+}
+
+/**
  * An instant shown in the policy's zone, to the second ("2026-06-30 23:59:59") or to the
  * millisecond ("2026-06-30 23:59:59.999").
  * @param {string | null | undefined} iso

@@ -102,10 +102,10 @@ describe('dates in commands and queries', () => {
     }
   });
 
-  it('still reads a bare date as its UTC midnight, and an offset as the instant it names', async () => {
+  it("reads a bare date as the end of that day in the policy's zone (issue #21 item 3), and an offset as the instant it names", async () => {
     const bare = await get(server, '/tiers', 'manager', { asOf: '2026-02-28' });
     expect(bare.status).toBe(200);
-    expect(bare.body).toEqual((await get(server, '/tiers', 'manager', { asOf: '2026-02-28T08:00:00+08:00' })).body);
+    expect(bare.body).toEqual((await get(server, '/tiers', 'manager', { asOf: '2026-02-28T23:59:59.999+08:00' })).body);
     expect((await get(server, '/tiers', 'manager', { validAt: '2024-02-29T23:59:59.999Z' })).status).toBe(200);
   });
 });

@@ -90,7 +90,8 @@ describe('dates on the command line', () => {
     for (const at of ['2024-02-29', '2026-06-30T23:59:59.999+08:00', '2026-07-01T00:00:00Z']) {
       const r = await cli(['report', 'tiers', '--as-of', at, '--valid-at', at, '--json', '--data-dir', dir]);
       expect(r.code, `${at}: ${r.err}`).toBe(0);
-      expect(JSON.parse(r.out).cut).toMatchObject({ asOf: new Date(Date.parse(at.length === 10 ? `${at}T00:00:00Z` : at)).toISOString() });
+      // A bare date is the end of that day in the policy's zone (issue #21 item 3; was its UTC midnight).
+      expect(JSON.parse(r.out).cut).toMatchObject({ asOf: new Date(Date.parse(at.length === 10 ? `${at}T23:59:59.999+08:00` : at)).toISOString() });
     }
   });
 });
@@ -126,14 +127,17 @@ describe('a demo data directory, end to end', () => {
     expect(future.err).toContain('is not over');
   });
 
-  it('demo prints a table by default (money in CNY) and one CSV row with --csv (money in fen)', async () => {
+  it('demo prints a table by default (money in CNY) and one CSV row with --csv (money in numeric yuan)', async () => {
     const table = await cli(['demo', '--seed', '2', '--partners', '4', '--customers', '3', '--quarters', '1', '--last-quarter', '2026-Q2', '--data-dir', tempDir()]);
     expect(table.code, table.err).toBe(0);
     expect(table.out).toMatch(/^events\s+[\d,]+$/m);
     expect(table.out).toMatch(/^cash\.received \(CNY\)\s+[\d,]+\.\d\d$/m);
     const csv = await cli(['demo', '--seed', '2', '--partners', '4', '--customers', '3', '--quarters', '1', '--last-quarter', '2026-Q2', '--data-dir', tempDir(), '--csv']);
-    const [header, row, rest] = csv.out.split('\n');
-    expect(header).toContain('cash.receivedFen');
+    // The export module's CSV (issue #21 item 4): byte-order mark, CRLF, money in yuan under "(CNY)" (was fen under cash.receivedFen).
+    expect(csv.out.startsWith('\uFEFF')).toBe(true);
+    const [header, row, rest] = csv.out.slice(1).split('\r\n');
+    expect(header).toContain('cash.received (CNY)');
+    expect(row!.split(',')[header!.split(',').indexOf('cash.received (CNY)')]).toMatch(/^\d+\.\d\d$/);
     expect(row!.split(',')).toHaveLength(header!.split(',').length);
     expect(rest).toBe('');
   });
@@ -145,8 +149,8 @@ describe('a demo data directory, end to end', () => {
     const json = await cli(['verify', '--data-dir', dir, '--json']);
     expect(JSON.parse(json.out)).toMatchObject({ ok: true, events: JSON.parse(demo.out).events, headHash: JSON.parse(demo.out).headHash });
     const csv = await cli(['verify', '--data-dir', dir, '--csv']);
-    expect(csv.out.split('\n')[0]).toBe('ok,events,headHash,firstBadPosition,problem');
-    expect(csv.out.split('\n')[1]).toMatch(/^true,\d+,[0-9a-f]{64},,$/);
+    expect(csv.out.split('\r\n')[0]).toBe('\uFEFFok,events,headHash,firstBadPosition,problem');
+    expect(csv.out.split('\r\n')[1]).toMatch(/^true,\d+,[0-9a-f]{64},,$/);
   });
 
   it('replay rebuilds the read models with a progress bar, and reports as JSON', async () => {
@@ -163,14 +167,14 @@ describe('a demo data directory, end to end', () => {
     expect(tiers.code).toBe(0);
     expect(tiers.out).toMatch(/^P-001\s+(gold|silver|standard)/m);
     const csv = await cli(['report', 'balances', '--csv', '--data-dir', dir]);
-    const columns = csv.out.split('\n')[0]!.split(',');
-    expect(columns).toEqual(expect.arrayContaining(['partnerId', 'accrued', 'clawedBack', 'paidOut', 'payable', 'deposit', 'debt']));
-    expect(csv.out.trim().split('\n')).toHaveLength(1 + 8);
+    const columns = csv.out.replace(/^\uFEFF/, '').split('\r\n')[0]!.split(',');
+    expect(columns).toEqual(expect.arrayContaining(['partnerId', 'accrued (CNY)', 'clawedBack (CNY)', 'paidOut (CNY)', 'payable (CNY)', 'deposit (CNY)', 'debt (CNY)']));
+    expect(csv.out.trim().split('\r\n')).toHaveLength(1 + 8);
     const json = await cli(['report', 'pipeline', '--json', '--data-dir', dir]);
     expect(JSON.parse(json.out).report).toBe('pipeline');
     const early = await cli(['report', 'tiers', '--as-of', '2025-07-02T00:00:00Z', '--csv', '--data-dir', dir]);
     expect(early.code).toBe(0);
-    expect(early.out.trim().split('\n').length).toBeLessThan(1 + 8); // not every partner was signed yet
+    expect(early.out.trim().split('\r\n').length).toBeLessThan(1 + 8); // not every partner was signed yet
     expect((await cli(['report', 'tiers', '--csv', '--json', '--data-dir', dir])).code).toBe(2);
     expect((await cli(['report', 'nonsense', '--data-dir', dir])).code).toBe(2);
   });
@@ -183,7 +187,7 @@ describe('a demo data directory, end to end', () => {
     expect(text.code, text.err).toBe(0);
     expect(text.out).toContain('Rule: tie-to-partner');
     const csv = await cli(['dispute', tie!.key, '--csv', '--data-dir', dir]);
-    expect(csv.out.split('\n')[0]).toBe('position,occurredAt,recordedAt,actor,type,description,counts,ownerDealId,ownerPartnerId,rule,hash');
+    expect(csv.out.split('\r\n')[0]).toBe('\uFEFFposition,occurredAt,recordedAt,actor,type,description,counts,ownerDealId,ownerPartnerId,rule,hash');
     expect(csv.out).toContain('DealRegistered');
     const json = await cli(['dispute', tie!.key, '--json', '--data-dir', dir]);
     expect(JSON.parse(json.out).customerKey).toBe(tie!.key);

@@ -1,12 +1,12 @@
 // The zod pieces of the read routes' params and queries. A command route's params and body come
 // from the command's own input (src/ledger/commands/fields.ts, http/command-route.ts).
 import { z } from 'zod';
-import { EntityId, IsoInstant } from '../../ledger/commands/fields.js';
+import { EntityId, QueryInstant } from '../../ledger/commands/fields.js';
 
-/** `asOf` and `validAt` on every read. */
+/** `asOf` and `validAt` on every read; a bare date is the end of that day in the policy's time zone. */
 export const timeQueryShape = {
-  asOf: IsoInstant.optional().meta({ description: 'Transaction time: the answer as the ledger knew it at this instant.' }),
-  validAt: IsoInstant.optional().meta({ description: 'Valid time: the state of the business at this instant, as known (now or at asOf).' }),
+  asOf: QueryInstant.optional().meta({ description: "Transaction time: the answer as the ledger knew it at this instant (a date: the end of that day in the policy's time zone)." }),
+  validAt: QueryInstant.optional().meta({ description: "Valid time: the state of the business at this instant, as known (now or at asOf); a date: the end of that day in the policy's time zone." }),
 };
 export const TimeQuery = z.strictObject(timeQueryShape);
 export type TimeQueryInput = z.output<typeof TimeQuery>;

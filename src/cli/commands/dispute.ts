@@ -10,19 +10,23 @@ import type { AuditAnswer, AuditEntry } from '../../ledger/queries.js';
 import { openReadSideFromEnv } from '../../ledger/read-side.js';
 import type { TimeQuery } from '../../../projections/cut.js';
 import type { OwnershipView } from '../../../projections/ownership.js';
-import { toCsv } from '../format/csv.js';
+import { formatLocalInstant } from '../../domain/quarter.js';
+import { policyZone, rowsTable, toCsv, writeXlsx } from '../format/csv.js';
 import { outputFormatOf, type OutputFormat } from '../format/output.js';
 import { safeJson, safeLines, safeText } from '../format/terminal.js';
 import { formatFen } from '../../domain/money.js';
 import { timeQueryOfFlags } from '../time-flags.js';
 
-const usage = `Usage: ledger dispute <customer> [--as-of T] [--valid-at T] [--json|--csv] [--data-dir D]
+const usage = `Usage: ledger dispute <customer> [--as-of T] [--valid-at T] [--json|--csv] [--xlsx FILE] [--data-dir D]
 
 <customer> is a customer key, or a name or tax id as registered (normalised like the ledger does).
 --as-of T     what the ledger knew at instant T (transaction time)
 --valid-at T  the business as it stood at instant T (valid time), as known now or at --as-of
+              T: an instant with its zone, or a date: the end of that day in the policy's time zone
 --json        the account as JSON (GET /audit/customers/:key's shape)
---csv         the events as CSV, one a line, with the owner and the rule after each`;
+--csv         the events as CSV, one a line, with the owner and the rule after each
+--xlsx FILE   the same events as an Excel workbook
+Times are shown in the policy's time zone with their offset (2026-07-01 00:00:00 +08:00).`;
 
 export const disputeCommand: CliCommand = {
   name: 'dispute',
@@ -33,13 +37,15 @@ export const disputeCommand: CliCommand = {
     let query: TimeQuery;
     let format: OutputFormat;
     let dataDir: string | undefined;
+    let xlsxFile: string | undefined;
     try {
-      const args = parseArgs(argv, ['as-of', 'valid-at', 'data-dir'], ['json', 'csv']);
+      const args = parseArgs(argv, ['as-of', 'valid-at', 'data-dir', 'xlsx'], ['json', 'csv']);
       if (args.positionals.length !== 1) throw new UsageError('name exactly one customer');
       input = args.positionals[0]!;
       query = timeQueryOfFlags(args.values);
       format = outputFormatOf(args.flags);
       dataDir = args.values.get('data-dir');
+      xlsxFile = args.values.get('xlsx');
     } catch (error) {
       if (!(error instanceof UsageError || error instanceof RangeError)) throw error;
       process.stderr.write(`ledger dispute: ${error.message}\n\n${usage}\n`);
@@ -65,7 +71,13 @@ export const disputeCommand: CliCommand = {
         process.stderr.write(`ledger dispute: the ledger knew nothing of customer ${safeText(key)} at ${query.asOf ?? 'that time'}\n`);
         return ExitCode.checkFailed;
       }
-      process.stdout.write(format === 'json' ? `${safeJson(JSON.stringify(account, null, 2))}\n` : format === 'csv' ? accountCsv(account) : renderAccount(account));
+      const zone = side.timeZone;
+      if (xlsxFile) {
+        await writeXlsx(xlsxFile, [rowsTable(`dispute ${key}`.slice(0, 31), accountRows(account), zone)]);
+        process.stdout.write(`dispute ${safeText(key)}: ${account.events.length} events written to ${safeText(xlsxFile)}\n`);
+        return ExitCode.ok;
+      }
+      process.stdout.write(format === 'json' ? `${safeJson(JSON.stringify(account, null, 2))}\n` : format === 'csv' ? accountCsv(account, zone) : renderAccount(account, zone));
       return ExitCode.ok;
     } finally {
       await side.close();
@@ -120,10 +132,9 @@ function ownershipLine(o: OwnershipView): string {
   return `owner: ${who(o.ownerPartnerId, o.ownerDealId)} [${o.rule}]`;
 }
 
-/** The account's events as CSV rows. */
-export function accountCsv(a: AuditAnswer): string {
-  return toCsv(
-    a.events.map((e) => ({
+/** The account's events as rows (CSV, .xlsx). */
+function accountRows(a: AuditAnswer) {
+  return a.events.map((e) => ({
       position: Number(e.position),
       occurredAt: e.occurredAt,
       recordedAt: e.recordedAt,
@@ -135,21 +146,29 @@ export function accountCsv(a: AuditAnswer): string {
       ownerPartnerId: e.ownership.ownerPartnerId,
       rule: e.ownership.rule,
       hash: e.hash,
-    })),
-  );
+    }));
 }
 
-/** The readable account (terminal-safe: a name's control characters are shown escaped). */
-export function renderAccount(a: AuditAnswer): string {
+/** The account's events as CSV (instants as local time in the policy's zone with the offset). */
+export function accountCsv(a: AuditAnswer, timeZone: string = policyZone()): string {
+  return toCsv(accountRows(a), timeZone);
+}
+
+/**
+ * The readable account (terminal-safe: a name's control characters are shown escaped). Instants
+ * are local time in the policy's zone with the offset: 2026-07-01 00:00:00 +08:00.
+ */
+export function renderAccount(a: AuditAnswer, timeZone: string = policyZone()): string {
+  const at = (iso: string, ms = false) => formatLocalInstant(iso, timeZone, ms);
   const lines: string[] = [];
   lines.push(`Customer ${a.customerKey}`);
-  const known = a.cut.asOf === null ? `as the ledger knows it now (log position ${a.cut.position})` : `as the ledger knew it at ${a.cut.asOf} (log position ${a.cut.position})`;
-  const valid = a.cut.validAt === null ? '' : `, about the business at ${a.cut.validAt}`;
-  lines.push(`${known}${valid}`, '');
+  const known = a.cut.asOf === null ? `as the ledger knows it now (log position ${a.cut.position})` : `as the ledger knew it at ${at(a.cut.asOf, true)} (log position ${a.cut.position})`;
+  const valid = a.cut.validAt === null ? '' : `, about the business at ${at(a.cut.validAt, true)}`;
+  lines.push(`${known}${valid}; times in ${timeZone}`, '');
   let previousOwner: string | null | undefined;
   for (const e of a.events) {
     const mark = e.inValidTime ? '' : '  (occurred after the instant asked about: does not count)';
-    lines.push(`#${e.position}  occurred ${e.occurredAt}  recorded ${e.recordedAt}  by ${e.actor.role} ${e.actor.id}${mark}`);
+    lines.push(`#${e.position}  occurred ${at(e.occurredAt)}  recorded ${at(e.recordedAt, true)}  by ${e.actor.role} ${e.actor.id}${mark}`);
     lines.push(`    ${describeEvent(e)}`);
     if (e.ownership.ownerDealId !== previousOwner || e.type !== 'PaymentReceived') {
       lines.push(`    → ${ownershipLine(e.ownership)}`);
@@ -160,17 +179,17 @@ export function renderAccount(a: AuditAnswer): string {
   lines.push('', 'Claims (in ownership order):');
   for (const c of a.ownership.claims) {
     lines.push(
-      `  ${c.dealId.padEnd(14)} ${(c.partnerId ?? 'direct').padEnd(10)} registered ${c.registeredAt} (recorded ${c.recordedAt})  stage ${c.stage ?? '-'}  ${c.status}`,
+      `  ${c.dealId.padEnd(14)} ${(c.partnerId ?? 'direct').padEnd(10)} registered ${at(c.registeredAt)} (recorded ${at(c.recordedAt, true)})  stage ${c.stage ?? '-'}  ${c.status}`,
     );
   }
   lines.push('', `Owner: ${who(a.ownership.ownerPartnerId, a.ownership.ownerDealId)}`, `Rule: ${a.ownership.rule}: ${a.ownership.explanation}`);
   if (a.cut.asOf !== null) {
     lines.push('');
-    if (a.laterChanges.length === 0) lines.push(`Nothing recorded after ${a.cut.asOf} changed this answer.`);
+    if (a.laterChanges.length === 0) lines.push(`Nothing recorded after ${at(a.cut.asOf, true)} changed this answer.`);
     else {
-      lines.push(`Facts recorded after ${a.cut.asOf} that changed the answer:`);
+      lines.push(`Facts recorded after ${at(a.cut.asOf, true)} that changed the answer:`);
       for (const c of a.laterChanges) {
-        lines.push(`  #${c.position} ${c.type} recorded ${c.recordedAt} (occurred ${c.occurredAt}) → owner ${c.ownerAfter ?? 'nobody'} [${c.rule}]`);
+        lines.push(`  #${c.position} ${c.type} recorded ${at(c.recordedAt, true)} (occurred ${at(c.occurredAt)}) → owner ${c.ownerAfter ?? 'nobody'} [${c.rule}]`);
       }
     }
   }

@@ -9,6 +9,7 @@ import { importCommand } from './import.js'; commands.push(importCommand);
 import { replayCommand } from './replay.js'; commands.push(replayCommand);
 import { disputeCommand } from './dispute.js'; commands.push(disputeCommand);
 import { reportCommand } from './report.js'; commands.push(reportCommand);
+import { statementCommand } from './statement.js'; commands.push(statementCommand);
 import { awardsCommand, rebatesCommand } from './rebates.js'; commands.push(rebatesCommand, awardsCommand);
 import { serveCommand } from './serve.js'; commands.push(serveCommand);
 import { demoCommand } from './demo.js'; commands.push(demoCommand);

@@ -5,19 +5,24 @@ import { ExitCode, type CliCommand } from '../command.js';
 import { parseArgs, UsageError } from '../../ledger/cli-args.js';
 import { openReadSideFromEnv, type ReadSide } from '../../ledger/read-side.js';
 import type { TimeQuery } from '../../../projections/cut.js';
-import { toCsv } from '../format/csv.js';
+import { formatLocalInstant } from '../../domain/quarter.js';
+import { rowsTable, toCsv, withLocalInstants, writeXlsx } from '../format/csv.js';
 import { timeQueryOfFlags } from '../time-flags.js';
 import { formatTable, type Row } from '../format/table.js';
-import { safeJson } from '../format/terminal.js';
+import { safeJson, safeText } from '../format/terminal.js';
 
 const reports = ['tiers', 'balances', 'pipeline'] as const;
 type ReportName = (typeof reports)[number];
 
-const usage = `Usage: ledger report tiers|balances|pipeline [--as-of T] [--valid-at T] [--csv|--json] [--data-dir D]
+const usage = `Usage: ledger report tiers|balances|pipeline [--as-of T] [--valid-at T] [--csv|--json] [--xlsx FILE] [--data-dir D]
 
 --as-of T     as the ledger knew it at instant T (default: now)
 --valid-at T  the business as it stood at instant T, as known now (or at --as-of)
---csv | --json  machine-readable output (money in fen); default a table (money in CNY)`;
+              T: an instant with its zone (2026-07-01T00:00:00+08:00), or a date (2026-07-01):
+              the end of that day in the policy's time zone
+--csv         CSV for spreadsheets (UTF-8 with BOM, CRLF, money as numeric yuan, local times)
+--json        JSON (money in fen, instants in UTC)
+--xlsx FILE   an Excel workbook (money as numbers); default a table (money in CNY)`;
 
 
 export const reportCommand: CliCommand = {
@@ -29,8 +34,9 @@ export const reportCommand: CliCommand = {
     let query: TimeQuery;
     let format: 'table' | 'csv' | 'json';
     let dataDir: string | undefined;
+    let xlsxFile: string | undefined;
     try {
-      const args = parseArgs(argv, ['as-of', 'valid-at', 'data-dir'], ['csv', 'json']);
+      const args = parseArgs(argv, ['as-of', 'valid-at', 'data-dir', 'xlsx'], ['csv', 'json']);
       const [first, ...extra] = args.positionals;
       if (!first || !(reports as readonly string[]).includes(first)) throw new UsageError(`name a report: ${reports.join(', ')}`);
       if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
@@ -39,6 +45,7 @@ export const reportCommand: CliCommand = {
       query = timeQueryOfFlags(args.values);
       format = args.flags.has('csv') ? 'csv' : args.flags.has('json') ? 'json' : 'table';
       dataDir = args.values.get('data-dir');
+      xlsxFile = args.values.get('xlsx');
     } catch (error) {
       if (!(error instanceof UsageError || error instanceof RangeError)) throw error;
       process.stderr.write(`ledger report: ${error.message}\n\n${usage}\n`);
@@ -47,12 +54,18 @@ export const reportCommand: CliCommand = {
     const side = await openReadSideFromEnv(dataDir);
     try {
       const { rows, json } = await reportRows(side, name, query);
-      if (format === 'json') process.stdout.write(`${safeJson(JSON.stringify({ report: name, cut: side.queries.cutInfo(query), data: json }, null, 2))}\n`);
-      else if (format === 'csv') process.stdout.write(toCsv(rows));
+      const zone = side.timeZone;
+      const cut = side.queries.cutInfo(query);
+      if (xlsxFile) {
+        await writeXlsx(xlsxFile, [rowsTable(name, rows, zone)]);
+        process.stdout.write(`${name}: ${rows.length} rows written to ${safeText(xlsxFile)}\n`);
+      } else if (format === 'json') process.stdout.write(`${safeJson(JSON.stringify({ report: name, cut, timeZone: zone, data: json }, null, 2))}\n`);
+      else if (format === 'csv') process.stdout.write(toCsv(rows, zone));
       else {
-        const cut = side.queries.cutInfo(query);
-        process.stdout.write(`${name} as known ${cut.asOf ?? 'now'} (position ${cut.position})${cut.validAt ? `, valid at ${cut.validAt}` : ''}\n\n`);
-        process.stdout.write(formatTable(rows));
+        // Instants as local time in the policy's zone with its offset: 2026-07-01 00:00:00 +08:00.
+        const known = cut.asOf ? formatLocalInstant(cut.asOf, zone, true) : 'now';
+        process.stdout.write(`${name} as known ${known} (position ${cut.position})${cut.validAt ? `, valid at ${formatLocalInstant(cut.validAt, zone, true)}` : ''}; times in ${zone}\n\n`);
+        process.stdout.write(formatTable(withLocalInstants(rows, zone)));
       }
       return ExitCode.ok;
     } finally {

@@ -5,10 +5,12 @@
 import { z } from 'zod';
 import { Id, Quarter as QuarterSchema, Text } from '../../domain/events.js';
 import { readInstant } from '../../domain/instant.js';
+import { readQueryInstant } from '../../domain/query-time.js';
 
 /**
- * An ISO-8601 instant with Z or an offset (or a bare date, meaning its UTC midnight), made
- * canonical; anything that is not a real calendar instant is refused (src/domain/instant.ts).
+ * An ISO-8601 instant with Z or an offset (or a bare date, meaning its UTC midnight: a command's
+ * occurredAt is a fact's own time, not a question about a day), made canonical; anything that is
+ * not a real calendar instant is refused (src/domain/instant.ts).
  */
 export const IsoInstant = z
   .string()
@@ -20,6 +22,25 @@ export const IsoInstant = z
     return z.NEVER;
   })
   .meta({ format: 'date-time', description: 'ISO-8601 instant, e.g. 2026-07-01T00:00:00Z', example: '2026-07-01T00:00:00Z' });
+
+/**
+ * asOf / validAt on a read: an instant made canonical, or a bare date kept as written, which the
+ * read side resolves to the END of that day in the policy's time zone (src/domain/query-time.ts).
+ */
+export const QueryInstant = z
+  .string()
+  .max(40)
+  .transform((value, ctx) => {
+    const reading = readQueryInstant(value);
+    if (reading.ok) return reading.value;
+    ctx.addIssue({ code: 'custom', message: reading.problem });
+    return z.NEVER;
+  })
+  .meta({
+    format: 'date-time',
+    description: "ISO-8601 instant with its zone (2026-07-01T00:00:00+08:00), or a date (2026-07-01): the end of that day in the policy's time zone",
+    example: '2026-07-01T00:00:00+08:00',
+  });
 
 /**
  * `occurredAt` on a command: when it happened in the business (manager and finance only).

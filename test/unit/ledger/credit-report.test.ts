@@ -33,11 +33,12 @@ describe('ledger report balances', () => {
   it('has the credit columns: limit, outstanding traffic, available (empty for partners that are not resellers)', async () => {
     const csv = await run(['balances', '--csv', '--data-dir', dir]);
     expect(csv.code).toBe(0);
-    const [header, ...rows] = csv.out.trim().split('\n');
+    const [header, ...rows] = csv.out.replace(/^\uFEFF/, '').trim().split('\r\n');
     const cols = header!.split(',');
     const row = (id: string) => Object.fromEntries(rows.find((r) => r.startsWith(`${id},`))!.split(',').map((v, i) => [cols[i], v]));
-    expect(row('W-1')).toMatchObject({ creditLimit: '10000000', trafficOutstanding: '2500000', creditAvailable: '7500000' });
-    expect(row('P-1')).toMatchObject({ creditLimit: '', trafficOutstanding: '0', creditAvailable: '' });
+    // Money as numeric yuan under a "(CNY)" title (issue #21 item 4; was fen under the bare key).
+    expect(row('W-1')).toMatchObject({ 'creditLimit (CNY)': '100000.00', 'trafficOutstanding (CNY)': '25000.00', 'creditAvailable (CNY)': '75000.00' });
+    expect(row('P-1')).toMatchObject({ 'creditLimit (CNY)': '', 'trafficOutstanding (CNY)': '0.00', 'creditAvailable (CNY)': '' });
     const table = await run(['balances', '--data-dir', dir]);
     expect(table.out).toMatch(/creditAvailable/);
     expect(table.out).toMatch(/75,000\.00/);

@@ -30,10 +30,11 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('ledger rebates / awards', () => {
-  it('prints the year quarter by quarter in CSV (fen) and as a table (CNY)', async () => {
+  it('prints the year quarter by quarter in CSV (numeric yuan) and as a table (CNY)', async () => {
     const csv = await run(rebatesCommand, ['D-1', '--year', '2026', '--csv', '--data-dir', dir]);
     expect(csv.code).toBe(0);
-    expect(csv.out.split('\n')[1]).toBe('2026-Q1,12000000,12000000,0,12000000,3,150,180000,true,vendor');
+    // The export module's CSV (issue #21 item 4): CRLF, money as numeric yuan (was fen).
+    expect(csv.out.split('\r\n')[1]).toBe('2026-Q1,120000.00,120000.00,0.00,120000.00,3,150,1800.00,true,vendor');
     const table = await run(rebatesCommand, ['D-1', '--year=2026', '--data-dir', dir]);
     expect(table.out).toMatch(/illustrative steps/);
     expect(table.out).toMatch(/1,800\.00/);

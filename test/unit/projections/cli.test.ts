@@ -51,14 +51,16 @@ describe('read-side commands', () => {
     expect(now.out).toContain('Rule: tie-to-partner');
     const before = await run(disputeCommand, ['name:acme', '--as-of', '2026-04-05T00:00:00Z', '--data-dir', dir]);
     expect(before.out).toContain('Owner: deal D-1 (direct sales)');
-    expect(before.out).toMatch(/#3 DealRegistered recorded 2026-04-10T00:00:00.000Z .*→ owner D-2 \[tie-to-partner\]/);
+    // Instants as local time in the policy's zone with the offset (issue #21 item 3; was 2026-04-10T00:00:00.000Z).
+    expect(before.out).toMatch(/#3 DealRegistered recorded 2026-04-10 08:00:00\.000 \+08:00 .*→ owner D-2 \[tie-to-partner\]/);
     const json = await run(disputeCommand, ['name:acme', '--json', '--data-dir', dir]);
     expect(JSON.parse(json.out).events).toHaveLength(2);
   });
 
   it('report prints tiers as CSV and refuses a malformed instant as a usage error', async () => {
     const csv = await run(reportCommand, ['tiers', '--csv', '--data-dir', dir]);
-    expect(csv.out).toBe('partnerId,tier,since\nP-1,gold,2026-04-01T00:00:00.000Z\n');
+    // The export module's CSV (issue #21 item 4): byte-order mark, CRLF, instants local with the offset.
+    expect(csv.out).toBe('\uFEFFpartnerId,tier,since\r\nP-1,gold,2026-04-01 08:00:00 +08:00\r\n');
     const bad = await run(reportCommand, ['tiers', '--as-of', 'yesterday', '--data-dir', dir]);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--as-of must be an ISO-8601 instant');
