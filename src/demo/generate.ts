@@ -84,6 +84,8 @@ export interface DemoSummary {
   customers: number;
   claims: number;
   conflicts: { contestedCustomers: number; tiesToPartner: number; transfers: number; rulings: number; lost: number };
+  /** Contracts submitted to the vendor, confirmed (each a signing) and sent back. */
+  contracts: { submitted: number; confirmed: number; rejected: number };
   cash: { payments: number; receivedFen: number; refunds: number; refundedFen: number };
   commission: { accruedFen: number; clawedBackFen: number; paidOutFen: number };
   deposits: { postedFen: number; deductedFen: number };
@@ -376,6 +378,10 @@ class DemoRun {
     postedFen: 0,
     deductedFen: 0,
     tierChanges: 0,
+    certificates: 0,
+    contractsSubmitted: 0,
+    contractsConfirmed: 0,
+    contractsRejected: 0,
     suspensions: 0,
     resumptions: 0,
   };
@@ -537,6 +543,21 @@ class DemoRun {
         const from = this.claimOf(c.customer, c.from).dealId;
         await run('transferDeal', { dealId: from, toDealId: this.claimOf(c.customer, c.to).dealId, reason: c.reason });
         this.totals.transfers += 1;
+        return;
+      }
+      case 'submitContract': {
+        await run('submitContract', { dealId: this.claimOf(c.customer, c.claim).dealId, ports: c.ports, contractValue: c.contractValueFen });
+        this.totals.contractsSubmitted += 1;
+        return;
+      }
+      case 'confirmContract': {
+        await run('confirmContract', { dealId: this.claimOf(c.customer, c.claim).dealId, signedAt: iso(c.signedAt) });
+        this.totals.contractsConfirmed += 1;
+        return;
+      }
+      case 'rejectContract': {
+        await run('rejectContract', { dealId: this.claimOf(c.customer, c.claim).dealId, reason: c.reason });
+        this.totals.contractsRejected += 1;
         return;
       }
       case 'ruleOwnership': {
@@ -705,6 +726,7 @@ class DemoRun {
       customers: plan.customers.filter((c) => c.claims.some((k) => k.registered)).length,
       claims: t.claims,
       conflicts: { contestedCustomers: this.contested.size, tiesToPartner: t.ties, transfers: t.transfers, rulings: t.rulings, lost: t.lost },
+      contracts: { submitted: t.contractsSubmitted, confirmed: t.contractsConfirmed, rejected: t.contractsRejected },
       cash: { payments: t.payments, receivedFen: t.receivedFen, refunds: t.refunds, refundedFen: t.refundedFen },
       commission: { accruedFen: t.accruedFen, clawedBackFen: t.clawedBackFen, paidOutFen: t.paidOutFen },
       deposits: { postedFen: t.postedFen, deductedFen: t.deductedFen },

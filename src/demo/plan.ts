@@ -100,6 +100,11 @@ export type DemoCommand =
   | { op: 'advanceStage'; customer: number; claim: number; stage: Stage | 'lost'; reason: string | null }
   | { op: 'transferDeal'; customer: number; from: number; to: number; reason: string }
   | { op: 'ruleOwnership'; customer: number; claim: number; reason: string }
+  /** The owning claim's contract to the vendor: by its partner through the portal, or by a manager (direct sales). */
+  | { op: 'submitContract'; customer: number; claim: number; ports: number; contractValueFen: number }
+  /** The vendor's confirmation: the signing, at signedAt (the action's occurredAt). */
+  | { op: 'confirmContract'; customer: number; claim: number; signedAt: number }
+  | { op: 'rejectContract'; customer: number; claim: number; reason: string }
   | { op: 'receivePayment'; customer: number; claim: number; paymentId: string; line: RevenueLine; amountFen: number }
   | { op: 'issueRefund'; customer: number; refundId: string; paymentId: string; amountFen: number; reason: string }
   | { op: 'evaluateTiers'; quarter: string }
@@ -175,6 +180,11 @@ const LOST_REASONS = [
   'budget cut for this year',
   'project cancelled after a merger',
   'customer kept its old operator after a price match',
+];
+const CONTRACT_REJECTIONS = [
+  'the port count does not match the order form',
+  "the customer's company seal is missing on the last page",
+  "the price schedule is not the programme's current one",
 ];
 const RULING_FOR_DIRECT = [
   'key account since 2019; channel committee ruling',
@@ -687,23 +697,67 @@ class Story {
    */
   private progress(claim: number, fromMs: number, stopAfter: number | null, startIndex = 0): { lastMs: number; signedMs: number | null; signedRecordedMs: number | null } {
     let t = fromMs;
+    let recordedMs = fromMs; // the story's last command recorded so far: the contract comes after it
     let done = 0;
     let signedMs: number | null = null;
     let signedRecordedMs: number | null = null;
     for (const step of STAGE_STEPS.slice(startIndex)) {
       if (stopAfter !== null && (done >= stopAfter || step.stage === 'signed')) break; // a stopped story never signs
       if (step.skip > 0 && this.rng.chance(step.skip)) continue;
+      if (step.stage === 'signed') {
+        // Contracts are the vendor's: the signing is its confirmation of the submitted contract.
+        const signing = this.sign(claim, t, recordedMs, step.gapDays);
+        if (signing === null) break;
+        t = signing.signedMs;
+        done += 1;
+        signedMs = signing.signedMs;
+        signedRecordedMs = signing.recordedMs;
+        continue;
+      }
       const occurredAt = workingInstantAfter(this.rng, t + this.rng.int(step.gapDays[0], step.gapDays[1]) * DAY_MS);
       const w = this.weekly(occurredAt);
       if (!this.add(w.at, occurredAt, demoActors.channelManager, w.correlationId, { op: 'advanceStage', customer: this.index, claim, stage: step.stage, reason: null })) break;
       t = occurredAt;
+      recordedMs = w.at;
       done += 1;
-      if (step.stage === 'signed') {
-        signedMs = occurredAt;
-        signedRecordedMs = w.at;
-      }
     }
     return { lastMs: t, signedMs, signedRecordedMs };
+  }
+
+  /**
+   * The signing: the owner's contract goes to the vendor (its partner submits it through the
+   * portal, on the ledger's clock; a direct sales deal's, a key-account manager from the weekly
+   * report), now and then comes back once and is submitted again, and a manager confirms it on
+   * the weekly report with the signing date. Null when the programme ends first.
+   */
+  private sign(claim: number, fromMs: number, recordedMs: number, gapDays: readonly [number, number]): { signedMs: number; recordedMs: number } | null {
+    const rng = this.rng;
+    const c = this.claims[claim]!;
+    const submit = (afterMs: number, notBeforeMs: number): { at: number; occurredAt: number } | null => {
+      const command: DemoCommand = { op: 'submitContract', customer: this.index, claim, ports: c.expectedPorts, contractValueFen: c.expectedPorts * PORT_FEE_FEN_PER_YEAR };
+      if (c.partnerId !== null) {
+        const at = registrationSlotAfter(rng, Math.max(afterMs, notBeforeMs));
+        return this.add(at, null, { role: 'partner', id: c.partnerId }, `partner-portal-${c.partnerId}`, command) ? { at, occurredAt: at } : null;
+      }
+      const occurredAt = workingInstantAfter(rng, afterMs);
+      const w = this.weekly(Math.max(occurredAt, notBeforeMs));
+      return this.add(w.at, occurredAt, demoActors.keyAccountManager, w.correlationId, command) ? { at: w.at, occurredAt } : null;
+    };
+    const half = Math.max(1, Math.floor(gapDays[0] / 2));
+    let submitted = submit(fromMs + rng.int(half, gapDays[1] - half) * DAY_MS, recordedMs);
+    if (submitted === null) return null;
+    if (rng.chance(0.1)) {
+      const rejectedAt = workingInstantAfter(rng, submitted.occurredAt + rng.int(1, 5) * DAY_MS);
+      const w = this.weekly(Math.max(rejectedAt, submitted.at));
+      const reason = rng.pick(CONTRACT_REJECTIONS);
+      if (!this.add(w.at, rejectedAt, demoActors.channelManager, w.correlationId, { op: 'rejectContract', customer: this.index, claim, reason })) return null;
+      submitted = submit(rejectedAt + rng.int(2, 7) * DAY_MS, w.at);
+      if (submitted === null) return null;
+    }
+    const signedMs = workingInstantAfter(rng, submitted.occurredAt + rng.int(1, half + 2) * DAY_MS);
+    const w = this.weekly(Math.max(signedMs, submitted.at));
+    if (!this.add(w.at, signedMs, demoActors.channelManager, w.correlationId, { op: 'confirmContract', customer: this.index, claim, signedAt: signedMs })) return null;
+    return { signedMs, recordedMs: w.at };
   }
 
   private lose(claim: number, afterMs: number): number | null {

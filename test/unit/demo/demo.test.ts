@@ -208,7 +208,44 @@ describe('the programme', () => {
       expect(lagDays).toBeLessThanOrEqual(8);
       expect(e.actor.role).toBe('manager');
     }
-    expect(stages.filter((s) => s.d.stage === 'signed').length).toBeGreaterThan(options.customers / 3);
+    // Contracts are the vendor's: no stage report signs a deal; the vendor's confirmation does.
+    expect(stages.filter((s) => s.d.stage === 'signed')).toEqual([]);
+    expect(ofType('ContractConfirmed').length).toBeGreaterThan(options.customers / 3);
+  });
+
+  it('signs through the vendor: the owner\'s contract submitted (by its partner, on the ledger\'s clock), some sent back and submitted again, confirmed by a manager at the signing date', () => {
+    const partnerOf = new Map(ofType('DealRegistered').map(({ d }) => [d.dealId, d.partnerId]));
+    const submitted = ofType('ContractSubmitted');
+    const confirmed = ofType('ContractConfirmed');
+    const rejected = ofType('ContractRejected');
+    expect(rejected.length).toBeGreaterThan(0);
+    expect(summary.contracts).toEqual({ submitted: submitted.length, confirmed: confirmed.length, rejected: rejected.length });
+    for (const { e, d } of submitted) {
+      const partnerId = partnerOf.get(d.dealId) ?? null;
+      if (partnerId === null) expect(e.actor.role).toBe('manager');
+      else {
+        expect(e.actor).toEqual({ role: 'partner', id: partnerId });
+        expect(e.occurredAt).toBe(e.recordedAt); // a partner never back-dates
+      }
+      expect(d.contractValueFen).toBeGreaterThan(0);
+    }
+    expect(submitted.some(({ e }) => e.actor.role === 'partner')).toBe(true);
+    expect(submitted.some(({ e }) => e.actor.role === 'manager')).toBe(true);
+    for (const { e, d } of confirmed) {
+      expect(e.actor.role).toBe('manager');
+      expect(d.signedAt).toBe(e.occurredAt);
+      const own = submitted.filter((s) => s.d.dealId === d.dealId && s.e.position < e.position);
+      expect(own.length, `deal ${d.dealId} signed without a contract submitted`).toBeGreaterThan(0);
+      expect(own.at(-1)!.e.occurredAt <= d.signedAt).toBe(true);
+    }
+    // Cash is received only after the signing date, and commission counts from it.
+    const signedAt = new Map(confirmed.map(({ d }) => [d.dealId, d.signedAt]));
+    for (const { e, d } of ofType('PaymentReceived')) expect(e.occurredAt >= signedAt.get(d.ownerDealId)!).toBe(true);
+    // A sent-back contract is submitted again before it is confirmed.
+    for (const { e, d } of rejected) {
+      const again = submitted.find((s) => s.d.dealId === d.dealId && s.e.position > e.position);
+      if (confirmed.some((c) => c.d.dealId === d.dealId)) expect(again).toBeDefined();
+    }
   });
 
   it('receives monthly conference and yearly port cash after signing, refunds some with clawbacks', () => {
