@@ -3,6 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { type LedgerLog, logFormatOf, logLevels, pinoLog, printLog, printOf } from './log.js';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -63,6 +64,8 @@ export const ServerEnv = z.object({
     .refine((n) => n >= 1024 && n <= 16 * 1024 * 1024, 'must be 1024..16777216 bytes')
     .optional(),
   LEDGER_LOG: z.enum(['on', 'off']).optional(),
+  LEDGER_LOG_FORMAT: z.string().trim().toLowerCase().pipe(z.enum(['json', 'plain', 'pretty'])).optional(),
+  LEDGER_LOG_LEVEL: z.string().trim().toLowerCase().pipe(z.enum(logLevels)).optional(),
   LEDGER_FORENSICS: OnOff.optional(),
   LEDGER_REQUEST_TIMEOUT_MS: milliseconds(100, 3_600_000).optional(),
   LEDGER_HEADERS_TIMEOUT_MS: milliseconds(100, 600_000).optional(),
@@ -104,8 +107,13 @@ export interface ServerConfig {
   bodyLimitBytes: number;
   /** One line per request on stdout. */
   requestLog: boolean;
-  /** Where start-up messages (tokens, address) go. */
+  /** Where start-up messages (tokens, address) go: plain lines ("warning: …" for a warning). */
   print: (line: string) => void;
+  /**
+   * The server's log (levels, request records). Absent: the messages and request lines go to
+   * `print` (tests). configFromEnv gives pino's, JSON or plain (log.ts).
+   */
+  log?: LedgerLog;
   /**
    * Read-only forensics (`ledger serve --read-only-forensics`, LEDGER_FORENSICS=on): starts even
    * on a broken hash chain, refuses every command with 503, answers reads. Default off.
@@ -147,7 +155,7 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment into a config; throws ConfigError naming every bad variable. */
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env, print: (line: string) => void = defaultPrint): ServerConfig {
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env, givenPrint?: (line: string) => void): ServerConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = ServerEnv.safeParse(present);
   if (!result.success) {
@@ -163,6 +171,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, print: (line
   }
   const anchorKey = anchorKeyOf(e.LEDGER_ANCHOR_KEY, e.LEDGER_ANCHOR_KEY_FILE, dataDir, problems);
   if (problems.length > 0) throw new ConfigError(problems);
+  const level = e.LEDGER_LOG_LEVEL ?? 'info';
+  const log = givenPrint ? printLog(givenPrint, level) : pinoLog({ format: logFormatOf(env), level });
+  const print = givenPrint ?? printOf(log);
   return {
     host: e.LEDGER_HOST ?? DEFAULT_HOST,
     port: e.PORT ?? DEFAULT_PORT,
@@ -174,6 +185,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, print: (line
     bodyLimitBytes: e.LEDGER_BODY_LIMIT_BYTES ?? DEFAULT_BODY_LIMIT_BYTES,
     requestLog: (e.LEDGER_LOG ?? 'on') === 'on',
     print,
+    log,
     forensics: e.LEDGER_FORENSICS ?? false,
     requestTimeoutMs,
     headersTimeoutMs,
@@ -224,8 +236,4 @@ export function anchorKeyOf(
     return null;
   }
   return Buffer.from(text, 'utf8');
-}
-
-function defaultPrint(line: string): void {
-  process.stdout.write(`${line}\n`);
 }

@@ -19,6 +19,7 @@ import { httpLimitsOf, type ServerConfig } from './config.js';
 import { preparePrivateDataDir, tightenDataFiles } from './data-dir.js';
 import { healthVisibilityHook } from './health/health-visibility.js';
 import { capConnectionsPerAddress, clientErrorHandler, frameworkErrorsHandler, MethodTable, methodNotAllowedHook } from './http/hostile-clients.js';
+import { nestLoggerOf, printLog } from './log.js';
 import { type BodyParsingHost, InFlight, installJsonBodies, requestContextMiddleware, requireJsonMiddleware } from './http/http-setup.js';
 import { ReportRateLimiter } from './http/report-rate.js';
 import { allRoutes } from './openapi/all-routes.js';
@@ -104,7 +105,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       config.print(`loaded the demo data set: ${seeded.events} events`);
     }
     const limits = httpLimitsOf(config);
-    const requestLog = config.requestLog ? (line: string) => config.print(line) : null;
+    const log = config.log ?? printLog(config.print);
+    const requestLog = config.requestLog ? log.request : null;
     // Fastify rather than Express: the same routes at about a third of the CPU per request.
     // Node checks the header and request timeouts every connectionsCheckingInterval (30 s by
     // default): a fraction of the header timeout, so a slow client is cut off near its limit.
@@ -125,7 +127,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot({ ledger, tokens: registry, idempotency, version: packageVersion(), integrity }),
       adapter,
-      { bodyParser: false, logger: options.logger ?? ['error', 'warn'], abortOnError: false },
+      { bodyParser: false, logger: options.logger ?? (config.log ? nestLoggerOf(config.log) : ['error', 'warn']), abortOnError: false },
     );
     const inFlight = new InFlight();
     const instance = app.getHttpAdapter().getInstance() as unknown as BodyParsingHost & HookHost;

@@ -8,7 +8,7 @@ import type { Server, Socket } from 'node:net';
 import { ProblemError, type ProblemKind } from './problem.js';
 import { sendProblem } from './problem.filter.js';
 import { CORRELATION_HEADER, correlationIdPattern, headerOf, type HttpReply, type HttpRequest } from './request-context.js';
-import type { RequestLog } from './http-setup.js';
+import { type RequestLog, roundedMs } from './http-setup.js';
 
 const problemContentType = 'application/problem+json; charset=utf-8';
 /** How much of a path a log line repeats (a hostile path can be kilobytes). */
@@ -122,7 +122,7 @@ export function frameworkErrorsHandler(log: RequestLog | null): (error: Error & 
     if (log) {
       const method = request.raw?.method ?? request.method ?? '-';
       const url = request.raw?.url ?? request.url ?? '/';
-      log(`${method} ${loggedPath(url)} ${problem.status} ${(performance.now() - startedAtMs).toFixed(1)}ms ${correlationId}`);
+      log({ method, path: loggedPath(url), status: problem.status, ms: roundedMs(performance.now() - startedAtMs), correlationId });
     }
   };
 }
@@ -144,7 +144,7 @@ export function clientErrorHandler(log: RequestLog | null): (error: Error & { co
     const correlationId = randomUUID();
     if (socket.writable) socket.write(rawProblemAnswer(problem, correlationId));
     socket.destroy();
-    log?.(`- - ${problem.status} - ${correlationId} (${error.code ?? 'client error'} from ${clientAddressOf(socket)})`);
+    log?.({ method: '-', path: '-', status: problem.status, ms: null, correlationId, note: `${error.code ?? 'client error'} from ${clientAddressOf(socket)}` });
   };
 }
 

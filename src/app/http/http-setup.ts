@@ -3,6 +3,7 @@
 // body parser with its size limit (its failures become problems in the filter: 400 malformed
 // JSON, 413, 415).
 import { randomUUID } from 'node:crypto';
+import type { RequestRecord } from '../log.js';
 import { invalidInput, ProblemError } from './problem.js';
 import { sendProblem } from './problem.filter.js';
 import { CORRELATION_HEADER, correlationIdPattern, headerOf, pathOf, type HttpRequest, type HttpResponse } from './request-context.js';
@@ -10,8 +11,9 @@ import { CORRELATION_HEADER, correlationIdPattern, headerOf, pathOf, type HttpRe
 type Next = (error?: unknown) => void;
 type Middleware = (request: HttpRequest, response: HttpResponse, next: Next) => void;
 
+/** Where each answered request's record goes (the server's log: log.ts). */
 export interface RequestLog {
-  (line: string): void;
+  (record: RequestRecord): void;
 }
 
 /** Requests being answered, so a stop can wait for them. */
@@ -47,6 +49,9 @@ export class InFlight {
   }
 }
 
+/** Milliseconds to a tenth, as the log shows them. */
+export const roundedMs = (ms: number): number => Math.round(ms * 10) / 10;
+
 /** Correlation id, log line, in-flight count. */
 export function requestContextMiddleware(log: RequestLog | null, inFlight: InFlight): Middleware {
   return (request, response, next) => {
@@ -63,10 +68,7 @@ export function requestContextMiddleware(log: RequestLog | null, inFlight: InFli
       if (left) return;
       left = true;
       inFlight.leave();
-      if (log) {
-        const ms = (performance.now() - startedAtMs).toFixed(1);
-        log(`${request.method} ${pathOf(request)} ${response.statusCode} ${ms}ms ${correlationId}`);
-      }
+      log?.({ method: request.method, path: pathOf(request), status: response.statusCode, ms: roundedMs(performance.now() - startedAtMs), correlationId });
     };
     // A response emits 'close' once it is finished or its connection went away: one listener.
     response.on('close', done);

@@ -1,6 +1,7 @@
 // `ledger serve`: the HTTP API (npm start). Configuration comes from the environment (PORT,
 // LEDGER_HOST, LEDGER_DATA_DIR, LEDGER_TOKENS_FILE, LEDGER_DEMO, LEDGER_POLICY_FILE,
-// EVENTSTORE_CONNECTION_STRING, LEDGER_BODY_LIMIT_BYTES, LEDGER_LOG, LEDGER_FORENSICS, the client
+// EVENTSTORE_CONNECTION_STRING, LEDGER_BODY_LIMIT_BYTES, LEDGER_LOG, LEDGER_LOG_FORMAT,
+// LEDGER_LOG_LEVEL, LEDGER_FORENSICS, the client
 // timeouts and limits LEDGER_*_TIMEOUT_MS, LEDGER_MAX_CONNECTIONS_PER_IP and
 // LEDGER_REPORT_RATE_PER_MIN); a bad value is exit code 2. A broken hash chain refuses the start
 // (exit code 1) unless the server is started read-only for forensics (--read-only-forensics or
@@ -37,6 +38,8 @@ const usage = [
   '  EVENTSTORE_CONNECTION_STRING  esdb://… to use EventStoreDB instead of the embedded store',
   '  LEDGER_BODY_LIMIT_BYTES       largest request body (default 65536)',
   '  LEDGER_LOG=off                no request log lines',
+  '  LEDGER_LOG_FORMAT             json (the default when NODE_ENV=production) or plain (otherwise)',
+  '  LEDGER_LOG_LEVEL              debug, info (default), warn or error',
   '  LEDGER_FORENSICS=on           the same as --read-only-forensics',
   '  LEDGER_REQUEST_TIMEOUT_MS     slowest whole request a client may send (default 30000)',
   '  LEDGER_HEADERS_TIMEOUT_MS     slowest request headers (default 10000)',
