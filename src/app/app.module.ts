@@ -1,12 +1,14 @@
-// The application: one module per capability, the guard and the problem filter around all of
-// them (the idempotency interceptor sits on each command route: http/route.ts), and the opened
-// Ledger, tokens and idempotency store given in from the server bootstrap (src/app/server.ts).
+// The application: one module per capability, the guard, the partner-answers interceptor and the
+// problem filter around all of them (the idempotency interceptor sits on each command route:
+// http/route.ts), and the opened Ledger, tokens and idempotency store given in from the server
+// bootstrap (src/app/server.ts).
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Ledger } from '../ledger/ledger.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthGuard } from './auth/auth.guard.js';
+import { PartnerAnswersInterceptor } from './auth/partner-answers.js';
 import { CreditModule } from './credit/credit.module.js';
 import { RebatesModule } from './rebates/rebates.module.js';
 import { TokenRegistry } from './auth/tokens.js';
@@ -53,6 +55,8 @@ class CoreModule {
           }),
         },
         { provide: APP_GUARD, useClass: AuthGuard },
+        // No log position in any answer to a partner's token (auth/partner-answers.ts).
+        { provide: APP_INTERCEPTOR, useClass: PartnerAnswersInterceptor },
       ],
       exports: [LEDGER, TokenRegistry, IdempotencyStore, OPENAPI_DOCUMENT, LedgerIntegrity],
     };

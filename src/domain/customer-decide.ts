@@ -12,6 +12,7 @@ import type { EventOf } from './events.js';
 import { applyRateBps, formatFen } from './money.js';
 import { commissionRateBps, DAY_MS } from './policy.js';
 import { type PartnerState, tierAt } from './partner.js';
+import { partnerViewOf } from './partner-view.js';
 
 export type CustomerCommand =
   | {
@@ -128,6 +129,15 @@ function decideStage(
     return eventOf('DealLost', { dealId: d.dealId, customerKey: state.customerKey, reason: d.reason?.trim() || null });
   }
   if (ownerClaim(state)?.dealId !== claim.dealId) {
+    if (ctx.actor.role === 'partner') {
+      // A partner is told what partner-view.ts lets it know of the owning claim, never its deal.
+      const view = partnerViewOf(state, ctx.actor.id, ctx.policy);
+      refuse('only-owner-advances', `stage change refused: deal ${claim.dealId} does not own customer ${state.customerKey}; ${view?.explanation ?? 'another claim owns it'}`, {
+        dealId: claim.dealId,
+        ownerSince: view?.ownerSince ?? null,
+        transferableFrom: view?.transferableFrom ?? null,
+      });
+    }
     refuse('only-owner-advances', `stage change refused: deal ${claim.dealId} does not own customer ${state.customerKey}; ${ownerWords(state)}`, {
       dealId: claim.dealId,
       ownerDealId: ownerClaim(state)?.dealId ?? null,

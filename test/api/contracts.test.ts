@@ -45,7 +45,8 @@ describe('submit, confirm, reject', () => {
     const registered = await command(server, '/deals', 'partner1', { dealId: 'D-C1', partnerId: 'P-001', customer: { name: 'Harbour Contract Co' } });
     await command(server, '/deals', 'partner2', { dealId: 'D-C2', partnerId: 'P-002', customer: { name: 'Harbour Contract Co., Ltd.' } });
     const submitted = await command(server, '/deals/D-C1/contract', 'partner1', { ports: 40, contractValue: 4_800_000 });
-    expect(submitted).toMatchObject({ dealId: 'D-C1', customerKey: registered.customerKey, contract: { status: 'submitted', ports: 40, contractValueFen: 4_800_000 }, position: expect.any(Number) });
+    expect(submitted).toMatchObject({ dealId: 'D-C1', customerKey: registered.customerKey, contract: { status: 'submitted', ports: 40, contractValueFen: 4_800_000 } });
+    expect(submitted, "a partner's answer carries no log position (README, Reliability and security)").not.toHaveProperty('position');
     await refused(post(server, '/deals/D-C1/contract', 'partner1', { ports: 41, contractValue: 4_920_000 }), 422, 'contract-already-pending');
     const other = await refused(post(server, '/deals/D-C1/contract', 'partner2', { ports: 1, contractValue: 100 }), 404);
     expect(other.detail).toBe('no deal D-C1');

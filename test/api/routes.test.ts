@@ -70,12 +70,17 @@ describe('roles: every route, every role', () => {
 });
 
 describe('commands answer what API.md says', () => {
-  it('POST /deals: a competing claim is accepted and kept, with the owner named', async () => {
+  it('POST /deals: a competing claim is accepted and kept; a partner is told only that another claim owns the customer', async () => {
     const owner = await command(server, '/deals', 'partner1', { dealId: 'D-110', partnerId: 'P-001', customer: { name: '杭州北辰科技' }, expectedPorts: 12 });
     expect(owner).toMatchObject({ dealId: 'D-110', customerKey: expect.any(String), ownership: { ownerDealId: 'D-110', ownerPartnerId: 'P-001', status: 'owner' } });
     const rival = await command(server, '/deals', 'partner2', { dealId: 'D-210', partnerId: 'P-002', customer: { name: '杭州北辰科技有限公司' } });
+    // The owning deal and partner are not the rival partner's to know (src/domain/partner-view.ts).
     expect(rival).toEqual(
-      expect.objectContaining({ dealId: 'D-210', customerKey: owner.customerKey, ownership: { ownerDealId: 'D-110', ownerPartnerId: 'P-001', status: 'competing' } }),
+      expect.objectContaining({
+        dealId: 'D-210',
+        customerKey: owner.customerKey,
+        ownership: { ownerDealId: null, ownerPartnerId: null, status: 'competing', owner: 'other', ownerSince: expect.any(String), transferableFrom: expect.any(String) },
+      }),
     );
   });
 
@@ -243,7 +248,10 @@ describe('events carry the actor and the correlation id', () => {
     const page = (await get(server, '/events', 'auditor', { from: String(answer.body.position), limit: '1' })).body;
     expect(page.events[0]).toMatchObject({ type: 'DepositPosted', actor: { role: 'finance', id: 'fin-bob' }, correlationId: 'bank-import-7', data: { amountFen: 777 } });
     const partnerDeal = await call(server, 'POST', '/deals', { token: 'partner1', body: { dealId: 'D-A1', partnerId: 'P-001', customer: { name: 'Actor Check Co' } } });
-    const event = (await get(server, '/events', 'auditor', { from: String(partnerDeal.body.position), limit: '1' })).body.events[0];
+    expect(partnerDeal.status).toBe(201);
+    // A partner's answer carries no log position: the registration is the log's last event.
+    const event = (await get(server, '/events', 'auditor', { from: String(await head()), limit: '1' })).body.events[0];
+    expect(event).toMatchObject({ type: 'DealRegistered', data: { dealId: 'D-A1' } });
     expect(event.actor).toEqual({ role: 'partner', id: 'P-001' });
   });
 });
