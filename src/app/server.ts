@@ -18,7 +18,7 @@ import { earlyAuthHook } from './auth/early-auth.js';
 import { httpLimitsOf, type ServerConfig } from './config.js';
 import { preparePrivateDataDir, tightenDataFiles } from './data-dir.js';
 import { healthVisibilityHook } from './health/health-visibility.js';
-import { capConnectionsPerAddress, clientErrorHandler, frameworkErrorsHandler, MethodTable, methodNotAllowedHook } from './http/hostile-clients.js';
+import { capConnectionsPerAddress, clientErrorHandler, expectationFailedHandler, frameworkErrorsHandler, MethodTable, methodNotAllowedHook } from './http/hostile-clients.js';
 import { nestLoggerOf, printLog } from './log.js';
 import { type BodyParsingHost, InFlight, installJsonBodies, requestContextMiddleware, requireJsonMiddleware } from './http/http-setup.js';
 import { ReportRateLimiter } from './http/report-rate.js';
@@ -144,6 +144,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     app.useGlobalGuards(new CommandGate(integrity));
     await app.init();
     capConnectionsPerAddress(app.getHttpServer() as Server, limits.maxConnectionsPerIp, config.print);
+    // Node answers an Expect header other than 100-continue itself (a bare 417): a problem instead.
+    (app.getHttpServer() as Server).on('checkExpectation', expectationFailedHandler(requestLog));
     await app.listen(config.port, config.host);
     const server = app.getHttpServer() as Server;
     const port = (server.address() as AddressInfo).port;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { KeyParams, QueryInteger, TimeQuery } from '../http/api-schemas.js';
 import { defineRoute } from '../http/route.js';
+import { AuditAccountAnswer, EventsPageAnswer, VerifyAnswerSchema } from '../http/answers.js';
 
 const tag = 'audit';
 export const MAX_EVENTS_PAGE = 1_000;
@@ -16,6 +17,7 @@ export const auditCustomerRoute = defineRoute({
   params: KeyParams,
   query: TimeQuery,
   successStatus: 200,
+  response: AuditAccountAnswer,
 });
 
 export const verifyRoute = defineRoute({
@@ -26,6 +28,7 @@ export const verifyRoute = defineRoute({
   summary: 'Recompute the hash chain: {ok, events, headHash}; ok false names the first event that does not match',
   roles: ['auditor'],
   successStatus: 200,
+  response: VerifyAnswerSchema,
 });
 
 export const eventsRoute = defineRoute({
@@ -40,6 +43,7 @@ export const eventsRoute = defineRoute({
     limit: QueryInteger(1, MAX_EVENTS_PAGE).optional().meta({ description: `At most this many events (default 100, at most ${MAX_EVENTS_PAGE})` }),
   }),
   successStatus: 200,
+  response: EventsPageAnswer,
 });
 
 export const auditRoutes = [auditCustomerRoute, verifyRoute, eventsRoute];

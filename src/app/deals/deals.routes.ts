@@ -2,6 +2,7 @@
 import { KeyParams, TimeQuery } from '../http/api-schemas.js';
 import { commandRoute } from '../http/command-route.js';
 import { defineRoute } from '../http/route.js';
+import { DealRegisteredAnswer, OwnershipAnswer, RulingAnswer, StageAnswer, TransferAnswer } from '../http/answers.js';
 
 const tag = 'deals';
 
@@ -13,6 +14,7 @@ export const registerDealRoute = commandRoute('registerDeal', {
     'Answers 201 with {dealId, customerKey, ownership: {ownerDealId, ownerPartnerId, status: "owner" | "competing"}}. ' +
     'partnerId is the registering partner, or "direct" for the direct sales team (managers only). A partner registers only for itself and never sets occurredAt.',
   roles: ['manager', 'partner'],
+  response: DealRegisteredAnswer,
 });
 
 export const advanceStageRoute = commandRoute('advanceStage', {
@@ -22,6 +24,7 @@ export const advanceStageRoute = commandRoute('advanceStage', {
   tag,
   summary: 'Report progress: a stage forward (DealStageAdvanced) or lost (DealLost); only the owning claim advances',
   roles: ['manager', 'partner'],
+  response: StageAnswer,
 });
 
 export const transferDealRoute = commandRoute('transferDeal', {
@@ -30,6 +33,7 @@ export const transferDealRoute = commandRoute('transferDeal', {
   tag,
   summary: "Hand the customer from this (owning) deal to another live claim after 4 weeks without the owner's progress (DealTransferred)",
   roles: ['manager'],
+  response: TransferAnswer,
 });
 
 export const ruleOwnershipRoute = commandRoute('ruleOwnership', {
@@ -38,6 +42,7 @@ export const ruleOwnershipRoute = commandRoute('ruleOwnership', {
   tag,
   summary: "A manager's ruling on who owns the customer (OwnershipRuled)",
   roles: ['manager'],
+  response: RulingAnswer,
 });
 
 export const getOwnershipRoute = defineRoute({
@@ -51,6 +56,7 @@ export const getOwnershipRoute = defineRoute({
   params: KeyParams,
   query: TimeQuery,
   successStatus: 200,
+  response: OwnershipAnswer,
 });
 
 export const dealsRoutes = [registerDealRoute, advanceStageRoute, transferDealRoute, ruleOwnershipRoute, getOwnershipRoute];

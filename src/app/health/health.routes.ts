@@ -5,18 +5,19 @@
 import { z } from 'zod';
 import { defineRoute } from '../http/route.js';
 
+/** Everything but `status` is for a manager's or an auditor's token only (health-visibility.ts). */
 export const HealthAnswer = z
   .object({
     status: z.enum(['ok', 'degraded', 'error']).meta({ description: '"degraded": the process serves reads, but commands are refused (see reason).' }),
-    commands: z.enum(['accepted', 'refused']).meta({ description: 'Whether command (POST) routes are served; "refused": each answers 503.' }),
-    reason: z.string().optional().meta({ description: 'Why commands are refused: forensics mode or the broken chain position.' }),
-    store: z.enum(['sqlite', 'eventstoredb']),
-    position: z.number().int().meta({ description: 'The global position of the last event in the log.' }),
-    readModelPosition: z.number().int(),
-    projectionLag: z.number().int().meta({ description: 'Events the read model has not applied yet.' }),
-    details: z.record(z.string(), z.unknown()),
+    commands: z.enum(['accepted', 'refused']).optional().meta({ description: 'Whether command (POST) routes are served; "refused": each answers 503. (manager, auditor)' }),
+    reason: z.string().optional().meta({ description: 'Why commands are refused: forensics mode or the broken chain position. (manager, auditor)' }),
+    store: z.enum(['sqlite', 'eventstoredb']).optional().meta({ description: '(manager, auditor)' }),
+    position: z.number().int().optional().meta({ description: 'The global position of the last event in the log. (manager, auditor)' }),
+    readModelPosition: z.number().int().optional().meta({ description: '(manager, auditor)' }),
+    projectionLag: z.number().int().optional().meta({ description: 'Events the read model has not applied yet. (manager, auditor)' }),
+    details: z.record(z.string(), z.unknown()).optional().meta({ description: "Each indicator's status (manager, auditor)" }),
   })
-  .meta({ id: 'Health' });
+  .meta({ id: 'Health', description: 'Anyone gets {status}; a manager or an auditor gets the rest too.' });
 
 export const healthRoute = defineRoute({
   id: 'health',

@@ -4,6 +4,7 @@
 // written twice; the controller merges params and body back into that input (commandInputOf).
 import { z } from 'zod';
 import { type CommandName, ledgerCommands } from '../../ledger/commands/index.js';
+import { CommandEnvelope } from './answers.js';
 import { defineRoute, type RouteSpec } from './route.js';
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
@@ -19,6 +20,8 @@ export interface CommandRouteOptions extends Omit<RouteSpec, 'id' | 'method' | '
   id?: string;
   pathFields?: Readonly<Record<string, string>>;
   successStatus?: 200 | 201;
+  /** The command's own answer (answers.ts); the route's answer adds `position` and `readModel` to it (CommandEnvelope). */
+  response?: z.ZodType;
 }
 
 export function commandRoute<N extends CommandName>(command: N, options: CommandRouteOptions): CommandRouteSpec<N> {
@@ -40,6 +43,7 @@ export function commandRoute<N extends CommandName>(command: N, options: Command
     ...(Object.keys(params).length > 0 ? { params: z.strictObject(params) as unknown as AnyObject } : {}),
     body: input.omit(mask) as unknown as AnyObject,
     successStatus: options.successStatus ?? 201,
+    response: options.response ? z.intersection(options.response, CommandEnvelope) : CommandEnvelope,
   });
   return { ...route, command, pathFields };
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server, Socket } from 'node:net';
 import { ProblemError, type ProblemKind } from './problem.js';
 import { sendProblem } from './problem.filter.js';
-import { CORRELATION_HEADER, correlationIdPattern, headerOf, type HttpReply, type HttpRequest } from './request-context.js';
+import { CORRELATION_HEADER, correlationIdPattern, headerOf, type HttpReply, type HttpRequest, type HttpResponse } from './request-context.js';
 import { type RequestLog, roundedMs } from './http-setup.js';
 
 const problemContentType = 'application/problem+json; charset=utf-8';
@@ -145,6 +145,21 @@ export function clientErrorHandler(log: RequestLog | null): (error: Error & { co
     if (socket.writable) socket.write(rawProblemAnswer(problem, correlationId));
     socket.destroy();
     log?.({ method: '-', path: '-', status: problem.status, ms: null, correlationId, note: `${error.code ?? 'client error'} from ${clientAddressOf(socket)}` });
+  };
+}
+
+/**
+ * Node's 'checkExpectation' (an `Expect` header other than 100-continue, which Node would answer
+ * with a bare 417): a problem with a correlation id and a log line; the connection is closed.
+ */
+export function expectationFailedHandler(log: RequestLog | null): (request: { method?: string; url?: string; headers: HttpRequest['headers'] }, response: HttpResponse) => void {
+  return (request, response) => {
+    const correlationId = correlationIdOf(request);
+    response.setHeader('X-Correlation-Id', correlationId);
+    response.setHeader('Cache-Control', 'no-store');
+    response.setHeader('Connection', 'close');
+    sendProblem(response, new ProblemError('expectation-failed', 'only "Expect: 100-continue" is understood; send the request without the Expect header'));
+    log?.({ method: request.method ?? '-', path: loggedPath(request.url ?? '/'), status: 417, ms: 0, correlationId });
   };
 }
 

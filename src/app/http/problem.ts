@@ -48,6 +48,7 @@ export const problemKinds = {
   'body-too-large': { status: 413, title: 'Body too large' },
   'uri-too-long': { status: 414, title: 'URI too long' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'expectation-failed': { status: 417, title: 'Expectation failed' },
   'rule-refused': { status: 422, title: 'Refused by a business rule' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
   'headers-too-large': { status: 431, title: 'Request header fields too large' },

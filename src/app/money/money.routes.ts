@@ -4,6 +4,7 @@ import { EntityId, Quarter } from '../../ledger/commands/fields.js';
 import { TimeQuery } from '../http/api-schemas.js';
 import { commandRoute } from '../http/command-route.js';
 import { defineRoute } from '../http/route.js';
+import { PaymentAnswer, PayoutAnswer, RefundAnswer, StatementAnswer } from '../http/answers.js';
 
 const tag = 'money';
 
@@ -13,6 +14,7 @@ export const receivePaymentRoute = commandRoute('receivePayment', {
   summary: 'Cash received from a customer (PaymentReceived, and CommissionAccrued for the owning partner)',
   description: "occurredAt is when the cash reached the bank (a statement's value date).",
   roles: ['finance'],
+  response: PaymentAnswer,
 });
 
 export const issueRefundRoute = commandRoute('issueRefund', {
@@ -20,6 +22,7 @@ export const issueRefundRoute = commandRoute('issueRefund', {
   tag,
   summary: 'Cash returned to a customer, all or part of one payment (RefundIssued, CommissionClawedBack)',
   roles: ['finance'],
+  response: RefundAnswer,
 });
 
 export const payOutRoute = commandRoute('payOut', {
@@ -28,6 +31,7 @@ export const payOutRoute = commandRoute('payOut', {
   summary: 'Pay the quarter: CommissionPaidOut per partner with a payable balance; DepositDeducted where clawbacks exceed earnings',
   description: 'Paying the same quarter twice writes nothing.',
   roles: ['finance'],
+  response: PayoutAnswer,
 });
 
 export const getStatementRoute = defineRoute({
@@ -40,6 +44,7 @@ export const getStatementRoute = defineRoute({
   params: z.strictObject({ partnerId: EntityId, quarter: Quarter }),
   query: TimeQuery,
   successStatus: 200,
+  response: StatementAnswer,
 });
 
 export const moneyRoutes = [receivePaymentRoute, issueRefundRoute, payOutRoute, getStatementRoute];

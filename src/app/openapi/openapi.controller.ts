@@ -1,12 +1,23 @@
-// GET /openapi.json and GET /docs: public, generated once at start from the route specs.
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+// GET /openapi.json, GET /docs (Swagger UI over that document) and the page's files under
+// /docs/<file>: public, generated once at start from the route specs.
+import { Controller, Get, Header, Inject, NotFoundException, Param, Res } from '@nestjs/common';
+import { type DocsAsset, docsSecurityHeaders, loadDocsAssets } from './docs-assets.js';
 import { renderDocsHtml } from './openapi.js';
 
 export const OPENAPI_DOCUMENT = Symbol('OpenApiDocument');
 
+/** The few methods of Fastify's reply this controller uses. */
+interface AssetResponse {
+  code(status: number): AssetResponse;
+  headers(values: Record<string, string>): AssetResponse;
+  type(contentType: string): AssetResponse;
+  send(body: Buffer | string): AssetResponse;
+}
+
 @Controller()
 export class OpenApiController {
   private readonly html: string;
+  private readonly assets: ReadonlyMap<string, DocsAsset> = loadDocsAssets();
 
   constructor(@Inject(OPENAPI_DOCUMENT) private readonly document: Record<string, unknown>) {
     this.html = renderDocsHtml(document);
@@ -19,10 +30,14 @@ export class OpenApiController {
   }
 
   @Get('docs')
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'")
-  @Header('X-Content-Type-Options', 'nosniff')
-  docs(): string {
-    return this.html;
+  docs(@Res() response: AssetResponse): void {
+    response.code(200).headers({ ...docsSecurityHeaders, 'Cache-Control': 'no-cache' }).type('text/html; charset=utf-8').send(this.html);
+  }
+
+  @Get('docs/:file')
+  file(@Param('file') file: string, @Res() response: AssetResponse): void {
+    const asset = this.assets.get(file);
+    if (!asset) throw new NotFoundException(`the docs page has no file "${file}"`);
+    response.code(200).headers({ ...docsSecurityHeaders, 'Cache-Control': 'public, max-age=3600' }).type(asset.contentType).send(asset.body);
   }
 }

@@ -2,10 +2,11 @@
 import { IdParams, TimeQuery } from '../http/api-schemas.js';
 import { commandRoute } from '../http/command-route.js';
 import { defineRoute } from '../http/route.js';
+import { BalanceAnswer, DeductionAnswer, DepositAnswer, PartnerAnswerSchema, SignPartnerAnswer, TierChangeAnswer, TiersAnswer } from '../http/answers.js';
 
 const tag = 'partners';
 
-export const signPartnerRoute = commandRoute('signPartner', { path: '/partners', tag, summary: 'Sign a partner (PartnerSigned)', roles: ['manager'] });
+export const signPartnerRoute = commandRoute('signPartner', { path: '/partners', tag, summary: 'Sign a partner (PartnerSigned)', roles: ['manager'], response: SignPartnerAnswer });
 
 export const postDepositRoute = commandRoute('postDeposit', {
   path: '/partners/:id/deposits',
@@ -13,6 +14,7 @@ export const postDepositRoute = commandRoute('postDeposit', {
   tag,
   summary: 'Record a deposit received from the partner (DepositPosted)',
   roles: ['finance'],
+  response: DepositAnswer,
 });
 
 export const deductDepositRoute = commandRoute('deductDeposit', {
@@ -21,6 +23,7 @@ export const deductDepositRoute = commandRoute('deductDeposit', {
   tag,
   summary: 'Deduct from the deposit; what it cannot cover becomes debt (DepositDeducted)',
   roles: ['finance'],
+  response: DeductionAnswer,
 });
 
 export const changeTierRoute = commandRoute('changeTier', {
@@ -29,6 +32,7 @@ export const changeTierRoute = commandRoute('changeTier', {
   tag,
   summary: "Change a partner's tier by hand (TierChanged)",
   roles: ['manager'],
+  response: TierChangeAnswer,
 });
 
 export const evaluateTiersRoute = commandRoute('evaluateTiers', {
@@ -48,6 +52,7 @@ export const getPartnerRoute = defineRoute({
   params: IdParams,
   query: TimeQuery,
   successStatus: 200,
+  response: PartnerAnswerSchema,
 });
 
 export const getBalanceRoute = defineRoute({
@@ -60,6 +65,7 @@ export const getBalanceRoute = defineRoute({
   params: IdParams,
   query: TimeQuery,
   successStatus: 200,
+  response: BalanceAnswer,
 });
 
 export const getTiersRoute = defineRoute({
@@ -71,6 +77,7 @@ export const getTiersRoute = defineRoute({
   roles: ['manager', 'finance', 'auditor'],
   query: TimeQuery,
   successStatus: 200,
+  response: TiersAnswer,
 });
 
 export const partnersRoutes = [

@@ -5,6 +5,7 @@ import { RebateYear } from '../../domain/events.js';
 import { IdParams, TimeQuery, timeQueryShape } from '../http/api-schemas.js';
 import { commandRoute } from '../http/command-route.js';
 import { defineRoute } from '../http/route.js';
+import { AwardsAnswer, RebatesAnswerSchema } from '../http/answers.js';
 
 const tag = 'rebates';
 const YearParam = z
@@ -65,6 +66,7 @@ export const getRebatesRoute = defineRoute({
   params: IdParams,
   query: z.strictObject({ year: YearParam, ...timeQueryShape }),
   successStatus: 200,
+  response: RebatesAnswerSchema,
 });
 
 export const getAwardsRoute = defineRoute({
@@ -77,6 +79,7 @@ export const getAwardsRoute = defineRoute({
   params: z.strictObject({ year: YearParam }),
   query: TimeQuery,
   successStatus: 200,
+  response: AwardsAnswer,
 });
 
 export const rebatesRoutes = [setCommitmentRoute, recordPurchaseRoute, lockToDistributorRoute, evaluateRebatesRoute, payRebateRoute, getRebatesRoute, getAwardsRoute];

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { EntityId } from '../../ledger/commands/fields.js';
 import { timeQueryShape } from '../http/api-schemas.js';
 import { defineRoute } from '../http/route.js';
+import { PipelineAnswer } from '../http/answers.js';
 
 export const pipelineRoute = defineRoute({
   id: 'getPipeline',
@@ -13,6 +14,7 @@ export const pipelineRoute = defineRoute({
   roles: ['manager', 'auditor', 'partner'],
   query: z.strictObject({ ...timeQueryShape, partnerId: EntityId.optional().meta({ description: 'Only this partner ("direct": the direct sales team)' }) }),
   successStatus: 200,
+  response: PipelineAnswer,
 });
 
 export const reportsRoutes = [pipelineRoute];

@@ -2,6 +2,7 @@
 // roles for the guard, zod schemas for @Input and the OpenAPI document.
 import { TimeQuery } from '../http/api-schemas.js';
 import { defineRoute } from '../http/route.js';
+import { BalancesReportAnswer, CommissionByQuarterAnswer, ConflictsAnswer, SessionAnswer, TiersReportAnswer, TimelineAnswer } from '../http/answers.js';
 
 const tag = 'reports';
 const everyRole = ['manager', 'finance', 'auditor', 'partner'] as const;
@@ -14,6 +15,7 @@ export const sessionRoute = defineRoute({
   summary: "The caller's role and, for a partner's token, its partner id (the report page's sign-in)",
   roles: everyRole,
   successStatus: 200,
+  response: SessionAnswer,
 });
 
 export const timelineRoute = defineRoute({
@@ -25,6 +27,7 @@ export const timelineRoute = defineRoute({
   roles: everyRole,
   query: TimeQuery,
   successStatus: 200,
+  response: TimelineAnswer,
 });
 
 export const tiersReportRoute = defineRoute({
@@ -36,6 +39,7 @@ export const tiersReportRoute = defineRoute({
   roles: everyRole,
   query: TimeQuery,
   successStatus: 200,
+  response: TiersReportAnswer,
 });
 
 export const balancesReportRoute = defineRoute({
@@ -47,6 +51,7 @@ export const balancesReportRoute = defineRoute({
   roles: everyRole,
   query: TimeQuery,
   successStatus: 200,
+  response: BalancesReportAnswer,
 });
 
 export const commissionByQuarterRoute = defineRoute({
@@ -58,6 +63,7 @@ export const commissionByQuarterRoute = defineRoute({
   roles: everyRole,
   query: TimeQuery,
   successStatus: 200,
+  response: CommissionByQuarterAnswer,
 });
 
 export const conflictsReportRoute = defineRoute({
@@ -69,6 +75,7 @@ export const conflictsReportRoute = defineRoute({
   roles: ['manager', 'auditor', 'partner'],
   query: TimeQuery,
   successStatus: 200,
+  response: ConflictsAnswer,
 });
 
 export const webReportRoutes = [

@@ -1,0 +1,509 @@
+// The answers' shapes (2xx bodies), as zod schemas for the OpenAPI document: a route spec names
+// one as its `response`. Each is checked against the TypeScript type the handler returns
+// (`documents<T>()` below fails to compile when a field is missing, extra or of another type),
+// and test/api/openapi.test.ts checks real answers against them. Money is integer fen, positions
+// are numbers (1-based places in the whole log), instants ISO-8601 UTC strings.
+import { z } from 'zod';
+import type { BalanceView } from '../../../projections/balances.js';
+import type { OwnershipView } from '../../../projections/ownership.js';
+import type { PipelineReport } from '../../../projections/pipeline.js';
+import type { Statement } from '../../../projections/statements.js';
+import { Actor, eventSchemas, eventTypes, type EventType } from '../../domain/events.js';
+import type { LedgerCommands } from '../../ledger/commands/index.js';
+import type { AuditAnswer, EventsPage, PartnerAnswer, TierAnswer } from '../../ledger/queries.js';
+import type { AwardAnswer, RebatesAnswer } from '../../ledger/rebate-queries.js';
+import type { VerifyAnswer } from '../audit/audit.queries.js';
+import type { BalancesReport, CommissionByQuarterReport, ConflictsReport, TiersReport, TimelineReport } from '../../ledger/report-queries.js';
+
+/**
+ * Compiles only when every value of T fits the schema and T has no top-level field the schema
+ * leaves out: the document can neither miss a field nor promise one the answer lacks.
+ */
+type Documents<T, S extends z.ZodType> = [T] extends [z.output<S>] ? ([Exclude<keyof T, keyof z.output<S>>] extends [never] ? true : false) : false;
+const documents =
+  <T>() =>
+  <S extends z.ZodType>(schema: S, ..._proof: Documents<T, S> extends true ? [] : [never]): S =>
+    schema;
+
+/** What a command's run answers (before the ledger adds `position`). */
+type CommandAnswerOf<N extends keyof LedgerCommands> = Awaited<ReturnType<LedgerCommands[N]['run']>>['answer'];
+
+const Instant = z.string().meta({ format: 'date-time', description: 'ISO-8601 instant in UTC' });
+const Fen = z.number().int().meta({ description: 'Integer fen (CNY minor units)' });
+const Position = z.number().int().min(1).meta({ description: "A place in the whole log: 1 for the first event, growing by one (EventStoreDB: the event's commit position + 1)" });
+
+export const Cut = z
+  .object({
+    position: z.number().int().min(0).meta({ description: 'The last log position the answer includes (0: none)' }),
+    asOf: Instant.nullable(),
+    validAt: Instant.nullable(),
+  })
+  .meta({ id: 'Cut', description: 'Where an answer stands: the log cut it was read from' });
+
+// ---- commands -------------------------------------------------------------------------------
+
+/** Every command answer: the command's own figures, the position of its last event, and a degraded read model if it stopped. */
+export const commandEnvelopeShape = {
+  position: Position.nullable().meta({ description: 'The log position of the last event written; null when the command wrote nothing (a retry, an evaluation with no change)' }),
+  readModel: z
+    .object({ status: z.literal('degraded'), reason: z.string() })
+    .optional()
+    .meta({ description: 'Present when the command was written but the read model could not apply it: reads stand before it until `ledger replay`' }),
+};
+
+/** What every command route answers around the command's own figures. */
+export const CommandEnvelope = z
+  .object(commandEnvelopeShape)
+  .catchall(z.unknown())
+  .meta({ id: 'CommandAnswer', description: "The command's own figures (where the operation names them) with the position of its last event" });
+
+const DepositFigures = {
+  partnerId: z.string(),
+  depositFen: Fen,
+  debtFen: Fen,
+  depositRequiredFen: Fen,
+  shortfallFen: Fen,
+};
+
+export const SignPartnerAnswer = documents<CommandAnswerOf<'signPartner'>>()(
+  z
+    .object({
+      partnerId: z.string(),
+      name: z.string(),
+      kind: z.string(),
+      tier: z.string(),
+      parentPartnerId: z.string().nullable(),
+      territory: z.string().nullable(),
+      signedAt: Instant.nullable(),
+    })
+    .meta({ id: 'PartnerSignedAnswer' }),
+);
+
+export const DepositAnswer = documents<CommandAnswerOf<'postDeposit'>>()(z.object(DepositFigures).meta({ id: 'DepositAnswer' }));
+
+export const DeductionAnswer = documents<CommandAnswerOf<'deductDeposit'>>()(
+  z.object({ ...DepositFigures, requestedFen: Fen, deductedFen: Fen, addedDebtFen: Fen }).meta({ id: 'DeductionAnswer' }),
+);
+
+export const TierChangeAnswer = documents<CommandAnswerOf<'changeTier'>>()(
+  z.object({ ...DepositFigures, from: z.string().nullable(), tier: z.string().nullable() }).meta({ id: 'TierChangeAnswer' }),
+);
+
+const ClaimStatus = z.enum(['owner', 'competing', 'lost']);
+const CustomerMatch = z.object({ by: z.enum(['taxId', 'name']), input: z.string(), normalised: z.string() });
+
+export const DealRegisteredAnswer = documents<CommandAnswerOf<'registerDeal'>>()(
+  z
+    .object({
+      dealId: z.string(),
+      customerKey: z.string(),
+      match: CustomerMatch,
+      ownership: z.object({ ownerDealId: z.string().nullable(), ownerPartnerId: z.string().nullable(), status: ClaimStatus }),
+      rule: z.string().nullable(),
+    })
+    .meta({ id: 'DealRegisteredAnswer', description: "A partner's answer names the owning deal and partner only when they are its own" }),
+);
+
+const OwnershipSummary = z.object({ ownerDealId: z.string().nullable(), ownerPartnerId: z.string().nullable(), status: ClaimStatus, rule: z.string().nullable() });
+
+export const StageAnswer = documents<CommandAnswerOf<'advanceStage'>>()(
+  z.object({ dealId: z.string(), customerKey: z.string(), stage: z.string(), ownership: OwnershipSummary }).meta({ id: 'StageAnswer' }),
+);
+
+export const TransferAnswer = documents<CommandAnswerOf<'transferDeal'>>()(
+  z
+    .object({ customerKey: z.string(), fromDealId: z.string(), toDealId: z.string(), ownerIdleDays: z.number().int().nullable(), ownership: OwnershipSummary })
+    .meta({ id: 'TransferAnswer' }),
+);
+
+export const RulingAnswer = documents<CommandAnswerOf<'ruleOwnership'>>()(
+  z
+    .object({ customerKey: z.string(), ownerDealId: z.string().nullable(), ownerPartnerId: z.string().nullable(), rule: z.string(), ruleDetail: z.string() })
+    .meta({ id: 'RulingAnswer' }),
+);
+
+export const PayoutAnswer = documents<CommandAnswerOf<'payOut'>>()(
+  z
+    .object({
+      quarter: z.string(),
+      payouts: z.array(
+        z.object({ partnerId: z.string(), lines: z.number().int(), netFen: Fen, debtRecoveredFen: Fen, paidFen: Fen, deductedFen: Fen, addedDebtFen: Fen }),
+      ),
+    })
+    .meta({ id: 'PayoutAnswer' }),
+);
+
+export const PaymentAnswer = documents<CommandAnswerOf<'receivePayment'>>()(
+  z
+    .object({
+      paymentId: z.string(),
+      customerKey: z.string(),
+      dealId: z.string(),
+      amountFen: Fen,
+      ownerDealId: z.string().nullable(),
+      ownerPartnerId: z.string().nullable(),
+      noCommissionReason: z.string().nullable(),
+      commission: z
+        .object({ partnerId: z.string(), tier: z.string(), commissionYear: z.number().int(), rateBps: z.number().int(), commissionFen: Fen })
+        .nullable(),
+    })
+    .meta({ id: 'PaymentAnswer' }),
+);
+
+export const RefundAnswer = documents<CommandAnswerOf<'issueRefund'>>()(
+  z
+    .object({
+      refundId: z.string(),
+      paymentId: z.string(),
+      customerKey: z.string(),
+      amountFen: Fen,
+      clawback: z.object({ partnerId: z.string(), rateBps: z.number().int(), commissionFen: Fen }).nullable(),
+    })
+    .meta({ id: 'RefundAnswer' }),
+);
+
+// ---- partners -------------------------------------------------------------------------------
+
+const TierStep = z.object({
+  tier: z.string(),
+  from: z.string().nullable(),
+  since: Instant,
+  recordedAt: Instant,
+  position: Position,
+  eventId: z.string(),
+  reason: z.string(),
+  source: z.enum(['signing', 'manual', 'evaluation']),
+  quarter: z.string().nullable(),
+  figures: z.record(z.string(), z.number()),
+});
+
+export const PartnerAnswerSchema = documents<PartnerAnswer>()(
+  z
+    .object({
+      partnerId: z.string(),
+      name: z.string(),
+      kind: z.string(),
+      tier: z.string().nullable(),
+      parentPartnerId: z.string().nullable(),
+      territory: z.string().nullable(),
+      signedAt: Instant,
+      tierHistory: z.array(TierStep),
+    })
+    .meta({ id: 'Partner' }),
+);
+
+const balanceShape = {
+  partnerId: z.string(),
+  accrued: Fen,
+  clawedBack: Fen,
+  paidOut: Fen,
+  payable: Fen.meta({ description: 'accrued − clawedBack − paidOut, never negative' }),
+  pendingClawback: Fen.meta({ description: 'Clawbacks above the unsettled commission, waiting for the next payout' }),
+  deposit: Fen,
+  debt: Fen,
+  depositRequired: Fen,
+  shortfall: Fen,
+  creditLimit: Fen.nullable().meta({ description: 'Wholesale-voice resellers: the deposit held (null for other kinds)' }),
+  trafficOutstanding: Fen,
+  creditAvailable: Fen.nullable(),
+  creditStatus: z.enum(['active', 'suspended']).meta({ description: "A reseller's service: suspended once outstanding traffic reaches the deposit (always active for other kinds)" }),
+  rebateBalance: Fen,
+};
+export const BalanceAnswer = documents<BalanceView>()(z.object(balanceShape).meta({ id: 'Balance' }));
+
+export const TiersAnswer = documents<TierAnswer[]>()(z.array(z.object({ partnerId: z.string(), tier: z.string(), since: Instant })).meta({ id: 'Tiers' }));
+
+// ---- deals ----------------------------------------------------------------------------------
+
+const ClaimView = z.object({
+  dealId: z.string(),
+  partnerId: z.string().nullable(),
+  channel: z.enum(['partner', 'direct']),
+  registeredAt: Instant,
+  recordedAt: Instant,
+  stage: z.string().nullable(),
+  status: z.string(),
+});
+
+const ownershipShape = {
+  customerKey: z.string(),
+  ownerDealId: z.string().nullable(),
+  ownerPartnerId: z.string().nullable(),
+  claims: z.array(ClaimView),
+  rule: z.string().meta({ description: 'first-registration, tie-to-partner, lost-claim-passed-on, transfer, ruling, …' }),
+  explanation: z.string(),
+};
+export const OwnershipAnswer = documents<OwnershipView>()(z.object(ownershipShape).meta({ id: 'Ownership' }));
+
+// ---- money ----------------------------------------------------------------------------------
+
+const StatementLine = z.object({
+  eventId: z.string(),
+  position: Position,
+  kind: z.enum(['accrual', 'clawback']),
+  partnerId: z.string(),
+  customerKey: z.string(),
+  paymentId: z.string(),
+  refundId: z.string().nullable(),
+  sourceEventId: z.string(),
+  sourcePosition: Position,
+  revenueLine: z.string(),
+  cashAt: Instant,
+  cashQuarter: z.string(),
+  cashFen: Fen,
+  rateBps: z.number().int(),
+  commissionFen: Fen.meta({ description: 'Positive for an accrual, negative for a clawback' }),
+  tier: z.string().nullable(),
+  commissionYear: z.number().int().nullable(),
+  occurredAt: Instant,
+  recordedAt: Instant,
+  settledBy: z.object({ quarter: z.string(), eventId: z.string(), position: Position }).nullable(),
+  priorPeriodAdjustment: z.boolean(),
+});
+
+export const StatementAnswer = documents<Statement>()(
+  z
+    .object({
+      partnerId: z.string(),
+      quarter: z.string(),
+      lines: z.array(StatementLine),
+      accruedFen: Fen,
+      clawedBackFen: Fen,
+      netFen: Fen,
+      payout: z
+        .object({
+          partnerId: z.string(),
+          quarter: z.string(),
+          eventId: z.string(),
+          position: Position,
+          occurredAt: Instant,
+          recordedAt: Instant,
+          netFen: Fen,
+          paidFen: Fen,
+          debtRecoveredFen: Fen,
+        })
+        .nullable(),
+    })
+    .meta({ id: 'Statement' }),
+);
+
+// ---- audit ----------------------------------------------------------------------------------
+
+export const AuditAccountAnswer = documents<AuditAnswer>()(
+  z
+    .object({
+      customerKey: z.string(),
+      cut: Cut,
+      events: z.array(
+        z.object({
+          position: Position,
+          revision: z.number().int().min(0),
+          eventId: z.string(),
+          type: z.string(),
+          occurredAt: Instant,
+          recordedAt: Instant,
+          actor: z.object({ role: z.string(), id: z.string() }),
+          commandId: z.string().nullable(),
+          prevHash: z.string(),
+          hash: z.string(),
+          data: z.unknown(),
+          inValidTime: z.boolean().meta({ description: 'false: the event occurred after validAt and does not count' }),
+          ownership: z.object(ownershipShape),
+        }),
+      ),
+      ownership: z.object(ownershipShape),
+      laterChanges: z.array(
+        z.object({ position: Position, type: z.string(), recordedAt: Instant, occurredAt: Instant, ownerAfter: z.string().nullable(), rule: z.string() }),
+      ),
+    })
+    .meta({ id: 'AuditAccount' }),
+);
+
+export const VerifyAnswerSchema = documents<VerifyAnswer>()(z
+  .object({
+    ok: z.boolean(),
+    events: z.number().int().min(0),
+    headHash: z.string().meta({ description: 'sha-256 (hex) of the last event' }),
+    firstBadPosition: Position.optional(),
+    problem: z.string().optional(),
+  })
+  .meta({ id: 'ChainCheck' }));
+
+const envelopeShape = {
+  eventId: z.string(),
+  schemaVersion: z.number().int(),
+  stream: z.string(),
+  revision: z.number().int().min(0).meta({ description: '0-based place of the event in its stream' }),
+  position: Position,
+  occurredAt: Instant,
+  recordedAt: Instant,
+  actor: Actor,
+  commandId: z.string().nullable(),
+  correlationId: z.string().nullable(),
+  causationId: z.string().nullable(),
+  policyVersion: z.string().nullable(),
+  prevHash: z.string(),
+  hash: z.string(),
+};
+
+/** One event of the feed: the envelope and, by its type, that event's data (the event catalogue's own schemas). */
+const WireEvent = z.discriminatedUnion(
+  'type',
+  eventTypes.map((type: EventType) => z.object({ ...envelopeShape, type: z.literal(type), data: eventSchemas[type] })) as unknown as [
+    z.ZodObject<z.ZodRawShape>,
+    ...z.ZodObject<z.ZodRawShape>[],
+  ],
+);
+
+export const EventsPageAnswer = z
+  .object({
+    events: z.array(WireEvent),
+    next: Position.nullable().meta({ description: 'The position to ask from next; null at the head of the log' }),
+  })
+  .meta({ id: 'EventsPage' });
+// The feed's events are typed by the catalogue; the page itself must stay what the query answers.
+const _eventsPage: [EventsPage['next']] extends [z.output<typeof EventsPageAnswer>['next']] ? true : never = true;
+void _eventsPage;
+
+// ---- reports --------------------------------------------------------------------------------
+
+const DealLine = z.object({
+  dealId: z.string(),
+  customerKey: z.string(),
+  customerName: z.string(),
+  channel: z.enum(['partner', 'direct']),
+  stage: z.string(),
+  expectedPorts: z.number(),
+  expectedRevenueFen: Fen,
+  registeredAt: Instant,
+  lastProgressAt: Instant,
+  idleDays: z.number().int(),
+  key: z.boolean().meta({ description: 'A key deal: stage 3 (solution) or later' }),
+  stale: z.boolean().meta({ description: 'An open claim without progress for the idle window' }),
+});
+
+export const PipelineAnswer = documents<PipelineReport>()(
+  z
+    .object({
+      at: Instant,
+      idleWindowDays: z.number().int(),
+      partners: z.array(
+        z.object({
+          partnerId: z.string(),
+          byStage: z.array(z.object({ stage: z.string(), deals: z.number().int(), expectedPorts: z.number(), expectedRevenueFen: Fen })),
+          keyDeals: z.array(DealLine),
+          staleClaims: z.array(DealLine),
+          deals: z.array(DealLine),
+        }),
+      ),
+    })
+    .meta({ id: 'Pipeline' }),
+);
+
+export const SessionAnswer = z
+  .object({ role: z.enum(['manager', 'finance', 'auditor', 'partner']), partnerId: z.string().nullable() })
+  .meta({ id: 'Session' });
+
+export const TimelineAnswer = documents<TimelineReport>()(
+  z
+    .object({
+      events: z.number().int().min(0),
+      headPosition: z.number().int().min(0),
+      firstRecordedAt: Instant.nullable(),
+      lastRecordedAt: Instant.nullable(),
+      knownEvents: z.number().int().min(0),
+      timeZone: z.string(),
+    })
+    .meta({ id: 'Timeline' }),
+);
+
+export const TiersReportAnswer = documents<TiersReport>()(
+  z
+    .object({
+      quarter: z.string(),
+      previousQuarter: z.string(),
+      previousQuarterEnd: Instant,
+      counts: z.record(z.string(), z.number().int()),
+      partners: z.array(
+        z.object({
+          partnerId: z.string(),
+          name: z.string(),
+          kind: z.string(),
+          parentPartnerId: z.string().nullable(),
+          tier: z.string(),
+          since: Instant,
+          previousTier: z.string().nullable(),
+        }),
+      ),
+    })
+    .meta({ id: 'TiersReport' }),
+);
+
+const { partnerId: _partnerId, creditStatus: _creditStatus, ...totalsShape } = balanceShape;
+void _partnerId;
+void _creditStatus;
+export const BalancesReportAnswer = documents<BalancesReport>()(
+  z
+    .object({
+      partners: z.array(z.object({ ...balanceShape, name: z.string(), tier: z.string().nullable() })),
+      totals: z.object({ ...totalsShape, creditLimit: Fen, creditAvailable: Fen }).meta({ description: "Column totals; a credit column of a partner that is not a reseller counts 0" }),
+    })
+    .meta({ id: 'BalancesReport' }),
+);
+
+export const CommissionByQuarterAnswer = documents<CommissionByQuarterReport>()(
+  z
+    .object({ quarters: z.array(z.object({ quarter: z.string(), accrued: Fen, clawedBack: Fen, paidOut: Fen })) })
+    .meta({ id: 'CommissionByQuarter' }),
+);
+
+export const ConflictsAnswer = documents<ConflictsReport>()(
+  z.object({ customers: z.array(z.object({ ...ownershipShape, customerName: z.string() })) }).meta({ id: 'Conflicts' }),
+);
+
+// ---- rebates --------------------------------------------------------------------------------
+
+export const RebatesAnswerSchema = documents<RebatesAnswer>()(
+  z
+    .object({
+      partnerId: z.string(),
+      kind: z.string(),
+      year: z.number().int(),
+      cut: Cut,
+      commitment: Fen.nullable(),
+      distributorId: z.string().nullable(),
+      steps: z.array(z.object({ step: z.number().int(), ofTargetBps: z.number().int(), rateBps: z.number().int() })),
+      illustrative: z.boolean(),
+      quarters: z.array(
+        z.object({
+          quarter: z.string(),
+          cumulativeTarget: Fen,
+          purchases: Fen,
+          bidPurchases: Fen,
+          cumulativePurchases: Fen,
+          evaluated: z.boolean(),
+          step: z.number().int(),
+          rateBps: z.number().int(),
+          rebate: Fen,
+          payerPartnerId: z.string().nullable(),
+        }),
+      ),
+      earned: Fen,
+      paid: Fen,
+      unpaid: Fen,
+      owedToAgents: z.object({ total: Fen, lines: z.array(z.object({ agentId: z.string(), quarter: z.string(), amount: Fen })) }),
+    })
+    .meta({ id: 'Rebates' }),
+);
+
+export const AwardsAnswer = documents<AwardAnswer>()(
+  z
+    .object({
+      year: z.number().int(),
+      productLine: z.string(),
+      topN: z.number().int(),
+      cut: Cut,
+      ranking: z.array(z.object({ rank: z.number().int(), partnerId: z.string(), name: z.string().nullable(), purchases: Fen })),
+    })
+    .meta({ id: 'Awards' }),
+);
