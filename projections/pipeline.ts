@@ -75,6 +75,7 @@ export function dealFactOf(e: EventEnvelope): DealFact | null {
     case 'DepositPosted':
     case 'DepositDeducted':
     case 'TierChanged':
+    case 'TierCertified':
     case 'CommissionPaidOut':
     case 'DealTransferred':
     case 'OwnershipRuled':

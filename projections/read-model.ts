@@ -363,6 +363,11 @@ export class ReadModelWriter {
       const d = ev.data;
       this.w('partner', [d.partnerId, position, e.occurredAt, e.recordedAt, d.name, d.kind, d.parentPartnerId, d.territory]);
     }
+    if (ev.type === 'TierCertified') {
+      const d = ev.data;
+      this.w('certificate', [d.partnerId, position, e.occurredAt, e.recordedAt, d.quarter, d.tier, d.previousTier, d.validFor, d.validFrom, d.validTo, d.metric, canonicalJson(d.figures)]);
+      return 1;
+    }
     const change = tierStepOf(e);
     if (!change) return ev.type === 'PartnerSigned' ? 1 : 0;
     const st = change.step;
@@ -608,6 +613,7 @@ const writeSql = {
   clock: 'INSERT INTO clock (recorded_at, position) VALUES (?, ?) ON CONFLICT (recorded_at) DO UPDATE SET position = max(position, excluded.position)',
   partner: 'INSERT OR REPLACE INTO partners VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   tier: 'INSERT OR REPLACE INTO tier_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  certificate: 'INSERT OR REPLACE INTO certificate_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   balance: 'INSERT OR REPLACE INTO balance_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   claim: 'INSERT OR REPLACE INTO claim_events VALUES (?, ?, ?, ?, ?, ?, ?)',
   customer: 'INSERT OR REPLACE INTO customers VALUES (?, ?, ?, ?)',

@@ -209,6 +209,53 @@ export function tierHistoryAt(db: Db, partnerId: string, cut: LogCut): TierStep[
   return rows.map(tierStep);
 }
 
+/** A partner's tier certificate for an evaluated quarter (one TierCertified). */
+export interface CertificateRow {
+  quarter: string;
+  tier: string;
+  previousTier: string;
+  validFor: string;
+  validFrom: string;
+  validTo: string;
+  metric: string;
+  figures: Record<string, number>;
+  /** When it was issued (the evaluation's effective instant) and recorded. */
+  certifiedAt: string;
+  recordedAt: string;
+}
+
+/** The partner's certificates inside the cut, by quarter (a few per year). */
+export function certificatesAt(db: Db, partnerId: string, cut: LogCut): CertificateRow[] {
+  const rows = stmt(
+    db,
+    `SELECT quarter, tier, previous_tier, valid_for, valid_from, valid_to, metric, figures_json, occurred_at, recorded_at
+       FROM certificate_rows WHERE partner_id = ? AND position <= ? AND occurred_at <= ? ORDER BY quarter, position`,
+  ).all(partnerId, cut.position, validBound(cut)) as Array<{
+    quarter: string;
+    tier: string;
+    previous_tier: string;
+    valid_for: string;
+    valid_from: string;
+    valid_to: string;
+    metric: string;
+    figures_json: string;
+    occurred_at: string;
+    recorded_at: string;
+  }>;
+  return rows.map((r) => ({
+    quarter: r.quarter,
+    tier: r.tier,
+    previousTier: r.previous_tier,
+    validFor: r.valid_for,
+    validFrom: r.valid_from,
+    validTo: r.valid_to,
+    metric: r.metric,
+    figures: JSON.parse(r.figures_json) as Record<string, number>,
+    certifiedAt: r.occurred_at,
+    recordedAt: r.recorded_at,
+  }));
+}
+
 // ---- ownership ----------------------------------------------------------------------------------
 
 export interface ClaimEventRow {

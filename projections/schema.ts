@@ -7,7 +7,7 @@ export const projectionNames = ['clock', 'partners', 'balances', 'ownership', 'p
 export type ProjectionName = (typeof projectionNames)[number];
 
 /** Bump when a table changes shape: an older read-model file is then rebuilt from the log. */
-export const readModelSchemaVersion = 7;
+export const readModelSchemaVersion = 8;
 
 export const metaTables = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -25,8 +25,9 @@ export const projectionTables: Record<ProjectionName, { create: string; tables: 
     create: `CREATE TABLE IF NOT EXISTS clock (recorded_at TEXT PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID;`,
     indexes: [],
   },
+  // certificate_rows: one row per TierCertified (a partner's certificate for an evaluated quarter).
   partners: {
-    tables: ['partners', 'tier_rows'],
+    tables: ['partners', 'tier_rows', 'certificate_rows'],
     create: `
 CREATE TABLE IF NOT EXISTS partners (
   partner_id TEXT NOT NULL, position INTEGER NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
@@ -36,6 +37,11 @@ CREATE TABLE IF NOT EXISTS tier_rows (
   partner_id TEXT NOT NULL, position INTEGER NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
   event_id TEXT NOT NULL, tier TEXT NOT NULL, from_tier TEXT, reason TEXT NOT NULL, source TEXT NOT NULL,
   quarter TEXT, figures_json TEXT NOT NULL,
+  PRIMARY KEY (partner_id, position)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS certificate_rows (
+  partner_id TEXT NOT NULL, position INTEGER NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
+  quarter TEXT NOT NULL, tier TEXT NOT NULL, previous_tier TEXT NOT NULL, valid_for TEXT NOT NULL,
+  valid_from TEXT NOT NULL, valid_to TEXT NOT NULL, metric TEXT NOT NULL, figures_json TEXT NOT NULL,
   PRIMARY KEY (partner_id, position)) WITHOUT ROWID;`,
     indexes: ['CREATE INDEX IF NOT EXISTS tier_rows_in_effect ON tier_rows (partner_id, occurred_at, position);'],
   },

@@ -149,6 +149,7 @@ export function evolveStatements(state: StatementsState, e: EventEnvelope, quart
     case 'DepositPosted':
     case 'DepositDeducted':
     case 'TierChanged':
+    case 'TierCertified':
     case 'DealRegistered':
     case 'DealStageAdvanced':
     case 'DealLost':

@@ -9,6 +9,7 @@ import type { Ledger } from '../ledger/ledger.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { PartnerAnswersInterceptor } from './auth/partner-answers.js';
+import { CertificatesModule } from './certificates/certificates.module.js';
 import { CreditModule } from './credit/credit.module.js';
 import { RebatesModule } from './rebates/rebates.module.js';
 import { TokenRegistry } from './auth/tokens.js';
@@ -80,6 +81,7 @@ export class AppModule {
         WebModule,
         CreditModule,
         RebatesModule,
+        CertificatesModule,
       ],
       controllers: [OpenApiController],
     };

@@ -81,6 +81,8 @@ export interface DemoSummary {
   partners: { total: number; gold: number; silver: number; standard: number; underGoldParents: number; wholesaleVoice: number };
   tiersAtEnd: Record<string, number>;
   tierChanges: number;
+  /** Tier certificates issued: every partner evaluated, every quarter (TierCertified). */
+  certificates: number;
   customers: number;
   claims: number;
   conflicts: { contestedCustomers: number; tiesToPartner: number; transfers: number; rulings: number; lost: number };
@@ -583,6 +585,7 @@ class DemoRun {
       }
       case 'evaluateTiers': {
         const out = await run('evaluateTiers', { quarter: c.quarter });
+        this.totals.certificates += out.answer.certified;
         for (const change of out.answer.changes) {
           this.tier.set(change.partnerId, change.to);
           this.totals.tierChanges += 1;
@@ -723,6 +726,7 @@ class DemoRun {
       },
       tiersAtEnd,
       tierChanges: t.tierChanges,
+      certificates: t.certificates,
       customers: plan.customers.filter((c) => c.claims.some((k) => k.registered)).length,
       claims: t.claims,
       conflicts: { contestedCustomers: this.contested.size, tiesToPartner: t.ties, transfers: t.transfers, rulings: t.rulings, lost: t.lost },

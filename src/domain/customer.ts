@@ -166,6 +166,7 @@ function evolveCustomerEvent(state: CustomerState, fact: FoldFact): CustomerStat
     case 'DepositPosted':
     case 'DepositDeducted':
     case 'TierChanged':
+    case 'TierCertified':
     case 'CommissionPaidOut':
     case 'TrafficBilled':
     case 'TrafficSettled':

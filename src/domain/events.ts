@@ -86,6 +86,30 @@ export const TierChanged = z.object({
   figures: z.record(z.string(), z.number().int()),
 });
 
+/** What a quarter's tier evaluation counts (the policy's tierEvaluation.metric). */
+export const TierMetric = z.enum(['signedCustomers', 'newPorts']);
+
+/**
+ * A quarter's tier certificate (src/domain/tier-certificate.ts): every partner evaluated for the
+ * quarter gets one, whether or not its tier moved, valid for one quarter: the next.
+ */
+export const TierCertified = z.object({
+  partnerId: Id,
+  /** The quarter evaluated. */
+  quarter: Quarter,
+  /** The tier certified (the tier after the evaluation). */
+  tier: TierName,
+  /** The tier before the evaluation (the same as `tier` when it did not move). */
+  previousTier: TierName,
+  /** The quarter the certificate is valid for, from its first instant to its last. */
+  validFor: Quarter,
+  validFrom: Instant,
+  validTo: Instant,
+  metric: TierMetric,
+  /** The figures it was decided on, e.g. {signedCustomers: 6, goldAtLeast: 10, silverAtLeast: 5}. */
+  figures: z.record(z.string(), z.number().int()),
+});
+
 /** One commission line settled by a payout, by the event that produced it. */
 export const SettledLine = z.object({
   eventId: z.uuid(),
@@ -348,6 +372,7 @@ export const eventSchemas = {
   DepositPosted,
   DepositDeducted,
   TierChanged,
+  TierCertified,
   CommissionPaidOut,
   DealRegistered,
   DealStageAdvanced,

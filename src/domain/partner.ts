@@ -44,6 +44,8 @@ export interface PartnerState {
   settledLineIds: ReadonlySet<string>;
   /** Quarters whose tier evaluation moved this partner (recorded TierChanged with source evaluation). */
   evaluatedQuarters: ReadonlySet<string>;
+  /** Quarters this partner holds a tier certificate for (TierCertified), with the tier certified. */
+  certifiedQuarters: ReadonlyMap<string, string>;
   /** Wholesale-voice traffic billed and settled (traffic.ts). */
   traffic: TrafficState;
   /** The rebate programme: commitments, purchases, lock, rebates (rebates.ts). */
@@ -67,6 +69,7 @@ export function initialPartnerState(): PartnerState {
     lastPaidQuarter: null,
     settledLineIds: new Set(),
     evaluatedQuarters: new Set(),
+    certifiedQuarters: new Map(),
     traffic: initialTrafficState(),
     rebates: initialRebateState(),
     lastPosition: 0n,
@@ -120,6 +123,12 @@ function evolvePartnerEvent(state: PartnerState, fact: FoldFact): PartnerState {
       const evaluatedQuarters =
         d.source === 'evaluation' && d.quarter !== null ? new Set(state.evaluatedQuarters).add(d.quarter) : state.evaluatedQuarters;
       return { ...state, tierHistory, evaluatedQuarters };
+    }
+    case 'TierCertified': {
+      const d = fact.data;
+      assertSamePartner(state, d.partnerId, fact.type);
+      if (state.certifiedQuarters.has(d.quarter)) throw new Error(`partner ${d.partnerId} certified twice for ${d.quarter}`);
+      return { ...state, certifiedQuarters: new Map(state.certifiedQuarters).set(d.quarter, d.tier) };
     }
     case 'CommissionPaidOut': {
       const d = fact.data;

@@ -3,7 +3,7 @@
 // through loadPolicy (the file is read at the edge, see src/ledger/policy-file.ts).
 import { z } from 'zod';
 import defaultPolicyJson from './default-policy.json' with { type: 'json' };
-import { RevenueLine, TierName } from './events.js';
+import { RevenueLine, TierMetric, TierName } from './events.js';
 import { isCalendarDate } from './instant.js';
 
 const FenAmount = z.number().int().min(0).refine(Number.isSafeInteger, 'must be a safe integer number of fen');
@@ -28,7 +28,11 @@ const PolicySchema = z.object({
   rounding: z.literal('half-away-from-zero'),
   tiers: z.array(TierName).min(1),
   tierEvaluation: z.object({
-    metric: z.literal('signedCustomers'),
+    /**
+     * What a quarter's evaluation counts per partner: customers newly signed in it (default), or
+     * new ports signed and paid in it (the programme's own measure: src/domain/new-ports.ts).
+     */
+    metric: TierMetric,
     thresholds: z.array(z.object({ tier: TierName, atLeast: z.number().int().min(1) })),
     otherwise: TierName,
   }),
@@ -195,7 +199,7 @@ export function commissionRateBps(policy: Policy, line: RevenueLineName, tier: s
   return rate;
 }
 
-/** The tier an evaluation gives for a count of newly signed customers. */
+/** The tier an evaluation gives for the metric's figure (a count of newly signed customers by default). */
 export function tierForSignedCount(policy: Policy, signedCustomers: number): string {
   const hit = policy.tierEvaluation.thresholds.find((t) => signedCustomers >= t.atLeast);
   return hit?.tier ?? policy.tierEvaluation.otherwise;

@@ -96,6 +96,7 @@ function rawPostingsOf(event: LedgerEvent): Posting[] {
     case 'LockedToDistributor':
     case 'PartnerSigned':
     case 'TierChanged':
+    case 'TierCertified':
     case 'DealRegistered':
     case 'DealStageAdvanced':
     case 'DealLost':

@@ -88,6 +88,8 @@ export function identityName(event: LedgerEvent): string | null {
       return `CommissionPaidOut:${event.data.partnerId}:${event.data.quarter}`;
     case 'TierChanged':
       return event.data.source === 'evaluation' ? `TierEvaluation:${event.data.partnerId}:${event.data.quarter}` : null;
+    case 'TierCertified':
+      return `TierCertified:${event.data.partnerId}:${event.data.quarter}`;
     case 'DepositDeducted':
       return event.data.reference?.startsWith('payout ') ? `PayoutDeduction:${event.data.partnerId}:${event.data.reference}` : null;
     case 'TrafficBilled':
@@ -148,6 +150,7 @@ const MONEY_EVENTS = new Set<LedgerEvent['type']>([
   'DepositPosted',
   'DepositDeducted',
   'TierChanged',
+  'TierCertified',
   'CommissionPaidOut',
   'PaymentReceived',
   'CommissionAccrued',

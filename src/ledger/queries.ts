@@ -167,6 +167,13 @@ export class LedgerQueries {
     return balanceView(partnerId, totals, (t) => this.deps.rules.payableOf(t), required, creditLimitFen, creditStatus);
   }
 
+  /** A partner's tier certificates, one per evaluated quarter, as of the query's instants (null: no such partner). */
+  async certificates(partnerId: string, query: TimeQuery = {}): Promise<read.CertificateRow[] | null> {
+    const cut = this.cut(query);
+    if (!read.partnerAt(this.db, partnerId, cut)) return null;
+    return read.certificatesAt(this.db, partnerId, cut);
+  }
+
   async tiers(query: TimeQuery = {}): Promise<TierAnswer[]> {
     const cut = this.cut(query);
     if (this.lastContentKey?.position !== cut.position) this.lastContentKey = { position: cut.position, key: read.partnersContentKey(this.db, cut.position) };

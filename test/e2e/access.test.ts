@@ -61,6 +61,7 @@ const ACCESS: Record<string, readonly Role[] | 'anyone'> = {
   evaluateRebates: ['finance'],
   payRebate: ['finance'],
   getRebates: ['manager', 'finance', 'auditor', 'partner'],
+  getCertificates: ['manager', 'finance', 'auditor', 'partner'],
   getAwards: ['manager', 'finance', 'auditor'],
   reportSession: ['manager', 'finance', 'auditor', 'partner'],
   reportTimeline: ['manager', 'finance', 'auditor', 'partner'],
@@ -158,7 +159,7 @@ function expectNoCanary(route: string, body: unknown): void {
 describe(`a partner's token and another partner's data (${SWEEPS} sweep${SWEEPS > 1 ? 's' : ''})`, () => {
   it('reads its own partner, balance, statement and rebates; 403 for the other partner', async () => {
     for (let sweep = 0; sweep < SWEEPS; sweep++) {
-      for (const route of ['/partners/:p', '/partners/:p/balance', '/statements/:p/2025-Q1', '/partners/:p/rebates?year=2025']) {
+      for (const route of ['/partners/:p', '/partners/:p/balance', '/statements/:p/2025-Q1', '/partners/:p/rebates?year=2025', '/partners/:p/certificates']) {
         const own = await api(server.url, 'GET', route.replace(':p', 'P-001'), { token: tokens.partner1 });
         expect(own.status, `${route} own: ${JSON.stringify(own.body)}`).toBe(200);
         expectNoCanary(route, own.body);

@@ -11,6 +11,7 @@ import type { Statement } from '../../../projections/statements.js';
 import { Actor, eventSchemas, eventTypes, type EventType } from '../../domain/events.js';
 import type { LedgerCommands } from '../../ledger/commands/index.js';
 import type { AuditAnswer, EventsPage, PartnerAnswer, TierAnswer } from '../../ledger/queries.js';
+import type { CertificateRow } from '../../../projections/readers.js';
 import type { AwardAnswer, RebatesAnswer } from '../../ledger/rebate-queries.js';
 import type { VerifyAnswer } from '../audit/audit.queries.js';
 import type { BalancesReport, CommissionByQuarterReport, ConflictsReport, TiersReport, TimelineReport } from '../../ledger/report-queries.js';
@@ -212,6 +213,26 @@ const balanceShape = {
 export const BalanceAnswer = documents<BalanceView>()(z.object(balanceShape).meta({ id: 'Balance' }));
 
 export const TiersAnswer = documents<TierAnswer[]>()(z.array(z.object({ partnerId: z.string(), tier: z.string(), since: Instant })).meta({ id: 'Tiers' }));
+
+/** GET /partners/:id/certificates: one per evaluated quarter, by quarter. */
+export const CertificatesAnswer = documents<CertificateRow[]>()(
+  z
+    .array(
+      z.object({
+        quarter: z.string().meta({ description: 'The quarter evaluated, e.g. 2026-Q1' }),
+        tier: z.string().meta({ description: 'The tier certified (after the evaluation)' }),
+        previousTier: z.string().meta({ description: 'The tier before the evaluation (the same when it did not move)' }),
+        validFor: z.string().meta({ description: 'The quarter the certificate is valid for: the one after the quarter evaluated' }),
+        validFrom: Instant,
+        validTo: Instant,
+        metric: z.string().meta({ description: "What the evaluation counted: signedCustomers or newPorts (the policy's tierEvaluation.metric)" }),
+        figures: z.record(z.string(), z.number().int()).meta({ description: 'The figure and the thresholds it was decided on, e.g. {signedCustomers: 6, goldAtLeast: 10, silverAtLeast: 5}' }),
+        certifiedAt: Instant,
+        recordedAt: Instant,
+      }),
+    )
+    .meta({ id: 'Certificates' }),
+);
 
 // ---- deals ----------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 // Every route the API serves, for the OpenAPI document (one list, built from the modules' tables).
 import { auditRoutes } from '../audit/audit.routes.js';
+import { certificatesRoutes } from '../certificates/certificates.routes.js';
 import { creditRoutes } from '../credit/credit.routes.js';
 import { rebatesRoutes } from '../rebates/rebates.routes.js';
 import { dealsRoutes } from '../deals/deals.routes.js';
@@ -13,6 +14,7 @@ import { webReportRoutes } from '../web/report.routes.js';
 
 export const allRoutes: readonly RouteSpec[] = [
   ...partnersRoutes,
+  ...certificatesRoutes,
   ...dealsRoutes,
   ...contractsRoutes,
   ...moneyRoutes,

@@ -38,7 +38,7 @@ export const changeTierRoute = commandRoute('changeTier', {
 export const evaluateTiersRoute = commandRoute('evaluateTiers', {
   path: '/tier-evaluations',
   tag,
-  summary: 'Evaluate every partner for a quarter (TierChanged for each partner whose tier moves)',
+  summary: 'Evaluate every partner for a quarter (TierCertified for every partner evaluated; TierChanged before it for each whose tier moves)',
   roles: ['manager'],
 });
 

@@ -306,6 +306,26 @@ describe('the programme', () => {
     }
   });
 
+  it('certifies every partner every quarter it was signed by, moved or not, valid for the next quarter', () => {
+    const signedAt = new Map(ofType('PartnerSigned').map((x) => [x.d.partnerId, x.e.occurredAt]));
+    const certificates = ofType('TierCertified');
+    expect(summary.certificates).toBe(certificates.length);
+    const quarters = quartersEndingWith(options.lastQuarter, options.quarters);
+    for (const quarter of quarters) {
+      const due = [...signedAt].filter(([, at]) => at <= quarterEnd(quarter, defaultPolicy.timeZone)).map(([id]) => id).sort();
+      const issued = certificates.filter((c) => c.d.quarter === quarter);
+      expect(issued.map((c) => c.d.partnerId).sort(), quarter).toEqual(due);
+      for (const { d, e } of issued) {
+        expect(d).toMatchObject({ validFor: nextQuarterOf(quarter), validFrom: quarterStart(nextQuarterOf(quarter), defaultPolicy.timeZone), validTo: quarterEnd(nextQuarterOf(quarter), defaultPolicy.timeZone) });
+        expect(typeof d.figures.signedCustomers).toBe('number');
+        expect(e.occurredAt).toBe(d.validFrom);
+      }
+    }
+    // moved or not: certificates outnumber the moves, and each move has its quarter's certificate with the tier it moved to
+    expect(certificates.length).toBeGreaterThan(ofType('TierChanged').length);
+    for (const { d } of ofType('TierChanged')) expect(certificates.find((c) => c.d.partnerId === d.partnerId && c.d.quarter === d.quarter)?.d.tier).toBe(d.to);
+  });
+
   it('bills the wholesale-voice reseller monthly within its deposit and records its settlements', () => {
     const reseller = ofType('PartnerSigned').find((x) => x.d.kind === 'wholesale-voice')!.d.partnerId;
     const bills = ofType('TrafficBilled');

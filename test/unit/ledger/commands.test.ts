@@ -202,15 +202,20 @@ describe('tier evaluation through the command layer', () => {
     days(95); // into 2026-Q4
     await signPartners('P3');
     const evaluation = await runCommand('evaluateTiers', deps, { quarter: '2026-Q3' }, manager());
+    // Issue #22 item 4: the answer adds the metric and the certificates issued (every evaluated partner's).
     expect(evaluation.answer).toEqual({
       quarter: '2026-Q3',
+      metric: 'signedCustomers',
       evaluated: 2,
+      certified: 2,
       changes: [
         { partnerId: 'P1', from: 'silver', to: 'standard', signedCustomers: 0 },
         { partnerId: 'P2', from: 'silver', to: 'standard', signedCustomers: 0 },
       ],
     });
     expect((await store.readStream(partnerStream('P3'))).map((e) => e.type)).toEqual(['PartnerSigned']);
+    const certificates = (await store.readStream(partnerStream('P1'))).filter((e) => e.type === 'TierCertified');
+    expect(certificates.map((e) => [e.occurredAt, (e.data as { validFor: string }).validFor])).toEqual([['2026-09-30T16:00:00.000Z', '2026-Q4']]);
     const moved = (await store.readStream(partnerStream('P1'))).filter((e) => e.type === 'TierChanged');
     expect(moved.map((e) => e.occurredAt)).toEqual(['2026-09-30T16:00:00.000Z']); // 1 October 00:00 in Shanghai
   });
