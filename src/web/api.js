@@ -35,10 +35,25 @@ export function urlFor(path, params = {}) {
 
 /**
  * @param {string} token
- * @returns {{ get: <T = any>(path: string, params?: QueryParams) => Promise<T> }}
+ * @returns {{ get: <T = any>(path: string, params?: QueryParams) => Promise<T>, file: (path: string, params?: QueryParams) => Promise<Blob> }}
  */
 export function createApi(token) {
   return {
+    /** A file answer (a statement's PDF): the bytes, or an ApiError from its problem. */
+    async file(path, params) {
+      const response = await fetch(urlFor(path, params), { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
+      if (!response.ok) {
+        /** @type {any} */
+        let body = null;
+        try {
+          body = JSON.parse(await response.text());
+        } catch {
+          body = null;
+        }
+        throw new ApiError(response.status, body?.title ?? response.statusText, body?.detail ?? '');
+      }
+      return response.blob();
+    },
     async get(path, params) {
       const response = await fetch(urlFor(path, params), {
         headers: { authorization: `Bearer ${token}`, accept: 'application/json' },

@@ -4,7 +4,8 @@ import { ApiError, createApi } from './api.js';
 import { quarterlyChart } from './chart.js';
 import { diffSnapshots } from './compare.js';
 import { byId, h, replace } from './dom.js';
-import { businessDateOf, endOfBusinessDay, formatCount, formatFen, formatInstant } from './format.js';
+import { businessDateOf, endOfBusinessDay, formatCount, formatFen, formatInstantWithOffset, zoneLabel } from './format.js';
+import { downloadFile } from './csv.js';
 import { chooseLang, labelOf, messages } from './i18n.js';
 import { normalisePipeline, pipelineCounts, pipelineStages } from './pipeline.js';
 import { dataTable } from './table.js';
@@ -27,6 +28,29 @@ const LANG_KEY = 'ledger.lang';
 const DEFAULT_ZONE = 'Asia/Shanghai';
 const MAX_SLIDER_STEPS = 1000;
 const LOAD_DELAY_MS = 150;
+const PAGE_SIZE = 10;
+/** @type {ReadonlyArray<PanelName>} */
+const PANELS = ['tiers', 'pipeline', 'conflicts', 'balances', 'rebates', 'compare'];
+
+/**
+ * The view as the address names it (?asOf=…&validAt=…&panel=…&lang=…), so that a copied link
+ * opens the same view: asOf an ISO-8601 instant, validAt a business date (YYYY-MM-DD).
+ * @returns {{ asOf: string | null, validDate: string, panel: PanelName | null, lang: Lang | null }}
+ */
+function viewFromUrl() {
+  const params = new URLSearchParams(location.search);
+  const asOf = params.get('asOf');
+  const validAt = params.get('validAt') ?? '';
+  const panel = /** @type {PanelName | null} */ (params.get('panel'));
+  const lang = params.get('lang');
+  return {
+    asOf: asOf && !Number.isNaN(Date.parse(asOf)) ? new Date(Date.parse(asOf)).toISOString() : null,
+    validDate: /^\d{4}-\d{2}-\d{2}$/.test(validAt) ? validAt : '',
+    panel: panel && PANELS.includes(panel) ? panel : null,
+    lang: lang === 'en' || lang === 'zh' ? lang : null,
+  };
+}
+const initialView = viewFromUrl();
 
 /** Which panels each role may see; the server enforces the same and filters a partner's rows. */
 const panelsByRole = /** @type {const} */ ({
@@ -38,7 +62,7 @@ const panelsByRole = /** @type {const} */ ({
 
 const state = {
   /** @type {Lang} */
-  lang: chooseLang(localStorage.getItem(LANG_KEY)),
+  lang: initialView.lang ?? chooseLang(localStorage.getItem(LANG_KEY)),
   /** @type {string | null} */
   token: sessionStorage.getItem(TOKEN_KEY),
   /** @type {Session | null} */
@@ -47,9 +71,15 @@ const state = {
   timeline: null,
   sliderSteps: 1,
   /** @type {string | null} null: the latest */
-  asOf: null,
+  asOf: initialView.asOf,
   /** @type {string} YYYY-MM-DD, or '' for now */
-  validDate: '',
+  validDate: initialView.validDate,
+  /** @type {PanelName | null} the panel last chosen (kept in the address) */
+  panel: initialView.panel,
+  /** @type {Record<string, number>} the page each paged table shows */
+  pages: {},
+  /** the conflicts search text */
+  conflictSearch: '',
   /** @type {Record<string, unknown>} */
   data: {},
   /** @type {Record<string, Error>} */
@@ -96,6 +126,23 @@ function setLang(lang) {
   localStorage.setItem(LANG_KEY, lang);
   applyLabels();
   renderPanels();
+  if (state.session) writeUrl();
+}
+
+/**
+ * Shows a panel: remembers it in the address and scrolls to it.
+ * @param {PanelName} name
+ * @param {boolean} [scroll]
+ */
+function choosePanel(name, scroll = true) {
+  state.panel = name;
+  for (const item of document.querySelectorAll('.panel-nav li')) {
+    const link = item.querySelector('a');
+    if (item.getAttribute('data-panel') === name) link?.setAttribute('aria-current', 'true');
+    else link?.removeAttribute('aria-current');
+  }
+  writeUrl();
+  if (scroll) byId(`panel-${name}`).scrollIntoView({ block: 'start' });
 }
 
 function renderWho() {
@@ -134,8 +181,11 @@ async function signIn(token) {
   }
   renderWho();
   await loadTimeline();
+  /** @type {HTMLInputElement} */ (byId('valid-date')).value = state.validDate;
   setDefaultCompareDates();
   await loadPanels();
+  if (state.panel && visiblePanels().includes(state.panel)) choosePanel(state.panel);
+  else writeUrl();
   if (visiblePanels().includes('compare')) void runCompare();
   openAuditFromHash();
 }
@@ -172,8 +222,36 @@ async function loadTimeline() {
   slider.max = String(state.sliderSteps);
   slider.value = String(state.sliderSteps);
   slider.disabled = timeline.events === 0;
-  state.asOf = null;
+  // An asOf from the address is kept (the figures are read at exactly that instant); the slider shows the notch at or before it.
+  if (state.asOf && timeline.firstRecordedAt && Date.parse(state.asOf) < Date.parse(timeline.lastRecordedAt ?? state.asOf)) {
+    slider.value = String(notchFor(state.asOf));
+  } else state.asOf = null;
   renderTimelineValue();
+}
+
+/**
+ * The last notch at or before an instant.
+ * @param {string} asOf
+ * @returns {number}
+ */
+function notchFor(asOf) {
+  const timeline = /** @type {Timeline} */ (state.timeline);
+  const spanMs = timelineSpanMs(timeline);
+  if (!timeline.firstRecordedAt || spanMs <= 0) return 0;
+  const offsetMs = Date.parse(asOf) - Date.parse(timeline.firstRecordedAt);
+  return Math.max(0, Math.min(state.sliderSteps - 1, Math.floor((offsetMs * state.sliderSteps) / spanMs)));
+}
+
+/** Writes the view (asOf, validAt, panel, language) into the address, keeping an open account's #audit=. */
+function writeUrl() {
+  const params = new URLSearchParams();
+  if (state.asOf) params.set('asOf', state.asOf);
+  if (state.validDate) params.set('validAt', state.validDate);
+  if (state.panel) params.set('panel', state.panel);
+  params.set('lang', state.lang);
+  const search = params.toString();
+  const url = `${location.pathname}${search ? `?${search}` : ''}${location.hash}`;
+  if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(history.state, '', url);
 }
 
 /** @param {Timeline} timeline */
@@ -199,17 +277,25 @@ function renderTimelineValue() {
   const slider = byId('timeline');
   const m = t();
   const known = state.timeline ? `${m.eventsKnown}: ${formatCount(state.timeline.knownEvents)} / ${formatCount(state.timeline.events)}` : '';
-  const when = state.asOf ? `${m.asKnownAt} ${formatInstant(state.asOf, zone(), true)}` : m.latest;
+  const when = state.asOf ? `${m.asKnownAt} ${formatInstantWithOffset(state.asOf, zone(), true)}` : m.latest;
   output.textContent = known ? `${when} · ${known}` : when;
-  byId('timeline-first').textContent = state.timeline?.firstRecordedAt ? formatInstant(state.timeline.firstRecordedAt, zone(), true) : '';
-  byId('timeline-last').textContent = state.timeline?.lastRecordedAt ? formatInstant(state.timeline.lastRecordedAt, zone(), true) : '';
+  byId('timeline-first').textContent = state.timeline?.firstRecordedAt ? formatInstantWithOffset(state.timeline.firstRecordedAt, zone(), true) : '';
+  byId('timeline-last').textContent = state.timeline?.lastRecordedAt ? formatInstantWithOffset(state.timeline.lastRecordedAt, zone(), true) : '';
   slider.setAttribute('aria-valuetext', when);
   byId('main').setAttribute('data-as-of', state.asOf ?? '');
+  const zoneText = byId('zone');
+  zoneText.textContent = `${m.timeZone}: ${zoneLabel(zone())}`;
+  zoneText.setAttribute('data-zone', zone());
+  zoneText.title = m.timeZoneHelp;
+  const validHelp = byId('valid-help');
+  validHelp.textContent = state.validDate ? `${m.businessDateHelp} (${formatInstantWithOffset(endOfBusinessDay(state.validDate, zone()), zone(), true)})` : m.businessDateHelp;
+  if (state.session) writeUrl();
 }
 
 function onSliderInput() {
   const slider = /** @type {HTMLInputElement} */ (byId('timeline'));
   state.asOf = asOfForNotch(Number(slider.value));
+  state.pages = {};
   renderTimelineValue();
   scheduleLoad();
 }
@@ -306,7 +392,47 @@ function renderPanels() {
 /** Common table options. */
 function tableText() {
   const m = t();
-  return { emptyText: m.empty, csvLabel: m.downloadCsv, moneySuffix: 'CNY' };
+  return {
+    emptyText: m.empty,
+    csvLabel: m.downloadCsv,
+    xlsxLabel: m.downloadXlsx,
+    scrollLabel: m.scrollMore,
+    moneySuffix: 'CNY',
+    timeZone: zone(),
+    previousLabel: m.previousPage,
+    nextLabel: m.nextPage,
+    /** @param {number} from @param {number} to @param {number} total */
+    pageText: (from, to, total) => m.pageText.replace('{from}', String(from)).replace('{to}', String(to)).replace('{total}', String(total)),
+  };
+}
+
+/**
+ * Paging options of a table whose page the page remembers.
+ * @param {string} id
+ */
+function paging(id) {
+  return {
+    pageSize: PAGE_SIZE,
+    page: state.pages[id] ?? 0,
+    /** @param {number} page */
+    onPage: (page) => {
+      state.pages[id] = page;
+      renderPanels();
+      byId(id).scrollIntoView({ block: 'nearest' });
+    },
+  };
+}
+
+/** Partner names the page has read (tiers and balances answers): id → name. */
+function partnerNames() {
+  /** @type {Map<string, string>} */
+  const names = new Map();
+  const tiers = /** @type {TiersReport | undefined} */ (state.data.tiers);
+  const balances = /** @type {BalancesReport | undefined} */ (state.data.balances);
+  for (const row of [...(tiers?.partners ?? []), ...(balances?.partners ?? [])]) {
+    if (row.name) names.set(row.partnerId, row.name);
+  }
+  return names;
 }
 
 /**
@@ -318,8 +444,11 @@ function csvName(table) {
   return `ledger-${table}-asof-${stamp}${state.validDate ? `-validat-${state.validDate}` : ''}.csv`;
 }
 
-/** @param {string | null} partnerId */
-const partnerLabel = (partnerId) => partnerId ?? t().direct;
+/**
+ * A partner as people know it: its name (the id when the page has no name for it), direct sales for null.
+ * @param {string | null} partnerId
+ */
+const partnerLabel = (partnerId) => (partnerId === null || partnerId === 'direct' ? t().direct : (partnerNames().get(partnerId) ?? partnerId));
 
 function renderTiers() {
   const body = panelBody('tiers');
@@ -359,8 +488,8 @@ function renderTiers() {
       { key: 'partnerId', label: m.partnerId, kind: 'text', value: (r) => r.partnerId },
       { key: 'name', label: m.name, kind: 'text', value: (r) => r.name },
       { key: 'tier', label: m.tier, kind: 'text', value: (r) => r.tier, render: (r) => tierBadge(r.tier), csv: (r) => labelOf(m.tierNames, r.tier) },
-      { key: 'since', label: m.since, kind: 'text', value: (r) => formatInstant(r.since, zone()) },
-      { key: 'parent', label: m.parent, kind: 'text', value: (r) => r.parentPartnerId ?? '' },
+      { key: 'since', label: m.since, kind: 'instant', value: (r) => r.since },
+      { key: 'parent', label: m.parent, kind: 'text', value: (r) => (r.parentPartnerId ? partnerLabel(r.parentPartnerId) : '') },
       { key: 'change', label: m.changeSinceQuarter, kind: 'text', value: change },
     ],
   });
@@ -398,30 +527,46 @@ function renderPipeline() {
       { key: 'expectedRevenue', label: m.expectedRevenue, kind: 'money', value: (r) => r.expectedRevenueFen },
     ],
   });
+  /** @type {Array<import('./table.js').Column<typeof pipeline.deals[number]>>} */
+  const dealColumns = [
+    { key: 'dealId', label: m.deal, kind: 'text', value: (r) => r.dealId },
+    { key: 'partnerId', label: m.partner, kind: 'text', value: (r) => partnerLabel(r.partnerId) },
+    { key: 'customer', label: m.customer, kind: 'text', value: (r) => r.customerName },
+    { key: 'stage', label: m.stage, kind: 'text', value: (r) => labelOf(m.stages, r.stage) },
+    { key: 'lastProgress', label: m.lastProgress, kind: 'instant', value: (r) => r.lastProgressAt },
+    {
+      key: 'stale',
+      label: m.stale,
+      kind: 'text',
+      value: (r) => (r.stale ? m.yes : m.no),
+      render: (r) => (r.stale ? h('span', { class: 'flag' }, m.staleFlag) : ''),
+    },
+  ];
+  // Key deals: open deals (neither signed nor lost) at stage 3 (solution) or further.
+  const open = pipeline.deals.filter((d) => d.stage !== 'signed' && d.stage !== 'lost');
   const deals = dataTable({
     id: 'table-key-deals',
-    caption: m.keyDeals,
-    rows: pipeline.deals,
+    caption: m.openKeyDeals,
+    rows: open.filter((d) => d.stage === 'solution' || d.stage === 'trial'),
     rowKey: (row) => row.dealId,
     rowClass: (row) => (row.stale ? 'stale' : null),
     csvName: csvName('key-deals'),
     ...tableText(),
-    columns: [
-      { key: 'dealId', label: m.deal, kind: 'text', value: (r) => r.dealId },
-      { key: 'partnerId', label: m.partner, kind: 'text', value: (r) => partnerLabel(r.partnerId) },
-      { key: 'customer', label: m.customer, kind: 'text', value: (r) => r.customerName },
-      { key: 'stage', label: m.stage, kind: 'text', value: (r) => labelOf(m.stages, r.stage) },
-      { key: 'lastProgress', label: m.lastProgress, kind: 'text', value: (r) => formatInstant(r.lastProgressAt, zone()) },
-      {
-        key: 'stale',
-        label: m.stale,
-        kind: 'text',
-        value: (r) => (r.stale ? m.yes : m.no),
-        render: (r) => (r.stale ? h('span', { class: 'flag' }, m.staleFlag) : ''),
-      },
-    ],
+    ...paging('table-key-deals'),
+    columns: dealColumns,
   });
-  replace(body, byPartner, deals);
+  const idle = dataTable({
+    id: 'table-stale-claims',
+    caption: m.staleClaims,
+    rows: open.filter((d) => d.stale && d.stage !== 'solution' && d.stage !== 'trial'),
+    rowKey: (row) => row.dealId,
+    rowClass: () => 'stale',
+    csvName: csvName('stale-claims'),
+    ...tableText(),
+    ...paging('table-stale-claims'),
+    columns: dealColumns,
+  });
+  replace(body, byPartner, deals, idle);
 }
 
 function renderConflicts() {
@@ -430,13 +575,37 @@ function renderConflicts() {
   if (!report) return replace(body, failure('conflicts'));
   const m = t();
   const canAudit = state.session?.role === 'manager' || state.session?.role === 'auditor';
+  const needle = state.conflictSearch.trim().toLowerCase();
+  /** @param {Conflict} row */
+  const haystack = (row) =>
+    [row.customerName, row.customerKey, row.ownerDealId ?? '', partnerLabel(row.ownerPartnerId), ...row.claims.flatMap((c) => [c.dealId, c.partnerId ?? '', partnerLabel(c.partnerId)])]
+      .join('\n')
+      .toLowerCase();
+  const rows = needle ? report.customers.filter((row) => haystack(row).includes(needle)) : report.customers;
+  const search = h('input', {
+    id: 'conflicts-search',
+    type: 'search',
+    value: state.conflictSearch,
+    placeholder: m.searchConflicts,
+    'aria-label': m.searchConflicts,
+    oninput: (/** @type {Event} */ event) => {
+      state.conflictSearch = /** @type {HTMLInputElement} */ (event.target).value;
+      state.pages['table-conflicts'] = 0;
+      renderConflicts();
+      const input = /** @type {HTMLInputElement} */ (byId('conflicts-search'));
+      input.focus();
+      input.setSelectionRange(input.value.length, input.value.length);
+    },
+  });
   const table = dataTable({
     id: 'table-conflicts',
     caption: m.conflictsTable,
-    rows: report.customers,
+    rows,
     rowKey: (row) => row.customerKey,
     csvName: csvName('conflicts'),
     ...tableText(),
+    ...paging('table-conflicts'),
+    emptyText: needle ? m.noMatches : m.empty,
     columns: [
       { key: 'customer', label: m.customer, kind: 'text', value: (r) => r.customerName },
       { key: 'owner', label: m.owner, kind: 'text', value: (r) => partnerLabel(r.ownerPartnerId) },
@@ -460,12 +629,13 @@ function renderConflicts() {
         key: 'audit',
         label: m.auditLink,
         kind: 'text',
-        value: (r) => (canAudit ? `#audit=${encodeURIComponent(r.customerKey)}` : ''),
+        exported: false,
+        value: () => '',
         render: (r) => (canAudit ? h('a', { href: `#audit=${encodeURIComponent(r.customerKey)}`, class: 'audit-link' }, m.auditLink) : ''),
       },
     ],
   });
-  replace(body, table);
+  replace(body, h('div', { class: 'row table-tools' }, h('label', { for: 'conflicts-search' }, m.search), search), table);
 }
 
 function renderBalances() {
@@ -520,7 +690,7 @@ function renderBalances() {
         'figure',
         { class: 'chart-figure' },
         h('figcaption', {}, m.quarterlyChart),
-        h('div', { class: 'chart-scroll' }, quarterlyChart(quarters.quarters, series, { title: m.quarterlyChart, formatMoney: formatFen, emptyText: m.empty })),
+        h('div', { class: 'chart-scroll' }, quarterlyChart(quarters.quarters, series, { title: m.quarterlyChart, formatMoney: formatFen, emptyText: m.empty, unit: m.chartUnit })),
       ),
       dataTable({
         id: 'table-quarters',
@@ -539,7 +709,44 @@ function renderBalances() {
       ),
     );
   } else parts.push(failure('quarters'));
+  const statement = statementForm(report, quarters);
+  if (statement) parts.push(statement);
   replace(body, parts);
+}
+
+/**
+ * A partner's quarterly statement as a PDF (finance, auditors, the partner itself: the roles of
+ * GET /statements/:partnerId/:quarter.pdf), at the page's clocks.
+ * @param {BalancesReport | undefined} report
+ * @param {QuartersReport | undefined} quarters
+ * @returns {HTMLElement | null}
+ */
+function statementForm(report, quarters) {
+  const role = state.session?.role;
+  if (!report || !quarters || role === 'manager' || report.partners.length === 0 || quarters.quarters.length === 0) return null;
+  const m = t();
+  const status = h('span', { class: 'hint', id: 'statement-status', role: 'status' });
+  const partner = h('select', { id: 'statement-partner', 'aria-label': m.partner }, report.partners.map((p) => h('option', { value: p.partnerId }, `${p.name ?? p.partnerId} (${p.partnerId})`)));
+  const quarter = h('select', { id: 'statement-quarter', 'aria-label': m.quarter }, [...quarters.quarters].reverse().map((q) => h('option', { value: q.quarter }, q.quarter)));
+  const download = async () => {
+    const partnerId = /** @type {HTMLSelectElement} */ (partner).value;
+    const q = /** @type {HTMLSelectElement} */ (quarter).value;
+    status.textContent = m.loading;
+    try {
+      const blob = await api().file(`/statements/${encodeURIComponent(partnerId)}/${encodeURIComponent(q)}.pdf`, clocks());
+      downloadFile(`statement-${partnerId}-${q}.pdf`, blob, 'application/pdf');
+      status.textContent = '';
+    } catch (error) {
+      status.textContent = `${m.failed}: ${errorText(error)}`;
+    }
+  };
+  return h(
+    'section',
+    { class: 'statement', 'aria-labelledby': 'statement-title' },
+    h('h3', { id: 'statement-title' }, m.statement),
+    h('p', { class: 'hint' }, m.statementHelp),
+    h('div', { class: 'row' }, partner, quarter, h('button', { type: 'button', class: 'primary small', id: 'statement-pdf', onclick: () => void download() }, `⤓ ${m.statementPdf}`), status),
+  );
 }
 
 // ---- rebates -----------------------------------------------------------------------------------
@@ -674,9 +881,11 @@ function renderCompare() {
   if (!state.changes) return replace(body);
   const m = t();
   /** @param {import('./compare.js').Change} c @param {string | number | null} value */
-  const show = (c, value) => (c.kind === 'text' ? (value === null ? '—' : labelOf(m.tierNames, String(value))) : value === null ? '—' : c.kind === 'money' ? formatFen(Number(value)) : formatCount(Number(value)));
+  const cell = (c, value) => (c.kind === 'text' ? (value === null ? null : labelOf(m.tierNames, String(value))) : value);
   /** @param {import('./compare.js').Change} c */
   const delta = (c) => (c.delta === null ? '' : `${c.delta > 0 ? '+' : ''}${c.kind === 'money' ? formatFen(c.delta) : formatCount(c.delta)}`);
+  /** @param {import('./compare.js').Change} c @returns {import('./table.js').Kind} */
+  const kindOf = (c) => c.kind;
   const { from, to } = state.compared ?? { from: '', to: '' };
   replace(
     body,
@@ -687,14 +896,15 @@ function renderCompare() {
       rowKey: (c) => `${c.partnerId}:${c.field}`,
       csvName: `ledger-compare-${from}-${to}.csv`,
       ...tableText(),
+      ...paging('table-compare'),
       emptyText: m.noChanges,
       columns: [
-        { key: 'partnerId', label: m.partner, kind: 'text', value: (c) => partnerLabel(c.partnerId === 'direct' ? null : c.partnerId) },
-        { key: 'name', label: m.name, kind: 'text', value: (c) => c.name },
+        { key: 'partnerId', label: m.partnerId, kind: 'text', value: (c) => (c.partnerId === 'direct' ? m.direct : c.partnerId) },
+        { key: 'name', label: m.name, kind: 'text', value: (c) => c.name || partnerLabel(c.partnerId === 'direct' ? null : c.partnerId) },
         { key: 'what', label: m.what, kind: 'text', value: (c) => labelOf(m.fields, c.field) },
-        { key: 'before', label: m.before, kind: 'text', value: (c) => show(c, c.before) },
-        { key: 'after', label: m.after, kind: 'text', value: (c) => show(c, c.after) },
-        { key: 'change', label: m.change, kind: 'text', value: delta },
+        { key: 'before', label: m.before, kind: 'text', cellKind: kindOf, value: (c) => cell(c, c.before) },
+        { key: 'after', label: m.after, kind: 'text', cellKind: kindOf, value: (c) => cell(c, c.after) },
+        { key: 'change', label: m.change, kind: 'text', cellKind: (c) => (c.delta === null ? 'text' : c.kind), value: (c) => c.delta, render: delta },
       ],
     }),
   );
@@ -708,35 +918,115 @@ function openAuditFromHash() {
   void openAudit(decodeURIComponent(/** @type {string} */ (match[1])));
 }
 
+/**
+ * The customer's name as registered (the conflicts report's, else the first registration's), never the internal key when a name is known.
+ * @param {string} customerKey
+ * @param {any} [answer]
+ * @returns {string}
+ */
+function customerNameOf(customerKey, answer) {
+  const conflicts = /** @type {ConflictsReport | undefined} */ (state.data.conflicts);
+  const known = conflicts?.customers.find((c) => c.customerKey === customerKey)?.customerName;
+  if (known) return known;
+  const registered = (answer?.events ?? []).find((/** @type {any} */ e) => e.type === 'DealRegistered' && e.data?.customer?.name);
+  return registered?.data.customer.name ?? customerKey;
+}
+
+/**
+ * The owner as people read it: "华东通信有限公司 (D-101)", direct sales, or nobody.
+ * @param {string | null} partnerId
+ * @param {string | null} dealId
+ */
+const ownerText = (partnerId, dealId) => (dealId ? `${partnerLabel(partnerId)} (${dealId})` : '—');
+
+/**
+ * Why the owner owns the customer, in the page's language: the owner, the rule and its reason,
+ * the claims in ownership order, and (as of a past instant) what was recorded later: what
+ * `ledger dispute` prints.
+ * @param {any} answer
+ * @returns {HTMLElement}
+ */
+function auditWhy(answer) {
+  const m = t();
+  const o = answer?.ownership ?? {};
+  const cut = answer?.cut ?? {};
+  const reason = state.lang === 'en' && o.explanation ? o.explanation : labelOf(m.ruleWhy, o.rule);
+  const known = cut.asOf ? `${m.auditAsKnown} ${formatInstantWithOffset(cut.asOf, zone(), true)}` : m.auditNow;
+  const valid = cut.validAt ? `, ${m.auditValidAt} ${formatInstantWithOffset(cut.validAt, zone(), true)}` : '';
+  const later = /** @type {any[]} */ (answer?.laterChanges ?? []);
+  return h(
+    'section',
+    { class: 'audit-why', 'aria-label': m.auditWhy },
+    h('h3', {}, m.auditWhy),
+    h('p', { class: 'hint' }, `${known}${valid}`),
+    h(
+      'dl',
+      {},
+      h('dt', {}, m.auditOwnerIs),
+      h('dd', { 'data-why': 'owner' }, ownerText(o.ownerPartnerId ?? null, o.ownerDealId ?? null)),
+      h('dt', {}, m.auditRuleIs),
+      h('dd', { 'data-why': 'rule' }, `${labelOf(m.rules, o.rule)}: ${reason}`),
+    ),
+    h('h4', {}, m.auditClaimsOrder),
+    h(
+      'ol',
+      { class: 'audit-claims' },
+      (o.claims ?? []).map((/** @type {Claim} */ c) =>
+        h('li', {}, `${partnerLabel(c.partnerId)} · ${c.dealId} · ${m.registered} ${formatInstantWithOffset(c.registeredAt, zone())} · ${labelOf(m.stages, c.stage)} · ${labelOf(m.claimStatus, c.status)}`),
+      ),
+    ),
+    cut.asOf
+      ? later.length === 0
+        ? h('p', { class: 'hint', 'data-why': 'later' }, m.auditNoLater)
+        : h(
+            'div',
+            { 'data-why': 'later' },
+            h('h4', {}, m.auditLater),
+            h(
+              'ul',
+              {},
+              later.map((c) =>
+                h('li', {}, `#${c.position} ${labelOf(m.eventTypes, c.type)} · ${m.recordedAt} ${formatInstantWithOffset(c.recordedAt, zone())} → ${c.ownerAfter ?? '—'} (${labelOf(m.rules, c.rule)})`),
+              ),
+            ),
+          )
+      : null,
+  );
+}
+
 /** @param {string} customerKey */
 async function openAudit(customerKey) {
   const dialog = /** @type {HTMLDialogElement} */ (byId('audit-dialog'));
   const m = t();
-  byId('audit-title').textContent = `${m.auditTitle} ${customerKey}`;
+  byId('audit-title').textContent = `${m.auditTitle} ${customerNameOf(customerKey)}`;
   const body = /** @type {HTMLElement} */ (dialog.querySelector('.dialog-body'));
   replace(body, h('p', { class: 'hint' }, m.loading));
   if (!dialog.open) dialog.showModal();
   try {
     const answer = await api().get(`/audit/customers/${encodeURIComponent(customerKey)}`, clocks());
+    const name = customerNameOf(customerKey, answer);
+    byId('audit-title').textContent = `${m.auditTitle} ${name}`;
+    dialog.setAttribute('data-customer', customerKey);
     const events = auditEvents(answer);
     replace(
       body,
+      auditWhy(answer),
       dataTable({
         id: 'table-audit',
-        caption: `${m.auditTitle} ${customerKey}`,
+        caption: `${m.auditTitle} ${name}`,
         rows: events,
         rowKey: (e) => String(e.position),
         rowClass: (e) => (e.counts ? null : 'not-counted'),
-        csvName: `ledger-audit-${customerKey}.csv`,
+        csvName: `ledger-audit-${customerKey.replace(/[^A-Za-z0-9_-]+/g, '-')}.csv`,
         ...tableText(),
         columns: [
-          { key: 'position', label: m.position, kind: 'text', value: (e) => String(e.position) },
-          { key: 'type', label: m.type, kind: 'text', value: (e) => e.type },
-          { key: 'occurredAt', label: m.occurredAt, kind: 'text', value: (e) => formatInstant(e.occurredAt, zone()) },
-          { key: 'recordedAt', label: m.recordedAt, kind: 'text', value: (e) => formatInstant(e.recordedAt, zone()) },
+          { key: 'position', label: m.position, kind: 'count', value: (e) => Number(e.position) },
+          { key: 'type', label: m.type, kind: 'text', value: (e) => labelOf(m.eventTypes, e.type) },
+          { key: 'occurredAt', label: m.occurredAt, kind: 'instant', value: (e) => e.occurredAt },
+          { key: 'recordedAt', label: m.recordedAt, kind: 'instant', value: (e) => e.recordedAt },
           { key: 'actor', label: m.actor, kind: 'text', value: (e) => e.actor },
-          { key: 'owner', label: m.ownerAfter, kind: 'text', value: (e) => e.owner },
-          { key: 'rule', label: m.rule, kind: 'text', value: (e) => labelOf(m.rules, e.rule) },
+          { key: 'owner', label: m.ownerAfter, kind: 'text', wrap: true, value: (e) => e.owner },
+          { key: 'rule', label: m.rule, kind: 'text', wrap: true, value: (e) => labelOf(m.rules, e.rule) },
           { key: 'hash', label: m.hash, kind: 'text', value: (e) => e.hash, render: (e) => h('code', { title: e.hash }, e.hash.slice(0, 12)) },
         ],
       }),
@@ -755,15 +1045,13 @@ function auditEvents(answer) {
   const events = Array.isArray(answer) ? answer : (answer?.events ?? []);
   return events.map((/** @type {any} */ e) => {
     const ownership = e.ownershipAfter ?? e.ownership ?? {};
-    const ownerPartner = ownership.ownerPartnerId ?? null;
-    const ownerDeal = ownership.ownerDealId ?? null;
     return {
       position: String(e.position),
       type: String(e.type),
       occurredAt: e.occurredAt,
       recordedAt: e.recordedAt,
-      actor: e.actor ? `${e.actor.role}:${e.actor.id}` : '',
-      owner: ownerDeal ? `${partnerLabel(ownerPartner)} (${ownerDeal})` : '—',
+      actor: e.actor ? `${labelOf(t().roles, e.actor.role)}:${e.actor.id}` : '',
+      owner: ownerText(ownership.ownerPartnerId ?? null, ownership.ownerDealId ?? null),
       rule: ownership.rule ?? null,
       hash: String(e.hash ?? ''),
       counts: e.inValidTime !== false,
@@ -794,13 +1082,24 @@ function wire() {
   });
   byId('valid-date').addEventListener('change', (event) => {
     state.validDate = /** @type {HTMLInputElement} */ (event.target).value;
+    state.pages = {};
+    renderTimelineValue();
     scheduleLoad();
   });
   byId('valid-now').addEventListener('click', () => {
     /** @type {HTMLInputElement} */ (byId('valid-date')).value = '';
     state.validDate = '';
+    state.pages = {};
+    renderTimelineValue();
     scheduleLoad();
   });
+  for (const link of document.querySelectorAll('.panel-nav a')) {
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      const name = /** @type {PanelName} */ (link.closest('li')?.getAttribute('data-panel'));
+      if (name) choosePanel(name);
+    });
+  }
   byId('compare-form').addEventListener('submit', (event) => void onCompare(/** @type {SubmitEvent} */ (event)));
   byId('audit-close').addEventListener('click', closeAudit);
   byId('audit-dialog').addEventListener('close', () => {

@@ -39,7 +39,7 @@ export function axisLabel(amountFen) {
 /**
  * @param {ReadonlyArray<QuarterRow>} rows
  * @param {ReadonlyArray<Series>} series
- * @param {{ title: string, formatMoney: (fen: number) => string, emptyText: string }} text
+ * @param {{ title: string, formatMoney: (fen: number) => string, emptyText: string, unit?: string }} text
  * @returns {SVGElement}
  */
 export function quarterlyChart(rows, series, text) {
@@ -47,7 +47,7 @@ export function quarterlyChart(rows, series, text) {
   const gapPx = 3;
   const groupWidthPx = series.length * barWidthPx + (series.length - 1) * gapPx + 22;
   const leftPx = 56;
-  const topPx = 16;
+  const topPx = 30;
   const plotHeightPx = 180;
   const bottomPx = 52;
   const widthPx = Math.max(360, leftPx + rows.length * groupWidthPx + 16);
@@ -111,6 +111,8 @@ export function quarterlyChart(rows, series, text) {
       height: heightPx,
     },
     svg('title', {}, text.title),
+    // The axis's unit: the tick labels are whole yuan (k = thousand, M = million).
+    text.unit ? svg('text', { class: 'axis axis-unit', x: 4, y: 12, 'data-unit': text.unit }, text.unit) : null,
     ticks,
     svg('line', { class: 'baseline', x1: leftPx, x2: widthPx - 8, y1: yPx(0), y2: yPx(0) }),
     maxFen === 0 ? svg('text', { class: 'axis empty-chart', x: (leftPx + widthPx) / 2, y: topPx + plotHeightPx / 2, 'text-anchor': 'middle' }, text.emptyText) : null,

@@ -99,6 +99,8 @@ describe('asOf and validAt dates, and statement files', () => {
     const last = events.at(-1)!;
     expect(raw).toContain(`chain-head ${last.hash}@${last.position}`);
     // A partner gets its own statement as a file too.
-    expect((await file('/statements/P-001/2026-Q1.pdf', 'partner1')).status).toBe(200);
+    const own = await file('/statements/P-001/2026-Q1.pdf', 'partner1');
+    expect(own.status).toBe(200);
+    expect(Buffer.from(await own.arrayBuffer()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
 });

@@ -1,7 +1,11 @@
 // The managers' time-travel report page: its pure helpers, then the page itself in Debian's
 // Chromium against the real server over a temporary data directory.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { eventSchemas } from '../../src/domain/events.js';
+import { cjkFont } from '../../src/ledger/statement-document.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { browserSkipReason, launchChromium } from './support/browser.js';
@@ -128,11 +132,25 @@ describe('the page speaks Chinese and English', () => {
         : [prefix];
     expect(keysOf(messages.en).sort()).toEqual(keysOf(messages.zh).sort());
   });
+
+  it("names event types of the catalogue only (the auditor's account shows them; an unnamed one shows as its type)", () => {
+    const named = Object.keys(messages.zh.eventTypes as Record<string, string>);
+    expect(named.length).toBeGreaterThanOrEqual(20);
+    for (const type of named) expect(Object.keys(eventSchemas), type).toContain(type);
+  });
 });
 
 // ---- the page in a real browser --------------------------------------------------------------
 
 const skipReason = browserSkipReason();
+const hasCjkFont = (() => {
+  try {
+    cjkFont();
+    return true;
+  } catch {
+    return false;
+  }
+})();
 if (skipReason) console.warn(`report page browser tests SKIPPED: ${skipReason}`);
 const artifactsDir = path.resolve('test-artifacts');
 const money = ['accrued', 'clawedBack', 'paidOut', 'payable', 'pendingClawback', 'deposit', 'debt'] as const;
@@ -289,7 +307,9 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
     );
     const conflictRow = page.locator(`#table-conflicts tbody tr[data-key="${key}"]`);
     await expect.poll(() => conflictRow.locator('[data-col="ownerDeal"]').textContent(), waitLong).toBe(ownership.ownerDealId);
-    await expect.poll(() => conflictRow.locator('[data-col="owner"]').textContent(), waitLong).toBe(ownership.ownerPartnerId);
+    // The owner by name (issue #21 item 5: partner names instead of ids; this asserted the id before).
+    const owner = await api.get<{ name: string }>(`/partners/${ownership.ownerPartnerId}`, tokens.manager);
+    await expect.poll(() => conflictRow.locator('[data-col="owner"]').textContent(), waitLong).toBe(owner.name);
     await expect.poll(() => conflictRow.locator('[data-col="claims"]').textContent(), waitLong).toBe(String(ownership.claims.length));
     expect(key.toUpperCase()).toContain(contestedTaxId);
   });
@@ -412,5 +432,230 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
     } finally {
       await partnerContext.close();
     }
+  });
+
+  // ---- issue #21 items 3, 4 and 5 --------------------------------------------------------------
+
+  /** Screenshots a person looks at: a temporary directory, named in the test's output. */
+  const shotsDir = mkdtempSync(path.join(os.tmpdir(), 'ledger-report-page-'));
+  async function shot(target: Page, name: string, fullPage = true): Promise<void> {
+    await target.screenshot({ path: path.join(shotsDir, name), fullPage });
+  }
+
+  /** Opens the page at an address (its view in the query string) and signs in there. */
+  async function signInAt(target: Page, address: string, token: string, clocks: { asOf?: string; validAt?: string } = {}): Promise<void> {
+    await target.goto(`${server.url}${address}`);
+    await target.getByLabel(/访问令牌|Access token/).fill(token);
+    await target.locator('#sign-in-form button[type=submit]').press('Enter');
+    await settled(target, clocks);
+  }
+
+  /** Tables narrower than their frame must say so: a visible cue and a shadow on the hidden side. */
+  async function expectTablesFitOrScrollVisibly(target: Page): Promise<void> {
+    const frames = await target.locator('.scroll-frame').evaluateAll((elements) =>
+      elements
+        .filter((frame) => (frame as HTMLElement).offsetParent !== null)
+        .map((frame) => {
+          const scroller = frame.querySelector('.table-scroll') as HTMLElement;
+          const cue = frame.querySelector('.scroll-cue') as HTMLElement;
+          const rect = frame.getBoundingClientRect();
+          return {
+            id: frame.closest('.table-block')?.id ?? '',
+            overflows: scroller.scrollWidth > scroller.clientWidth + 1,
+            marked: frame.getAttribute('data-overflow') === 'true',
+            moreRight: frame.hasAttribute('data-more-right'),
+            cueShown: getComputedStyle(cue).display !== 'none',
+            insideViewport: rect.right <= document.documentElement.clientWidth + 1,
+          };
+        }),
+    );
+    expect(frames.length).toBeGreaterThan(0);
+    for (const f of frames) {
+      expect(f.insideViewport, `${f.id} stays inside the window at ${await target.evaluate(() => innerWidth)} px`).toBe(true);
+      expect({ id: f.id, marked: f.marked, cue: f.cueShown }).toEqual({ id: f.id, marked: f.overflows, cue: f.overflows });
+      if (f.overflows) expect(f.moreRight, `${f.id} shades the side that hides columns`).toBe(true);
+    }
+    expect(await target.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1), 'the page itself never scrolls sideways').toBe(true);
+  }
+
+  it('names the policy zone, shows instants with their offset, and reads a business date as the API reads a bare validAt', async () => {
+    await signIn(page, tokens.manager);
+    await expect.poll(() => page.locator('#zone').textContent(), waitLong).toBe('时区: Asia/Shanghai (UTC+08:00)');
+    await expect.poll(() => page.locator('#table-tiers tbody tr[data-key="P-001"] [data-col="since"]').textContent(), waitLong).toBe('2025-01-06 09:00:00 +08:00');
+    await expect.poll(() => page.locator('#timeline-first').textContent(), waitLong).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \+08:00$/);
+    await page.getByLabel(/业务日期|Business date/).fill('2025-03-31');
+    await settled(page, { validAt: '2025-03-31T15:59:59.999Z' });
+    // The page's business date and the API's bare validAt are the same instant: the end of that day in Shanghai.
+    const bare = await apiBalances({ validAt: '2025-03-31' });
+    expect(bare).toEqual(await apiBalances({ validAt: '2025-03-31T23:59:59.999+08:00' }));
+    await expectBalancesAsApi({ validAt: '2025-03-31' });
+    await expect.poll(() => page.locator('#valid-help').textContent(), waitLong).toContain('2025-03-31 23:59:59.999 +08:00');
+  });
+
+  it('downloads every table as .xlsx with numbers as numbers, and CSVs of conflicts and compare without links or formatted money', async () => {
+    await signIn(page, tokens.manager);
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-xlsx="table-balances"]').click()]);
+    expect(xlsx.suggestedFilename()).toBe('ledger-balances-asof-latest.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(readFileSync(await xlsx.path()) as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(header.slice(0, 3)).toEqual(['编号', '名称', '应计佣金 (CNY)']);
+    const balances = await apiBalances();
+    const p1 = sheet.getRows(2, sheet.rowCount - 1)!.find((r) => r.getCell(1).value === 'P-001')!;
+    expect(p1.getCell(3).value).toBe(Number(fenToYuanDecimal(balances.get('P-001')!.accrued)));
+    expect(p1.getCell(3).numFmt).toBe('#,##0.00');
+    for (const table of ['table-tiers', 'table-pipeline', 'table-conflicts', 'table-quarters', 'table-compare']) {
+      await expect.poll(() => page.locator(`button[data-xlsx="${table}"]`).count(), waitLong).toBe(1);
+    }
+
+    const [conflictsCsv] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-csv="table-conflicts"]').click()]);
+    const conflicts = readFileSync(await conflictsCsv.path(), 'utf8');
+    expect(conflicts.startsWith('\uFEFF')).toBe(true);
+    expect(conflicts).not.toContain('#audit=');
+    expect(conflicts.split('\r\n')[0]).not.toContain('审计记录');
+    expect(conflicts).toContain('华东通信有限公司');
+
+    await page.locator('#compare-from').fill('2025-02-28');
+    await page.locator('#compare-to').fill('2025-06-30');
+    await page.locator('#compare-form button[type=submit]').click();
+    await page.locator('#table-compare h3', { hasText: '2025-02-28 → 2025-06-30' }).waitFor();
+    const [compareCsv] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-csv="table-compare"]').click()]);
+    const compare = readFileSync(await compareCsv.path(), 'utf8');
+    expect(compare).not.toContain('¥');
+    const before = await apiBalances({ validAt: '2025-02-28' });
+    const after = await apiBalances({ validAt: '2025-06-30' });
+    const accrued = compare.split('\r\n').find((line) => line.startsWith('P-001,') && line.includes(',应计佣金,'));
+    expect(accrued).toBe(
+      `P-001,华东通信有限公司,应计佣金,${fenToYuanDecimal(before.get('P-001')!.accrued)},${fenToYuanDecimal(after.get('P-001')!.accrued)},${fenToYuanDecimal(after.get('P-001')!.accrued - before.get('P-001')!.accrued)}`,
+    );
+  });
+
+  it('opens the account of a contested customer in Chinese: its name, event types translated, the rule whole, and why', async () => {
+    const conflicts = await api.get<{ customers: Array<{ customerKey: string; customerName: string }> }>('/reports/conflicts', tokens.manager);
+    const { customerKey: key, customerName } = conflicts.customers.find((c) => c.customerKey.toUpperCase().includes(contestedTaxId))!;
+    const ownership = await api.get<{ ownerPartnerId: string; ownerDealId: string }>(`/customers/${encodeURIComponent(key)}/ownership`, tokens.manager);
+    const owner = await api.get<{ name: string }>(`/partners/${ownership.ownerPartnerId}`, tokens.manager);
+    await signIn(page, tokens.manager);
+    await page.locator(`#table-conflicts tr[data-key="${key}"] a.audit-link`).click();
+    const dialog = page.locator('#audit-dialog');
+    await expect.poll(() => dialog.isVisible(), waitLong).toBe(true);
+    await expect.poll(() => page.locator('#audit-title').textContent(), waitLong).toBe(`审计记录：客户 ${customerName}`);
+    expect(customerName).not.toBe(key);
+    await expect.poll(() => page.locator('#table-audit tbody [data-col="type"]').allTextContents(), waitLong).toContain('商机报备');
+    expect(await page.locator('#table-audit tbody [data-col="type"]').allTextContents()).not.toContain('DealRegistered');
+    await expect.poll(() => dialog.locator('[data-why="owner"]').textContent(), waitLong).toBe(`${owner.name} (${ownership.ownerDealId})`);
+    await expect.poll(() => dialog.locator('[data-why="rule"]').textContent(), waitLong).toBe('先报备者优先: 最早报备的商机拥有客户。');
+    const cut = await page.locator('#table-audit tbody [data-col="rule"]').evaluateAll((cells) => cells.map((c) => c.scrollWidth <= c.clientWidth + 1 && c.getBoundingClientRect().right <= c.closest('dialog')!.getBoundingClientRect().right));
+    expect(cut.every(Boolean), 'no rule cell is cut off').toBe(true);
+    await shot(page, 'audit-1366-zh.png', false);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'audit-390-zh.png', false);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible(), waitLong).toBe(false);
+  });
+
+  it('lists only open key deals (stage 3 and up, neither signed nor lost) in pages, and finds and pages conflicts', async () => {
+    const m = tokens.manager;
+    // Twelve open deals at stage 3 or 4, and eleven more contested customers.
+    for (let i = 1; i <= 12; i++) {
+      const dealId = `D-K${String(i).padStart(2, '0')}`;
+      await api.command('/deals', m, { dealId, partnerId: i % 2 ? 'P-002' : 'P-003', customer: { name: `重点客户 ${i}` }, occurredAt: '2025-04-01T02:00:00.000Z' });
+      await api.command(`/deals/${dealId}/stage`, m, { stage: i % 3 ? 'solution' : 'trial', occurredAt: '2025-04-08T02:00:00.000Z' });
+    }
+    for (let i = 1; i <= 11; i++) {
+      const customer = { name: `竞争客户 ${i}` };
+      await api.command('/deals', m, { dealId: `D-C${i}A`, partnerId: 'P-002', customer, occurredAt: '2025-04-02T02:00:00.000Z' });
+      await api.command('/deals', m, { dealId: `D-C${i}B`, partnerId: 'P-003', customer, occurredAt: '2025-04-03T02:00:00.000Z' });
+    }
+    await signInAt(page, '/?panel=pipeline', m);
+    const keyRows = () => page.locator('#table-key-deals tbody tr[data-key]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-key')));
+    await expect.poll(keyRows, waitLong).toHaveLength(10);
+    const stages = await page.locator('#table-key-deals tbody [data-col="stage"]').allTextContents();
+    expect(stages.every((s) => s === '3 方案' || s === '4 试用')).toBe(true);
+    expect(await keyRows()).not.toContain('D-101'); // signed
+    await expect.poll(() => page.locator('#table-key-deals .pager-text').textContent(), waitLong).toBe('第 1–10 条，共 12 条');
+    await page.locator('#table-key-deals [data-pager="next"]').click();
+    await expect.poll(keyRows, waitLong).toHaveLength(2);
+    // Partners by name.
+    await expect.poll(() => page.locator('#table-pipeline tbody tr[data-key="P-001"] [data-col="partnerId"]').textContent(), waitLong).toBe('华东通信有限公司');
+    await expect.poll(() => page.locator('#table-key-deals tbody [data-col="partnerId"]').first().textContent(), waitLong).toMatch(/Northwind Telecom|申城渠道服务/);
+
+    const conflictRows = () => page.locator('#table-conflicts tbody tr[data-key]').count();
+    await expect.poll(conflictRows, waitLong).toBe(10);
+    await expect.poll(() => page.locator('#table-conflicts .pager-text').textContent(), waitLong).toBe('第 1–10 条，共 12 条');
+    await page.locator('#table-conflicts [data-pager="next"]').click();
+    await expect.poll(conflictRows, waitLong).toBe(2);
+    await page.locator('#conflicts-search').fill('竞争客户 1');
+    await expect.poll(() => page.locator('#table-conflicts tbody [data-col="customer"]').allTextContents(), waitLong).toEqual(['竞争客户 1', '竞争客户 10', '竞争客户 11']);
+    await page.locator('#conflicts-search').fill('上海远景');
+    await expect.poll(() => page.locator('#table-conflicts tbody [data-col="customer"]').allTextContents(), waitLong).toEqual(['上海远景贸易有限公司']);
+    await page.locator('#conflicts-search').fill('没有这个客户');
+    await expect.poll(() => page.locator('#table-conflicts tbody td.empty').textContent(), waitLong).toBe('没有匹配的客户。');
+  });
+
+  it('puts the whole view in the address, so a copied link opens the same view', async () => {
+    const timeline = await api.get<{ firstRecordedAt: string; lastRecordedAt: string }>('/reports/timeline', tokens.manager);
+    const events = await api.get<{ events: Array<{ type: string; recordedAt: string }> }>('/events', tokens.auditor, { from: '1', limit: '1000' });
+    const asOf = events.events.find((e) => e.type === 'CommissionPaidOut')!.recordedAt;
+    expect(asOf < timeline.lastRecordedAt).toBe(true);
+    await signIn(page, tokens.manager);
+    await page.locator('#lang-toggle').click();
+    await page.getByLabel(/业务日期|Business date/).fill('2025-03-31');
+    await settled(page, { validAt: '2025-03-31T15:59:59.999Z' });
+    await page.locator('.panel-nav li[data-panel="balances"] a').click();
+    await expect.poll(() => page.evaluate(() => location.search), waitLong).toBe('?validAt=2025-03-31&panel=balances&lang=en');
+
+    const shared = await context!.newPage();
+    shared.on('pageerror', (error) => pageErrors.push(error.message));
+    const address = `/?asOf=${encodeURIComponent(asOf)}&validAt=2025-03-31&panel=balances&lang=en`;
+    await signInAt(shared, address, tokens.manager, { asOf, validAt: '2025-03-31T15:59:59.999Z' });
+    await expect.poll(() => shared.locator('html').getAttribute('lang'), waitLong).toBe('en');
+    await expect.poll(() => shared.locator('#valid-date').inputValue(), waitLong).toBe('2025-03-31');
+    await expect.poll(() => shared.locator('.panel-nav li[data-panel="balances"] a').getAttribute('aria-current'), waitLong).toBe('true');
+    await expect.poll(() => shared.evaluate(() => location.search), waitLong).toBe(`?asOf=${encodeURIComponent(asOf)}&validAt=2025-03-31&panel=balances&lang=en`);
+    const expected = await apiBalances({ asOf, validAt: '2025-03-31' });
+    const shown = await pageBalances(shared);
+    for (const [partnerId, balance] of expected) expect(shown.get(partnerId)?.fen.accrued, partnerId).toBe(balance.accrued);
+    await expect.poll(() => shared.locator('#timeline-value').textContent(), waitLong).toContain('As known at');
+  });
+
+  it.skipIf(!hasCjkFont)("downloads a partner's quarterly statement as a PDF from the balances panel (finance)", async () => {
+    await signIn(page, tokens.finance);
+    await page.locator('#statement-partner').selectOption('P-001');
+    await page.locator('#statement-quarter').selectOption('2025-Q1');
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.locator('#statement-pdf').click()]);
+    expect(pdf.suggestedFilename()).toBe('statement-P-001-2025-Q1.pdf');
+    const bytes = readFileSync(await pdf.path());
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(bytes.toString('latin1')).toMatch(/chain-head [0-9a-f]{64}@\d+/);
+    const managerPage = await context!.newPage(); // a new tab: its own sessionStorage, so a new sign-in
+    managerPage.on('pageerror', (error) => pageErrors.push(error.message));
+    await signIn(managerPage, tokens.manager);
+    await expect.poll(() => managerPage.locator('#table-balances tbody tr[data-key]').count(), waitLong).toBeGreaterThan(0);
+    expect(await managerPage.locator('#statement-pdf').count(), 'a manager has no statements (the route is for finance, auditors and partners)').toBe(0);
+  });
+
+  it('fits or visibly scrolls every table at 1366 and 390 px, with units on the chart; keeps screenshots of both', async () => {
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await signIn(page, tokens.manager);
+    await expect.poll(() => page.locator('#table-balances tbody tr[data-key]').count(), waitLong).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.chart .axis-unit').textContent(), waitLong).toBe('金额（元）');
+    await expect.poll(() => page.locator('.scroll-frame[data-overflow]').count(), waitLong).toBe(await page.locator('.scroll-frame').count());
+    await expectTablesFitOrScrollVisibly(page);
+    await shot(page, 'page-1366-zh.png');
+    await page.locator('#panel-balances').screenshot({ path: path.join(shotsDir, 'balances-1366-zh.png') });
+    await page.locator('#lang-toggle').click();
+    await expect.poll(() => page.locator('.chart .axis-unit').textContent(), waitLong).toBe('Amount (CNY)');
+    await shot(page, 'page-1366-en.png');
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('#lang-toggle').click();
+    await expect.poll(() => page.locator('html').getAttribute('lang'), waitLong).toBe('zh-CN');
+    await expect.poll(() => page.locator('#table-balances .scroll-frame').getAttribute('data-overflow'), waitLong).toBe('true');
+    await shot(page, 'page-390-zh.png');
+    await expectTablesFitOrScrollVisibly(page);
+    await page.locator('#panel-balances').screenshot({ path: path.join(shotsDir, 'balances-390-zh.png') });
+    console.info(`report page screenshots: ${shotsDir}`);
   });
 });

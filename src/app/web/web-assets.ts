@@ -1,6 +1,7 @@
 // The report page's files (src/web), read once from the package root at start-up. There is no
 // build step: the same files serve from `dist/` (npm start, the container) and from the tests.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,6 +33,14 @@ export function locateWebDir(startDir: string = dirname(fileURLToPath(import.met
   throw new Error(`the report page (src/web/index.html) was not found above ${startDir}; the image must copy src/web`);
 }
 
+const require = createRequire(import.meta.url);
+
+/**
+ * Libraries the page loads from its own origin (the CSP allows no other): ExcelJS's browser
+ * build for the .xlsx downloads, loaded on the first one (export.js writes the workbook).
+ */
+export const vendorAssets: Readonly<Record<string, string>> = { 'vendor-exceljs.js': 'exceljs/dist/exceljs.min.js' };
+
 /** The name of a file the page may serve: a flat name with a known extension, never a path. */
 export const assetNamePattern = /^[a-z0-9][a-z0-9-]*\.(?:js|css|svg|html)$/;
 
@@ -46,6 +55,9 @@ export function loadWebAssets(webDir: string): ReadonlyMap<string, WebAsset> {
     assets.set(name, { body: readFileSync(join(webDir, name)), contentType });
   }
   if (!assets.has('index.html')) throw new Error(`${webDir} has no index.html`);
+  for (const [name, file] of Object.entries(vendorAssets)) {
+    assets.set(name, { body: readFileSync(require.resolve(file)), contentType: contentTypes['.js']! });
+  }
   return assets;
 }
 
