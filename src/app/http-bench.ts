@@ -44,7 +44,7 @@ const MAX_CONNECTIONS = 1_024;
 const MAX_DURATION_MS = 600_000;
 const START_TIMEOUT_MS = 60_000;
 
-function defaultLedgerBin(): string {
+export function defaultLedgerBin(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let step = 0; step < 8; step++) {
     const candidate = path.join(dir, 'bin', 'ledger.js');
@@ -59,11 +59,16 @@ function defaultLedgerBin(): string {
 }
 
 /** Starts `ledger serve` on a free loopback port and resolves with its URL once it listens. */
-function startChild(ledgerBin: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+export function startChild(ledgerBin: string, dataDir: string, demo: 'on' | 'off' = 'on'): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [ledgerBin, 'serve'], {
-    env: { ...process.env, PORT: '0', LEDGER_HOST: '127.0.0.1', LEDGER_DATA_DIR: dataDir, LEDGER_DEMO: 'on', LEDGER_LOG: 'off', LEDGER_TOKENS_FILE: '' },
+    env: { ...process.env, PORT: '0', LEDGER_HOST: '127.0.0.1', LEDGER_DATA_DIR: dataDir, LEDGER_DEMO: demo, LEDGER_LOG: 'off', LEDGER_TOKENS_FILE: '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  return listeningUrlOf(child);
+}
+
+/** Resolves with the URL a child prints as "listening on http://127.0.0.1:PORT". */
+export function listeningUrlOf(child: ChildProcess): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`the server did not start within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
@@ -82,12 +87,12 @@ function startChild(ledgerBin: string, dataDir: string): Promise<{ child: ChildP
   });
 }
 
-interface Answer {
+export interface Answer {
   status: number;
   body: string;
 }
 
-function request(agent: http.Agent, url: string, method: 'GET' | 'POST', route: string, token: string, body?: unknown): Promise<Answer> {
+export function request(agent: http.Agent, url: string, method: 'GET' | 'POST', route: string, token: string, body?: unknown): Promise<Answer> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -111,7 +116,7 @@ function request(agent: http.Agent, url: string, method: 'GET' | 'POST', route: 
 }
 
 /** A process's CPU time so far (user + system) from /proc, in ms; null where that is not readable. */
-function processCpuMs(pid: number | undefined): number | null {
+export function processCpuMs(pid: number | undefined): number | null {
   if (pid === undefined) return null;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

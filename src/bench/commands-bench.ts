@@ -9,6 +9,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Ledger, openLedger } from '../ledger/ledger.js';
 import { streamStateCacheOf } from '../ledger/stream-state-cache.js';
+import { cpuNow, type CpuPerUnit, cpuPerUnitSince } from './cpu.js';
+import { type DiskLimits, measureDiskLimits } from './store-bench.js';
 
 export const COMMAND_TARGETS = { sequentialPerSec: 2_500, concurrentPerSec: 20_000 } as const;
 export const COMMAND_CLIENTS = 64;
@@ -30,11 +32,18 @@ export interface CommandRun {
   seconds: number;
   perSec: number;
   latencyMs: { p50: number; p99: number };
+  /**
+   * CPU per command during the run: the main thread's (the event loop: deciding, the store's
+   * checks and hashing, the read model) and the whole process's (with the store's writer thread).
+   */
+  cpuPerCommand: CpuPerUnit;
 }
 
 export interface CommandsBenchReport {
   suite: 'commands';
   loadAverage: { start: number; end: number };
+  /** Raw SQLite on the same disk, measured in this run just before the commands. */
+  limits: DiskLimits;
   sequential: CommandRun;
   concurrent: CommandRun;
   /** Remembered stream states used vs streams read whole (see src/ledger/stream-state-cache.ts). */
@@ -52,17 +61,19 @@ export async function runCommandsBench(options: CommandsBenchOptions): Promise<C
   const log = options.log ?? (() => undefined);
   const dir = mkdtempSync(path.join(options.tmpRoot ?? os.tmpdir(), 'ledger-bench-commands-'));
   const start = loadAverage();
+  const limits = measureDiskLimits(dir, options.quick ? 300 : 1_000, options.quick ? 20_000 : 100_000);
+  log(`bench commands: raw SQLite ${limits.fsyncCommitsPerSec}/s fsync'd one-row commits, ${limits.oneTransactionInsertsPerSec}/s inserts in one transaction`);
   const ledger = await openLedger({ dataDir: dir, follow: true });
   try {
     for (let c = 0; c < clients; c++) {
       await ledger.execute('signPartner', { partnerId: benchPartner(c), name: `Bench Partner ${c}`, kind: 'development', tier: 'standard' }, ctx('manager'));
     }
     const seq = await run(ledger, 1, sequential, 'seq');
-    log(`bench commands: ${seq.commands} sequential in ${seq.seconds} s (${seq.perSec}/s)`);
+    log(`bench commands: ${seq.commands} sequential in ${seq.seconds} s (${seq.perSec}/s; ${seq.cpuPerCommand.mainThreadUs} µs main-thread CPU per command)`);
     const conc = await run(ledger, clients, concurrent, 'conc');
-    log(`bench commands: ${conc.commands} with ${clients} in flight in ${conc.seconds} s (${conc.perSec}/s)`);
+    log(`bench commands: ${conc.commands} with ${clients} in flight in ${conc.seconds} s (${conc.perSec}/s; ${conc.cpuPerCommand.mainThreadUs} µs main-thread CPU per command)`);
     const stats = streamStateCacheOf(ledger.store).stats;
-    return { suite: 'commands', loadAverage: { start, end: loadAverage() }, sequential: seq, concurrent: conc, streamCache: { ...stats }, targets: COMMAND_TARGETS };
+    return { suite: 'commands', loadAverage: { start, end: loadAverage() }, limits, sequential: seq, concurrent: conc, streamCache: { ...stats }, targets: COMMAND_TARGETS };
   } finally {
     await ledger.close();
     rmSync(dir, { recursive: true, force: true });
@@ -93,12 +104,14 @@ async function run(ledger: Ledger, clients: number, total: number, tag: string):
     }
   };
   const share = (c: number): number => Math.floor(total / clients) + (c < total % clients ? 1 : 0);
+  const cpu = cpuNow();
   const started = performance.now();
   await Promise.all(Array.from({ length: clients }, (_, c) => client(c, share(c))));
   const seconds = (performance.now() - started) / 1_000;
+  const cpuPerCommand = cpuPerUnitSince(cpu, total);
   latencies.sort((a, b) => a - b);
   const at = (q: number): number => round3(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
-  return { commands: total, clients, seconds: round3(seconds), perSec: Math.round(total / seconds), latencyMs: { p50: at(0.5), p99: at(0.99) } };
+  return { commands: total, clients, seconds: round3(seconds), perSec: Math.round(total / seconds), latencyMs: { p50: at(0.5), p99: at(0.99) }, cpuPerCommand };
 }
 
 function loadAverage(): number {

@@ -281,6 +281,34 @@ function rawReadOfStoreTable(file: string): number {
 
 // ---- the physical limits ---------------------------------------------------------------------
 
+/** The same-run limits other suites print beside their figures (raw SQLite on the same disk). */
+export interface DiskLimits {
+  /** Raw rows/s with one fsync'd commit per row. */
+  fsyncCommitsPerSec: number;
+  /** Raw rows/s when every fsync'd commit carries CONCURRENT_IN_FLIGHT rows. */
+  batchedCommitRowsPerSec: number;
+  /** Raw rows/s inserted in one transaction. */
+  oneTransactionInsertsPerSec: number;
+}
+
+/**
+ * Measures the disk limits in `dir` (a file of its own, removed after): `commits` one-row
+ * fsync'd commits, commits/6 batched commits and `inserts` rows in one transaction.
+ */
+export function measureDiskLimits(dir: string, commits = 500, inserts = 50_000): DiskLimits {
+  const file = path.join(dir, `limits-${process.pid}-${Date.now()}.db`);
+  const raw = new RawDisk(file);
+  try {
+    const fsync = perSec(raw.oneRowCommits(commits));
+    const batched = perSec(raw.batchCommits(Math.max(10, Math.round(commits / 6)), CONCURRENT_IN_FLIGHT));
+    const oneTx = perSec(raw.oneTransactionInserts(inserts));
+    return { fsyncCommitsPerSec: round(fsync), batchedCommitRowsPerSec: round(batched), oneTransactionInsertsPerSec: round(oneTx) };
+  } finally {
+    raw.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+  }
+}
+
 /** Raw better-sqlite3 on a 6-column table with the store's two unique indexes, on the same disk. */
 class RawDisk {
   private readonly db: Database.Database;

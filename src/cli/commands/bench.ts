@@ -11,6 +11,7 @@ import { runCommandsBench } from '../../bench/commands-bench.js';
 import { benchTable, runAllBenches } from '../../bench/all-bench.js';
 import { runEndToEndBench } from '../../bench/end-to-end-bench.js';
 import { benchHttp } from '../../app/http-bench.js';
+import { runPeersBench } from '../../bench/peers-bench.js';
 
 export interface BenchOptions {
   quick: boolean;
@@ -49,6 +50,10 @@ export const benchSuites: Record<string, BenchSuite> = {
   http: {
     summary: 'HTTP: the built server in a child process, 64 keep-alive connections, 70% reads: requests/s, p50/p99',
     run: (o) => benchHttp({ durationMs: o.quick ? 3_000 : 10_000 }),
+  },
+  peers: {
+    summary: 'the ledger beside Emmett on emmett-sqlite, same workload as commands, in-process and over HTTP, with raw SQLite',
+    run: (o) => runPeersBench({ quick: o.quick, log: (line) => process.stderr.write(`${line}\n`) }),
   },
   'end-to-end': {
     summary: 'the demo log generated through the commands (--events N; default 1,000,000, quick 20,000): seconds, events/s',
