@@ -12,7 +12,7 @@ export function sqliteFileFor(dataDir: string): string {
   return path.resolve(dataDir, SQLITE_FILE_NAME);
 }
 
-export interface OpenEventStoreOptions extends Pick<SqliteEventStoreOptions, 'clock' | 'readOnly' | 'readValidation'> {}
+export interface OpenEventStoreOptions extends Pick<SqliteEventStoreOptions, 'clock' | 'readOnly' | 'readValidation' | 'durability'> {}
 
 export async function openEventStore(
   env: NodeJS.ProcessEnv = process.env,

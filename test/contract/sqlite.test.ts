@@ -93,6 +93,23 @@ describe('the SQLite event store file', () => {
     expect(await reopened.verify()).toMatchObject({ ok: true, events: 61 });
   });
 
+  it('takes chained history whole (import): the same chain as appended, and a call that does not continue the log writes nothing', async () => {
+    const sourceFile = path.join(freshDir(), 'events.db');
+    const source = open(sourceFile, { clock: steppingClock() });
+    await source.append('partner-P-1', [partnerSigned('P-1')], 'no-stream');
+    await Promise.all([source.append('partner-P-2', [partnerSigned('P-2'), ...deposits(2, 'P-2')], 'no-stream'), source.append('partner-P-1', deposits(2), 0n)]);
+    const history = await collect(source.readAll());
+    const target = open(path.join(freshDir(), 'events.db'), { durability: 'close' });
+    expect(() => target.importChained(history.slice(1))).toThrow(/position 2: the log's next position is 1/);
+    const forged = history.map((e, i) => (i === 3 ? { ...e, data: { ...(e.data as object), amountFen: 1 } } : e)) as EventEnvelope[];
+    expect(() => target.importChained(forged)).toThrow(/position 4: the hash is/);
+    expect(await target.headPosition()).toBe(0n);
+    target.importChained(history.slice(0, 2));
+    target.importChained(history.slice(2));
+    expect(await collect(target.readAll())).toEqual(history);
+    expect(await target.verify()).toMatchObject({ ok: true, events: history.length, headHash: history.at(-1)!.hash });
+  });
+
   it('creates its directory and file, under $LEDGER_DATA_DIR by default', async () => {
     const dataDir = path.join(freshDir(), 'nested', 'data');
     const store = await openEventStore({ LEDGER_DATA_DIR: dataDir });

@@ -151,6 +151,32 @@ describe('ledger export / ledger import', () => {
     await expect(verifyExportFile(file)).rejects.toMatchObject({ position: 2n, problem: expect.stringMatching(/position 2 is missing/) });
   });
 
+  it('refuses a well-chained file whose history breaks a rule of the ledger (checked as commands are), writing nothing', async () => {
+    const source = tempDir();
+    // Written through the store's port, past the commands: a deposit for a partner never signed.
+    const store = openSqliteEventStore({ file: sqliteFileFor(source) });
+    try {
+      await store.append('partner-P-1', [signed('P-1', '2025-01-01T00:00:00.000Z')], 'no-stream');
+      await store.append('partner-P-9', [deposit('P-9', 5_000, '2025-01-02T00:00:00.000Z')], 'no-stream');
+    } finally {
+      await store.close();
+    }
+    const file = path.join(tempDir(), 'log.ndjson');
+    await exportTo(source, file);
+    await expect(verifyExportFile(file)).rejects.toMatchObject({ position: 2n, lineNumber: 2, problem: expect.stringMatching(/DepositPosted breaks a rule of the ledger: .*before its PartnerSigned/) });
+
+    const target = tempDir();
+    const result = await runQuietly(() => importCommand.run([file, '--data-dir', target]));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/refused, nothing written: position 2 \(line 2\): DepositPosted breaks a rule/);
+    const after = openSqliteEventStore({ file: sqliteFileFor(target) });
+    try {
+      expect(await after.headPosition()).toBe(0n);
+    } finally {
+      await after.close();
+    }
+  });
+
   it('refuses to import into a data directory that already holds events', async () => {
     const source = tempDir();
     await writeLog(source);

@@ -1,9 +1,14 @@
 // `ledger import FILE [--data-dir D]`: loads an NDJSON export into an empty data directory.
-// First pass: every line is decoded, checked against its event schema and walked along the
-// hash chain; a broken file is refused naming the position and nothing is written. Second
-// pass: the events are appended through the store's port with the store's clock set to each
-// event's own recordedAt, so positions, revisions, times and hashes come out as exported (each
-// appended event is checked against its line).
+// First pass: every line is decoded, checked against its event schema, walked along the hash
+// chain and checked against the rules the commands check before an append (each event folded
+// into its stream's state by the stream's evolve, its postings added to its partners' running
+// totals: src/ledger/history-check.ts); a broken file, or one whose history breaks a rule, is
+// refused naming the position and nothing is written. Second pass: on the embedded store the
+// events are written as they are, thousands per transaction (importChained: each must continue
+// the log and carry the hash the store computes), with fsync deferred to the end (durability
+// 'close': the checkpoint at close makes the whole log durable); on another store they are
+// appended through the port with the store's clock set to each event's own recordedAt. Either
+// way positions, revisions, times and hashes come out as exported.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
@@ -17,6 +22,9 @@ import {
   type EventEnvelope,
 } from '../../domain/events.js';
 import { parseArgs, UsageError } from '../../ledger/cli-args.js';
+import { HistoryCheck, HistoryRuleError } from '../../ledger/history-check.js';
+import { policyFromEnv } from '../../ledger/policy-file.js';
+import { SqliteEventStore } from '../../store/sqlite/sqlite-event-store.js';
 import { IncompatibleStoreError, StoreUnavailableError, type EventStore, type NewEvent } from '../../store/event-store.js';
 import { ChainWalker, hashEvent } from '../../store/hash-chain.js';
 import { DEFAULT_DATA_DIR, openEventStore } from '../../store/open-store.js';
@@ -127,8 +135,11 @@ async function* numberedLines(file: string): AsyncGenerator<{ text: string; line
   }
 }
 
-/** Every envelope of the file, checked link by link along the chain as it is read. */
-async function* verifiedEnvelopes(file: string): AsyncGenerator<EventEnvelope> {
+/**
+ * Every envelope of the file, checked link by link along the chain as it is read and, given a
+ * HistoryCheck, against the write-side rules.
+ */
+async function* verifiedEnvelopes(file: string, rules?: HistoryCheck): AsyncGenerator<EventEnvelope> {
   const walker = new ChainWalker();
   for await (const { text, lineNumber } of numberedLines(file)) {
     const envelope = decodeEnvelopeLine(text, lineNumber);
@@ -143,6 +154,14 @@ async function* verifiedEnvelopes(file: string): AsyncGenerator<EventEnvelope> {
       const result = walker.result();
       throw new ImportRefusedError(lineNumber, result.firstBadPosition ?? envelope.position, result.problem ?? 'the chain is broken');
     }
+    if (rules) {
+      try {
+        rules.apply(envelope);
+      } catch (error) {
+        if (!(error instanceof HistoryRuleError)) throw error;
+        throw new ImportRefusedError(lineNumber, envelope.position, `${envelope.type} breaks a rule of the ledger: ${error.message}`);
+      }
+    }
     yield envelope;
   }
 }
@@ -152,11 +171,14 @@ export interface ImportSummary {
   headHash: string;
 }
 
-/** Pass one: reads and verifies the whole file, writing nothing. Throws ImportRefusedError. */
-export async function verifyExportFile(file: string, onProgress?: (events: number) => void): Promise<ImportSummary> {
+/**
+ * Pass one: reads and verifies the whole file (schemas, chain, and the write-side rules under
+ * `policy`), writing nothing. Throws ImportRefusedError.
+ */
+export async function verifyExportFile(file: string, onProgress?: (events: number) => void, policy = policyFromEnv()): Promise<ImportSummary> {
   let events = 0;
   let headHash = '';
-  for await (const envelope of verifiedEnvelopes(file)) {
+  for await (const envelope of verifiedEnvelopes(file, new HistoryCheck(policy))) {
     events++;
     headHash = envelope.hash;
     if (events % 10_000 === 0) onProgress?.(events);
@@ -209,6 +231,7 @@ export async function appendExportFile(
   onProgress?: (events: number) => void,
 ): Promise<ImportSummary> {
   if ((await store.headPosition()) !== 0n) throw new Error('the store is not empty');
+  if (store instanceof SqliteEventStore) return importIntoSqlite(file, store, onProgress);
   let inFlight: Array<Promise<void>> = [];
   let inFlightEvents = 0;
   let inFlightRecordedAt: string | null = null;
@@ -247,6 +270,29 @@ export async function appendExportFile(
   }
   if (group !== null) await send(group);
   await settle();
+  return { events, headHash };
+}
+
+/** Events per importChained call: one transaction each. */
+const IMPORT_CHUNK_EVENTS = 5_000;
+
+/** The embedded store takes the history as it is, a chunk per transaction (see importChained). */
+async function importIntoSqlite(file: string, store: SqliteEventStore, onProgress?: (events: number) => void): Promise<ImportSummary> {
+  let chunk: EventEnvelope[] = [];
+  let events = 0;
+  let headHash = '';
+  for await (const envelope of verifiedEnvelopes(file)) {
+    chunk.push(envelope);
+    events++;
+    headHash = envelope.hash;
+    if (chunk.length >= IMPORT_CHUNK_EVENTS) {
+      store.importChained(chunk);
+      chunk = [];
+      onProgress?.(events);
+    }
+  }
+  store.importChained(chunk);
+  onProgress?.(events);
   return { events, headHash };
 }
 
@@ -304,7 +350,8 @@ export const importCommand: CliCommand = {
     const clock = new ImportClock();
     let store: EventStore;
     try {
-      store = await openEventStore({ ...process.env, LEDGER_DATA_DIR: dataDir }, { clock: clock.now });
+      // Deferred durability: a failed import leaves a directory to empty anyway; close() checkpoints and fsyncs once.
+      store = await openEventStore({ ...process.env, LEDGER_DATA_DIR: dataDir }, { clock: clock.now, durability: 'close' });
     } catch (error) {
       if (error instanceof StoreUnavailableError || error instanceof IncompatibleStoreError) {
         process.stderr.write(`ledger import: ${error.message}\n`);

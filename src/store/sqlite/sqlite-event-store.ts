@@ -38,6 +38,8 @@ export const DEFAULT_READ_BATCH_SIZE = 1_000;
 export const MAX_BATCHES_IN_FLIGHT = 2;
 /** How often one append is re-decided because another connection wrote first. */
 export const MAX_STALE_RETRIES = 100;
+/** Events one importChained call takes (one transaction). */
+export const MAX_EVENTS_PER_IMPORT = 50_000;
 /** Durable stream heads kept in memory (the cache starts over when full). */
 const MAX_CACHED_STREAM_HEADS = 100_000;
 const MAX_READ_BATCH_SIZE = 100_000;
@@ -412,6 +414,55 @@ export class SqliteEventStore implements EventStore {
     return { nextRevision: last.revision, position: last.position, events };
   }
 
+  // ---- history written whole (ledger import) ---------------------------------------------------
+
+  /**
+   * Writes history that is already positioned and chained (an export being imported), in one
+   * transaction, on this thread: nothing else may be appending. Every event is validated like an
+   * append's, must continue the log exactly (the next position, its stream's next revision,
+   * recordedAt never going back) and must carry the hash this store computes for it on the
+   * current head; otherwise nothing of the call is written and it throws naming the position.
+   * Far cheaper per event than appends (no per-append decisions, no thread hop): the caller
+   * sends thousands at a time. Durable when the store's durability says so (each call with
+   * 'commit'; at close with 'close').
+   */
+  importChained(envelopes: readonly EventEnvelope[]): void {
+    this.assertWritable();
+    if (!this.isIdle()) throw new StoreUnavailableError('importChained needs a store with no appends under way');
+    if (envelopes.length === 0) return;
+    if (envelopes.length > MAX_EVENTS_PER_IMPORT) throw new RangeError(`importChained takes at most ${MAX_EVENTS_PER_IMPORT} events at a time, got ${envelopes.length}`);
+    const tip = this.inReadTransaction(() => ({ ...(this.tip ?? this.readTip()) }));
+    const after: ChainHead = { position: tip.position, hash: tip.hash };
+    const rows: WriterRow[] = [];
+    const heads = new Map<string, number>();
+    for (const e of envelopes) {
+      const at = `position ${String(e.position)}`;
+      const [event] = prepareAppend(e.stream, [newEventOfEnvelope(e)], 'any');
+      const position = tip.position + 1;
+      if (e.position !== BigInt(position)) throw new Error(`${at}: the log's next position is ${position}`);
+      const last = heads.get(e.stream) ?? this.inReadTransaction(() => this.streamHead(e.stream)) ?? -1;
+      if (e.revision !== BigInt(last + 1)) throw new Error(`${at}: stream ${e.stream}'s next revision is ${last + 1}, not ${String(e.revision)}`);
+      if (!ISO_INSTANT.test(e.recordedAt) || e.recordedAt < tip.recordedAt) throw new Error(`${at}: recordedAt ${e.recordedAt} is not an instant at or after ${tip.recordedAt}`);
+      const envelope = chainEvent(event!, e.stream, last + 1, position, tip.hash, e.recordedAt);
+      if (envelope.hash !== e.hash) throw new Error(`${at}: the hash is ${e.hash}, this store computes ${envelope.hash}`);
+      rows.push([position, event!.eventId, e.stream, last + 1, event!.contextKey, event!.occurredAt + e.recordedAt, event!.dataJson, event!.commandId, event!.correlationId, event!.causationId, envelope.hash]);
+      heads.set(e.stream, last + 1);
+      tip.position = position;
+      tip.hash = envelope.hash;
+      tip.recordedAt = e.recordedAt;
+    }
+    this.localWriter ??= createBatchWriter(this.db, GENESIS_HASH);
+    const reply = this.localWriter(this.nextBatchId++, after, rows);
+    if (reply.kind !== 'committed') {
+      this.forgetDecisions();
+      throw new StoreUnavailableError(`the ${rows.length} imported events were not written: ${reply.kind === 'failed' ? reply.message : 'another connection wrote first'}`);
+    }
+    this.nudgeWriterAboutWal();
+    this.tip = tip;
+    for (const [stream, revision] of heads) this.rememberStreamHead(stream, revision);
+    this.counters.batches++;
+  }
+
   // ---- writer replies -------------------------------------------------------------------------
 
   private onWriterReply(reply: WriterReply): void {
@@ -765,6 +816,21 @@ function chainEvent(event: PreparedEvent, stream: string, revision: number, posi
     hash,
     data: event.data,
   } as EventEnvelope;
+}
+
+/** An envelope as the append it was (what the store validates and stores of it). */
+function newEventOfEnvelope(e: EventEnvelope): NewEvent {
+  return {
+    type: e.type,
+    data: e.data,
+    eventId: e.eventId,
+    occurredAt: e.occurredAt,
+    actor: e.actor,
+    commandId: e.commandId,
+    correlationId: e.correlationId,
+    causationId: e.causationId,
+    policyVersion: e.policyVersion,
+  } as NewEvent;
 }
 
 function synchronousFor(durability: StoreDurability): 'FULL' | 'NORMAL' {
