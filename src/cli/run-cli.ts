@@ -22,7 +22,7 @@ export function helpText(list: readonly CliCommand[] = commands): string {
     "Run `ledger <command> --help` (or `ledger help <command>`) for a command's options.",
     'Most commands print a table by default, and take --json or --csv for scripts.',
     '',
-    'Exit codes: 0 done; 1 a check failed; 2 bad usage; 3 refused or unavailable; 4 unexpected failure.',
+    'Exit codes: 0 done; 1 a check failed or nothing found; 2 bad usage; 3 refused or unavailable; 4 unexpected failure.',
     '',
   ].join('\n');
 }

@@ -25,7 +25,8 @@ export function parseArgs(argv: readonly string[], valueNames: readonly string[]
       parsed.flags.add(name);
     } else if (valueNames.includes(name)) {
       const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-      if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
+      // "--as-of --json": the flag after it is not its value (a value starting with -- is given as --as-of=--x).
+      if (value === undefined || value === '' || (eq === -1 && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
       parsed.values.set(name, value);
     } else {
       throw new UsageError(`unknown option --${name}`);

@@ -38,7 +38,7 @@ describe('ledger --help', () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
     for (const name of API_COMMANDS) expect(help.out).toMatch(new RegExp(`^  ${name}\\s`, 'm'));
-    expect(help.out).toContain('Exit codes: 0 done; 1 a check failed; 2 bad usage; 3 refused or unavailable; 4 unexpected failure.');
+    expect(help.out).toContain('Exit codes: 0 done; 1 a check failed or nothing found; 2 bad usage; 3 refused or unavailable; 4 unexpected failure.');
     for (const command of commands) {
       for (const argv of [[command.name, '--help'], [command.name, '-h'], ['help', command.name]]) {
         const r = await cli(argv);
@@ -193,6 +193,30 @@ describe('a demo data directory, end to end', () => {
     expect(JSON.parse(json.out).customerKey).toBe(tie!.key);
     const unknown = await cli(['dispute', 'name:nobody-at-all', '--data-dir', dir]);
     expect(unknown.code).toBe(1);
+    // Nothing found is 1 for every command that looks something up (README, "Command line").
+    const noPartner = await cli(['rebates', 'P-404', '--year', '2026', '--data-dir', dir]);
+    expect(noPartner.code).toBe(1);
+    expect(noPartner.err).toContain('ledger rebates: no partner P-404');
+    const noStatement = await cli(['statement', 'P-404', '2026-Q1', '--data-dir', dir]);
+    expect(noStatement.code).toBe(1);
+  });
+
+  it('a usage error names the flag as it is typed (--as-of, --year), a flag is never taken for a value', async () => {
+    const swallowed = await cli(['report', 'tiers', '--as-of', '--json', '--data-dir', dir]);
+    expect(swallowed.code).toBe(2);
+    expect(swallowed.err).toContain('ledger report: --as-of needs a value');
+    const year = await cli(['rebates', 'P-001', '--year', '0000', '--data-dir', dir]);
+    expect(year.code).toBe(2);
+    expect(year.err).toContain('--year must be a year like 2026, got "0000"');
+    for (const r of [swallowed, year]) expect(r.err).not.toMatch(/\basOf\b|\bvalidAt\b/);
+  });
+
+  it('`ledger export | head` stops quietly with exit 0 when the reader goes away (EPIPE)', () => {
+    const { main } = buildLedger();
+    const piped = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${main}" export --data-dir "${dir}" | head -n 1`], { encoding: 'utf8', timeout: 60_000 });
+    expect(piped.stderr).toBe('');
+    expect(piped.status).toBe(0);
+    expect(JSON.parse(piped.stdout.trim())).toMatchObject({ position: 1 });
   });
 
   it('export and import carry the log over; import refuses a non-empty directory (3) and a broken file (1)', async () => {

@@ -61,7 +61,7 @@ export const disputeCommand: CliCommand = {
         if (!(error instanceof DomainRuleError)) throw error;
         if (error.kind === 'not-found') {
           process.stderr.write(`ledger dispute: no customer matches "${safeText(input)}" (tried it as a key, a name and a tax id)\n`);
-          return ExitCode.checkFailed;
+          return ExitCode.notFound;
         }
         process.stderr.write(`ledger dispute: "${safeText(input)}" matches several customers; name one by key:\n${keys.map((k) => `  ${safeText(k)}\n`).join('')}`);
         return ExitCode.usage;

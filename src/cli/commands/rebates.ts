@@ -33,7 +33,8 @@ function parse(argv: string[], withYearFlag: boolean): Parsed {
   if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
   if (args.flags.has('csv') && args.flags.has('json')) throw new UsageError('choose one of --csv and --json');
   const yearText = withYearFlag ? args.values.get('year') : positional;
-  if (yearText === undefined || !/^\d{4}$/.test(yearText)) throw new UsageError('name a year like 2026');
+  if (yearText === undefined) throw new UsageError('--year needs a year like 2026');
+  if (!/^[1-9]\d{3}$/.test(yearText)) throw new UsageError(`${withYearFlag ? '--year' : '<year>'} must be a year like 2026, got "${yearText}"`);
   return {
     positional,
     year: Number(yearText),
@@ -79,8 +80,8 @@ export const rebatesCommand: CliCommand = {
     }
     const answer = await withQueries(p.dataDir, (q) => q.rebates(p.positional, p.year!, p.query));
     if (!answer) {
-      process.stderr.write(`ledger rebates: no partner ${p.positional}\n`);
-      return ExitCode.refused;
+      process.stderr.write(`ledger rebates: no partner ${safeLines(p.positional)}\n`);
+      return ExitCode.notFound;
     }
     const rows: Row[] = answer.quarters.map((q) => ({
       quarter: q.quarter,

@@ -1,6 +1,8 @@
-// `ledger report tiers|balances|pipeline [--as-of T] [--valid-at T] [--csv|--json] [--data-dir D]`:
-// the channel manager's reports as they stood at any instant. Money is printed in fen in CSV and
-// JSON (exact), and as CNY with two decimals in the table.
+// `ledger report tiers|balances|pipeline [--as-of T] [--valid-at T] [--csv|--json] [--wide] [--data-dir D]`:
+// the channel manager's reports as they stood at any instant. Money is printed in fen in JSON
+// (exact), as yuan in CSV, and as CNY with two decimals in the table. The balances table names
+// each partner, ends with a totals row and fits the terminal (the columns that matter first, long
+// names cut); --wide prints every column.
 import { ExitCode, type CliCommand } from '../command.js';
 import { parseArgs, UsageError } from '../../ledger/cli-args.js';
 import { openReadSideFromEnv, type ReadSide } from '../../ledger/read-side.js';
@@ -8,13 +10,15 @@ import type { TimeQuery } from '../../../projections/cut.js';
 import { formatLocalInstant } from '../../domain/quarter.js';
 import { rowsTable, toCsv, withLocalInstants, writeXlsx } from '../format/csv.js';
 import { timeQueryOfFlags } from '../time-flags.js';
-import { formatTable, type Row } from '../format/table.js';
+import { fitTable, formatTable, type Row } from '../format/table.js';
+import { terminalColumns } from '../format/width.js';
+import { ReportQueries, type BalanceTotals } from '../../ledger/report-queries.js';
 import { safeJson, safeText } from '../format/terminal.js';
 
 const reports = ['tiers', 'balances', 'pipeline'] as const;
 type ReportName = (typeof reports)[number];
 
-const usage = `Usage: ledger report tiers|balances|pipeline [--as-of T] [--valid-at T] [--csv|--json] [--xlsx FILE] [--data-dir D]
+const usage = `Usage: ledger report tiers|balances|pipeline [--as-of T] [--valid-at T] [--csv|--json] [--xlsx FILE] [--wide] [--data-dir D]
 
 --as-of T     as the ledger knew it at instant T (default: now)
 --valid-at T  the business as it stood at instant T, as known now (or at --as-of)
@@ -22,7 +26,9 @@ const usage = `Usage: ledger report tiers|balances|pipeline [--as-of T] [--valid
               the end of that day in the policy's time zone
 --csv         CSV for spreadsheets (UTF-8 with BOM, CRLF, money as numeric yuan, local times)
 --json        JSON (money in fen, instants in UTC)
---xlsx FILE   an Excel workbook (money as numbers); default a table (money in CNY)`;
+--xlsx FILE   an Excel workbook (money as numbers); default a table (money in CNY)
+--wide        the balances table with every column (by default it fits the terminal: partner,
+              name, payable, accrued, paid out, deposit, debt, then what else has figures)`;
 
 
 export const reportCommand: CliCommand = {
@@ -35,8 +41,9 @@ export const reportCommand: CliCommand = {
     let format: 'table' | 'csv' | 'json';
     let dataDir: string | undefined;
     let xlsxFile: string | undefined;
+    let wide = false;
     try {
-      const args = parseArgs(argv, ['as-of', 'valid-at', 'data-dir', 'xlsx'], ['csv', 'json']);
+      const args = parseArgs(argv, ['as-of', 'valid-at', 'data-dir', 'xlsx'], ['csv', 'json', 'wide']);
       const [first, ...extra] = args.positionals;
       if (!first || !(reports as readonly string[]).includes(first)) throw new UsageError(`name a report: ${reports.join(', ')}`);
       if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
@@ -46,6 +53,7 @@ export const reportCommand: CliCommand = {
       format = args.flags.has('csv') ? 'csv' : args.flags.has('json') ? 'json' : 'table';
       dataDir = args.values.get('data-dir');
       xlsxFile = args.values.get('xlsx');
+      wide = args.flags.has('wide');
     } catch (error) {
       if (!(error instanceof UsageError || error instanceof RangeError)) throw error;
       process.stderr.write(`ledger report: ${error.message}\n\n${usage}\n`);
@@ -53,19 +61,21 @@ export const reportCommand: CliCommand = {
     }
     const side = await openReadSideFromEnv(dataDir);
     try {
-      const { rows, json } = await reportRows(side, name, query);
+      const { rows, json, totals } = await reportRows(side, name, query);
       const zone = side.timeZone;
       const cut = side.queries.cutInfo(query);
       if (xlsxFile) {
         await writeXlsx(xlsxFile, [rowsTable(name, rows, zone)]);
         process.stdout.write(`${name}: ${rows.length} rows written to ${safeText(xlsxFile)}\n`);
-      } else if (format === 'json') process.stdout.write(`${safeJson(JSON.stringify({ report: name, cut, timeZone: zone, data: json }, null, 2))}\n`);
+      } else if (format === 'json') process.stdout.write(`${safeJson(JSON.stringify({ report: name, cut, timeZone: zone, data: json, ...(totals ? { totals } : {}) }, null, 2))}\n`);
       else if (format === 'csv') process.stdout.write(toCsv(rows, zone));
       else {
         // Instants as local time in the policy's zone with its offset: 2026-07-01 00:00:00 +08:00.
         const known = cut.asOf ? formatLocalInstant(cut.asOf, zone, true) : 'now';
-        process.stdout.write(`${name} as known ${known} (position ${cut.position})${cut.validAt ? `, valid at ${formatLocalInstant(cut.validAt, zone, true)}` : ''}; times in ${zone}\n\n`);
-        process.stdout.write(formatTable(withLocalInstants(rows, zone)));
+        const money = name === 'balances' && !wide ? '; money in CNY' : '';
+        process.stdout.write(`${name} as known ${known} (position ${cut.position})${cut.validAt ? `, valid at ${formatLocalInstant(cut.validAt, zone, true)}` : ''}; times in ${zone}${money}\n\n`);
+        if (name === 'balances') process.stdout.write(balancesTable(rows, totals ?? null, wide));
+        else process.stdout.write(formatTable(withLocalInstants(rows, zone)));
       }
       return ExitCode.ok;
     } finally {
@@ -74,15 +84,58 @@ export const reportCommand: CliCommand = {
   },
 };
 
-async function reportRows(side: ReadSide, name: ReportName, query: TimeQuery): Promise<{ rows: Row[]; json: unknown }> {
+/** The balance columns a narrow terminal keeps, in the order it keeps them. */
+const BALANCE_PRIORITY = ['partnerId', 'name', 'payable', 'accrued', 'paidOut', 'deposit', 'debt', 'creditAvailable', 'trafficOutstanding', 'tier', 'clawedBack', 'shortfall', 'creditStatus', 'creditLimit', 'rebateBalance', 'pendingClawback', 'depositRequired'];
+/** The table's column order (name and tier beside the partner id; CSV and JSON keep the API's order). */
+const BALANCE_COLUMNS = ['partnerId', 'name', 'tier', 'accrued', 'clawedBack', 'paidOut', 'payable', 'pendingClawback', 'deposit', 'debt', 'depositRequired', 'shortfall', 'creditLimit', 'trafficOutstanding', 'creditAvailable', 'creditStatus', 'rebateBalance'];
+/** Left out of the fitted table when every partner has 0 or nothing there. */
+const BALANCE_OPTIONAL = ['clawedBack', 'shortfall', 'creditAvailable', 'trafficOutstanding', 'creditStatus', 'creditLimit', 'rebateBalance', 'pendingClawback', 'depositRequired'];
+
+/** Balances with partner names and a totals row: fitted to the terminal, or every column with --wide. */
+export function balancesTable(given: readonly Row[], totals: BalanceTotals | null, wide: boolean, width: number = terminalColumns()): string {
+  const ordered = (r: Row): Row => Object.fromEntries([...BALANCE_COLUMNS.filter((c) => c in r), ...Object.keys(r).filter((c) => !BALANCE_COLUMNS.includes(c))].map((c) => [c, r[c] ?? null]));
+  const rows = given.map(ordered);
+  const foot: Row[] = totals ? [{ partnerId: 'total', name: `${rows.length} partner${rows.length === 1 ? '' : 's'}`, tier: '', ...totals, creditStatus: '' }] : [];
+  if (wide) return fitTable(rows, { foot }).text;
+  // Only a reseller's service can be suspended: the others show no credit status.
+  const shown = rows.map((r) => (r.creditLimit === null ? { ...r, creditStatus: null } : r));
+  const { text, omitted } = fitTable(shown, {
+    maxWidth: width,
+    priority: BALANCE_PRIORITY,
+    essential: BALANCE_PRIORITY.slice(0, 7),
+    shrink: { name: 12 },
+    dropWhenEmpty: BALANCE_OPTIONAL,
+    plainMoneyTitles: true,
+    foot,
+  });
+  if (omitted.length === 0) return text;
+  return `${text}\n${wrapWords(`(${omitted.length} more column${omitted.length === 1 ? '' : 's'}: ${omitted.join(', ')}; --wide shows them)`, width)}\n`;
+}
+
+/** Text broken at spaces into lines of at most `width` columns (ASCII text). */
+function wrapWords(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return [...lines, line].join('\n');
+}
+
+async function reportRows(side: ReadSide, name: ReportName, query: TimeQuery): Promise<{ rows: Row[]; json: unknown; totals?: BalanceTotals }> {
   switch (name) {
     case 'tiers': {
       const tiers = await side.queries.tiers(query);
       return { rows: tiers.map((t) => ({ ...t })), json: tiers };
     }
     case 'balances': {
-      const balances = await side.queries.balances(query);
-      return { rows: balances.map((b) => ({ ...b })), json: balances };
+      // The report page's balances (names, tiers, column totals), as GET /reports/balances answers them.
+      const reports = new ReportQueries({ queries: side.queries, store: side.store, quarterOf: side.rules.quarterOf, timeZone: side.timeZone, nowIso: () => new Date().toISOString() });
+      const report = await reports.balances(query);
+      return { rows: report.partners.map((b) => ({ ...b })), json: report.partners, totals: report.totals };
     }
     case 'pipeline': {
       const pipeline = await side.queries.pipeline(query);
