@@ -24,6 +24,12 @@ export interface StatementDocument {
   quarterStart: string;
   quarterEnd: string;
   generatedAt: string;
+  /**
+   * For a partner's token: no log positions (a global position tells how much everyone else
+   * recorded; src/app/auth/partner-answers.ts): the lines without their positions, the chain
+   * head by its hash alone.
+   */
+  hidePositions: boolean;
 }
 
 /** The statement with what a document needs around it; null when the partner is unknown at the cut. */
@@ -33,6 +39,7 @@ export async function statementDocument(
   quarter: string,
   query: TimeQuery,
   nowIso: () => string = () => new Date().toISOString(),
+  options: { hidePositions?: boolean } = {},
 ): Promise<StatementDocument | null> {
   const statement = await side.queries.statement(partnerId, quarter, query);
   if (!statement) return null;
@@ -52,6 +59,7 @@ export async function statementDocument(
     quarterStart: quarterStart(quarter, side.timeZone),
     quarterEnd: quarterEnd(quarter, side.timeZone),
     generatedAt: nowIso(),
+    hidePositions: options.hidePositions ?? false,
   };
 }
 
@@ -61,6 +69,13 @@ const settledText = (l: StatementLine): string =>
 
 /** The statement's lines as a table (CSV, .xlsx): each with its cash event, amounts in fen. */
 export function statementTable(doc: StatementDocument): ExportTable {
+  const table = fullStatementTable(doc);
+  if (!doc.hidePositions) return table;
+  const keep = table.columns.map((c) => c.title !== 'position' && c.title !== 'sourcePosition');
+  return { ...table, columns: table.columns.filter((_c, i) => keep[i]), rows: table.rows.map((r) => r.filter((_v, i) => keep[i])) };
+}
+
+function fullStatementTable(doc: StatementDocument): ExportTable {
   const s = doc.statement;
   return {
     name: `${s.partnerId} ${s.quarter}`,
@@ -144,7 +159,7 @@ export async function statementPdf(doc: StatementDocument, env: NodeJS.ProcessEn
       Author: 'channel ledger',
       Subject: `statement ${s.partnerId} ${s.quarter}`,
       // The chain head in the document's metadata too, where a script finds it without reading the page.
-      Keywords: doc.head ? `chain-head ${doc.head.hash}@${doc.head.position}` : 'chain-head none',
+      Keywords: doc.head ? `chain-head ${doc.head.hash}${doc.hidePositions ? '' : `@${doc.head.position}`}` : 'chain-head none',
       CreationDate: new Date(doc.generatedAt),
     },
   });
@@ -166,7 +181,7 @@ export async function statementPdf(doc: StatementDocument, env: NodeJS.ProcessEn
   const facts: Array<[string, string]> = [
     ['合作伙伴 Partner', `${doc.partnerName}（${s.partnerId}）`],
     ['季度 Quarter', `${s.quarter}：${when(doc.quarterStart)} 至 ${when(doc.quarterEnd, true)}（${zone}）`],
-    ['账本截至 As known at', doc.cut.asOf ? `${when(doc.cut.asOf, true)}（位置 position ${doc.cut.position}）` : `最新 latest（位置 position ${doc.cut.position}）`],
+    ['账本截至 As known at', `${doc.cut.asOf ? when(doc.cut.asOf, true) : '最新 latest'}${doc.hidePositions ? '' : `（位置 position ${doc.cut.position}）`}`],
     ['业务时间 Valid at', doc.cut.validAt ? when(doc.cut.validAt, true) : '现在 now'],
     ['生成时间 Generated', when(doc.generatedAt)],
   ];
@@ -210,7 +225,7 @@ export async function statementPdf(doc: StatementDocument, env: NodeJS.ProcessEn
   if (s.lines.length === 0) row(['', '本季度没有佣金行 No commission lines this quarter', '', '', '', '', '', '', '', '', '']);
   for (const l of s.lines) {
     row([
-      String(l.position),
+      doc.hidePositions ? String(s.lines.indexOf(l) + 1) : String(l.position),
       kindText(l),
       when(l.cashAt),
       l.customerKey,
@@ -229,23 +244,28 @@ export async function statementPdf(doc: StatementDocument, env: NodeJS.ProcessEn
   pdf.text(`应计佣金 Accrued：${yuan(s.accruedFen)}    追回 Clawed back：${yuan(s.clawedBackFen)}    净额 Net：${yuan(s.netFen)}`, left, pdf.y, { width });
   pdf.text(
     s.payout
-      ? `本季度支付 Payout：${yuan(s.payout.paidFen)}（净额 net ${yuan(s.payout.netFen)}，抵扣欠款 debt recovered ${yuan(s.payout.debtRecoveredFen)}），${when(s.payout.occurredAt)}，位置 position ${s.payout.position}`
+      ? `本季度支付 Payout：${yuan(s.payout.paidFen)}（净额 net ${yuan(s.payout.netFen)}，抵扣欠款 debt recovered ${yuan(s.payout.debtRecoveredFen)}），${when(s.payout.occurredAt)}${doc.hidePositions ? '' : `，位置 position ${s.payout.position}`}`
       : '本季度尚未支付 Not paid out yet',
     { width },
   );
   pdf.moveDown(0.6);
   pdf.fontSize(8.5);
-  pdf.text('每一行可追溯到现金：回款编号（PaymentReceived）或退款编号（RefundIssued）及其在日志中的位置。Each line traces to its cash: the payment or refund id and its log position.', { width });
+  pdf.text(
+    doc.hidePositions
+      ? '每一行可追溯到现金：回款编号（PaymentReceived）或退款编号（RefundIssued）及现金日期。Each line traces to its cash: the payment or refund id and the cash date.'
+      : '每一行可追溯到现金：回款编号（PaymentReceived）或退款编号（RefundIssued）及其在日志中的位置。Each line traces to its cash: the payment or refund id and its log position.',
+    { width },
+  );
   pdf.moveDown(0.3);
   pdf.fontSize(9);
   pdf.text(
     doc.head
-      ? `哈希链头 Chain head：位置 position ${doc.head.position}  ${doc.head.hash}`
+      ? `哈希链头 Chain head：${doc.hidePositions ? '' : `位置 position ${doc.head.position}  `}${doc.head.hash}`
       : '哈希链头 Chain head：日志为空 the log is empty',
     { width },
   );
   pdf.fontSize(8);
-  pdf.text(doc.head ? `核对 Check：ledger verify --anchor ${doc.head.hash}@${doc.head.position}` : '', { width });
+  if (doc.head && !doc.hidePositions) pdf.text(`核对 Check：ledger verify --anchor ${doc.head.hash}@${doc.head.position}`, { width });
   pdf.end();
   return done;
 }

@@ -99,8 +99,13 @@ describe('asOf and validAt dates, and statement files', () => {
     const last = events.at(-1)!;
     expect(raw).toContain(`chain-head ${last.hash}@${last.position}`);
     // A partner gets its own statement as a file too.
+    // A partner gets its own statement as a file too, without log positions (as in every answer to a partner's token).
     const own = await file('/statements/P-001/2026-Q1.pdf', 'partner1');
     expect(own.status).toBe(200);
-    expect(Buffer.from(await own.arrayBuffer()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const ownRaw = Buffer.from(await own.arrayBuffer()).toString('latin1');
+    expect(ownRaw.startsWith('%PDF-')).toBe(true);
+    expect(ownRaw).toContain(`chain-head ${last.hash})`);
+    const ownCsv = Buffer.from(await (await file('/statements/P-001/2026-Q1.csv', 'partner1')).arrayBuffer()).subarray(3).toString('utf8');
+    expect(ownCsv.split('\r\n')[0]).toBe('kind,cashAt,cashQuarter,customerKey,paymentId,refundId,revenueLine,cash (CNY),rateBps,commission (CNY),settledBy,priorPeriodAdjustment,recordedAt');
   });
 });

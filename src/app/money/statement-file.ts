@@ -48,7 +48,9 @@ export class StatementFileController {
     const { partnerId, quarter, format } = input.params;
     requireOwnPartner(call.principal, partnerId);
     const side = this.ledger.readSide;
-    const doc = await statementDocument({ queries: side.queries, store: side.store, timeZone: this.ledger.timeZone }, partnerId, quarter, input.query, this.ledger.nowIso);
+    // A partner's token gets no log positions (auth/partner-answers.ts): its statement names lines by their cash, the head by its hash.
+    const hidePositions = call.principal.role === 'partner';
+    const doc = await statementDocument({ queries: side.queries, store: side.store, timeZone: this.ledger.timeZone }, partnerId, quarter, input.query, this.ledger.nowIso, { hidePositions });
     if (!doc) throw notFound(`no partner ${partnerId}${input.query.asOf ? ` as of ${input.query.asOf}` : ''}`);
     let body: Buffer;
     if (format === 'pdf') {
