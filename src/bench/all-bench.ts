@@ -6,7 +6,7 @@ import os from 'node:os';
 import { statfsSync } from 'node:fs';
 import { benchHttp, type HttpBenchResult } from '../app/http-bench.js';
 import { type CommandsBenchReport, COMMAND_TARGETS, runCommandsBench } from './commands-bench.js';
-import { type EndToEndBenchReport, END_TO_END_TARGETS, runEndToEndBench } from './end-to-end-bench.js';
+import { type EndToEndBenchReport, END_TO_END_TARGETS, IMPORT_TARGETS, runEndToEndBench } from './end-to-end-bench.js';
 import { PROJECTION_TARGETS, type ProjectionsBenchReport, runProjectionsBench } from './projections-bench.js';
 import { runStoreBench, STORE_TARGETS, type StoreBenchReport } from './store-bench.js';
 
@@ -156,6 +156,7 @@ function rowsOf(suites: AllBenchReport['suites'], limits: StoreBenchReport['limi
   if (e2e) {
     row('end-to-end', `demo log through the commands (${e2e.events} events)`, e2e.eventsPerSec, 'events/s', null, batched);
     row('end-to-end', 'demo log: seconds for 1,000,000 events', e2e.secondsPerMillionEvents, 's', max(END_TO_END_TARGETS.secondsPerMillionEvents), null);
+    row('end-to-end', `ledger import of that log (${e2e.import.events} events, rules checked)`, e2e.import.eventsPerSec, 'events/s', min(IMPORT_TARGETS.eventsPerSec), oneTx);
   }
   return rows;
 }

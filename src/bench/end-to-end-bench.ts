@@ -7,7 +7,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { exportLog } from '../cli/commands/export.js';
+import { appendExportFile, ImportClock, verifyExportFile } from '../cli/commands/import.js';
 import { defaultPolicy, type Policy } from '../domain/policy.js';
+import { sqliteFileFor } from '../store/open-store.js';
+import { openSqliteEventStore } from '../store/sqlite/sqlite-event-store.js';
+import { cpuNow, type CpuPerUnit, cpuPerUnitSince } from './cpu.js';
+import { type DiskLimits, measureDiskLimits } from './store-bench.js';
 
 export const END_TO_END_TARGETS = { secondsPerMillionEvents: 60 } as const;
 
@@ -32,8 +40,31 @@ export interface EndToEndBenchReport {
   /** seconds × 1,000,000 / events: the time a 1M-event log takes at this rate. */
   secondsPerMillionEvents: number;
   peakRssMb: number;
+  /**
+   * The generated log exported (NDJSON) and loaded by `ledger import` into an empty directory:
+   * pass one (schemas, chain, the write-side rules) and pass two (written, durable at the end).
+   */
+  import: ImportFigures;
+  /** Raw SQLite on the same disk, measured in this run. */
+  limits: DiskLimits;
+  loadAverage: { start: number; end: number };
   targets: typeof END_TO_END_TARGETS;
 }
+
+export interface ImportFigures {
+  events: number;
+  seconds: number;
+  eventsPerSec: number;
+  /** Pass one alone: read, decode, chain and rules. */
+  verifyEventsPerSec: number;
+  /** Pass two alone: read, decode and write (with the final checkpoint and fsync). */
+  writeEventsPerSec: number;
+  cpuPerEvent: CpuPerUnit;
+  targets: typeof IMPORT_TARGETS;
+}
+
+/** Issue 17: bulk paths toward 50,000 events/s. */
+export const IMPORT_TARGETS = { eventsPerSec: 50_000 } as const;
 
 /** What this suite uses of src/demo/generate.ts. */
 interface DemoModule {
@@ -50,14 +81,24 @@ const MAX_CUSTOMERS = 1_000_000;
 export async function runEndToEndBench(options: EndToEndBenchOptions): Promise<EndToEndBenchReport> {
   if (!Number.isSafeInteger(options.events) || options.events < 1_000) throw new RangeError(`bench end-to-end: events must be ≥ 1000, got ${options.events}`);
   const log = options.log ?? (() => undefined);
+  const loadStart = loadAverage();
   const demo = await loadDemo();
   const small = await generate(demo, CALIBRATION_CUSTOMERS, options.tmpRoot);
   const large = await generate(demo, CALIBRATION_CUSTOMERS * 4, options.tmpRoot);
   const size = demoSizeFor(options.events, { customers: CALIBRATION_CUSTOMERS, events: small.events }, { customers: CALIBRATION_CUSTOMERS * 4, events: large.events });
   const customers = Math.min(MAX_CUSTOMERS, size.customers);
   log(`bench end-to-end: ${size.perCustomer.toFixed(1)} events per customer beyond ${Math.round(size.fixedEvents)} for the partners; generating ${customers} customers`);
-  const run = await generate(demo, customers, options.tmpRoot);
+  const run = await generate(demo, customers, options.tmpRoot, true);
   log(`bench end-to-end: ${run.events} events (${run.commands} commands) in ${run.seconds.toFixed(1)} s`);
+  const imported = run.import!;
+  log(`bench end-to-end: import of those ${imported.events} events in ${imported.seconds} s (${imported.eventsPerSec}/s; ${imported.cpuPerEvent.mainThreadUs} µs main-thread CPU per event)`);
+  const limitsDir = mkdtempSync(path.join(options.tmpRoot ?? os.tmpdir(), 'ledger-bench-e2e-limits-'));
+  let limits: DiskLimits;
+  try {
+    limits = measureDiskLimits(limitsDir, options.quick ? 300 : 1_000, options.quick ? 20_000 : 100_000);
+  } finally {
+    rmSync(limitsDir, { recursive: true, force: true });
+  }
   return {
     suite: 'end-to-end',
     partners: PARTNERS,
@@ -70,6 +111,9 @@ export async function runEndToEndBench(options: EndToEndBenchOptions): Promise<E
     commandsPerSec: Math.round(run.commands / run.seconds),
     secondsPerMillionEvents: round3((run.seconds * 1_000_000) / Math.max(1, run.events)),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    import: imported,
+    limits,
+    loadAverage: { start: loadStart, end: loadAverage() },
     targets: END_TO_END_TARGETS,
   };
 }
@@ -99,7 +143,12 @@ export function demoSizeFor(
   return { customers: Math.max(1, Math.round((events - fixedEvents) / perCustomer)), perCustomer, fixedEvents };
 }
 
-async function generate(demo: DemoModule, customers: number, tmpRoot: string | undefined): Promise<{ events: number; commands: number; seconds: number }> {
+async function generate(
+  demo: DemoModule,
+  customers: number,
+  tmpRoot: string | undefined,
+  measureImport = false,
+): Promise<{ events: number; commands: number; seconds: number; import?: ImportFigures }> {
   const dir = mkdtempSync(path.join(tmpRoot ?? os.tmpdir(), 'ledger-bench-e2e-'));
   try {
     const started = performance.now();
@@ -110,10 +159,53 @@ async function generate(demo: DemoModule, customers: number, tmpRoot: string | u
     } finally {
       await sink.close();
     }
-    return { events: summary.events, commands: summary.commands, seconds: (performance.now() - started) / 1_000 };
+    const seconds = (performance.now() - started) / 1_000;
+    return { events: summary.events, commands: summary.commands, seconds, ...(measureImport ? { import: await exportAndImport(dir) } : {}) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Exports the log in `dataDir` and times `ledger import`'s two passes on it into an empty directory. */
+async function exportAndImport(dataDir: string): Promise<ImportFigures> {
+  const file = path.join(dataDir, 'export.ndjson');
+  const source = openSqliteEventStore({ file: sqliteFileFor(dataDir), readOnly: true });
+  const out = createWriteStream(file);
+  try {
+    await exportLog(source, out);
+  } finally {
+    out.end();
+    await once(out, 'finish');
+    await source.close();
+  }
+  const target = path.join(dataDir, 'imported');
+  const cpu = cpuNow();
+  const started = performance.now();
+  const verified = await verifyExportFile(file);
+  const verifiedAt = performance.now();
+  const clock = new ImportClock();
+  const store = openSqliteEventStore({ file: sqliteFileFor(target), clock: clock.now, durability: 'close' });
+  try {
+    await appendExportFile(file, store, clock);
+  } finally {
+    await store.close();
+  }
+  const ended = performance.now();
+  const cpuPerEvent = cpuPerUnitSince(cpu, verified.events);
+  const rate = (ms: number): number => Math.round((verified.events * 1_000) / Math.max(1e-6, ms));
+  return {
+    events: verified.events,
+    seconds: round3((ended - started) / 1_000),
+    eventsPerSec: rate(ended - started),
+    verifyEventsPerSec: rate(verifiedAt - started),
+    writeEventsPerSec: rate(ended - verifiedAt),
+    cpuPerEvent,
+    targets: IMPORT_TARGETS,
+  };
+}
+
+function loadAverage(): number {
+  return Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
 }
 
 const round3 = (x: number): number => Math.round(x * 1_000) / 1_000;

@@ -276,24 +276,44 @@ export async function appendExportFile(
 /** Events per importChained call: one transaction each. */
 const IMPORT_CHUNK_EVENTS = 5_000;
 
-/** The embedded store takes the history as it is, a chunk per transaction (see importChained). */
+/**
+ * The embedded store takes the history as it is, a chunk per transaction (see importChained).
+ * The file was verified whole by pass one; here a line is only parsed: importChained validates
+ * each event like an append and recomputes its hash on the log's head, so a line changed since
+ * pass one is refused there (a second walk along the chain would hash every event once more).
+ */
 async function importIntoSqlite(file: string, store: SqliteEventStore, onProgress?: (events: number) => void): Promise<ImportSummary> {
   let chunk: EventEnvelope[] = [];
   let events = 0;
   let headHash = '';
-  for await (const envelope of verifiedEnvelopes(file)) {
+  const write = (): void => {
+    try {
+      store.importChained(chunk);
+    } catch (error) {
+      throw new Error(`the file changed after it was verified, or the store refused it: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    chunk = [];
+    onProgress?.(events);
+  };
+  for await (const { text, lineNumber } of numberedLines(file)) {
+    const envelope = parsedEnvelopeLine(text, lineNumber);
     chunk.push(envelope);
     events++;
     headHash = envelope.hash;
-    if (chunk.length >= IMPORT_CHUNK_EVENTS) {
-      store.importChained(chunk);
-      chunk = [];
-      onProgress?.(events);
-    }
+    if (chunk.length >= IMPORT_CHUNK_EVENTS) write();
   }
-  store.importChained(chunk);
-  onProgress?.(events);
+  write();
   return { events, headHash };
+}
+
+/** A line as an envelope, parsed but not validated (pass two: the store validates what it writes). */
+function parsedEnvelopeLine(text: string, lineNumber: number): EventEnvelope {
+  const raw = JSON.parse(text) as Record<string, unknown>;
+  const { position, revision } = raw;
+  if (typeof position !== 'number' || typeof revision !== 'number' || !Number.isSafeInteger(position) || !Number.isSafeInteger(revision)) {
+    throw new ImportRefusedError(lineNumber, null, 'the file changed after it was verified: position or revision is not a whole number');
+  }
+  return { ...raw, position: BigInt(position), revision: BigInt(revision) } as unknown as EventEnvelope;
 }
 
 /** Every appended event must come out exactly as the file has it. */
