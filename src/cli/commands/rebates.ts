@@ -8,13 +8,15 @@ import { openReadSideFromEnv } from '../../ledger/read-side.js';
 import { RebateQueries } from '../../ledger/rebate-queries.js';
 import type { TimeQuery } from '../../../projections/cut.js';
 import { timeQueryOfFlags } from '../time-flags.js';
-import { toCsv } from '../format/csv.js';
+import { rowsTable, toCsv, writeXlsx } from '../format/csv.js';
 import { formatTable } from '../format/table.js';
 import { safeJson, safeLines } from '../format/terminal.js';
 
 const timeHelp = `--as-of T     as the ledger knew it at instant T (default: now)
 --valid-at T  the business as it stood at instant T, as known now (or at --as-of)
---csv | --json  machine-readable output (money in fen); default a table (money in CNY)`;
+              T: an instant with its zone, or a date: the end of that day in the policy's time zone
+--csv         CSV for spreadsheets (BOM, CRLF, money as numeric yuan); --json JSON (money in fen)
+--xlsx FILE   an Excel workbook (money as numbers); default a table (money in CNY)`;
 
 type Row = Record<string, string | number | boolean | null>;
 
@@ -24,10 +26,11 @@ interface Parsed {
   query: TimeQuery;
   format: 'table' | 'csv' | 'json';
   dataDir: string | undefined;
+  xlsxFile: string | undefined;
 }
 
 function parse(argv: string[], withYearFlag: boolean): Parsed {
-  const args = parseArgs(argv, ['as-of', 'valid-at', 'data-dir', ...(withYearFlag ? ['year'] : [])], ['csv', 'json']);
+  const args = parseArgs(argv, ['as-of', 'valid-at', 'data-dir', 'xlsx', ...(withYearFlag ? ['year'] : [])], ['csv', 'json']);
   const [positional, ...extra] = args.positionals;
   if (!positional) throw new UsageError(withYearFlag ? 'name a partner' : 'name a year');
   if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
@@ -41,6 +44,7 @@ function parse(argv: string[], withYearFlag: boolean): Parsed {
     query: timeQueryOfFlags(args.values),
     format: args.flags.has('csv') ? 'csv' : args.flags.has('json') ? 'json' : 'table',
     dataDir: args.values.get('data-dir'),
+    xlsxFile: args.values.get('xlsx'),
   };
 }
 
@@ -53,8 +57,12 @@ async function withQueries<T>(dataDir: string | undefined, run: (q: RebateQuerie
   }
 }
 
-function print(format: Parsed['format'], title: string, rows: Row[], json: unknown): void {
-  if (format === 'json') process.stdout.write(`${safeJson(JSON.stringify(json, null, 2))}\n`);
+async function print(p: Parsed, sheet: string, title: string, rows: Row[], json: unknown): Promise<void> {
+  const format = p.format;
+  if (p.xlsxFile) {
+    await writeXlsx(p.xlsxFile, [rowsTable(sheet, rows)]);
+    process.stdout.write(`${sheet}: ${rows.length} rows written to ${safeLines(p.xlsxFile)}\n`);
+  } else if (format === 'json') process.stdout.write(`${safeJson(JSON.stringify(json, null, 2))}\n`);
   else if (format === 'csv') process.stdout.write(toCsv(rows));
   else process.stdout.write(`${safeLines(title)}\n\n${formatTable(rows)}`);
 }
@@ -65,7 +73,7 @@ function usageFailure(name: string, usage: string, error: unknown): number {
   return ExitCode.usage;
 }
 
-const rebatesUsage = `Usage: ledger rebates <partnerId> --year Y [--as-of T] [--valid-at T] [--csv|--json] [--data-dir D]\n\n${timeHelp}`;
+const rebatesUsage = `Usage: ledger rebates <partnerId> --year Y [--as-of T] [--valid-at T] [--csv|--json] [--xlsx FILE] [--data-dir D]\n\n${timeHelp}`;
 
 export const rebatesCommand: CliCommand = {
   name: 'rebates',
@@ -97,12 +105,12 @@ export const rebatesCommand: CliCommand = {
     }));
     const commitment = answer.commitment === null ? 'no commitment' : `commitment ${answer.commitment} fen`;
     const title = `rebates of ${answer.partnerId} (${answer.kind}) for ${answer.year}: ${commitment}; earned ${answer.earned} fen, unpaid ${answer.unpaid} fen${answer.illustrative ? ' [illustrative steps]' : ''} (position ${answer.cut.position})`;
-    print(p.format, title, rows, answer);
+    await print(p, `rebates ${answer.partnerId} ${answer.year}`, title, rows, answer);
     return ExitCode.ok;
   },
 };
 
-const awardsUsage = `Usage: ledger awards <year> [--as-of T] [--valid-at T] [--csv|--json] [--data-dir D]\n\n${timeHelp}`;
+const awardsUsage = `Usage: ledger awards <year> [--as-of T] [--valid-at T] [--csv|--json] [--xlsx FILE] [--data-dir D]\n\n${timeHelp}`;
 
 export const awardsCommand: CliCommand = {
   name: 'awards',
@@ -117,7 +125,7 @@ export const awardsCommand: CliCommand = {
     }
     const answer = await withQueries(p.dataDir, (q) => q.awards(p.year!, p.query));
     const rows: Row[] = answer.ranking.map((r) => ({ rank: r.rank, partnerId: r.partnerId, name: r.name, purchasesFen: r.purchases }));
-    print(p.format, `top ${answer.topN} of ${answer.year} by ${answer.productLine} purchases (position ${answer.cut.position})`, rows, answer);
+    await print(p, `awards ${answer.year}`, `top ${answer.topN} of ${answer.year} by ${answer.productLine} purchases (position ${answer.cut.position})`, rows, answer);
     return ExitCode.ok;
   },
 };

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awardsCommand, rebatesCommand } from '../../../src/cli/commands/rebates.js';
 import { defaultPolicy } from '../../../src/domain/policy.js';
@@ -35,6 +36,11 @@ describe('ledger rebates / awards', () => {
     expect(csv.code).toBe(0);
     // The export module's CSV (issue #21 item 4): CRLF, money as numeric yuan (was fen).
     expect(csv.out.split('\r\n')[1]).toBe('2026-Q1,120000.00,120000.00,0.00,120000.00,3,150,1800.00,true,vendor');
+    const file = path.join(dir, 'rebates.xlsx');
+    expect((await run(rebatesCommand, ['D-1', '--year', '2026', '--xlsx', file, '--data-dir', dir])).code).toBe(0);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(file);
+    expect(workbook.worksheets[0]!.getRow(2).getCell(2).value).toBe(120000); // cumulative target (CNY), a number
     const table = await run(rebatesCommand, ['D-1', '--year=2026', '--data-dir', dir]);
     expect(table.out).toMatch(/illustrative steps/);
     expect(table.out).toMatch(/1,800\.00/);
