@@ -81,6 +81,8 @@ export function dealFactOf(e: EventEnvelope): DealFact | null {
     case 'OwnershipRuled':
     case 'ContractSubmitted':
     case 'ContractRejected':
+    case 'TransferProposed':
+    case 'TransferRejected':
     case 'PaymentReceived':
     case 'CommissionAccrued':
     case 'RefundIssued':

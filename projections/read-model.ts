@@ -28,6 +28,8 @@ export const claimEventTypes: ReadonlySet<string> = new Set([
   'ContractSubmitted',
   'ContractConfirmed',
   'ContractRejected',
+  'TransferProposed',
+  'TransferRejected',
 ]);
 
 /** Events that tell the pipeline something (dealFactOf answers null for every other type). */

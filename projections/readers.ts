@@ -282,6 +282,15 @@ export function customerKeyOfDeal(db: Db, dealId: string): string | null {
   return row?.customer_key ?? null;
 }
 
+/** The customer a proposed transfer is about (the partial index claim_events_by_transfer). */
+export function customerKeyOfTransfer(db: Db, transferId: string): string | null {
+  const row = stmt(
+    db,
+    `SELECT customer_key FROM claim_events WHERE type = 'TransferProposed' AND json_extract(data_json, '$.transferId') = ? ORDER BY position LIMIT 1`,
+  ).get(transferId) as { customer_key: string } | undefined;
+  return row?.customer_key ?? null;
+}
+
 export function customerKeyOfPayment(db: Db, paymentId: string): string | null {
   const row = stmt(db, `SELECT customer_key FROM cash_events WHERE kind = 'payment' AND id = ? ORDER BY position LIMIT 1`).get(paymentId) as
     | { customer_key: string }

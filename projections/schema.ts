@@ -80,6 +80,8 @@ CREATE TABLE IF NOT EXISTS deals (
   position INTEGER PRIMARY KEY, deal_id TEXT NOT NULL, customer_key TEXT NOT NULL, partner_id TEXT, channel TEXT NOT NULL);`,
     indexes: [
       'CREATE INDEX IF NOT EXISTS claim_events_by_customer ON claim_events (customer_key, position);',
+      // A proposed transfer's id → its customer (the approval and rejection find the stream by it).
+      "CREATE INDEX IF NOT EXISTS claim_events_by_transfer ON claim_events (json_extract(data_json, '$.transferId')) WHERE type = 'TransferProposed';",
       'CREATE INDEX IF NOT EXISTS customers_by_key ON customers (customer_key);',
       'CREATE INDEX IF NOT EXISTS customers_by_name ON customers (name);',
       'CREATE INDEX IF NOT EXISTS customers_by_tax_id ON customers (tax_id) WHERE tax_id IS NOT NULL;',

@@ -158,6 +158,8 @@ export function evolveStatements(state: StatementsState, e: EventEnvelope, quart
     case 'ContractSubmitted':
     case 'ContractConfirmed':
     case 'ContractRejected':
+    case 'TransferProposed':
+    case 'TransferRejected':
     case 'TrafficBilled':
     case 'TrafficSettled':
     case 'CreditSuspended':

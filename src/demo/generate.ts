@@ -85,7 +85,8 @@ export interface DemoSummary {
   certificates: number;
   customers: number;
   claims: number;
-  conflicts: { contestedCustomers: number; tiesToPartner: number; transfers: number; rulings: number; lost: number };
+  /** transfers: handovers approved (DealTransferred); transferProposals and transfersRejected: the proposals and those refused. */
+  conflicts: { contestedCustomers: number; tiesToPartner: number; transfers: number; transferProposals: number; transfersRejected: number; rulings: number; lost: number };
   /** Contracts submitted to the vendor, confirmed (each a signing) and sent back. */
   contracts: { submitted: number; confirmed: number; rejected: number };
   cash: { payments: number; receivedFen: number; refunds: number; refundedFen: number };
@@ -221,6 +222,7 @@ class DemoLookups implements LedgerLookups {
   private inWave = false;
   readonly dealKeys = new Map<string, string>();
   readonly paymentKeys = new Map<string, string>();
+  readonly transferKeys = new Map<string, string>();
 
   constructor(private readonly inner: LedgerLookups) {}
 
@@ -248,6 +250,10 @@ class DemoLookups implements LedgerLookups {
 
   customerKeyOfPayment(paymentId: string) {
     return this.inWave ? (this.paymentKeys.get(paymentId) ?? null) : this.inner.customerKeyOfPayment(paymentId);
+  }
+
+  customerKeyOfTransfer(transferId: string) {
+    return this.inWave ? (this.transferKeys.get(transferId) ?? null) : this.inner.customerKeyOfTransfer(transferId);
   }
 
   unsettledLines(partnerId: string) {
@@ -367,6 +373,8 @@ class DemoRun {
   private readonly totals = {
     ties: 0,
     transfers: 0,
+    transferProposals: 0,
+    transfersRejected: 0,
     rulings: 0,
     lost: 0,
     claims: 0,
@@ -543,8 +551,19 @@ class DemoRun {
       }
       case 'transferDeal': {
         const from = this.claimOf(c.customer, c.from).dealId;
-        await run('transferDeal', { dealId: from, toDealId: this.claimOf(c.customer, c.to).dealId, reason: c.reason });
+        const out = await run('transferDeal', { dealId: from, toDealId: this.claimOf(c.customer, c.to).dealId, reason: c.reason, transferId: c.transferId });
+        this.lookups.transferKeys.set(c.transferId, out.answer.customerKey);
+        this.totals.transferProposals += 1;
+        return;
+      }
+      case 'approveTransfer': {
+        await run('approveTransfer', { transferId: c.transferId });
         this.totals.transfers += 1;
+        return;
+      }
+      case 'rejectTransfer': {
+        await run('rejectTransfer', { transferId: c.transferId, reason: c.reason });
+        this.totals.transfersRejected += 1;
         return;
       }
       case 'submitContract': {
@@ -729,7 +748,15 @@ class DemoRun {
       certificates: t.certificates,
       customers: plan.customers.filter((c) => c.claims.some((k) => k.registered)).length,
       claims: t.claims,
-      conflicts: { contestedCustomers: this.contested.size, tiesToPartner: t.ties, transfers: t.transfers, rulings: t.rulings, lost: t.lost },
+      conflicts: {
+        contestedCustomers: this.contested.size,
+        tiesToPartner: t.ties,
+        transfers: t.transfers,
+        transferProposals: t.transferProposals,
+        transfersRejected: t.transfersRejected,
+        rulings: t.rulings,
+        lost: t.lost,
+      },
       contracts: { submitted: t.contractsSubmitted, confirmed: t.contractsConfirmed, rejected: t.contractsRejected },
       cash: { payments: t.payments, receivedFen: t.receivedFen, refunds: t.refunds, refundedFen: t.refundedFen },
       commission: { accruedFen: t.accruedFen, clawedBackFen: t.clawedBackFen, paidOutFen: t.paidOutFen },

@@ -98,7 +98,10 @@ export type DemoCommand =
   | { op: 'deductDeposit'; partner: number; amountFen: number; reason: string; reference: string }
   | { op: 'registerDeal'; customer: number; claim: number }
   | { op: 'advanceStage'; customer: number; claim: number; stage: Stage | 'lost'; reason: string | null }
-  | { op: 'transferDeal'; customer: number; from: number; to: number; reason: string }
+  /** A manager proposes the handover (two departments agree: another manager approves or rejects it). */
+  | { op: 'transferDeal'; customer: number; from: number; to: number; reason: string; transferId: string }
+  | { op: 'approveTransfer'; customer: number; transferId: string }
+  | { op: 'rejectTransfer'; customer: number; transferId: string; reason: string }
   | { op: 'ruleOwnership'; customer: number; claim: number; reason: string }
   /** The owning claim's contract to the vendor: by its partner through the portal, or by a manager (direct sales). */
   | { op: 'submitContract'; customer: number; claim: number; ports: number; contractValueFen: number }
@@ -185,6 +188,10 @@ const CONTRACT_REJECTIONS = [
   'the port count does not match the order form',
   "the customer's company seal is missing on the last page",
   "the price schedule is not the programme's current one",
+];
+const HANDOVER_REJECTIONS = [
+  'the owner reports a trial booked for next week; the key-account department keeps waiting',
+  'the owner asked for two more weeks; the key-account department agrees to wait',
 ];
 const RULING_FOR_DIRECT = [
   'key account since 2019; channel committee ruling',
@@ -397,6 +404,7 @@ class PlanBuilder {
   private readonly actions: DemoAction[] = [];
   private paymentCount = 0;
   private refundCount = 0;
+  private transferCount = 0;
   private dealCount = 0;
   private partnerPlans: PartnerPlan[] = [];
 
@@ -622,6 +630,11 @@ class PlanBuilder {
   nextRefundId(): string {
     this.refundCount += 1;
     return `REF-${pad(this.refundCount, 6)}`;
+  }
+
+  nextTransferId(): string {
+    this.transferCount += 1;
+    return `TR-${pad(this.transferCount, 6)}`;
   }
 
   partner(partnerId: string): PartnerPlan {
@@ -858,7 +871,12 @@ class Story {
     this.plan.addStory(this.pending, this.index);
   }
 
-  /** The owner goes quiet; after 4 weeks without progress a manager hands the customer over. */
+  /**
+   * The owner goes quiet; after 4 weeks without progress the channel manager proposes handing the
+   * customer over, and the key-account department agrees a few days later: two managers, the
+   * 28-day rule at both. Now and then the key-account department first rejects it, and a second
+   * proposal a week or two on is approved.
+   */
   private playTransfer(c: ScenarioContext, alternative: () => { name: string; taxId: string | null }, secondPartner: (at: number) => PartnerPlan | null): { claim: number; fromMs: number } | null {
     const rng = this.rng;
     const a = c.claim(c.primary!.partnerId, c.asRegistered);
@@ -869,11 +887,27 @@ class Story {
     const bAt = this.register(b, Math.max(at + rng.int(3, 20) * DAY_MS, (other?.signAt ?? 0) + 2 * DAY_MS));
     const p = this.progress(a, at, rng.int(0, 1));
     if (bAt === null) return null;
-    const decidedAt = workingDayAt(Math.max(p.lastMs, bAt) + rng.int(29, 45) * DAY_MS, 10);
-    const w = this.weekly(decidedAt);
     const reason = `no progress since ${dateOf(p.lastMs)}; ${this.who(b)} has a meeting booked`;
-    if (!this.add(w.at, decidedAt, demoActors.channelManager, w.correlationId, { op: 'transferDeal', customer: this.index, from: a, to: b, reason })) return null;
-    return { claim: b, fromMs: decidedAt };
+    const propose = (occurredAt: number): { transferId: string; occurredAt: number; at: number } | null => {
+      const w = this.weekly(occurredAt);
+      const transferId = this.plan.nextTransferId();
+      const ok = this.add(w.at, occurredAt, demoActors.channelManager, w.correlationId, { op: 'transferDeal', customer: this.index, from: a, to: b, reason, transferId });
+      return ok ? { transferId, occurredAt, at: w.at } : null;
+    };
+    let proposal = propose(workingDayAt(Math.max(p.lastMs, bAt) + rng.int(29, 45) * DAY_MS, 10));
+    if (proposal === null) return null;
+    if (rng.chance(0.2)) {
+      const rejectedAt = workingDayAt(proposal.occurredAt + rng.int(1, 3) * DAY_MS, 11);
+      const w = this.weekly(Math.max(rejectedAt, proposal.at));
+      const command: DemoCommand = { op: 'rejectTransfer', customer: this.index, transferId: proposal.transferId, reason: rng.pick(HANDOVER_REJECTIONS) };
+      if (!this.add(w.at, rejectedAt, demoActors.keyAccountManager, w.correlationId, command)) return null;
+      proposal = propose(workingDayAt(Math.max(rejectedAt, w.at) + rng.int(7, 14) * DAY_MS, 10));
+      if (proposal === null) return null;
+    }
+    const approvedAt = workingDayAt(proposal.occurredAt + rng.int(1, 4) * DAY_MS, 15);
+    const w = this.weekly(Math.max(approvedAt, proposal.at));
+    if (!this.add(w.at, approvedAt, demoActors.keyAccountManager, w.correlationId, { op: 'approveTransfer', customer: this.index, transferId: proposal.transferId })) return null;
+    return { claim: b, fromMs: approvedAt };
   }
 
   /** Two claimants dispute the customer; the channel committee rules who owns it. */

@@ -1,16 +1,17 @@
 // Decisions on a customer's stream: claims, stages, transfers, rulings, cash and refunds; the
-// contracts' rules are src/domain/contracts.ts.
+// contracts' rules are src/domain/contracts.ts, the transfers' (proposal, approval) transfers.ts.
 import { requireAmountFen, requireWithinLimit } from './amount-limit.js';
 import type { CustomerState, RevenueLine, Stage } from './customer.js';
 import { findClaim, ownerClaim, ownerClaimAt, stageOrder } from './customer.js';
 import { ownerWords, requireClaim, requireOpen } from './claim-checks.js';
 import { type ContractCommand, decideContract, requireVendorSigns } from './contracts.js';
+import { decideTransferCommand, type TransferCommand } from './transfers.js';
 import type { CustomerMatch } from './customer-key.js';
-import { type DecideContext, eventOf, requiredText, requireManager, wholeDaysBetween } from './decide-context.js';
+import { type DecideContext, eventOf, requiredText, requireManager } from './decide-context.js';
 import { assertNever, refuse } from './errors.js';
 import type { EventOf } from './events.js';
 import { applyRateBps, formatFen } from './money.js';
-import { commissionRateBps, DAY_MS } from './policy.js';
+import { commissionRateBps } from './policy.js';
 import { type PartnerState, tierAt } from './partner.js';
 import { partnerViewOf } from './partner-view.js';
 
@@ -29,11 +30,11 @@ export type CustomerCommand =
       };
     }
   | { type: 'AdvanceStage'; data: { dealId: string; stage: Stage | 'lost'; reason?: string | null } }
-  | { type: 'TransferDeal'; data: { fromDealId: string; toDealId: string; reason: string } }
   | { type: 'RuleOwnership'; data: { ownerDealId: string; reason: string } }
   | { type: 'ReceivePayment'; data: { paymentId: string; dealId: string; line: RevenueLine; amountFen: number } }
   | { type: 'IssueRefund'; data: { refundId: string; paymentId: string; amountFen: number; reason: string } }
-  | ContractCommand;
+  | ContractCommand
+  | TransferCommand;
 
 export interface CustomerDecideContext extends DecideContext {
   /** RegisterDeal by a partner: that partner's state. */
@@ -55,6 +56,8 @@ export type CustomerEvent = EventOf<
   | 'ContractSubmitted'
   | 'ContractConfirmed'
   | 'ContractRejected'
+  | 'TransferProposed'
+  | 'TransferRejected'
 >;
 
 export function decideCustomer(command: CustomerCommand, state: CustomerState, ctx: CustomerDecideContext): CustomerEvent[] {
@@ -63,8 +66,10 @@ export function decideCustomer(command: CustomerCommand, state: CustomerState, c
       return [decideRegistration(command.data, state, ctx)];
     case 'AdvanceStage':
       return [decideStage(command.data, state, ctx)];
-    case 'TransferDeal':
-      return [decideTransfer(command.data, state, ctx)];
+    case 'ProposeTransfer':
+    case 'ApproveTransfer':
+    case 'RejectTransfer':
+      return [decideTransferCommand(command, state, ctx)];
     case 'RuleOwnership':
       return [decideRuling(command.data, state, ctx)];
     case 'ReceivePayment':
@@ -151,53 +156,6 @@ function decideStage(
     });
   }
   return eventOf('DealStageAdvanced', { dealId: d.dealId, customerKey: state.customerKey, from, stage: d.stage });
-}
-
-function decideTransfer(
-  d: Extract<CustomerCommand, { type: 'TransferDeal' }>['data'],
-  state: CustomerState,
-  ctx: CustomerDecideContext,
-): EventOf<'DealTransferred'> {
-  requireManager(ctx, 'transfer-needs-manager', 'transfer');
-  const reason = requiredText(d.reason, 'transfer-reason-required', 'a reason for the transfer');
-  const from = requireClaim(state, d.fromDealId);
-  const owner = ownerClaim(state);
-  if (owner?.dealId !== from.dealId) {
-    refuse('transfer-from-not-owner', `transfer refused: deal ${from.dealId} does not own customer ${state.customerKey}; ${ownerWords(state)}`, {
-      fromDealId: from.dealId,
-      ownerDealId: owner?.dealId ?? null,
-    });
-  }
-  const to = requireClaim(state, d.toDealId);
-  if (to.dealId === from.dealId || to.lost) {
-    refuse('transfer-target-invalid', `transfer refused: deal ${to.dealId} is not another live claim on customer ${state.customerKey}`, {
-      toDealId: to.dealId,
-    });
-  }
-  if (state.override?.kind === 'ruling') {
-    refuse('ruling-stands', `transfer refused: a ruling at ${state.override.occurredAt} made deal ${state.override.dealId} the owner; only a new ruling changes it`, {
-      ruledAt: state.override.occurredAt,
-    });
-  }
-  const idleMs = Date.parse(ctx.occurredAt) - Date.parse(owner.lastProgressAt);
-  const windowDays = ctx.policy.ownership.idleTransferDays;
-  if (idleMs < windowDays * DAY_MS) {
-    const what = owner.stage === null ? 'registered the customer' : 'advanced the deal';
-    const days = wholeDaysBetween(owner.lastProgressAt, ctx.occurredAt);
-    const when = idleMs < 0 ? 'after the transfer\'s time' : `${days} day${days === 1 ? '' : 's'} ago`;
-    refuse('transfer-owner-not-idle', `transfer refused: the owner ${what} ${when}; ${windowDays} days without progress are required`, {
-      ownerIdleDays: Math.max(0, days),
-      requiredIdleDays: windowDays,
-      lastProgressAt: owner.lastProgressAt,
-    });
-  }
-  return eventOf('DealTransferred', {
-    customerKey: state.customerKey,
-    fromDealId: from.dealId,
-    toDealId: to.dealId,
-    reason,
-    ownerIdleDays: wholeDaysBetween(owner.lastProgressAt, ctx.occurredAt),
-  });
 }
 
 function decideRuling(

@@ -48,6 +48,18 @@ export interface OwnershipOverride {
   occurredAt: string;
 }
 
+/** A handover proposed by one manager (transfers.ts): pending until another approves or rejects it. */
+export interface TransferRecord {
+  transferId: string;
+  fromDealId: string;
+  toDealId: string;
+  reason: string;
+  proposedBy: string;
+  /** The proposal's occurredAt. */
+  proposedAt: string;
+  status: 'pending' | 'approved' | 'rejected';
+}
+
 export interface CommissionRecord {
   eventId: string;
   partnerId: string;
@@ -78,6 +90,8 @@ export interface CustomerState {
   /** Every claim, in recorded order. */
   claims: readonly Claim[];
   override: OwnershipOverride | null;
+  /** Every proposed transfer by id, with its status (transfers.ts). */
+  transfers: ReadonlyMap<string, TransferRecord>;
   /** The owner that was lost last, while no transfer or ruling came after (for the rule's words). */
   lostOwnerDealId: string | null;
   payments: ReadonlyMap<string, PaymentRecord>;
@@ -128,6 +142,7 @@ export function initialCustomerState(customerKey: string, tieWindow: TieWindow =
     tieWindow,
     claims: [],
     override: null,
+    transfers: new Map(),
     lostOwnerDealId: null,
     payments: new Map(),
     refundIds: new Set(),
@@ -154,6 +169,8 @@ function evolveCustomerEvent(state: CustomerState, fact: FoldFact): CustomerStat
     case 'ContractSubmitted':
     case 'ContractConfirmed':
     case 'ContractRejected':
+    case 'TransferProposed':
+    case 'TransferRejected':
       assertSameCustomer(state, fact.data.customerKey, fact.type);
       return { ...applyOwnershipFact(state, fact), ownershipFacts: [...state.ownershipFacts, fact] };
     case 'PaymentReceived':
@@ -245,8 +262,24 @@ function applyOwnershipFact(state: CustomerState, fact: FoldFact): CustomerState
     case 'DealTransferred': {
       const d = fact.data;
       const override: OwnershipOverride = { kind: 'transfer', dealId: d.toDealId, fromDealId: d.fromDealId, reason: d.reason, occurredAt: fact.occurredAt };
-      return { ...state, override, lostOwnerDealId: null };
+      return { ...settleTransfer(state, d.transferId, 'approved'), override, lostOwnerDealId: null };
     }
+    case 'TransferProposed': {
+      const d = fact.data;
+      if (state.transfers.has(d.transferId)) throw new Error(`transfer ${d.transferId} proposed twice on ${state.customerKey}`);
+      const record: TransferRecord = {
+        transferId: d.transferId,
+        fromDealId: d.fromDealId,
+        toDealId: d.toDealId,
+        reason: d.reason,
+        proposedBy: d.proposedBy,
+        proposedAt: fact.occurredAt,
+        status: 'pending',
+      };
+      return { ...state, transfers: new Map(state.transfers).set(d.transferId, record) };
+    }
+    case 'TransferRejected':
+      return settleTransfer(state, fact.data.transferId, 'rejected');
     case 'OwnershipRuled': {
       const d = fact.data;
       const from = ownerClaim(state)?.dealId ?? null;
@@ -256,6 +289,19 @@ function applyOwnershipFact(state: CustomerState, fact: FoldFact): CustomerState
     default:
       throw new Error(`${fact.type} does not decide ownership`);
   }
+}
+
+/** A proposal approved or rejected (a transfer from before proposals names none; one outside a valid-time cut is not known). */
+function settleTransfer(state: CustomerState, transferId: string | undefined, status: 'approved' | 'rejected'): CustomerState {
+  const record = transferId === undefined ? undefined : state.transfers.get(transferId);
+  if (!record) return state;
+  return { ...state, transfers: new Map(state.transfers).set(record.transferId, { ...record, status }) };
+}
+
+/** The transfer waiting for a second manager, if any (one at a time per customer). */
+export function pendingTransfer(state: CustomerState): TransferRecord | null {
+  for (const t of state.transfers.values()) if (t.status === 'pending') return t;
+  return null;
 }
 
 function updateClaim(state: CustomerState, dealId: string, change: (c: Claim) => Claim): CustomerState {

@@ -268,6 +268,14 @@ export const DealLost = z.object({
   reason: Text.nullable(),
 });
 
+/** A manager's id as the ledger records it: the token's name (src/app/auth/tokens.ts). */
+export const ManagerId = z.string().min(1).max(128);
+
+/**
+ * The handover itself: ownership moves to toDealId. Since two departments agree on a handover
+ * (src/domain/transfers.ts) it is the approval of a TransferProposed, which it names; a transfer
+ * recorded before proposals existed has none of the three optional fields.
+ */
 export const DealTransferred = z.object({
   customerKey: z.string().min(1),
   fromDealId: Id,
@@ -275,6 +283,34 @@ export const DealTransferred = z.object({
   reason: Text,
   /** Whole days between the owner's last progress and the transfer. */
   ownerIdleDays: z.number().int().min(0),
+  /** The proposal this approval carries out. */
+  transferId: Id.optional(),
+  proposedBy: ManagerId.optional(),
+  approvedBy: ManagerId.optional(),
+  /** The approving manager's own words, when given. */
+  approvalReason: Text.optional(),
+});
+
+/** A manager proposes handing the customer to another live claim; nothing moves until another manager approves. */
+export const TransferProposed = z.object({
+  transferId: Id,
+  customerKey: z.string().min(1),
+  fromDealId: Id,
+  toDealId: Id,
+  reason: Text,
+  /** Whole days between the owner's last progress and the proposal. */
+  ownerIdleDays: z.number().int().min(0),
+  proposedBy: ManagerId,
+});
+
+/** Another manager refused the proposed transfer: ownership stays. */
+export const TransferRejected = z.object({
+  transferId: Id,
+  customerKey: z.string().min(1),
+  fromDealId: Id,
+  toDealId: Id,
+  reason: Text.nullable(),
+  rejectedBy: ManagerId,
 });
 
 export const OwnershipRuled = z.object({
@@ -386,6 +422,8 @@ export const eventSchemas = {
   ContractSubmitted,
   ContractConfirmed,
   ContractRejected,
+  TransferProposed,
+  TransferRejected,
   TrafficBilled,
   TrafficSettled,
   CreditSuspended,

@@ -172,6 +172,8 @@ function evolvePartnerEvent(state: PartnerState, fact: FoldFact): PartnerState {
     case 'ContractSubmitted':
     case 'ContractConfirmed':
     case 'ContractRejected':
+    case 'TransferProposed':
+    case 'TransferRejected':
     case 'PaymentReceived':
     case 'CommissionAccrued':
     case 'RefundIssued':

@@ -105,6 +105,8 @@ function rawPostingsOf(event: LedgerEvent): Posting[] {
     case 'ContractSubmitted':
     case 'ContractConfirmed':
     case 'ContractRejected':
+    case 'TransferProposed':
+    case 'TransferRejected':
     case 'PaymentReceived':
     case 'RefundIssued':
       return [];

@@ -107,6 +107,10 @@ export function identityName(event: LedgerEvent): string | null {
     case 'ContractSubmitted':
     case 'ContractRejected':
       return null;
+    case 'TransferProposed':
+      return `TransferProposed:${event.data.transferId}`;
+    case 'TransferRejected':
+      return `TransferRejected:${event.data.transferId}`;
     case 'CreditSuspended':
     case 'CreditResumed':
     case 'CommitmentSet':
@@ -114,9 +118,11 @@ export function identityName(event: LedgerEvent): string | null {
     case 'DepositPosted':
     case 'DealStageAdvanced':
     case 'DealLost':
-    case 'DealTransferred':
     case 'OwnershipRuled':
       return null;
+    case 'DealTransferred':
+      // The approval of a proposal: once per transfer id; a transfer from before proposals has none.
+      return event.data.transferId === undefined ? null : `DealTransferred:${event.data.transferId}`;
   }
 }
 
@@ -426,6 +432,7 @@ function duplicateRefusal(events: readonly LedgerEvent[], error: DuplicateEventE
     : type === 'TrafficSettled' ? 'settlement-id-taken'
     : type === 'PurchaseRecorded' ? 'purchase-id-taken'
     : type === 'RebatePaid' ? 'rebate-payment-id-taken'
+    : type === 'TransferProposed' ? 'transfer-id-taken'
     : 'already-recorded';
   return new DomainRuleError(rule, `${id.join(':') || name} is already recorded with other content (${error.detail})`, { id: id.join(':') }, 'conflict');
 }

@@ -26,6 +26,8 @@ export interface LedgerLookups {
   catchUp(position?: bigint): Promise<void>;
   customerKeyOfDeal(dealId: string): Maybe<string | null>;
   customerKeyOfPayment(paymentId: string): Maybe<string | null>;
+  /** The customer a proposed transfer is about (src/domain/transfers.ts), or null. */
+  customerKeyOfTransfer(transferId: string): Maybe<string | null>;
   unsettledLines(partnerId: string): Maybe<LookupLine[]>;
   /**
    * Candidate signings for the quarter's tier evaluation: at least every deal signed inside it

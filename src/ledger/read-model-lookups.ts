@@ -26,6 +26,10 @@ export class ReadModelLookups implements LedgerLookups {
     return read.customerKeyOfPayment(this.runner.db, paymentId);
   }
 
+  customerKeyOfTransfer(transferId: string): string | null {
+    return read.customerKeyOfTransfer(this.runner.db, transferId);
+  }
+
   /** Commission lines (accruals positive, clawbacks negative) no payout has settled yet, in log order. */
   unsettledLines(partnerId: string): StatementLine[] {
     return read.unsettledLinesOf(this.runner.db, partnerId, headCut(this.runner.position()));

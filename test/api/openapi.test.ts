@@ -232,7 +232,17 @@ describe('real answers fit the documented schemas, field for field', () => {
     await write('advanceDealStage', '/deals/D-OA/stage', 'manager', { stage: 'signed' });
     await write('receivePayment', '/payments', 'finance', { paymentId: 'PAY-OA', dealId: 'D-OA', line: 'port', amount: 1_000_000 });
     await write('issueRefund', '/refunds', 'finance', { refundId: 'R-OA', paymentId: 'PAY-OA', amount: 100_000, reason: 'returned ports' });
-    await write('transferDeal', '/deals/D-101/transfer', 'manager', { toDealId: 'D-201', reason: 'P-001 went quiet', occurredAt: '2025-06-01T00:00:00Z' });
+    const proposal = await write('transferDeal', '/deals/D-101/transfer', 'manager', { toDealId: 'D-201', reason: 'P-001 went quiet', occurredAt: '2025-06-01T00:00:00Z' });
+    await write('approveTransfer', `/transfers/${proposal.transferId}/approve`, 'manager2', { occurredAt: '2025-06-02T00:00:00Z' });
+    await write('registerDeal', '/deals', 'manager', { dealId: 'D-OB', partnerId: 'P-OA', customer: { name: 'Contract Schema Co' } });
+    await write('submitContract', '/deals/D-OB/contract', 'manager', { ports: 10, contractValue: 1_200_000 });
+    await write('rejectContract', '/deals/D-OB/contract/reject', 'manager', { reason: 'unsigned annex' });
+    await write('submitContract', '/deals/D-OB/contract', 'manager', { ports: 10, contractValue: 1_200_000 });
+    await write('confirmContract', '/deals/D-OB/contract/confirm', 'manager', { signedAt: new Date().toISOString() });
+    await write('registerDeal', '/deals', 'manager', { dealId: 'D-OC1', partnerId: 'P-OA', customer: { name: 'Handover Schema Co' }, occurredAt: '2025-01-02T00:00:00Z' });
+    await write('registerDeal', '/deals', 'manager', { dealId: 'D-OC2', partnerId: 'direct', customer: { name: 'Handover Schema Co' }, occurredAt: '2025-01-05T00:00:00Z' });
+    const second = await write('transferDeal', '/deals/D-OC1/transfer', 'manager', { toDealId: 'D-OC2', reason: 'quiet', occurredAt: '2025-03-01T00:00:00Z' });
+    await write('rejectTransfer', `/transfers/${second.transferId}/reject`, 'manager2', { reason: 'the partner has a trial booked' });
     await write('ruleOwnership', `/customers/${contestedKey}/ruling`, 'manager', { ownerDealId: 'D-101', reason: 'the contract names P-001' });
     await write('evaluateTiers', '/tier-evaluations', 'manager', { quarter: '2025-Q1' });
     await write('payOut', '/payouts', 'finance', { quarter: '2025-Q1' });

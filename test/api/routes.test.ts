@@ -113,7 +113,11 @@ describe('commands answer what API.md says', () => {
   it('transfers, rulings and stages through the deal and customer routes', async () => {
     await command(server, '/deals', 'manager', { dealId: 'D-501', partnerId: 'P-003', customer: { name: 'Ningbo Harbour Logistics' }, occurredAt: '2025-01-10T00:00:00Z' });
     await command(server, '/deals', 'manager', { dealId: 'D-502', partnerId: 'P-002', customer: { name: 'NINGBO HARBOUR LOGISTICS CO., LTD.' }, occurredAt: '2025-01-20T00:00:00Z' });
-    const transfer = await command(server, '/deals/D-501/transfer', 'manager', { toDealId: 'D-502', reason: 'no progress for months', occurredAt: '2025-03-01T00:00:00Z' });
+    // Two departments agree on a handover: one manager proposes (202, nothing moves), another approves.
+    const proposal = await post(server, '/deals/D-501/transfer', 'manager', { toDealId: 'D-502', reason: 'no progress for months', occurredAt: '2025-03-01T00:00:00Z' });
+    expect(proposal.status, JSON.stringify(proposal.body)).toBe(202);
+    expect(proposal.body).toMatchObject({ status: 'proposed', fromDealId: 'D-501', toDealId: 'D-502', ownership: { ownerDealId: 'D-501' } });
+    const transfer = await command(server, `/transfers/${proposal.body.transferId}/approve`, 'manager2', { occurredAt: '2025-03-01T00:00:00Z' });
     expect(transfer).toMatchObject({ fromDealId: 'D-501', toDealId: 'D-502', ownership: { ownerDealId: 'D-502', rule: 'transfer' } });
     const ruling = await command(server, `/customers/${encodeURIComponent(transfer.customerKey)}/ruling`, 'manager', { ownerDealId: 'D-501', reason: 'committee ruling' });
     expect(ruling).toMatchObject({ ownerDealId: 'D-501', ownerPartnerId: 'P-003', rule: 'ruling' });

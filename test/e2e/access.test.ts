@@ -38,6 +38,8 @@ const ACCESS: Record<string, readonly Role[] | 'anyone'> = {
   registerDeal: ['manager', 'partner'],
   advanceDealStage: ['manager', 'partner'],
   transferDeal: ['manager'],
+  approveTransfer: ['manager'],
+  rejectTransfer: ['manager'],
   ruleOwnership: ['manager'],
   submitContract: ['manager', 'partner'],
   confirmContract: ['manager'],

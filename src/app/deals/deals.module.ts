@@ -5,10 +5,12 @@ import { contractsCommandHandlers } from './contracts.commands.js';
 import { DealsController } from './deals.controller.js';
 import { dealsCommandHandlers } from './deals.commands.js';
 import { dealsQueryHandlers } from './deals.queries.js';
+import { TransfersController } from './transfers.controller.js';
+import { transfersCommandHandlers } from './transfers.commands.js';
 
 @Module({
   imports: [CqrsModule],
-  controllers: [DealsController, ContractsController],
-  providers: [...dealsCommandHandlers, ...contractsCommandHandlers, ...dealsQueryHandlers],
+  controllers: [DealsController, ContractsController, TransfersController],
+  providers: [...dealsCommandHandlers, ...contractsCommandHandlers, ...transfersCommandHandlers, ...dealsQueryHandlers],
 })
 export class DealsModule {}

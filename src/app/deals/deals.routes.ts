@@ -31,8 +31,10 @@ export const transferDealRoute = commandRoute('transferDeal', {
   path: '/deals/:id/transfer',
   pathFields: { id: 'dealId' },
   tag,
-  summary: "Hand the customer from this (owning) deal to another live claim after 4 weeks without the owner's progress (DealTransferred)",
+  summary: "Propose handing the customer from this (owning) deal to another live claim after 4 weeks without the owner's progress (TransferProposed); nothing moves until another manager approves it",
+  description: 'Answers 202 with the transferId; POST /transfers/{id}/approve (a manager other than the proposer) writes DealTransferred, /reject refuses it. The 28-day rule is checked now and again at the approval.',
   roles: ['manager'],
+  successStatus: 202,
   response: TransferAnswer,
 });
 

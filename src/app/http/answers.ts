@@ -113,8 +113,69 @@ export const StageAnswer = documents<CommandAnswerOf<'advanceStage'>>()(
 
 export const TransferAnswer = documents<CommandAnswerOf<'transferDeal'>>()(
   z
-    .object({ customerKey: z.string(), fromDealId: z.string(), toDealId: z.string(), ownerIdleDays: z.number().int().nullable(), ownership: OwnershipSummary })
-    .meta({ id: 'TransferAnswer' }),
+    .object({
+      transferId: z.string(),
+      status: z.literal('proposed'),
+      customerKey: z.string(),
+      fromDealId: z.string(),
+      toDealId: z.string(),
+      ownerIdleDays: z.number().int().nullable(),
+      proposedBy: z.string(),
+      ownership: OwnershipSummary,
+    })
+    .meta({ id: 'TransferAnswer', description: 'A proposal: nothing moved yet; the ownership is still the proposing deal\'s. Approve or reject it at /transfers/{transferId}' }),
+);
+
+export const TransferApprovalAnswer = documents<CommandAnswerOf<'approveTransfer'>>()(
+  z
+    .object({
+      transferId: z.string(),
+      status: z.literal('approved'),
+      customerKey: z.string(),
+      fromDealId: z.string(),
+      toDealId: z.string(),
+      ownerIdleDays: z.number().int().nullable(),
+      proposedBy: z.string(),
+      approvedBy: z.string(),
+      ownership: OwnershipSummary,
+    })
+    .meta({ id: 'TransferApprovalAnswer', description: 'The handover: the ownership is now the receiving deal\'s' }),
+);
+
+export const TransferRejectionAnswer = documents<CommandAnswerOf<'rejectTransfer'>>()(
+  z
+    .object({
+      transferId: z.string(),
+      status: z.literal('rejected'),
+      customerKey: z.string(),
+      fromDealId: z.string(),
+      toDealId: z.string(),
+      reason: z.string().nullable(),
+      proposedBy: z.string(),
+      rejectedBy: z.string(),
+      ownership: OwnershipSummary,
+    })
+    .meta({ id: 'TransferRejectionAnswer' }),
+);
+
+export const SubmitContractAnswer = documents<CommandAnswerOf<'submitContract'>>()(
+  z
+    .object({
+      dealId: z.string(),
+      customerKey: z.string(),
+      contract: z.object({ status: z.literal('submitted'), ports: z.number().int(), contractValueFen: Fen, submittedAt: Instant }),
+    })
+    .meta({ id: 'SubmitContractAnswer' }),
+);
+
+export const ConfirmContractAnswer = documents<CommandAnswerOf<'confirmContract'>>()(
+  z
+    .object({ dealId: z.string(), customerKey: z.string(), stage: z.string().nullable(), signedAt: Instant.nullable(), ownership: OwnershipSummary })
+    .meta({ id: 'ConfirmContractAnswer', description: 'The signing: the deal is signed at signedAt' }),
+);
+
+export const RejectContractAnswer = documents<CommandAnswerOf<'rejectContract'>>()(
+  z.object({ dealId: z.string(), customerKey: z.string(), contract: z.object({ status: z.literal('rejected'), reason: z.string() }) }).meta({ id: 'RejectContractAnswer' }),
 );
 
 export const RulingAnswer = documents<CommandAnswerOf<'ruleOwnership'>>()(

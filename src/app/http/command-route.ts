@@ -19,7 +19,7 @@ export interface CommandRouteOptions extends Omit<RouteSpec, 'id' | 'method' | '
   /** The OpenAPI operationId (default: the command's name). */
   id?: string;
   pathFields?: Readonly<Record<string, string>>;
-  successStatus?: 200 | 201;
+  successStatus?: 200 | 201 | 202;
   /** The command's own answer (answers.ts); the route's answer adds `position` and `readModel` to it (CommandEnvelope). */
   response?: z.ZodType;
 }

@@ -27,7 +27,8 @@ export interface RouteSpec<P extends AnySchema = AnySchema, Q extends AnySchema 
   params?: P;
   query?: Q;
   body?: B;
-  successStatus: 200 | 201;
+  /** 202: the command was recorded as a request that takes effect later (a proposed transfer). */
+  successStatus: 200 | 201 | 202;
   /** The answer's shape, for the document only. */
   response?: AnySchema;
 }

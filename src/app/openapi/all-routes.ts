@@ -5,6 +5,7 @@ import { creditRoutes } from '../credit/credit.routes.js';
 import { rebatesRoutes } from '../rebates/rebates.routes.js';
 import { dealsRoutes } from '../deals/deals.routes.js';
 import { contractsRoutes } from '../deals/contracts.routes.js';
+import { transfersRoutes } from '../deals/transfers.routes.js';
 import { healthRoute } from '../health/health.routes.js';
 import type { RouteSpec } from '../http/route.js';
 import { moneyRoutes } from '../money/money.routes.js';
@@ -17,6 +18,7 @@ export const allRoutes: readonly RouteSpec[] = [
   ...certificatesRoutes,
   ...dealsRoutes,
   ...contractsRoutes,
+  ...transfersRoutes,
   ...moneyRoutes,
   ...creditRoutes,
   ...rebatesRoutes,

@@ -178,7 +178,12 @@ function problemResponse(answer: ErrorAnswer): JsonSchema {
 
 function responsesOf(route: RouteSpec, components: SchemaComponents): JsonSchema {
   const success: JsonSchema = {
-    description: route.successStatus === 201 ? 'Recorded (or, for a retry with the same Idempotency-Key, the first answer again)' : 'OK',
+    description:
+      route.successStatus === 201
+        ? 'Recorded (or, for a retry with the same Idempotency-Key, the first answer again)'
+        : route.successStatus === 202
+          ? 'Accepted: recorded as a proposal that takes effect only when approved (or, for a retry with the same Idempotency-Key, the first answer again)'
+          : 'OK',
     headers: {
       'X-Correlation-Id': { $ref: '#/components/headers/X-Correlation-Id' },
       ...(isCommand(route) ? { 'Idempotent-Replayed': { $ref: '#/components/headers/Idempotent-Replayed' } } : {}),

@@ -105,8 +105,14 @@ export function describeEvent(e: Pick<AuditEntry, 'type' | 'data'>): string {
       return `deal ${s('dealId')} advanced to ${s('stage')}`;
     case 'DealLost':
       return `deal ${s('dealId')} was lost${d.reason ? `: ${s('reason')}` : ''}`;
-    case 'DealTransferred':
-      return `transferred from deal ${s('fromDealId')} to deal ${s('toDealId')} after ${s('ownerIdleDays')} idle days: ${s('reason')}`;
+    case 'DealTransferred': {
+      const agreed = d.transferId ? ` (transfer ${s('transferId')} proposed by ${s('proposedBy')}, approved by ${s('approvedBy')}${d.approvalReason ? `: ${s('approvalReason')}` : ''})` : '';
+      return `transferred from deal ${s('fromDealId')} to deal ${s('toDealId')} after ${s('ownerIdleDays')} idle days: ${s('reason')}${agreed}`;
+    }
+    case 'TransferProposed':
+      return `transfer ${s('transferId')} proposed by ${s('proposedBy')}: from deal ${s('fromDealId')} to deal ${s('toDealId')} after ${s('ownerIdleDays')} idle days: ${s('reason')} (nothing moves until another manager approves)`;
+    case 'TransferRejected':
+      return `transfer ${s('transferId')} (deal ${s('fromDealId')} to deal ${s('toDealId')}) rejected by ${s('rejectedBy')}${d.reason ? `: ${s('reason')}` : ''}`;
     case 'OwnershipRuled':
       return `ruling: deal ${s('ownerDealId')} owns the customer: ${s('reason')}`;
     case 'ContractSubmitted':

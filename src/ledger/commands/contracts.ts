@@ -4,12 +4,12 @@
 import { z } from 'zod';
 import { occurredAtProblem } from '../../domain/business-time.js';
 import type { CustomerCommand } from '../../domain/customer-decide.js';
-import { type CustomerState, findClaim, ownershipOf } from '../../domain/customer.js';
+import { type CustomerState, findClaim } from '../../domain/customer.js';
 import { refuse } from '../../domain/errors.js';
 import { ContractPorts } from '../../domain/events.js';
 import { requireOwnClaim } from '../../domain/own-partner.js';
 import { type CommandCtx, type CommandDeps, defineCommand, occurredAtOf, outcome } from '../command-handling.js';
-import { customerKeyOfDeal, decideOnCustomer } from './deals.js';
+import { customerKeyOfDeal, decideOnCustomer, ownershipSummary } from './deals.js';
 import { AmountFen, EntityId, FreeText, IsoInstant, OccurredAt } from './fields.js';
 
 /** Decides a contract command on the deal's customer; a partner acts only on its own claim (else: an unknown deal). */
@@ -62,17 +62,13 @@ export const confirmContract = defineCommand({
     const problem = occurredAtProblem(input.signedAt, deps.policy, deps.clock());
     if (problem !== null) refuse('signed-at-out-of-range', problem, { field: 'signedAt', signedAt: input.signedAt }, 'invalid');
     const command: CustomerCommand = { type: 'ConfirmContract', data: { dealId: input.dealId } };
-    const h = await onDealsCustomer(deps, ctx, input.dealId, input.signedAt, command, (s, key) => {
-      const o = ownershipOf(s);
-      const claim = o.claims.find((c) => c.dealId === input.dealId);
-      return {
-        dealId: input.dealId,
-        customerKey: key,
-        stage: claim?.stage ?? null,
-        signedAt: findClaim(s, input.dealId)?.signedAt ?? null,
-        ownership: { ownerDealId: o.ownerDealId, ownerPartnerId: o.ownerPartnerId, status: claim?.status ?? null, rule: o.rule },
-      };
-    });
+    const h = await onDealsCustomer(deps, ctx, input.dealId, input.signedAt, command, (s, key) => ({
+      dealId: input.dealId,
+      customerKey: key,
+      stage: findClaim(s, input.dealId)?.stage ?? null,
+      signedAt: findClaim(s, input.dealId)?.signedAt ?? null,
+      ownership: ownershipSummary(s, input.dealId),
+    }));
     return outcome(h.answer, [h]);
   },
 });

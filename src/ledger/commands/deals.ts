@@ -1,4 +1,4 @@
-// Deals and customers: registrations (claims), stages, transfers, rulings. Each decides on the
+// Deals and customers: registrations (claims), stages, rulings (transfers: transfers.ts). Each decides on the
 // customer's stream (customer-<key>), which serialises every claim on one customer; the rules are
 // src/domain/customer-decide.ts, the own-partner rule src/domain/own-partner.ts.
 import { z } from 'zod';
@@ -32,7 +32,8 @@ export async function customerKeyOfDeal(deps: CommandDeps, dealId: string): Prom
   return (await deps.lookups.customerKeyOfDeal(dealId)) ?? unknownDeal(dealId);
 }
 
-function ownershipSummary(state: CustomerState, dealId: string): { ownerDealId: string | null; ownerPartnerId: string | null; status: ClaimStatus; rule: string } {
+/** The ownership as a command's answer states it, from one claim's side. */
+export function ownershipSummary(state: CustomerState, dealId: string): { ownerDealId: string | null; ownerPartnerId: string | null; status: ClaimStatus; rule: string } {
   const o = ownershipOf(state);
   const claim = o.claims.find((c) => c.dealId === dealId);
   if (!claim) throw new Error(`invariant: deal ${dealId} is not a claim on ${state.customerKey}`);
@@ -106,24 +107,6 @@ export const advanceStage = defineCommand({
         return {};
       },
     );
-    return outcome(h.answer, [h]);
-  },
-});
-
-export const transferDeal = defineCommand({
-  name: 'transferDeal',
-  input: z.strictObject({ dealId: EntityId, toDealId: EntityId, reason: FreeText, occurredAt: OccurredAt }),
-  async run(deps, input, ctx) {
-    const occurredAt = occurredAtOf(deps, ctx, input.occurredAt);
-    const key = await customerKeyOfDeal(deps, input.dealId);
-    const command: CustomerCommand = { type: 'TransferDeal', data: { fromDealId: input.dealId, toDealId: input.toDealId, reason: input.reason } };
-    const h = await decideOnCustomer(deps, ctx, key, occurredAt, command, (s, events) => ({
-      customerKey: key,
-      fromDealId: input.dealId,
-      toDealId: input.toDealId,
-      ownerIdleDays: events[0]?.type === 'DealTransferred' ? events[0].data.ownerIdleDays : null,
-      ownership: ownershipSummary(s, input.toDealId),
-    }));
     return outcome(h.answer, [h]);
   },
 });

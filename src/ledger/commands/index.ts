@@ -3,13 +3,14 @@
 import type { z } from 'zod';
 import type { CommandCtx, CommandDeps, CommandSpec } from '../command-handling.js';
 import { confirmContract, rejectContract, submitContract } from './contracts.js';
-import { advanceStage, registerDeal, ruleOwnership, transferDeal } from './deals.js';
+import { advanceStage, registerDeal, ruleOwnership } from './deals.js';
 import { issueRefund, receivePayment } from './money.js';
 import { changeTier, deductDeposit, postDeposit, signPartner } from './partners.js';
 import { payOut } from './payouts.js';
 import { evaluateRebates, lockToDistributor, payRebate, recordPurchase, setCommitment } from './rebates.js';
 import { evaluateTiers } from './tiers.js';
 import { billTraffic, settleTraffic } from './traffic.js';
+import { approveTransfer, rejectTransfer, transferDeal } from './transfers.js';
 
 export const ledgerCommands = {
   signPartner,
@@ -20,6 +21,8 @@ export const ledgerCommands = {
   registerDeal,
   advanceStage,
   transferDeal,
+  approveTransfer,
+  rejectTransfer,
   ruleOwnership,
   submitContract,
   confirmContract,

@@ -8,6 +8,8 @@ import { createServer, type RunningServer } from '../../../src/app/server.js';
 
 export const tokens = {
   manager: 'manager-token-0123456789abcdef',
+  /** A second manager (the other department): a transfer one manager proposes, another approves. */
+  manager2: 'manager2-token-0123456789abcdef',
   finance: 'finance-token-0123456789abcdef',
   auditor: 'auditor-token-0123456789abcdef',
   partner1: 'partner1-token-0123456789abcdef',
@@ -18,6 +20,7 @@ export type TokenName = keyof typeof tokens;
 export const tokensFileJson = JSON.stringify({
   tokens: [
     { token: tokens.manager, role: 'manager', name: 'mgr-alice' },
+    { token: tokens.manager2, role: 'manager', name: 'mgr-dave' },
     { token: tokens.finance, role: 'finance', name: 'fin-bob' },
     { token: tokens.auditor, role: 'auditor', name: 'aud-carol' },
     { token: tokens.partner1, role: 'partner', partnerId: 'P-001' },

@@ -199,6 +199,37 @@ describe('the programme', () => {
     }
   });
 
+  it('hands a customer over only when two departments agree: proposed by the channel manager, approved (or first rejected) by the key-account manager, 28 idle days at both', async () => {
+    const proposals = ofType('TransferProposed');
+    const approvals = ofType('DealTransferred');
+    const rejections = ofType('TransferRejected');
+    expect(approvals.length).toBeGreaterThan(0);
+    expect(rejections.length).toBeGreaterThan(0);
+    expect(summary.conflicts).toMatchObject({ transferProposals: proposals.length, transfersRejected: rejections.length, transfers: approvals.length });
+    expect(proposals.length).toBe(approvals.length + rejections.length);
+    const byId = new Map(proposals.map((p) => [p.d.transferId, p]));
+    for (const { e, d } of [...approvals.map((a) => ({ ...a, decidedBy: a.d.approvedBy })), ...rejections.map((r) => ({ ...r, decidedBy: r.d.rejectedBy }))]) {
+      const proposal = byId.get(d.transferId!)!;
+      expect(proposal, `a decision on transfer ${d.transferId} without its proposal`).toBeDefined();
+      expect(proposal.e.position < e.position).toBe(true);
+      expect(proposal.e.actor).toEqual({ role: 'manager', id: 'channel-manager-li' });
+      expect(e.actor).toEqual({ role: 'manager', id: 'key-account-manager-zhou' });
+      expect(proposal.d.proposedBy).not.toBe(e.actor.id);
+      expect(proposal.d.ownerIdleDays).toBeGreaterThanOrEqual(28);
+    }
+    for (const { d } of approvals) expect(d).toMatchObject({ proposedBy: 'channel-manager-li', approvedBy: 'key-account-manager-zhou', transferId: expect.stringMatching(/^TR-/) });
+    // The auditor's account of a handed-over customer shows the proposal and the approval.
+    const side = await openReadSide({ store: openSqliteEventStore({ file: sqliteFileFor(dir), readOnly: true }), dataDir: dir, ownsStore: true, policy: defaultPolicy });
+    try {
+      const account = await side.queries.auditCustomer(approvals[0]!.d.customerKey);
+      const steps = account!.events.filter((e) => e.type === 'TransferProposed' || e.type === 'DealTransferred');
+      expect(steps.map((e) => e.type)).toContain('TransferProposed');
+      expect(steps.at(-1)).toMatchObject({ type: 'DealTransferred', ownership: { ownerDealId: approvals[0]!.d.toDealId, rule: 'transfer' } });
+    } finally {
+      await side.close();
+    }
+  });
+
   it('reports stages weekly, back-filled: recorded on the Friday report a few days after they occurred', () => {
     const stages = ofType('DealStageAdvanced');
     expect(stages.length).toBeGreaterThan(options.customers);

@@ -133,13 +133,19 @@ describe('stages', () => {
 
 describe('transfers', () => {
   const base = [registered('D1', 'P1', day(0)), registered('D2', 'P2', day(1)), advanced('D1', null, 'meeting', day(10))];
-  const transfer = { type: 'TransferDeal' as const, data: { fromDealId: 'D1', toDealId: 'D2', reason: 'no progress for a month' } };
+  // Two departments agree on a handover (src/domain/transfers.ts): a manager proposes, another approves.
+  const transfer = { type: 'ProposeTransfer' as const, data: { transferId: 'T1', fromDealId: 'D1', toDealId: 'D2', reason: 'no progress for a month' } };
+  const proposal = ev('TransferProposed', { transferId: 'T1', customerKey: KEY, fromDealId: 'D1', toDealId: 'D2', reason: 'no progress for a month', ownerIdleDays: 28, proposedBy: 'm-1' }, day(38));
 
-  it('moves ownership when the owner made no progress for 28 days', () => {
+  it('moves ownership when the owner made no progress for 28 days: proposed by one manager, approved by another', () => {
     const spec = givenCustomer(...base);
-    spec.when(transfer, day(38)).then([
-      ev('DealTransferred', { customerKey: KEY, fromDealId: 'D1', toDealId: 'D2', reason: 'no progress for a month', ownerIdleDays: 28 }, day(38)).event,
-    ]);
+    spec.when(transfer, day(38)).then([proposal.event]);
+    expect(ownershipOf(givenCustomer(...base, proposal).state())).toMatchObject({ ownerDealId: 'D1', rule: 'first-registration' }); // nothing moved yet
+    givenCustomer(...base, proposal)
+      .when({ type: 'ApproveTransfer', data: { transferId: 'T1', reason: null } }, day(38), { actor: { role: 'manager', id: 'm-2' } })
+      .then([
+        ev('DealTransferred', { customerKey: KEY, fromDealId: 'D1', toDealId: 'D2', reason: 'no progress for a month', ownerIdleDays: 28, transferId: 'T1', proposedBy: 'm-1', approvedBy: 'm-2' }, day(38)).event,
+      ]);
     const after = givenCustomer(...base, ev('DealTransferred', { customerKey: KEY, fromDealId: 'D1', toDealId: 'D2', reason: 'idle', ownerIdleDays: 28 }, day(38)));
     expect(ownershipOf(after.state())).toMatchObject({ ownerDealId: 'D2', rule: 'transfer' });
   });
@@ -194,7 +200,7 @@ describe('rulings', () => {
 
   it('refuse transfers until the next ruling', () => {
     givenCustomer(...base, ruled)
-      .when({ type: 'TransferDeal', data: { fromDealId: 'D2', toDealId: 'D1', reason: 'idle' } }, day(100))
+      .when({ type: 'ProposeTransfer', data: { transferId: 'T1', fromDealId: 'D2', toDealId: 'D1', reason: 'idle' } }, day(100))
       .thenRefuses('ruling-stands');
   });
 

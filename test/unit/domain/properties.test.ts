@@ -91,9 +91,14 @@ function run(steps: Scenario): World {
         case 'stage':
           append(world, 'customer', decideCustomer({ type: 'AdvanceStage', data: { dealId: DEALS[s.deal]!, stage: s.stage } }, customerState(world), ctx()));
           break;
-        case 'transfer':
-          append(world, 'customer', decideCustomer({ type: 'TransferDeal', data: { fromDealId: DEALS[s.from]!, toDealId: DEALS[s.to]!, reason: 'idle' } }, customerState(world), ctx()));
+        case 'transfer': {
+          // Two departments agree on a handover: one manager proposes, another approves (transfers.ts).
+          const transferId = `T-${world.position}`;
+          append(world, 'customer', decideCustomer({ type: 'ProposeTransfer', data: { transferId, fromDealId: DEALS[s.from]!, toDealId: DEALS[s.to]!, reason: 'idle' } }, customerState(world), ctx()));
+          const second = { ...ctx(), actor: { role: 'manager' as const, id: 'm-2' } };
+          append(world, 'customer', decideCustomer({ type: 'ApproveTransfer', data: { transferId, reason: null } }, customerState(world), second));
           break;
+        }
         case 'rule':
           append(world, 'customer', decideCustomer({ type: 'RuleOwnership', data: { ownerDealId: DEALS[s.deal]!, reason: 'ruling' } }, customerState(world), ctx()));
           break;

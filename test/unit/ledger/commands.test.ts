@@ -110,8 +110,14 @@ describe('refused commands write nothing', () => {
     expect(e.detail).toBe('transfer refused: the owner registered the customer 9 days ago; 28 days without progress are required');
     expect(await store.headPosition()).toBe(head);
     days(19);
-    const moved = await runCommand('transferDeal', deps, { dealId: 'D1', toDealId: 'D2', reason: 'idle' }, manager());
-    expect(moved.answer).toMatchObject({ ownerIdleDays: 28, ownership: { ownerDealId: 'D2', status: 'owner', rule: 'transfer' } });
+    // Two departments agree on a handover: the proposal moves nothing; another manager's approval does.
+    const proposed = await runCommand('transferDeal', deps, { dealId: 'D1', toDealId: 'D2', reason: 'idle' }, manager());
+    expect(proposed.answer).toMatchObject({ status: 'proposed', ownerIdleDays: 28, proposedBy: 'manager-1', ownership: { ownerDealId: 'D1', status: 'owner' } });
+    const second = await store.headPosition();
+    expect((await refusal(runCommand('approveTransfer', deps, { transferId: proposed.answer.transferId }, manager()))).rule).toBe('transfer-needs-second-manager');
+    expect(await store.headPosition()).toBe(second);
+    const moved = await runCommand('approveTransfer', deps, { transferId: proposed.answer.transferId }, as('manager', 'manager-2'));
+    expect(moved.answer).toMatchObject({ ownerIdleDays: 28, approvedBy: 'manager-2', ownership: { ownerDealId: 'D2', status: 'owner', rule: 'transfer' } });
   });
 
   it('a partner cannot move another partner\'s deal', async () => {

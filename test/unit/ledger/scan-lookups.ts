@@ -49,6 +49,11 @@ export class ScanLookups implements LedgerLookups {
     return e ? (e.data as EventDataOf<'PaymentReceived'>).customerKey : null;
   }
 
+  async customerKeyOfTransfer(transferId: string): Promise<string | null> {
+    const e = (await this.all()).find((x) => x.type === 'TransferProposed' && (x.data as EventDataOf<'TransferProposed'>).transferId === transferId);
+    return e ? (e.data as EventDataOf<'TransferProposed'>).customerKey : null;
+  }
+
   async unsettledLines(partnerId: string): Promise<LookupLine[]> {
     const events = await this.all();
     const settled = new Set(events.flatMap((e) => (e.type === 'CommissionPaidOut' ? (e.data as EventDataOf<'CommissionPaidOut'>).lines.map((l) => l.eventId) : [])));
