@@ -144,7 +144,6 @@ describe('CSV, .xlsx and the statement PDF come from the one export module', () 
     const bytes = fs.readFileSync(file);
     expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     const raw = bytes.toString('latin1');
-    fs.copyFileSync(file, path.join(os.tmpdir(), 'ledger-statement-check.pdf'));
     expect(raw).toMatch(/\/FontFile2|\/FontFile3/);
     const head = JSON.parse((await run(statementCommand, ['P-1', '2026-Q1', '--json'])).out).head as { position: number; hash: string };
     expect(raw).toContain(`chain-head ${head.hash}@${head.position}`);
