@@ -91,6 +91,9 @@ export function dealFactOf(e: EventEnvelope): DealFact | null {
     case 'TrafficSettled':
     case 'CreditSuspended':
     case 'CreditResumed':
+    case 'CustomerBillIssued':
+    case 'CustomerBillCollected':
+    case 'ArrearsExempted':
     case 'CommitmentSet':
     case 'PurchaseRecorded':
     case 'LockedToDistributor':

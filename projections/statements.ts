@@ -164,6 +164,9 @@ export function evolveStatements(state: StatementsState, e: EventEnvelope, quart
     case 'TrafficSettled':
     case 'CreditSuspended':
     case 'CreditResumed':
+    case 'CustomerBillIssued':
+    case 'CustomerBillCollected':
+    case 'ArrearsExempted':
     case 'CommitmentSet':
     case 'PurchaseRecorded':
     case 'LockedToDistributor':

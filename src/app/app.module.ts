@@ -9,6 +9,7 @@ import type { Ledger } from '../ledger/ledger.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { PartnerAnswersInterceptor } from './auth/partner-answers.js';
+import { ArrearsModule } from './arrears/arrears.module.js';
 import { CertificatesModule } from './certificates/certificates.module.js';
 import { CreditModule } from './credit/credit.module.js';
 import { RebatesModule } from './rebates/rebates.module.js';
@@ -82,6 +83,7 @@ export class AppModule {
         CreditModule,
         RebatesModule,
         CertificatesModule,
+        ArrearsModule,
       ],
       controllers: [OpenApiController],
     };

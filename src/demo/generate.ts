@@ -94,6 +94,8 @@ export interface DemoSummary {
   deposits: { postedFen: number; deductedFen: number };
   /** The reseller's credit suspended (its traffic reached the deposit) and resumed, by its traffic commands. */
   credit: { suspensions: number; resumptions: number };
+  /** Customer bills the partners were to collect, collections, vendor's-fault exemptions, and arrears deducted from deposits. */
+  arrears: { bills: number; collections: number; exempted: number; deductions: number; deductedFen: number };
   elapsedMs: number;
   eventsPerSecond: number;
   /** Hash of the last event: equal for equal logs. */
@@ -394,6 +396,11 @@ class DemoRun {
     contractsRejected: 0,
     suspensions: 0,
     resumptions: 0,
+    customerBills: 0,
+    collections: 0,
+    exempted: 0,
+    arrearsDeductions: 0,
+    arrearsDeductedFen: 0,
   };
 
   constructor(
@@ -676,6 +683,35 @@ class DemoRun {
         await run('payRebate', { partnerId: p.partnerId, rebatePaymentId: c.rebatePaymentId, amount });
         return;
       }
+      case 'recordCustomerBill': {
+        const p = this.partnerOf(c.partner);
+        await run('recordCustomerBill', { partnerId: p.partnerId, billId: c.billId, dealId: this.claimOf(c.customer, c.claim).dealId, amount: c.amountFen, dueAt: iso(c.dueAt) });
+        this.totals.customerBills += 1;
+        return;
+      }
+      case 'collectCustomerBill': {
+        await run('collectCustomerBill', { partnerId: this.partnerOf(c.partner).partnerId, billId: c.billId, collectionId: c.collectionId, amount: c.amountFen });
+        this.totals.collections += 1;
+        return;
+      }
+      case 'exemptArrears': {
+        await run('exemptArrears', { partnerId: this.partnerOf(c.partner).partnerId, billId: c.billId, reason: c.reason });
+        this.totals.exempted += 1;
+        return;
+      }
+      case 'deductArrears': {
+        // As of the run itself: every bill whose grace period has run out by then.
+        const out = await run('deductArrears', { asOf: this.sink.clock.now() });
+        for (const line of out.answer.deductions) {
+          this.totals.arrearsDeductions += 1;
+          this.totals.arrearsDeductedFen += line.requestedFen;
+          this.totals.deductedFen += line.deductedFen;
+          const p = this.plan.partners.find((q) => q.partnerId === line.partnerId)!;
+          this.deposit.set(p.partnerId, (this.deposit.get(p.partnerId) ?? 0) - line.deductedFen);
+          this.scheduleDeposit(p, 'shortfall', 14, 30, 'restore');
+        }
+        return;
+      }
       default: {
         const never: never = c;
         throw new Error(`demo: unknown command ${JSON.stringify(never)}`);
@@ -762,6 +798,7 @@ class DemoRun {
       commission: { accruedFen: t.accruedFen, clawedBackFen: t.clawedBackFen, paidOutFen: t.paidOutFen },
       deposits: { postedFen: t.postedFen, deductedFen: t.deductedFen },
       credit: { suspensions: t.suspensions, resumptions: t.resumptions },
+      arrears: { bills: t.customerBills, collections: t.collections, exempted: t.exempted, deductions: t.arrearsDeductions, deductedFen: t.arrearsDeductedFen },
       elapsedMs,
       eventsPerSecond: Math.round((events * 1_000) / elapsedMs),
       headHash: ends.hash,

@@ -88,9 +88,11 @@ export interface CustomerPlan {
   key: string;
   scenario: Scenario;
   claims: ClaimPlan[];
+  /** The owning claim's signing (the vendor's confirmation), when the story signs. */
+  signed?: { claim: number; signedMs: number; recordedMs: number };
 }
 
-export type RevenueLine = 'port' | 'conference' | 'long-distance';
+export type RevenueLine = 'port' | 'conference' | 'long-distance' | 'asp';
 
 export type DemoCommand =
   | { op: 'signPartner'; partner: number }
@@ -119,7 +121,14 @@ export type DemoCommand =
   | { op: 'lockToDistributor'; partner: number; distributor: number }
   | { op: 'evaluateRebates'; quarter: string }
   /** Pays the rebate the partner is owed by its current payer: all of it, or half. */
-  | { op: 'payRebate'; partner: number; rebatePaymentId: string; share: 'all' | 'half' };
+  | { op: 'payRebate'; partner: number; rebatePaymentId: string; share: 'all' | 'half' }
+  /** A bill to one of the partner's signed customers, for the partner to collect (due 30 days later). */
+  | { op: 'recordCustomerBill'; partner: number; customer: number; claim: number; billId: string; amountFen: number; dueAt: number }
+  | { op: 'collectCustomerBill'; partner: number; billId: string; collectionId: string; amountFen: number }
+  /** A manager records that the bill's arrears come from the vendor's own service-quality fault. */
+  | { op: 'exemptArrears'; partner: number; billId: string; reason: string }
+  /** Finance deducts every partner's arrears past the policy's grace period as of the action's instant. */
+  | { op: 'deductArrears' };
 
 /** Partner streams first in an instant, then customers, then the programme-wide commands. */
 export type Phase = 0 | 1 | 2;
@@ -204,6 +213,12 @@ const RULING_FOR_PARTNER = [
 
 const DEPOSIT_FEN = { gold: 9_000_000, silver: 4_000_000, standard: 500_000, wholesaleVoice: 10_000_000 } as const;
 
+/** Reasons a manager records when a customer's arrears come from the vendor's own service quality. */
+const VENDOR_FAULTS = [
+  "the vendor's voice platform dropped the customer's calls for three weeks; the customer withheld payment",
+  "the vendor's conference bridges failed the customer all month; arrears are the vendor's fault",
+];
+
 /** The reseller's traffic in its spike month: past any deposit it holds, so service stops at the deposit. */
 const TRAFFIC_SPIKE_FEN = 40_000_000;
 
@@ -272,7 +287,7 @@ export function planDemo(options: DemoOptions): DemoPlan {
   const customerCutoff = last.evaluateAt - HOUR_MS;
   const builder = new PlanBuilder(options, startMs, endMs, customerCutoff);
   const partners = planPartners(root.fork('partners'), options, startMs, endMs);
-  builder.addPartners(partners, root.fork('partner-money'), quarters);
+  builder.addPartners(partners, root.fork('partner-money'));
   const picker = new PartnerPicker(partners, startMs, endMs);
   const offsets = { name: root.fork('names').int(0, 900_000), code: root.fork('codes').int(0, 2 ** 40) };
   const customers: CustomerPlan[] = [];
@@ -281,6 +296,7 @@ export function planDemo(options: DemoOptions): DemoPlan {
   }
   for (const quarter of quarters) builder.addQuarterEnd(quarter);
   builder.addTraffic(root.fork('traffic'));
+  builder.addArrears(root.fork('arrears'), quarters, customers);
   builder.addRebates(root.fork('rebates'), quarters);
   const actions = builder.sorted();
   return { options, quarters, startMs, endMs, horizonMs: actions.at(-1)?.at ?? startMs, partners, customers, actions };
@@ -422,7 +438,7 @@ class PlanBuilder {
 
   // ---- partners ----
 
-  addPartners(partners: PartnerPlan[], rng: Prng, quarters: readonly string[]): void {
+  addPartners(partners: PartnerPlan[], rng: Prng): void {
     this.partnerPlans = partners;
     for (const p of partners) {
       const stream = `partner-${p.partnerId}`;
@@ -435,28 +451,60 @@ class PlanBuilder {
       const bookedAt = financeSlotAfter(paidAt + DAY_MS);
       this.push({ at: bookedAt, occurredAt: paidAt, phase: 0, rank: rank + 1, stream, actor: demoActors.finance, correlationId: `bank-statement-${dateOf(bookedAt)}`, command: { op: 'postDeposit', partner: p.index, amountFen: required + extra } });
     }
-    // Now and then a standard partner fails to collect a customer's unpaid bills: the vendor
-    // deducts the arrears from its deposit.
+  }
+
+  // ---- customer bills and arrears -----------------------------------------------------------
+
+  /**
+   * Customer bills the partners are to collect: each quarter after the first, two signed
+   * customers of partners (not the reseller) are billed, due 30 days later. One partner collects
+   * part of its bill and leaves the rest uncollected (deducted from its deposit once the 90-day
+   * grace period has run out); of the other bill, every other quarter a manager finds the arrears
+   * are the vendor's service-quality fault (never deducted), else the partner collects it in
+   * full. After each quarter finance runs the arrears deduction (POST /arrears-deductions).
+   */
+  addArrears(rng: Prng, quarters: readonly string[], customers: readonly CustomerPlan[]): void {
+    const zone = this.options.timeZone;
     quarters.forEach((quarter, i) => {
       if (i === 0) return;
-      const candidates = partners.filter((p) => p.tier === 'standard' && p.kind !== 'wholesale-voice');
-      const p = rng.pick(candidates);
-      const from = Date.parse(quarterStart(quarter, this.options.timeZone));
-      const occurredAt = workingInstantAfter(rng, from + rng.int(20, 60) * DAY_MS);
-      if (occurredAt <= workingDayAt(p.signAt, 17, 30) + 30 * DAY_MS) return;
-      const at = financeSlotAfter(occurredAt + DAY_MS);
-      const amountFen = rng.int(20, 200) * 10_000;
-      this.push({
-        at,
-        occurredAt,
-        phase: 0,
-        rank: p.index * 100 + 10 + i,
-        stream: `partner-${p.partnerId}`,
-        actor: demoActors.finance,
-        correlationId: `arrears-${quarter}`,
-        command: { op: 'deductDeposit', partner: p.index, amountFen, reason: `customer arrears not collected by the partner (${quarter})`, reference: `AR-${quarter}-${pad(i, 2)}` },
+      const qStart = Date.parse(quarterStart(quarter, zone));
+      const issuedAt = workingInstantAfter(rng, qStart + rng.int(5, 20) * DAY_MS);
+      const candidates = customers.filter((c) => {
+        const partnerId = c.signed === undefined ? null : c.claims[c.signed.claim]!.partnerId;
+        const p = partnerId === null ? undefined : this.partnerPlans.find((q) => q.partnerId === partnerId);
+        return p !== undefined && p.kind !== 'wholesale-voice' && c.signed!.recordedMs < issuedAt;
       });
+      const billed = new Set<number>();
+      for (const story of ['arrears', i % 2 === 1 ? 'vendor-fault' : 'collected'] as const) {
+        const left = candidates.filter((c) => !billed.has(c.index));
+        if (left.length === 0) return;
+        const customer = rng.pick(left);
+        billed.add(customer.index);
+        const signed = customer.signed!;
+        const p = this.partner(customer.claims[signed.claim]!.partnerId!);
+        const stream = `partner-${p.partnerId}`;
+        const rank = p.index * 100 + 10 + (i % 10);
+        const billId = `CB-${quarter}-${pad(customer.index, 5)}`;
+        const dueAt = issuedAt + 30 * DAY_MS;
+        const amountFen = rng.int(20, 200) * 10_000;
+        const booked = (occurredAt: number) => financeSlotAfter(occurredAt + HOUR_MS);
+        this.push({ at: booked(issuedAt), occurredAt: issuedAt, phase: 0, rank, stream, actor: demoActors.finance, correlationId: `customer-billing-${dateOf(issuedAt)}`, command: { op: 'recordCustomerBill', partner: p.index, customer: customer.index, claim: signed.claim, billId, amountFen, dueAt } });
+        if (story === 'vendor-fault') {
+          const decidedAt = workingDayAt(dueAt + rng.int(10, 30) * DAY_MS, 15);
+          this.push({ at: decidedAt, occurredAt: decidedAt, phase: 0, rank: rank + 2, stream, actor: demoActors.channelManager, correlationId: `service-review-${dateOf(decidedAt)}`, command: { op: 'exemptArrears', partner: p.index, billId, reason: rng.pick(VENDOR_FAULTS) } });
+          continue;
+        }
+        // the partner collects part of it (the rest stays arrears), or all of it, before it falls due
+        const collectedAt = workingInstantAfter(rng, issuedAt + rng.int(10, 25) * DAY_MS);
+        const part = story === 'arrears' ? ((amountFen - (amountFen % 100)) / 100) * rng.int(30, 70) : amountFen;
+        this.push({ at: booked(collectedAt), occurredAt: collectedAt, phase: 0, rank: rank + 1, stream, actor: demoActors.finance, correlationId: `bank-statement-${dateOf(booked(collectedAt))}`, command: { op: 'collectCustomerBill', partner: p.index, billId, collectionId: `CC-${quarter}-${pad(customer.index, 5)}`, amountFen: part } });
+      }
     });
+    for (const quarter of quarters) {
+      const t = afterQuarter(quarter, zone);
+      const at = t.evaluateAt + 2 * HOUR_MS;
+      this.push({ at, occurredAt: at, phase: 2, rank: 3, stream: '*', actor: demoActors.finance, correlationId: `arrears-deduction-${quarter}`, command: { op: 'deductArrears' } });
+    }
   }
 
   addQuarterEnd(quarter: string): void {
@@ -609,9 +657,11 @@ class PlanBuilder {
       return story.claims.length - 1;
     };
     const asRegistered = { name: identity.name, taxId: identity.taxId };
-    const line: RevenueLine | null = primary?.kind === 'wholesale-voice' ? 'long-distance' : rng.chance(0.6) ? 'conference' : rng.chance(0.3) ? 'long-distance' : null;
+    // Monthly lines: conference, long-distance, or the customer's ASP service (a commission line of its own).
+    const line: RevenueLine | null =
+      primary?.kind === 'wholesale-voice' ? 'long-distance' : rng.chance(0.6) ? 'conference' : rng.chance(0.3) ? 'long-distance' : rng.chance(0.3) ? 'asp' : null;
     story.playScenario(scenario, { primary, registerFrom, asRegistered, identity, picker, claim, monthlyLine: line });
-    return { index, key: identity.key, scenario: story.scenario, claims: story.claims };
+    return { index, key: identity.key, scenario: story.scenario, claims: story.claims, ...(story.signed ? { signed: story.signed } : {}) };
   }
 
   addStory(actions: Pending[], index: number): void {
@@ -659,6 +709,7 @@ class Story {
   readonly claims: ClaimPlan[] = [];
   readonly pending: Pending[] = [];
   scenario: Scenario = 'single';
+  signed: CustomerPlan['signed'];
   private order = 0;
   private readonly stream: string;
 
@@ -866,7 +917,10 @@ class Story {
     }
     if (owner !== null) {
       const p = this.progress(owner.claim, owner.fromMs, null, owner.stageIndex ?? 0);
-      if (p.signedMs !== null && p.signedRecordedMs !== null) this.cash(owner.claim, p.signedMs, p.signedRecordedMs, c.monthlyLine);
+      if (p.signedMs !== null && p.signedRecordedMs !== null) {
+        this.signed = { claim: owner.claim, signedMs: p.signedMs, recordedMs: p.signedRecordedMs };
+        this.cash(owner.claim, p.signedMs, p.signedRecordedMs, c.monthlyLine);
+      }
     }
     this.plan.addStory(this.pending, this.index);
   }

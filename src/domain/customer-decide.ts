@@ -11,6 +11,7 @@ import { type DecideContext, eventOf, requiredText, requireManager } from './dec
 import { assertNever, refuse } from './errors.js';
 import type { EventOf } from './events.js';
 import { applyRateBps, formatFen } from './money.js';
+import { linePaysCommission, noRateReason } from './asp-line.js';
 import { commissionRateBps } from './policy.js';
 import { type PartnerState, tierAt } from './partner.js';
 import { partnerViewOf } from './partner-view.js';
@@ -227,6 +228,7 @@ function decidePayment(
     const reason = `cash received after the ${policy.commission.windowYears}-year commission window (customer signed ${owner.signedAt})`;
     return [eventOf('PaymentReceived', { ...base, noCommissionReason: reason })];
   }
+  if (!linePaysCommission(policy, d.line)) return [eventOf('PaymentReceived', { ...base, noCommissionReason: noRateReason(policy, d.line) })];
   const partner = ctx.ownerPartner;
   if (!partner?.signed || partner.partnerId !== owner.partnerId) {
     throw new Error(`payment ${d.paymentId}: the command layer must pass partner ${owner.partnerId}'s state`);

@@ -189,6 +189,9 @@ function evolveCustomerEvent(state: CustomerState, fact: FoldFact): CustomerStat
     case 'TrafficSettled':
     case 'CreditSuspended':
     case 'CreditResumed':
+    case 'CustomerBillIssued':
+    case 'CustomerBillCollected':
+    case 'ArrearsExempted':
     case 'CommitmentSet':
     case 'PurchaseRecorded':
     case 'LockedToDistributor':

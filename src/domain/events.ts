@@ -33,7 +33,8 @@ export const PartnerKind = z.enum([
   'value-added-agent',
 ]);
 export const Stage = z.enum(['interest', 'meeting', 'solution', 'trial', 'signed']);
-export const RevenueLine = z.enum(['port', 'conference', 'long-distance']);
+/** The revenue lines commission is earned on; `asp`: the customers' ASP service (src/domain/asp-line.ts). */
+export const RevenueLine = z.enum(['port', 'conference', 'long-distance', 'asp']);
 export const Channel = z.enum(['partner', 'direct']);
 export const Role = z.enum(['manager', 'finance', 'auditor', 'partner', 'system']);
 
@@ -176,6 +177,39 @@ export const CreditResumed = z.object({
   creditLimitFen: NonNegativeFen,
   outstandingFen: NonNegativeFen,
   cause: CreditCause,
+});
+
+// ---- customer bills and arrears (partner stream): what the partner must collect -------------
+
+/** A bill to one of the partner's signed customers that the partner is to collect (src/domain/customer-bills.ts). */
+export const CustomerBillIssued = z.object({
+  partnerId: Id,
+  billId: Id,
+  /** The partner's signed deal the bill is for, and its customer. */
+  dealId: Id,
+  customerKey: z.string().min(1),
+  amountFen: PositiveFen,
+  /** When the customer was to pay; arrears are deductible from the deposit after the policy's grace period. */
+  dueAt: Instant,
+});
+
+/** The partner collected (part of) the bill. */
+export const CustomerBillCollected = z.object({
+  partnerId: Id,
+  billId: Id,
+  collectionId: Id,
+  amountFen: PositiveFen,
+  /** What is left uncollected after this collection. */
+  outstandingFen: NonNegativeFen,
+});
+
+/** A manager found the bill's arrears come from the vendor's own service-quality fault: never deducted from the deposit. */
+export const ArrearsExempted = z.object({
+  partnerId: Id,
+  billId: Id,
+  reason: Text,
+  /** The uncollected amount exempted. */
+  outstandingFen: NonNegativeFen,
 });
 
 // ---- rebate programmes (partner stream): commitments, purchases, step rebates ---------------
@@ -428,6 +462,9 @@ export const eventSchemas = {
   TrafficSettled,
   CreditSuspended,
   CreditResumed,
+  CustomerBillIssued,
+  CustomerBillCollected,
+  ArrearsExempted,
   CommitmentSet,
   PurchaseRecorded,
   LockedToDistributor,

@@ -1,4 +1,5 @@
 // A partner's stream (partner-<id>): signing, deposits and deductions, tier changes, payouts.
+import { type CustomerBillsState, evolveArrearsDeducted, evolveArrearsExempted, evolveBillCollected, evolveBillIssued, initialCustomerBills } from './customer-bills.js';
 import type { FoldFact } from './fact.js';
 import { assertPositionGrows } from './fact.js';
 import { assertNever, requireRunningTotal } from './errors.js';
@@ -50,6 +51,8 @@ export interface PartnerState {
   traffic: TrafficState;
   /** The rebate programme: commitments, purchases, lock, rebates (rebates.ts). */
   rebates: RebateState;
+  /** Bills to the partner's customers it is to collect, their collections, exemptions and deductions (customer-bills.ts). */
+  customerBills: CustomerBillsState;
   lastPosition: bigint;
 }
 
@@ -72,6 +75,7 @@ export function initialPartnerState(): PartnerState {
     certifiedQuarters: new Map(),
     traffic: initialTrafficState(),
     rebates: initialRebateState(),
+    customerBills: initialCustomerBills(),
     lastPosition: 0n,
   };
 }
@@ -113,8 +117,17 @@ function evolvePartnerEvent(state: PartnerState, fact: FoldFact): PartnerState {
       const d = fact.data;
       assertSamePartner(state, d.partnerId, fact.type);
       if (d.deductedFen + d.debtFen !== d.requestedFen) throw new Error(`DepositDeducted ${fact.eventId}: deducted + debt ≠ requested`);
-      return { ...state, depositFen: state.depositFen - d.deductedFen, debtFen: state.debtFen + d.debtFen };
+      return { ...state, depositFen: state.depositFen - d.deductedFen, debtFen: state.debtFen + d.debtFen, customerBills: evolveArrearsDeducted(state.customerBills, d) };
     }
+    case 'CustomerBillIssued':
+      assertSamePartner(state, fact.data.partnerId, fact.type);
+      return { ...state, customerBills: evolveBillIssued(state.customerBills, fact.data) };
+    case 'CustomerBillCollected':
+      assertSamePartner(state, fact.data.partnerId, fact.type);
+      return { ...state, customerBills: evolveBillCollected(state.customerBills, fact.data) };
+    case 'ArrearsExempted':
+      assertSamePartner(state, fact.data.partnerId, fact.type);
+      return { ...state, customerBills: evolveArrearsExempted(state.customerBills, fact.data) };
     case 'TierChanged': {
       const d = fact.data;
       assertSamePartner(state, d.partnerId, fact.type);

@@ -3,6 +3,7 @@
 // through loadPolicy (the file is read at the edge, see src/ledger/policy-file.ts).
 import { z } from 'zod';
 import defaultPolicyJson from './default-policy.json' with { type: 'json' };
+import { OPTIONAL_LINES } from './asp-line.js';
 import { RevenueLine, TierMetric, TierName } from './events.js';
 import { isCalendarDate } from './instant.js';
 
@@ -18,6 +19,9 @@ export const TieWindowKind = z.enum(['exact', 'same-day', 'same-week']);
 export type TieWindowKind = z.infer<typeof TieWindowKind>;
 
 export const DEFAULT_LIMITS = { maxAmountFen: 100_000_000_000, earliestOccurredAt: '2000-01-01', futureSkewMs: 60_000 } as const;
+
+/** The default grace period for customer arrears before they are deducted from the deposit. */
+export const DEFAULT_ARREARS_GRACE_DAYS = 90;
 
 const PolicySchema = z.object({
   version: z.string().min(1).max(64),
@@ -39,10 +43,18 @@ const PolicySchema = z.object({
   deposits: z.object({
     byTierFen: z.record(z.string(), FenAmount),
     minimumByKindFen: z.record(z.string(), FenAmount),
+    /**
+     * Days after a customer bill fell due that its uncollected arrears may be deducted from the
+     * partner's deposit (src/domain/arrears-deduction.ts). Absent: 90.
+     */
+    arrearsGraceDays: z.number().int().min(0).max(3650).default(DEFAULT_ARREARS_GRACE_DAYS),
   }),
   commission: z.object({
     windowYears: z.number().int().min(1).max(50),
-    ratesBps: z.record(RevenueLine, z.record(z.string(), z.array(RateBps))),
+    /** Per revenue line, per tier, one rate per commission year; asp may be left out (asp-line.ts). */
+    ratesBps: z.partialRecord(RevenueLine, z.record(z.string(), z.array(RateBps))),
+    /** Lines whose default rates are placeholders, not a programme's figures. */
+    illustrativeLines: z.array(RevenueLine).optional(),
     notes: z.string().optional(),
   }),
   ownership: z.object({
@@ -127,7 +139,7 @@ function consistencyProblems(p: Policy): string[] {
   for (const line of RevenueLine.options) {
     const byTier = p.commission.ratesBps[line];
     if (!byTier) {
-      problems.push(`commission.ratesBps.${line}: missing`);
+      if (!OPTIONAL_LINES.has(line)) problems.push(`commission.ratesBps.${line}: missing`);
       continue;
     }
     for (const tier of p.tiers) {

@@ -91,6 +91,9 @@ function rawPostingsOf(event: LedgerEvent): Posting[] {
       return rebateMove(event.data.partnerId, event.data.payerPartnerId, -event.data.amountFen, 'rebateSettled');
     case 'CreditSuspended':
     case 'CreditResumed':
+    case 'CustomerBillIssued':
+    case 'CustomerBillCollected':
+    case 'ArrearsExempted':
     case 'CommitmentSet':
     case 'PurchaseRecorded':
     case 'LockedToDistributor':

@@ -91,6 +91,7 @@ export function identityName(event: LedgerEvent): string | null {
     case 'TierCertified':
       return `TierCertified:${event.data.partnerId}:${event.data.quarter}`;
     case 'DepositDeducted':
+      if (event.data.reference?.startsWith('arrears ')) return `ArrearsDeduction:${event.data.partnerId}:${event.data.reference}`;
       return event.data.reference?.startsWith('payout ') ? `PayoutDeduction:${event.data.partnerId}:${event.data.reference}` : null;
     case 'TrafficBilled':
       return `TrafficBilled:${event.data.billId}`;
@@ -111,6 +112,12 @@ export function identityName(event: LedgerEvent): string | null {
       return `TransferProposed:${event.data.transferId}`;
     case 'TransferRejected':
       return `TransferRejected:${event.data.transferId}`;
+    case 'CustomerBillIssued':
+      return `CustomerBillIssued:${event.data.billId}`;
+    case 'CustomerBillCollected':
+      return `CustomerBillCollected:${event.data.collectionId}`;
+    case 'ArrearsExempted':
+      return `ArrearsExempted:${event.data.billId}`;
     case 'CreditSuspended':
     case 'CreditResumed':
     case 'CommitmentSet':
@@ -166,6 +173,8 @@ const MONEY_EVENTS = new Set<LedgerEvent['type']>([
   'TrafficSettled',
   'CreditSuspended',
   'CreditResumed',
+  'CustomerBillIssued',
+  'CustomerBillCollected',
   'CommitmentSet',
   'PurchaseRecorded',
   'RebateEarned',
@@ -430,6 +439,8 @@ function duplicateRefusal(events: readonly LedgerEvent[], error: DuplicateEventE
     : type === 'PartnerSigned' ? 'partner-already-signed'
     : type === 'TrafficBilled' ? 'bill-id-taken'
     : type === 'TrafficSettled' ? 'settlement-id-taken'
+    : type === 'CustomerBillIssued' ? 'customer-bill-id-taken'
+    : type === 'CustomerBillCollected' ? 'collection-id-taken'
     : type === 'PurchaseRecorded' ? 'purchase-id-taken'
     : type === 'RebatePaid' ? 'rebate-payment-id-taken'
     : type === 'TransferProposed' ? 'transfer-id-taken'

@@ -86,6 +86,38 @@ export const DeductionAnswer = documents<CommandAnswerOf<'deductDeposit'>>()(
   z.object({ ...DepositFigures, requestedFen: Fen, deductedFen: Fen, addedDebtFen: Fen }).meta({ id: 'DeductionAnswer' }),
 );
 
+/** A customer bill as the partner's stream holds it after the command (src/domain/customer-bills.ts). */
+const CustomerBillFigures = {
+  partnerId: z.string(),
+  billId: z.string(),
+  dealId: z.string(),
+  customerKey: z.string(),
+  amountFen: Fen,
+  dueAt: Instant,
+  collectedFen: Fen,
+  outstandingFen: Fen.meta({ description: 'What is still uncollected' }),
+  deductibleFrom: Instant.meta({ description: "dueAt plus the policy's grace period: from then the uncollected arrears may be deducted from the deposit" }),
+  exempt: z.boolean().meta({ description: "A manager recorded the vendor's service-quality fault: never deducted" }),
+  deducted: z.boolean().meta({ description: 'The arrears were deducted from the deposit: the bill is closed' }),
+  recorded: z.boolean().meta({ description: 'false when the same command was recorded before (nothing written)' }),
+};
+
+export const CustomerBillAnswer = documents<CommandAnswerOf<'recordCustomerBill'>>()(z.object(CustomerBillFigures).meta({ id: 'CustomerBillAnswer' }));
+
+export const CollectionAnswer = documents<CommandAnswerOf<'collectCustomerBill'>>()(z.object({ collectionId: z.string(), ...CustomerBillFigures }).meta({ id: 'CollectionAnswer' }));
+
+export const ExemptionAnswer = documents<CommandAnswerOf<'exemptArrears'>>()(z.object({ ...CustomerBillFigures, exemptReason: z.string().nullable() }).meta({ id: 'ExemptionAnswer' }));
+
+export const ArrearsDeductionAnswer = documents<CommandAnswerOf<'deductArrears'>>()(
+  z
+    .object({
+      asOf: Instant,
+      graceDays: z.number().int(),
+      deductions: z.array(z.object({ partnerId: z.string(), billId: z.string(), requestedFen: Fen, deductedFen: Fen, addedDebtFen: Fen })),
+    })
+    .meta({ id: 'ArrearsDeductionAnswer', description: 'One line per bill deducted now (none when every deductible bill was deducted before)' }),
+);
+
 export const TierChangeAnswer = documents<CommandAnswerOf<'changeTier'>>()(
   z.object({ ...DepositFigures, from: z.string().nullable(), tier: z.string().nullable() }).meta({ id: 'TierChangeAnswer' }),
 );

@@ -1,5 +1,6 @@
 // Every route the API serves, for the OpenAPI document (one list, built from the modules' tables).
 import { auditRoutes } from '../audit/audit.routes.js';
+import { arrearsRoutes } from '../arrears/arrears.routes.js';
 import { certificatesRoutes } from '../certificates/certificates.routes.js';
 import { creditRoutes } from '../credit/credit.routes.js';
 import { rebatesRoutes } from '../rebates/rebates.routes.js';
@@ -21,6 +22,7 @@ export const allRoutes: readonly RouteSpec[] = [
   ...transfersRoutes,
   ...moneyRoutes,
   ...creditRoutes,
+  ...arrearsRoutes,
   ...rebatesRoutes,
   ...reportsRoutes,
   ...webReportRoutes,

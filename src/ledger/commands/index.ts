@@ -10,6 +10,7 @@ import { payOut } from './payouts.js';
 import { evaluateRebates, lockToDistributor, payRebate, recordPurchase, setCommitment } from './rebates.js';
 import { evaluateTiers } from './tiers.js';
 import { billTraffic, settleTraffic } from './traffic.js';
+import { collectCustomerBill, deductArrears, exemptArrears, recordCustomerBill } from './arrears.js';
 import { approveTransfer, rejectTransfer, transferDeal } from './transfers.js';
 
 export const ledgerCommands = {
@@ -32,6 +33,10 @@ export const ledgerCommands = {
   payOut,
   billTraffic,
   settleTraffic,
+  recordCustomerBill,
+  collectCustomerBill,
+  exemptArrears,
+  deductArrears,
   setCommitment,
   recordPurchase,
   lockToDistributor,

@@ -282,7 +282,8 @@ describe('the programme', () => {
   it('receives monthly conference and yearly port cash after signing, refunds some with clawbacks', () => {
     const payments = ofType('PaymentReceived');
     const lines = new Set(payments.map((p) => p.d.line));
-    expect(lines).toEqual(new Set(['port', 'conference', 'long-distance']));
+    // Issue #22 item 7: the demo now also has ASP service revenue, a commission line of its own.
+    expect(lines).toEqual(new Set(['port', 'conference', 'long-distance', 'asp']));
     expect(payments.some((p) => p.d.ownerPartnerId === null && p.d.noCommissionReason !== null)).toBe(true); // direct sales earn nothing
     const accrued = ofType('CommissionAccrued');
     expect(accrued.every((a) => a.d.commissionYear === 1)).toBe(true); // a year of history: no renewal yet
@@ -335,6 +336,35 @@ describe('the programme', () => {
       expect(typeof d.figures.signedCustomers).toBe('number');
       expect(e.occurredAt).toBe(quarterStart(nextQuarterOf(d.quarter!), defaultPolicy.timeZone));
     }
+  });
+
+  it('bills customers the partners collect: arrears past the grace period deducted from the deposit, the vendor’s-fault arrears exempted', () => {
+    const bills = ofType('CustomerBillIssued');
+    const collections = ofType('CustomerBillCollected');
+    const exempted = ofType('ArrearsExempted');
+    const deductions = ofType('DepositDeducted').filter((x) => x.d.reference?.startsWith('arrears '));
+    expect(bills.length).toBeGreaterThanOrEqual(options.quarters - 1);
+    expect(collections.length).toBeGreaterThan(0);
+    expect(exempted.length).toBeGreaterThan(0);
+    expect(deductions.length).toBeGreaterThan(0);
+    const billOf = new Map(bills.map((b) => [b.d.billId, b]));
+    const collectedOf = (billId: string) => collections.filter((c) => c.d.billId === billId).reduce((s, c) => s + c.d.amountFen, 0);
+    for (const { d, e } of deductions) {
+      const bill = billOf.get(d.reference!.slice('arrears '.length))!;
+      expect(bill).toBeDefined();
+      expect(d.requestedFen).toBe(bill.d.amountFen - collectedOf(bill.d.billId));
+      expect(d.reason).toMatch(/customer arrears not collected/);
+      expect(Date.parse(e.occurredAt) - Date.parse(bill.d.dueAt)).toBeGreaterThanOrEqual(defaultPolicy.deposits.arrearsGraceDays * 86_400_000);
+      expect(exempted.some((x) => x.d.billId === bill.d.billId)).toBe(false);
+    }
+    expect(new Set(deductions.map((x) => x.d.reference)).size).toBe(deductions.length); // each bill deducted once
+    expect(summary.arrears).toEqual({ bills: bills.length, collections: collections.length, exempted: exempted.length, deductions: deductions.length, deductedFen: deductions.reduce((s, x) => s + x.d.requestedFen, 0) });
+  });
+
+  it('accrues ASP service commission at the partner’s tier rate', () => {
+    const asp = ofType('CommissionAccrued').filter((x) => x.d.line === 'asp');
+    expect(asp.length).toBeGreaterThan(0);
+    for (const { d } of asp) expect(d.rateBps).toBe(defaultPolicy.commission.ratesBps.asp![d.tier]![d.commissionYear - 1]);
   });
 
   it('certifies every partner every quarter it was signed by, moved or not, valid for the next quarter', () => {
