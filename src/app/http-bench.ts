@@ -36,6 +36,8 @@ export interface HttpBenchResult {
    * threads; null where /proc is not readable). Steadier than req/s on a shared machine.
    */
   serverCpuMsPerRequest: number | null;
+  /** The server's main thread alone (its event loop: routing, auth, deciding, the read model), CPU ms per request. */
+  serverMainThreadCpuMsPerRequest: number | null;
   /** CPU this load generator spent per request during the measured window. */
   clientCpuMsPerRequest: number;
 }
@@ -115,11 +117,14 @@ export function request(agent: http.Agent, url: string, method: 'GET' | 'POST', 
   });
 }
 
-/** A process's CPU time so far (user + system) from /proc, in ms; null where that is not readable. */
-export function processCpuMs(pid: number | undefined): number | null {
+/**
+ * A process's CPU time so far (user + system, every thread) from /proc, in ms; with
+ * `mainThreadOnly` its main thread's alone. Null where that is not readable.
+ */
+export function processCpuMs(pid: number | undefined, mainThreadOnly = false): number | null {
   if (pid === undefined) return null;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
     return Number.isFinite(ticks) ? ticks * CLOCK_TICK_MS : null;
@@ -178,12 +183,14 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<HttpBen
       }
     };
     const serverCpuBeforeMs = processCpuMs(child.pid);
+    const serverMainBeforeMs = processCpuMs(child.pid, true);
     const clientCpuBefore = process.cpuUsage();
     const startedAt = performance.now();
     await Promise.all(Array.from({ length: connections }, (_, c) => worker(c)));
     const elapsedMs = performance.now() - startedAt;
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const serverCpuAfterMs = processCpuMs(child.pid);
+    const serverMainAfterMs = processCpuMs(child.pid, true);
     const perRequest = (ms: number): number => Math.round((ms / Math.max(1, latencies.length)) * 1000) / 1000;
     latencies.sort((a, b) => a - b);
     readLatencies.sort((a, b) => a - b);
@@ -199,6 +206,7 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<HttpBen
       commandLatencyMs: { p50: round(percentile(commandLatencies, 0.5)), p99: round(percentile(commandLatencies, 0.99)) },
       errors,
       serverCpuMsPerRequest: serverCpuBeforeMs === null || serverCpuAfterMs === null ? null : perRequest(serverCpuAfterMs - serverCpuBeforeMs),
+      serverMainThreadCpuMsPerRequest: serverMainBeforeMs === null || serverMainAfterMs === null ? null : perRequest(serverMainAfterMs - serverMainBeforeMs),
       clientCpuMsPerRequest: perRequest((clientCpu.user + clientCpu.system) / 1000),
     };
   } finally {

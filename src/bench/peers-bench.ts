@@ -41,6 +41,8 @@ export interface PeerRun {
   cpuPerCommand?: { mainThreadUs: number | null; processUs: number };
   /** The server process's CPU ms per acknowledged request (HTTP runs). */
   serverCpuMsPerRequest?: number | null;
+  /** The server's main thread alone, CPU ms per acknowledged request (HTTP runs). */
+  serverMainThreadCpuMsPerRequest?: number | null;
 }
 
 interface Pair {
@@ -178,12 +180,14 @@ async function driveHttp(target: HttpTarget, connections: number, durationMs: nu
       }
     };
     const serverBefore = processCpuMs(target.child.pid);
+    const mainBefore = processCpuMs(target.child.pid, true);
     const started = performance.now();
     await Promise.all(Array.from({ length: connections }, (_, c) => worker(c)));
     const seconds = (performance.now() - started) / 1_000;
     const serverAfter = processCpuMs(target.child.pid);
-    const serverCpuMsPerRequest = serverBefore === null || serverAfter === null ? null : round3((serverAfter - serverBefore) / Math.max(1, latencies.length));
-    return summarise(latencies, failed, connections, seconds, { serverCpuMsPerRequest });
+    const mainAfter = processCpuMs(target.child.pid, true);
+    const per = (before: number | null, after: number | null): number | null => (before === null || after === null ? null : round3((after - before) / Math.max(1, latencies.length)));
+    return summarise(latencies, failed, connections, seconds, { serverCpuMsPerRequest: per(serverBefore, serverAfter), serverMainThreadCpuMsPerRequest: per(mainBefore, mainAfter) });
   } finally {
     agent.destroy();
   }
