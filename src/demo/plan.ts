@@ -421,6 +421,7 @@ class PlanBuilder {
   private paymentCount = 0;
   private refundCount = 0;
   private transferCount = 0;
+  private handoverRejected = false;
   private dealCount = 0;
   private partnerPlans: PartnerPlan[] = [];
 
@@ -687,6 +688,13 @@ class PlanBuilder {
     return `TR-${pad(this.transferCount, 6)}`;
   }
 
+  /** The first handover of the programme is rejected once, so the demo always shows a rejection; after that, by chance. */
+  shouldRejectHandover(roll: boolean): boolean {
+    const reject = roll || !this.handoverRejected;
+    this.handoverRejected ||= reject;
+    return reject;
+  }
+
   partner(partnerId: string): PartnerPlan {
     const p = this.partnerPlans.find((q) => q.partnerId === partnerId);
     if (!p) throw new Error(`demo: no partner ${partnerId}`);
@@ -950,7 +958,7 @@ class Story {
     };
     let proposal = propose(workingDayAt(Math.max(p.lastMs, bAt) + rng.int(29, 45) * DAY_MS, 10));
     if (proposal === null) return null;
-    if (rng.chance(0.2)) {
+    if (this.plan.shouldRejectHandover(rng.chance(0.2))) {
       const rejectedAt = workingDayAt(proposal.occurredAt + rng.int(1, 3) * DAY_MS, 11);
       const w = this.weekly(Math.max(rejectedAt, proposal.at));
       const command: DemoCommand = { op: 'rejectTransfer', customer: this.index, transferId: proposal.transferId, reason: rng.pick(HANDOVER_REJECTIONS) };
