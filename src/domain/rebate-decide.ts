@@ -23,10 +23,11 @@
 // distributor (payerPartnerId), not by the vendor.
 import { requireAmountFen } from './amount-limit.js';
 import { eventOf } from './decide-context.js';
+import type { Decider } from './decider.js';
 import { refuse } from './errors.js';
 import type { EventDataOf, EventOf } from './events.js';
 import { applyRateBps, formatFen } from './money.js';
-import type { PartnerState } from './partner.js';
+import { evolvePartner, initialPartnerState, type PartnerState } from './partner.js';
 import { requireSigned } from './partner-decide.js';
 import type { Policy } from './policy.js';
 import { compareQuarters, parseQuarter, quarterOf } from './quarter.js';
@@ -244,3 +245,10 @@ function decidePayment(d: Extract<RebateCommand, { type: 'PayRebate' }>['data'],
   }
   return [eventOf('RebatePaid', d)];
 }
+
+/** The rebate programme on the partner's stream, in the one decider shape. */
+export const rebateDecider: Decider<RebateCommand, PartnerState, RebateEvent, RebateDecideContext> = {
+  decide: decideRebate,
+  evolve: evolvePartner,
+  initialState: initialPartnerState,
+};

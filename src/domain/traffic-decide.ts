@@ -5,11 +5,12 @@
 // refused. Concurrent bills for one reseller all append to its partner stream with the
 // revision they decided on, so they serialise there and the suspension is decided once.
 import { requireAmountFen } from './amount-limit.js';
-import { eventOf } from './decide-context.js';
-import { refuse } from './errors.js';
+import { type DecideContext, eventOf } from './decide-context.js';
+import type { Decider } from './decider.js';
+import { assertNever, refuse } from './errors.js';
 import type { EventOf } from './events.js';
 import { formatFen } from './money.js';
-import type { PartnerState } from './partner.js';
+import { evolvePartner, initialPartnerState, type PartnerState } from './partner.js';
 import { requireSigned } from './partner-decide.js';
 import type { Policy } from './policy.js';
 import { trafficOutstandingFen } from './traffic.js';
@@ -80,3 +81,24 @@ export function decideTrafficSettlement(c: SettleTraffic, state: PartnerState, p
   return [eventOf('TrafficSettled', { settlementId: c.settlementId, partnerId: c.partnerId, amountFen: c.amountFen, outstandingFen: outstandingFen - c.amountFen })];
 }
 
+
+export type TrafficCommand = { type: 'BillTraffic'; data: BillTraffic } | { type: 'SettleTraffic'; data: SettleTraffic };
+export type TrafficEvent = EventOf<'TrafficBilled' | 'TrafficSettled'>;
+
+/** Wholesale-voice traffic on the reseller's stream, in the one decider shape. */
+export function decideTraffic(command: TrafficCommand, state: PartnerState, ctx: DecideContext): TrafficEvent[] {
+  switch (command.type) {
+    case 'BillTraffic':
+      return decideTrafficBill(command.data, state, ctx.policy);
+    case 'SettleTraffic':
+      return decideTrafficSettlement(command.data, state, ctx.policy);
+    default:
+      return assertNever(command, 'traffic command');
+  }
+}
+
+export const trafficDecider: Decider<TrafficCommand, PartnerState, TrafficEvent, DecideContext> = {
+  decide: decideTraffic,
+  evolve: evolvePartner,
+  initialState: initialPartnerState,
+};

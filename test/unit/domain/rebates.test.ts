@@ -4,11 +4,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainRuleError } from '../../../src/domain/errors.js';
 import type { LedgerEvent } from '../../../src/domain/events.js';
-import { foldPartner, type PartnerState } from '../../../src/domain/partner.js';
+import type { PartnerState } from '../../../src/domain/partner.js';
 import { defaultPolicy, loadPolicy } from '../../../src/domain/policy.js';
 import { partnerDeltasOf, postingsOf } from '../../../src/domain/postings.js';
-import { decideRebate, type RebateCommand, rebateFigures } from '../../../src/domain/rebate-decide.js';
-import { ev, type Given, signed, toFacts } from './spec.js';
+import { type RebateCommand, rebateDecider, rebateFigures } from '../../../src/domain/rebate-decide.js';
+import { ev, type Given, givenRebates, signed } from './spec.js';
 
 const C = 100_000_000; // a commitment of 1,000,000.00 CNY
 // Business instants in Asia/Shanghai quarters of 2026 (02:00Z is 10:00 local).
@@ -22,9 +22,9 @@ let n = 0;
 const purchase = (partnerId: string, amountFen: number, at: string, bid = false, productLine = 'routers', distributorId: string | null = null) =>
   ev('PurchaseRecorded', { purchaseId: `PO-${++n}`, partnerId, amountFen, productLine, bid, distributorId }, at);
 
-const state = (...given: Given[]): PartnerState => foldPartner(toFacts(given));
+const state = (...given: Given[]): PartnerState => givenRebates(...given).state();
 const decide = (command: RebateCommand, s: PartnerState, occurredAt = inQ(4, 80), distributor: PartnerState | null = null) =>
-  decideRebate(command, s, { policy: defaultPolicy, occurredAt, distributor });
+  rebateDecider.decide(command, s, { policy: defaultPolicy, occurredAt, distributor });
 const evaluate = (partnerId: string, quarter: string, s: PartnerState) => decide({ type: 'EvaluateRebate', data: { partnerId, quarter } }, s);
 const earned = (events: LedgerEvent[]) => {
   const e = events[0];

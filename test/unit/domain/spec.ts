@@ -12,7 +12,9 @@ import { parseEvent } from '../../../src/domain/events.js';
 import type { FoldFact } from '../../../src/domain/fact.js';
 import { payoutDecider } from '../../../src/domain/payout.js';
 import { defaultPolicy } from '../../../src/domain/policy.js';
+import { rebateDecider, type RebateDecideContext } from '../../../src/domain/rebate-decide.js';
 import { tierEvaluationDecider } from '../../../src/domain/tier-evaluation.js';
+import { trafficDecider } from '../../../src/domain/traffic-decide.js';
 import type { TieWindow } from '../../../src/domain/tie-window.js';
 
 export const MANAGER: Actor = { role: 'manager', id: 'm-1' };
@@ -90,6 +92,10 @@ export const givenCustomerIn = (tieWindow: TieWindow) => specOf(customerDecider(
 export const givenPartner = specOf(partnerDecider, contextAt(MANAGER));
 /** A payout on the partner's stream; pass the read model's lines as `{ lines }`. */
 export const givenPayout = specOf(payoutDecider, (at) => ({ ...contextAt(FINANCE)(at), lines: [], throughPosition: 100n }));
+/** Wholesale-voice traffic on a reseller's stream. */
+export const givenTraffic = specOf(trafficDecider, contextAt(FINANCE));
+/** The rebate programme on a partner's stream; pass `{ distributor }` for a lock. */
+export const givenRebates = specOf(rebateDecider, (at): RebateDecideContext => ({ policy: defaultPolicy, occurredAt: at, distributor: null }));
 /** One partner's tier evaluation; `at` is the evaluation's effective instant; pass `{ signedCustomers }`. */
 export const givenTierEvaluation = specOf(tierEvaluationDecider, (at) => ({ ...contextAt(MANAGER)(at), signedCustomers: new Map<string, number>() }));
 

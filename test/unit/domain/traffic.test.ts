@@ -1,12 +1,10 @@
 // Wholesale-voice traffic: the deposit is the reseller's credit limit (issue 10).
 import { describe, expect, it } from 'vitest';
 import { DomainRuleError } from '../../../src/domain/errors.js';
-import { foldPartner } from '../../../src/domain/partner.js';
-import { defaultPolicy } from '../../../src/domain/policy.js';
 import { partnerDeltasOf, postingsOf } from '../../../src/domain/postings.js';
 import { trafficOutstandingFen } from '../../../src/domain/traffic.js';
-import { type BillTraffic, decideTrafficBill, decideTrafficSettlement, type SettleTraffic } from '../../../src/domain/traffic-decide.js';
-import { day, ev, type Given, signed, toFacts } from './spec.js';
+import type { BillTraffic, SettleTraffic } from '../../../src/domain/traffic-decide.js';
+import { day, ev, type Given, givenTraffic, signed } from './spec.js';
 
 const MIN = 10_000_000; // the default policy's wholesale-voice minimum: 100,000.00 CNY
 const reseller = signed('W1', 'standard', day(0), 'wholesale-voice');
@@ -18,7 +16,9 @@ const settled = (settlementId: string, amountFen: number, outstandingFen: number
 const bill = (billId: string, amountFen: number, period = '2026-01'): BillTraffic => ({ partnerId: 'W1', billId, amountFen, period });
 const settle = (settlementId: string, amountFen: number): SettleTraffic => ({ partnerId: 'W1', settlementId, amountFen });
 
-const state = (...given: Given[]) => foldPartner(toFacts(given));
+const state = (...given: Given[]) => givenTraffic(...given).state();
+const billOn = (c: BillTraffic, ...given: Given[]) => givenTraffic(...given).when({ type: 'BillTraffic', data: c }, day(4));
+const settleOn = (c: SettleTraffic, ...given: Given[]) => givenTraffic(...given).when({ type: 'SettleTraffic', data: c }, day(4));
 function refusal(run: () => unknown): DomainRuleError {
   try {
     run();
@@ -31,43 +31,43 @@ function refusal(run: () => unknown): DomainRuleError {
 
 describe('billing traffic against the deposit', () => {
   it('records a bill within the deposit, with the limit and the outstanding traffic after it', () => {
-    const events = decideTrafficBill(bill('B1', 4_000_000), state(reseller, deposit(MIN)), defaultPolicy);
+    const events = billOn(bill('B1', 4_000_000), reseller, deposit(MIN)).events();
     expect(events).toEqual([billed('B1', 4_000_000, 4_000_000).event]);
   });
   it('accepts a bill that takes outstanding traffic exactly to the deposit', () => {
-    const events = decideTrafficBill(bill('B2', 6_000_000), state(reseller, deposit(MIN), billed('B1', 4_000_000, 4_000_000)), defaultPolicy);
+    const events = billOn(bill('B2', 6_000_000), reseller, deposit(MIN), billed('B1', 4_000_000, 4_000_000)).events();
     expect(events[0]?.data).toMatchObject({ outstandingFen: MIN, creditLimitFen: MIN });
   });
   // Issue #22 item 2: a bill over the limit used to be refused (rule traffic-credit-limit) and the
   // traffic already carried vanished; the bill is a fact now, and the limit decides the service
   // (credit-suspension.test.ts).
   it('records a bill one fen above the limit, with the limit and the outstanding traffic after it', () => {
-    const events = decideTrafficBill(bill('B2', 6_000_001), state(reseller, deposit(MIN), billed('B1', 4_000_000, 4_000_000)), defaultPolicy);
+    const events = billOn(bill('B2', 6_000_001), reseller, deposit(MIN), billed('B1', 4_000_000, 4_000_000)).events();
     expect(events).toEqual([billed('B2', 6_000_001, MIN + 1).event]);
   });
   it('records a bill while the credit is suspended, flagged whileSuspended', () => {
     const suspended = ev('CreditSuspended', { partnerId: 'W1', creditLimitFen: MIN, outstandingFen: MIN, cause: 'TrafficBilled' }, day(2));
-    const events = decideTrafficBill(bill('B2', 1), state(reseller, deposit(MIN), billed('B1', MIN, MIN), suspended), defaultPolicy);
+    const events = billOn(bill('B2', 1), reseller, deposit(MIN), billed('B1', MIN, MIN), suspended).events();
     expect(events).toEqual([billed('B2', 1, MIN + 1, MIN, true).event]);
   });
   it('bills only wholesale-voice resellers', () => {
     const other = signed('W1', 'gold', day(0), 'relationship');
-    const e = refusal(() => decideTrafficBill(bill('B1', 1), state(other, deposit(MIN)), defaultPolicy));
+    const e = refusal(() => billOn(bill('B1', 1), other, deposit(MIN)).events());
     expect(e.rule).toBe('traffic-wholesale-voice-only');
   });
   it('requires the policy minimum deposit before the first bill', () => {
-    const e = refusal(() => decideTrafficBill(bill('B1', 100), state(reseller, deposit(MIN - 1)), defaultPolicy));
+    const e = refusal(() => billOn(bill('B1', 100), reseller, deposit(MIN - 1)).events());
     expect(e.rule).toBe('traffic-deposit-below-minimum');
     expect(e.figures).toMatchObject({ minimumFen: MIN, depositFen: MIN - 1, shortfallFen: 1 });
   });
   it('refuses an unknown partner as not found', () => {
-    const e = refusal(() => decideTrafficBill(bill('B1', 100), state(), defaultPolicy));
+    const e = refusal(() => billOn(bill('B1', 100)).events());
     expect([e.rule, e.kind]).toEqual(['partner-unknown', 'not-found']);
   });
   it('writes nothing for the same bill again, and refuses the same bill id with other figures', () => {
-    const s = state(reseller, deposit(MIN), billed('B1', 4_000_000, 4_000_000));
-    expect(decideTrafficBill(bill('B1', 4_000_000), s, defaultPolicy)).toEqual([]);
-    const e = refusal(() => decideTrafficBill(bill('B1', 4_000_001), s, defaultPolicy));
+    const sGiven = [reseller, deposit(MIN), billed('B1', 4_000_000, 4_000_000)];
+    expect(billOn(bill('B1', 4_000_000), ...sGiven).events()).toEqual([]);
+    const e = refusal(() => billOn(bill('B1', 4_000_001), ...sGiven).events());
     expect([e.rule, e.kind]).toEqual(['bill-id-taken', 'conflict']);
   });
 });
@@ -75,15 +75,15 @@ describe('billing traffic against the deposit', () => {
 describe('settling traffic', () => {
   const owing = [reseller, deposit(MIN), billed('B1', 3_000_000, 3_000_000)] as const;
   it('records a settlement up to the outstanding traffic', () => {
-    expect(decideTrafficSettlement(settle('S1', 3_000_000), state(...owing), defaultPolicy)).toEqual([settled('S1', 3_000_000, 0).event]);
+    expect(settleOn(settle('S1', 3_000_000), ...owing).events()).toEqual([settled('S1', 3_000_000, 0).event]);
   });
   it('refuses a settlement larger than the outstanding traffic', () => {
-    const e = refusal(() => decideTrafficSettlement(settle('S1', 3_000_001), state(...owing), defaultPolicy));
+    const e = refusal(() => settleOn(settle('S1', 3_000_001), ...owing).events());
     expect(e.rule).toBe('traffic-settlement-exceeds-outstanding');
     expect(e.figures).toEqual({ amountFen: 3_000_001, outstandingFen: 3_000_000, excessFen: 1 });
   });
   it('writes nothing for the same settlement again', () => {
-    expect(decideTrafficSettlement(settle('S1', 1_000), state(...owing, settled('S1', 1_000, 2_999_000)), defaultPolicy)).toEqual([]);
+    expect(settleOn(settle('S1', 1_000), ...owing, settled('S1', 1_000, 2_999_000)).events()).toEqual([]);
   });
 });
 
