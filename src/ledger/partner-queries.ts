@@ -8,9 +8,10 @@ import { partnerStream } from '../domain/events.js';
 import { type PartnerOwnershipView, partnerViewOf } from '../domain/partner-view.js';
 import type { TimeQuery } from '../../projections/cut.js';
 import { domainBridge } from '../../projections/domain-bridge.js';
-import type { ClaimEnvelope, OwnershipFold } from '../../projections/ownership.js';
+import type { OwnershipFold } from '../../projections/ownership.js';
 import * as read from '../../projections/readers.js';
 import type { Ledger } from './ledger.js';
+import { claimEnvelope } from './queries.js';
 
 /**
  * A partner's timeline: its own events only (the events of its partner stream and of its own
@@ -110,17 +111,6 @@ export class PartnerQueries {
 function dealIdsOf(row: read.ClaimEventRow): string[] {
   const d = row.data as { dealId?: unknown; fromDealId?: unknown; toDealId?: unknown; ownerDealId?: unknown };
   return [d.dealId, d.fromDealId, d.toDealId, d.ownerDealId].filter((id): id is string => typeof id === 'string');
-}
-
-function claimEnvelope(r: read.ClaimEventRow): ClaimEnvelope {
-  return {
-    type: r.type as ClaimEnvelope['type'],
-    data: r.data as ClaimEnvelope['data'],
-    position: BigInt(r.position),
-    occurredAt: r.occurredAt,
-    recordedAt: r.recordedAt,
-    eventId: r.eventId,
-  };
 }
 
 const byLedger = new WeakMap<object, PartnerQueries>();

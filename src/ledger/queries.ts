@@ -277,7 +277,8 @@ export class LedgerQueries {
   }
 }
 
-function claimEnvelope(r: read.ClaimEventRow): ClaimEnvelope {
+/** A stored claim event as the ownership fold reads it. */
+export function claimEnvelope(r: read.ClaimEventRow): ClaimEnvelope {
   return {
     type: r.type as ClaimEnvelope['type'],
     data: r.data as ClaimEnvelope['data'],

@@ -4,7 +4,7 @@
 // it with a reason. Every refusal is a problem body and writes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command } from './support/programme.js';
-import { type ApiServer, get, post, startApiServer } from './support/server.js';
+import { type Answer, type ApiServer, get, post, refusedWithoutWriting, startApiServer } from './support/server.js';
 
 let server: ApiServer;
 beforeAll(async () => {
@@ -17,17 +17,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const head = async (): Promise<number> => (await get(server, '/health', 'auditor')).body.position as number;
-
-async function refused(answer: Promise<{ status: number; body: any; headers: Headers }>, status: number, rule?: string) {
-  const before = await head();
-  const a = await answer;
-  expect(a.status, JSON.stringify(a.body)).toBe(status);
-  expect(a.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  if (rule) expect(a.body.rule).toBe(rule);
-  expect(await head()).toBe(before);
-  return a.body;
-}
+const refused = (answer: Promise<Answer>, status: number, rule?: string) => refusedWithoutWriting(server, answer, status, rule);
 
 describe('a partner cannot mark its own deal signed', () => {
   it('POST /deals/:id/stage {stage: signed} from the owning partner is a 422 naming the rule; a manager still signs (the vendor\'s own paper)', async () => {

@@ -3,17 +3,9 @@
 // quarterly statement is a file: GET /statements/:partnerId/:quarter.pdf, .xlsx, .csv.
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cjkFont } from '../../src/ledger/statement-document.js';
+import { hasCjkFont } from '../support/cjk-font.js';
 import { type ApiServer, get, post, startApiServer, tokens } from './support/server.js';
 
-const hasCjkFont = (() => {
-  try {
-    cjkFont();
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 const ok = (answer: { status: number; body: unknown }, status = 201) => {
   expect(answer.status, JSON.stringify(answer.body)).toBe(status);

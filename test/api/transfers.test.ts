@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderAccount } from '../../src/cli/commands/dispute.js';
 import { command } from './support/programme.js';
-import { type ApiServer, get, post, startApiServer } from './support/server.js';
+import { type Answer, type ApiServer, get, post, refusedWithoutWriting, startApiServer } from './support/server.js';
 
 let server: ApiServer;
 beforeAll(async () => {
@@ -20,15 +20,7 @@ afterAll(async () => {
 
 const head = async (): Promise<number> => (await get(server, '/health', 'auditor')).body.position as number;
 
-async function refused(answer: Promise<{ status: number; body: any; headers: Headers }>, status: number, rule?: string) {
-  const before = await head();
-  const a = await answer;
-  expect(a.status, JSON.stringify(a.body)).toBe(status);
-  expect(a.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  if (rule) expect(a.body.rule).toBe(rule);
-  expect(await head()).toBe(before);
-  return a.body;
-}
+const refused = (answer: Promise<Answer>, status: number, rule?: string) => refusedWithoutWriting(server, answer, status, rule);
 
 /** Two claims on one customer: `from` registered on `fromAt`, `to` ten days later. */
 async function contested(from: string, to: string, name: string, fromAt = '2025-01-10T02:00:00Z'): Promise<string> {

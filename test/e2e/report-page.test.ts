@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { eventSchemas } from '../../src/domain/events.js';
-import { cjkFont } from '../../src/ledger/statement-document.js';
+import { hasCjkFont } from '../support/cjk-font.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { browserSkipReason, launchChromium } from './support/browser.js';
@@ -143,14 +143,6 @@ describe('the page speaks Chinese and English', () => {
 // ---- the page in a real browser --------------------------------------------------------------
 
 const skipReason = browserSkipReason();
-const hasCjkFont = (() => {
-  try {
-    cjkFont();
-    return true;
-  } catch {
-    return false;
-  }
-})();
 if (skipReason) console.warn(`report page browser tests SKIPPED: ${skipReason}`);
 const artifactsDir = path.resolve('test-artifacts');
 const money = ['accrued', 'clawedBack', 'paidOut', 'payable', 'pendingClawback', 'deposit', 'debt'] as const;

@@ -2,6 +2,7 @@
 // file (one token per role, two partners), the demo data set off. restart() reopens the same dir.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { expect } from 'vitest';
 import path from 'node:path';
 import { DEFAULT_BODY_LIMIT_BYTES, type ServerConfig } from '../../../src/app/config.js';
 import { createServer, type RunningServer } from '../../../src/app/server.js';
@@ -121,3 +122,17 @@ export const get = <T = any>(server: ApiServer, route: string, token: TokenName 
   call<T>(server, 'GET', route, { token, query });
 export const post = <T = any>(server: ApiServer, route: string, token: TokenName | null, body: unknown, headers?: Record<string, string>) =>
   call<T>(server, 'POST', route, { token, body, headers });
+
+/** The log's head position (the auditor's /health). */
+export const headPosition = async (server: ApiServer): Promise<number> => (await get(server, '/health', 'auditor')).body.position as number;
+
+/** A problem+json refusal with this status (and rule) that wrote nothing; answers its body. */
+export async function refusedWithoutWriting(server: ApiServer, answer: Promise<Answer>, status: number, rule?: string) {
+  const before = await headPosition(server);
+  const a = await answer;
+  expect(a.status, JSON.stringify(a.body)).toBe(status);
+  expect(a.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  if (rule) expect(a.body.rule).toBe(rule);
+  expect(await headPosition(server)).toBe(before);
+  return a.body;
+}

@@ -13,7 +13,7 @@ import { reportCommand } from '../../../src/cli/commands/report.js';
 import { statementCommand } from '../../../src/cli/commands/statement.js';
 import { defaultPolicy } from '../../../src/domain/policy.js';
 import { runCommand } from '../../../src/ledger/commands/index.js';
-import { cjkFont } from '../../../src/ledger/statement-document.js';
+import { hasCjkFont } from '../../support/cjk-font.js';
 import { webExport } from '../../../src/ledger/web-modules.js';
 import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
 import { captureOutput } from '../../support/capture-output.js';
@@ -21,14 +21,6 @@ import { ScanLookups } from './scan-lookups.js';
 
 let dir: string;
 const run = (command: { run(argv: string[]): Promise<number> }, argv: string[]) => captureOutput(() => command.run([...argv, '--data-dir', dir]));
-const hasCjkFont = (() => {
-  try {
-    cjkFont();
-    return true;
-  } catch {
-    return false;
-  }
-})();
 const hasPdfToText = (() => {
   try {
     execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
