@@ -436,16 +436,24 @@ export class SqliteEventStore implements EventStore {
     const rows: WriterRow[] = [];
     const heads = new Map<string, number>();
     for (const e of envelopes) {
-      const at = `position ${String(e.position)}`;
-      const [event] = prepareAppend(e.stream, [newEventOfEnvelope(e)], 'any');
       const position = tip.position + 1;
-      if (e.position !== BigInt(position)) throw new Error(`${at}: the log's next position is ${position}`);
+      const refuse = (problem: string): never => {
+        throw new ChainedImportError(typeof e.position === 'bigint' ? e.position : BigInt(position), problem);
+      };
+      if (e.position !== BigInt(position)) refuse(e.position > BigInt(position) ? `position ${position} is missing` : `the log's next position is ${position}`);
+      let event: PreparedEvent;
+      try {
+        [event] = prepareAppend(e.stream, [newEventOfEnvelope(e)], 'any') as [PreparedEvent];
+      } catch (error) {
+        return refuse(errorMessage(error));
+      }
       const last = heads.get(e.stream) ?? this.inReadTransaction(() => this.streamHead(e.stream)) ?? -1;
-      if (e.revision !== BigInt(last + 1)) throw new Error(`${at}: stream ${e.stream}'s next revision is ${last + 1}, not ${String(e.revision)}`);
-      if (!ISO_INSTANT.test(e.recordedAt) || e.recordedAt < tip.recordedAt) throw new Error(`${at}: recordedAt ${e.recordedAt} is not an instant at or after ${tip.recordedAt}`);
-      const envelope = chainEvent(event!, e.stream, last + 1, position, tip.hash, e.recordedAt);
-      if (envelope.hash !== e.hash) throw new Error(`${at}: the hash is ${e.hash}, this store computes ${envelope.hash}`);
-      rows.push([position, event!.eventId, e.stream, last + 1, event!.contextKey, event!.occurredAt + e.recordedAt, event!.dataJson, event!.commandId, event!.correlationId, event!.causationId, envelope.hash]);
+      if (e.revision !== BigInt(last + 1)) refuse(`stream ${e.stream}'s next revision is ${last + 1}, not ${String(e.revision)}`);
+      if (!ISO_INSTANT.test(e.recordedAt) || e.recordedAt < tip.recordedAt) refuse(`recordedAt ${e.recordedAt} is not an instant at or after ${tip.recordedAt}`);
+      if (e.prevHash !== undefined && e.prevHash !== tip.hash) refuse(`prevHash mismatch: the line links to ${e.prevHash}, the event before hashes to ${tip.hash}`);
+      const envelope = chainEvent(event, e.stream, last + 1, position, tip.hash, e.recordedAt);
+      if (envelope.hash !== e.hash) refuse(`hash mismatch: the line has ${e.hash}, its content hashes to ${envelope.hash}`);
+      rows.push([position, event.eventId, e.stream, last + 1, event.contextKey, event.occurredAt + e.recordedAt, event.dataJson, event.commandId, event.correlationId, event.causationId, envelope.hash]);
       heads.set(e.stream, last + 1);
       tip.position = position;
       tip.hash = envelope.hash;
@@ -816,6 +824,17 @@ function chainEvent(event: PreparedEvent, stream: string, revision: number, posi
     hash,
     data: event.data,
   } as EventEnvelope;
+}
+
+/** History given to importChained that does not continue the log: the first such event's position and why. */
+export class ChainedImportError extends Error {
+  override readonly name = 'ChainedImportError';
+  constructor(
+    readonly position: bigint,
+    readonly problem: string,
+  ) {
+    super(`position ${String(position)}: ${problem}`);
+  }
 }
 
 /** An envelope as the append it was (what the store validates and stores of it). */
