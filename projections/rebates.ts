@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS rebate_rows (
   indexes: [
     'CREATE INDEX IF NOT EXISTS purchase_rows_by_partner ON purchase_rows (partner_id, year, position);',
     'CREATE INDEX IF NOT EXISTS purchase_rows_by_line ON purchase_rows (year, product_line, partner_id);',
+    'CREATE INDEX IF NOT EXISTS purchase_rows_by_distributor ON purchase_rows (distributor_id, year, position) WHERE distributor_id IS NOT NULL;',
     'CREATE INDEX IF NOT EXISTS rebate_rows_by_partner ON rebate_rows (partner_id, position);',
     'CREATE INDEX IF NOT EXISTS rebate_rows_by_payer ON rebate_rows (payer_partner_id, year) WHERE payer_partner_id IS NOT NULL;',
   ],
@@ -165,6 +166,15 @@ export function purchasesByQuarterAt(db: Db, partnerId: string, year: number, cu
     `SELECT quarter, sum(amount_fen) AS purchasesFen, sum(CASE WHEN bid = 1 THEN amount_fen ELSE 0 END) AS bidPurchasesFen, count(*) AS count
        FROM purchase_rows WHERE partner_id = ? AND year = ? AND position <= ? AND occurred_at <= ? GROUP BY quarter ORDER BY quarter`,
   ).all(partnerId, year, cut.position, cut.validAt ?? endOfTime) as QuarterPurchases[];
+}
+
+/** Purchases of a year that agents recorded through a distributor (they climb its steps), inside the cut, per agent and quarter. */
+export function agentPurchasesByQuarterAt(db: Db, distributorId: string, year: number, cut: LogCut): Array<{ partnerId: string; quarter: string; purchasesFen: number }> {
+  return stmt(
+    db,
+    `SELECT partner_id AS partnerId, quarter, sum(amount_fen) AS purchasesFen
+       FROM purchase_rows WHERE distributor_id = ? AND year = ? AND position <= ? AND occurred_at <= ? GROUP BY partner_id, quarter ORDER BY quarter, partner_id`,
+  ).all(distributorId, year, cut.position, cut.validAt ?? endOfTime) as Array<{ partnerId: string; quarter: string; purchasesFen: number }>;
 }
 
 /** Purchases of one product line in a year inside the cut, per partner, largest first (then by id). */

@@ -241,6 +241,8 @@ export const PurchaseRecorded = z.object({
 export const LockedToDistributor = z.object({
   partnerId: Id,
   distributorId: Id,
+  /** true: a three-party agreement makes the agent a second-level agent (its own 2 steps, paid by the distributor); absent: an ordinary lock. */
+  secondLevel: z.literal(true).optional(),
 });
 
 /** One quarter's evaluation of a partner's step rebate, with every figure it was decided on. */
@@ -265,6 +267,12 @@ export const RebateEarned = z.object({
   earnedBeforeFen: NonNegativeFen,
   /** max(0, cumulativeRebateFen − earnedBeforeFen): a rebate once earned is never taken back. */
   amountFen: NonNegativeFen,
+  /**
+   * A distributor: its locked agents' purchases through it in the year up to this quarter (bids
+   * included), per agent. They are part of cumulativePurchasesFen (they climb its steps) and not
+   * of cumulativeEligibleFen (the agent earns the rebate on them). Absent when there are none.
+   */
+  lockedAgentPurchases: z.array(z.object({ partnerId: Id, cumulativePurchasesFen: PositiveFen })).min(1).optional(),
 });
 
 /** A rebate paid to the partner, by the vendor (payer null) or by its distributor. */

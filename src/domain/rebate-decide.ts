@@ -21,6 +21,18 @@
 // (RebateEarned, amount 0 included, closes it); a purchase dated in a closed quarter is refused,
 // so an evaluated quarter's figures never change. A locked agent's rebate is owed by its
 // distributor (payerPartnerId), not by the vendor.
+//
+// TWO-LEVEL DISTRIBUTION:
+//   - A locked agent's purchases through its distributor (PurchaseRecorded.distributorId) also
+//     count toward the DISTRIBUTOR's steps: the evaluation command hands the distributor's
+//     decision its locked agents' purchases (RebateDecideContext.agentPurchases); they are added
+//     to its cumulativePurchasesFen and listed per agent in RebateEarned.lockedAgentPurchases.
+//     They are not part of its cumulativeEligibleFen: the agent earns the rebate on them, the
+//     distributor only climbs with them. A purchase through a distributor dated in a quarter the
+//     distributor has evaluated is refused, as its own would be.
+//   - A three-party agreement (LockedToDistributor.secondLevel) makes a value-added agent a
+//     second-level agent: evaluated on the policy's `second-level-agent` steps (2 steps),
+//     paid by its distributor like any locked agent.
 import { requireAmountFen } from './amount-limit.js';
 import { eventOf } from './decide-context.js';
 import type { Decider } from './decider.js';
@@ -39,6 +51,15 @@ export const isRebateKind = (kind: string | null): kind is RebateKind => kind ==
 
 export type RebateProgramme = NonNullable<Policy['rebates']>;
 
+/** The step table a partner is evaluated on: its kind, or `second-level-agent` for an agent under a three-party agreement. */
+export type RebateStepKind = RebateKind | 'second-level-agent';
+export const SECOND_LEVEL_STEPS = 'second-level-agent';
+
+export function stepKindOf(state: PartnerState): RebateStepKind | null {
+  if (!isRebateKind(state.kind)) return null;
+  return state.kind === 'value-added-agent' && state.rebates.secondLevel ? SECOND_LEVEL_STEPS : state.kind;
+}
+
 export function rebateProgramme(policy: Policy): RebateProgramme {
   if (!policy.rebates) refuse('rebate-programme-absent', `policy ${policy.version} runs no rebate programme`);
   return policy.rebates;
@@ -50,6 +71,11 @@ export interface PurchaseAmount {
   amountFen: number;
   bid: boolean;
   occurredAt: string;
+}
+
+/** A locked agent's purchase through the distributor being evaluated. */
+export interface AgentPurchase extends PurchaseAmount {
+  partnerId: string;
 }
 
 export type RebateFigures = Omit<EventDataOf<'RebateEarned'>, 'partnerId' | 'payerPartnerId'>;
@@ -71,12 +97,13 @@ export function stepReached(thresholdsFen: readonly number[], cumulativeFen: num
 
 /** The figures of quarter `quarter` for a partner of `kind` (see the header for the rule). */
 export function rebateFigures(
-  kind: RebateKind,
+  kind: RebateStepKind,
   commitmentFen: number,
   quarter: string,
   purchases: Iterable<PurchaseAmount>,
   earnedBeforeFen: number,
   policy: Policy,
+  agentPurchases: Iterable<AgentPurchase> = [],
 ): RebateFigures {
   const programme = rebateProgramme(policy);
   const steps = programme.steps[kind];
@@ -85,12 +112,23 @@ export function rebateFigures(
   const cumulativeTargetFen = applyRateBps(commitmentFen, cumulativeSplitBps(programme, q));
   let cumulativePurchasesFen = 0;
   let cumulativeEligibleFen = 0;
-  for (const p of purchases) {
+  const inYearToDate = (p: PurchaseAmount) => {
     const pq = quarterOf(p.occurredAt, policy.timeZone);
-    if (parseQuarter(pq).year !== year || compareQuarters(pq, quarter) > 0) continue;
+    return parseQuarter(pq).year === year && compareQuarters(pq, quarter) <= 0;
+  };
+  for (const p of purchases) {
+    if (!inYearToDate(p)) continue;
     cumulativePurchasesFen += p.amountFen;
     if (!p.bid) cumulativeEligibleFen += p.amountFen;
   }
+  // Locked agents' purchases through the distributor climb its steps and earn it nothing.
+  const byAgent = new Map<string, number>();
+  for (const p of agentPurchases) {
+    if (!inYearToDate(p)) continue;
+    byAgent.set(p.partnerId, (byAgent.get(p.partnerId) ?? 0) + p.amountFen);
+    cumulativePurchasesFen += p.amountFen;
+  }
+  const lockedAgentPurchases = [...byAgent].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([partnerId, fen]) => ({ partnerId, cumulativePurchasesFen: fen }));
   const thresholdsFen = steps.map((s) => applyRateBps(cumulativeTargetFen, s.ofTargetBps));
   const step = stepReached(thresholdsFen, cumulativePurchasesFen);
   const rateBps = step === 0 ? 0 : steps[step - 1]!.rateBps;
@@ -110,6 +148,7 @@ export function rebateFigures(
     cumulativeRebateFen,
     earnedBeforeFen,
     amountFen,
+    ...(lockedAgentPurchases.length > 0 ? { lockedAgentPurchases } : {}),
   };
 }
 
@@ -118,7 +157,7 @@ export function rebateFigures(
 export type RebateCommand =
   | { type: 'SetCommitment'; data: { partnerId: string; year: number; amountFen: number } }
   | { type: 'RecordPurchase'; data: { purchaseId: string; partnerId: string; amountFen: number; productLine: string; bid: boolean } }
-  | { type: 'LockToDistributor'; data: { partnerId: string; distributorId: string } }
+  | { type: 'LockToDistributor'; data: { partnerId: string; distributorId: string; secondLevel?: true } }
   | { type: 'EvaluateRebate'; data: { partnerId: string; quarter: string } }
   | { type: 'PayRebate'; data: { rebatePaymentId: string; partnerId: string; payerPartnerId: string | null; amountFen: number } };
 
@@ -126,8 +165,13 @@ export interface RebateDecideContext {
   policy: Policy;
   /** The command's business instant (a purchase's occurredAt). */
   occurredAt: string;
-  /** LockToDistributor: the named distributor's state (loaded by the command layer). */
+  /**
+   * LockToDistributor: the named distributor's state; RecordPurchase: the distributor the agent
+   * is locked to (loaded by the command layer).
+   */
   distributor?: PartnerState | null;
+  /** EvaluateRebate of a distributor: the purchases its locked agents recorded through it. */
+  agentPurchases?: readonly AgentPurchase[];
 }
 
 export type RebateEvent = EventOf<'CommitmentSet' | 'PurchaseRecorded' | 'LockedToDistributor' | 'RebateEarned' | 'RebatePaid'>;
@@ -141,9 +185,9 @@ export function decideRebate(command: RebateCommand, state: PartnerState, ctx: R
     case 'RecordPurchase':
       return decidePurchase(command.data, state, ctx);
     case 'LockToDistributor':
-      return decideLock(command.data, state, ctx.distributor ?? null);
+      return decideLock(command.data, state, ctx.distributor ?? null, ctx.policy);
     case 'EvaluateRebate':
-      return decideEvaluation(command.data.quarter, state, ctx.policy);
+      return decideEvaluation(command.data.quarter, state, ctx.policy, ctx.agentPurchases ?? []);
     case 'PayRebate':
       return decidePayment(command.data, state, ctx.policy);
     default: {
@@ -193,10 +237,18 @@ function decidePurchase(d: Extract<RebateCommand, { type: 'RecordPurchase' }>['d
   if (state.rebates.earned.has(quarter)) {
     refuse('purchase-quarter-evaluated', `purchase ${d.purchaseId} refused: it is dated in ${quarter}, whose rebate partner ${d.partnerId} has already been evaluated`, { quarter });
   }
+  // It also climbs the distributor's steps, so the distributor's evaluated quarters are closed to it too.
+  const through = state.rebates.distributorId;
+  if (through !== null && ctx.distributor?.partnerId === through && ctx.distributor.rebates.earned.has(quarter)) {
+    refuse('purchase-quarter-evaluated', `purchase ${d.purchaseId} refused: it is dated in ${quarter}, whose rebate distributor ${through} (which partner ${d.partnerId} buys through) has already been evaluated`, {
+      quarter,
+      distributorId: through,
+    });
+  }
   return [eventOf('PurchaseRecorded', { ...d, distributorId: state.rebates.distributorId })];
 }
 
-function decideLock(d: { partnerId: string; distributorId: string }, state: PartnerState, distributor: PartnerState | null): RebateEvent[] {
+function decideLock(d: { partnerId: string; distributorId: string; secondLevel?: true }, state: PartnerState, distributor: PartnerState | null, policy: Policy): RebateEvent[] {
   if (state.kind !== 'value-added-agent') {
     refuse('lock-agent-only', `only a value-added agent is locked to a distributor; partner ${d.partnerId} is ${state.kind}`, { kind: state.kind });
   }
@@ -206,17 +258,23 @@ function decideLock(d: { partnerId: string; distributorId: string }, state: Part
   if (distributor.kind !== 'distributor') {
     refuse('lock-not-a-distributor', `partner ${d.distributorId} is ${distributor.kind}, not a distributor`, { distributorId: d.distributorId, kind: distributor.kind });
   }
-  const current = state.rebates.distributorId;
-  if (current === d.distributorId) return [];
-  if (current !== null) {
-    refuse('agent-already-locked', `agent ${d.partnerId} is locked to distributor ${current}`, { distributorId: current }, 'conflict');
+  const secondLevel = d.secondLevel === true;
+  if (secondLevel && !rebateProgramme(policy).steps[SECOND_LEVEL_STEPS]) {
+    refuse('second-level-steps-absent', `a three-party agreement refused: policy ${policy.version} names no ${SECOND_LEVEL_STEPS} steps`, {});
   }
-  return [eventOf('LockedToDistributor', d)];
+  const current = state.rebates.distributorId;
+  if (current === d.distributorId && state.rebates.secondLevel === secondLevel) return [];
+  if (current !== null) {
+    const as = state.rebates.secondLevel ? 'a second-level agent (three-party agreement)' : 'an agent';
+    refuse('agent-already-locked', `agent ${d.partnerId} is locked to distributor ${current} as ${as}`, { distributorId: current, secondLevel: state.rebates.secondLevel }, 'conflict');
+  }
+  return [eventOf('LockedToDistributor', secondLevel ? { partnerId: d.partnerId, distributorId: d.distributorId, secondLevel: true } : { partnerId: d.partnerId, distributorId: d.distributorId })];
 }
 
 /** The quarter's RebateEarned, or nothing: outside the programme, no commitment, or evaluated already. */
-export function decideEvaluation(quarter: string, state: PartnerState, policy: Policy): RebateEvent[] {
-  if (!isRebateKind(state.kind)) return [];
+export function decideEvaluation(quarter: string, state: PartnerState, policy: Policy, agentPurchases: readonly AgentPurchase[] = []): RebateEvent[] {
+  const stepKind = stepKindOf(state);
+  if (stepKind === null) return [];
   const { year } = parseQuarter(quarter);
   const commitmentFen = state.rebates.commitments.get(year);
   if (commitmentFen === undefined || state.rebates.earned.has(quarter)) return [];
@@ -224,7 +282,8 @@ export function decideEvaluation(quarter: string, state: PartnerState, policy: P
   if (later.length > 0) {
     refuse('rebate-quarter-out-of-order', `rebate evaluation of ${quarter} refused: ${later.join(', ')} of partner ${state.partnerId} already evaluated`, { quarter, partnerId: state.partnerId });
   }
-  const figures = rebateFigures(state.kind, commitmentFen, quarter, state.rebates.purchases.values(), earnedInYearFen(state.rebates, year), policy);
+  const through = state.kind === 'distributor' ? agentPurchases : [];
+  const figures = rebateFigures(stepKind, commitmentFen, quarter, state.rebates.purchases.values(), earnedInYearFen(state.rebates, year), policy, through);
   return [eventOf('RebateEarned', { partnerId: state.partnerId!, payerPartnerId: state.rebates.distributorId, ...figures })];
 }
 

@@ -23,6 +23,8 @@ export interface RebateState {
   purchases: ReadonlyMap<string, PurchaseFact>;
   /** The distributor this agent is locked to, or null. */
   distributorId: string | null;
+  /** The lock is a three-party agreement: a second-level agent (its own steps, paid by the distributor). */
+  secondLevel: boolean;
   /** Each evaluated quarter's RebateEarned (amount 0 included): a quarter is evaluated once. */
   earned: ReadonlyMap<string, EventDataOf<'RebateEarned'>>;
   earnedByPayer: ReadonlyMap<PayerKey, number>;
@@ -35,6 +37,7 @@ export function initialRebateState(): RebateState {
     commitments: new Map(),
     purchases: new Map(),
     distributorId: null,
+    secondLevel: false,
     earned: new Map(),
     earnedByPayer: new Map(),
     paidByPayer: new Map(),
@@ -64,7 +67,7 @@ export function evolveRebates(r: RebateState, fact: RebateFact): RebateState {
     }
     case 'LockedToDistributor':
       if (r.distributorId !== null && r.distributorId !== fact.data.distributorId) throw new Error(`partner ${fact.data.partnerId} locked to a second distributor`);
-      return { ...r, distributorId: fact.data.distributorId };
+      return { ...r, distributorId: fact.data.distributorId, secondLevel: r.secondLevel || fact.data.secondLevel === true };
     case 'RebateEarned': {
       const d = fact.data;
       if (r.earned.has(d.quarter)) throw new Error(`rebate of ${d.partnerId} for ${d.quarter} earned twice`);

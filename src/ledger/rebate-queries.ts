@@ -1,12 +1,14 @@
 // Reads of the rebate programme (issue 9), each about any cut (asOf / validAt): a partner's
 // year quarter by quarter, and the yearly top-N award by purchases of the high-end line.
 import type { EventDataOf } from '../domain/events.js';
+import { rankHighEndAward } from '../domain/high-end-award.js';
+import type { PartnerKind } from '../domain/partner.js';
 import type { Policy } from '../domain/policy.js';
 import { quarterStart } from '../domain/quarter.js';
-import { isRebateKind, rebateFigures, type PurchaseAmount } from '../domain/rebate-decide.js';
+import { type AgentPurchase, isRebateKind, rebateFigures, type PurchaseAmount, type RebateStepKind, SECOND_LEVEL_STEPS } from '../domain/rebate-decide.js';
 import type { LogCut, TimeQuery } from '../../projections/cut.js';
 import * as read from '../../projections/readers.js';
-import { productLineTotalsAt, purchasesByQuarterAt, rebateRowsAt, rebatesOwedByAt } from '../../projections/rebates.js';
+import { agentPurchasesByQuarterAt, productLineTotalsAt, purchasesByQuarterAt, rebateRowsAt, rebatesOwedByAt } from '../../projections/rebates.js';
 import type { LedgerQueries } from './queries.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
 
@@ -16,6 +18,9 @@ export interface RebateQuarter {
   cumulativeTarget: number;
   purchases: number;
   bidPurchases: number;
+  /** A distributor: its locked agents' purchases through it in the quarter (they climb its steps, earn it nothing). */
+  agentPurchases: number;
+  /** The year's purchases so far, a distributor's locked agents' included. */
   cumulativePurchases: number;
   /** true: a RebateEarned closed the quarter (figures as recorded); false: a projection from the purchases so far. */
   evaluated: boolean;
@@ -32,6 +37,8 @@ export interface RebatesAnswer {
   cut: { position: number; asOf: string | null; validAt: string | null };
   commitment: number | null;
   distributorId: string | null;
+  /** An agent under a three-party agreement: evaluated on the second-level-agent steps. */
+  secondLevel: boolean;
   /** The policy's steps for this kind (marked illustrative in the default policy). */
   steps: Array<{ step: number; ofTargetBps: number; rateBps: number }>;
   illustrative: boolean;
@@ -50,7 +57,7 @@ export interface AwardAnswer {
   productLine: string;
   topN: number;
   cut: { position: number; asOf: string | null; validAt: string | null };
-  /** Competition ranking (equal purchases share a rank); every partner ranked within topN is awarded. */
+  /** Value-added agents only; competition ranking (equal purchases share a rank); every agent ranked within topN is awarded. */
   ranking: Array<{ rank: number; partnerId: string; name: string | null; purchases: number }>;
 }
 
@@ -77,12 +84,16 @@ export class RebateQueries {
     const rows = rebateRowsAt(this.db, partnerId, cut);
     let commitment: number | null = null;
     let distributorId: string | null = null;
+    let secondLevel = false;
     let paid = 0;
     let earnedAllYears = 0;
     const earned = new Map<string, EventDataOf<'RebateEarned'>>();
     for (const r of rows) {
       if (r.type === 'CommitmentSet' && r.year === year) commitment = r.amountFen;
-      if (r.type === 'LockedToDistributor') distributorId = r.payerPartnerId;
+      if (r.type === 'LockedToDistributor') {
+        distributorId = r.payerPartnerId;
+        secondLevel = (r.data as EventDataOf<'LockedToDistributor'>).secondLevel === true;
+      }
       if (r.type === 'RebatePaid') paid += r.amountFen;
       if (r.type === 'RebateEarned') {
         earnedAllYears += r.amountFen;
@@ -90,8 +101,9 @@ export class RebateQueries {
       }
     }
     const programme = this.policy.rebates;
-    const kindSteps = programme && isRebateKind(partner.kind) ? (programme.steps[partner.kind] ?? []) : [];
-    const quarters = this.quarters(partnerId, partner.kind, year, commitment, earned, distributorId, cut);
+    const stepKind = !isRebateKind(partner.kind) ? null : secondLevel ? SECOND_LEVEL_STEPS : partner.kind;
+    const kindSteps = programme && stepKind ? (programme.steps[stepKind] ?? []) : [];
+    const quarters = this.quarters(partnerId, stepKind, year, commitment, earned, distributorId, cut);
     const owed = rebatesOwedByAt(this.db, partnerId, year, cut).map((r) => ({ agentId: r.partnerId, quarter: r.quarter ?? '', amount: r.amountFen }));
     return {
       partnerId,
@@ -100,6 +112,7 @@ export class RebateQueries {
       cut: this.cutInfo(cut),
       commitment,
       distributorId,
+      secondLevel,
       steps: kindSteps.map((s, i) => ({ step: i + 1, ofTargetBps: s.ofTargetBps, rateBps: s.rateBps })),
       illustrative: programme?.illustrative ?? false,
       quarters,
@@ -112,7 +125,7 @@ export class RebateQueries {
 
   private quarters(
     partnerId: string,
-    kind: string,
+    stepKind: RebateStepKind | null,
     year: number,
     commitment: number | null,
     earned: ReadonlyMap<string, EventDataOf<'RebateEarned'>>,
@@ -120,7 +133,9 @@ export class RebateQueries {
     cut: LogCut,
   ): RebateQuarter[] {
     const byQuarter = new Map(purchasesByQuarterAt(this.db, partnerId, year, cut).map((p) => [p.quarter, p]));
+    const agentRows = stepKind === 'distributor' ? agentPurchasesByQuarterAt(this.db, partnerId, year, cut) : [];
     const purchases: PurchaseAmount[] = [];
+    const agentPurchases: AgentPurchase[] = [];
     const out: RebateQuarter[] = [];
     let earnedBefore = 0;
     let cumulative = 0;
@@ -132,17 +147,24 @@ export class RebateQueries {
         purchases.push({ amountFen: p.purchasesFen - p.bidPurchasesFen, bid: false, occurredAt: at }, { amountFen: p.bidPurchasesFen, bid: true, occurredAt: at });
         cumulative += p.purchasesFen;
       }
+      let agentFen = 0;
+      for (const a of agentRows.filter((r) => r.quarter === quarter)) {
+        agentPurchases.push({ partnerId: a.partnerId, amountFen: a.purchasesFen, bid: true, occurredAt: at });
+        agentFen += a.purchasesFen;
+      }
+      cumulative += agentFen;
       const recorded = earned.get(quarter);
       const figures =
         recorded ??
-        (commitment !== null && isRebateKind(kind) && this.policy.rebates
-          ? { ...rebateFigures(kind, commitment, quarter, purchases, earnedBefore, this.policy), payerPartnerId: distributorId }
+        (commitment !== null && stepKind !== null && this.policy.rebates
+          ? { ...rebateFigures(stepKind, commitment, quarter, purchases, earnedBefore, this.policy, agentPurchases), payerPartnerId: distributorId }
           : null);
       out.push({
         quarter,
         cumulativeTarget: figures?.cumulativeTargetFen ?? 0,
         purchases: p?.purchasesFen ?? 0,
         bidPurchases: p?.bidPurchasesFen ?? 0,
+        agentPurchases: agentFen,
         cumulativePurchases: cumulative,
         evaluated: recorded !== undefined,
         step: figures?.step ?? 0,
@@ -155,18 +177,18 @@ export class RebateQueries {
     return out;
   }
 
-  /** GET /awards/:year: partners ranked by purchases of the policy's high-end product line. */
+  /** GET /awards/:year: value-added agents ranked by purchases of the policy's high-end product line (high-end-award.ts). */
   awards(year: number, query: TimeQuery = {}): AwardAnswer {
     const cut = this.queries.cut(query);
     const awards = this.policy.rebates?.awards ?? { highEndProductLine: 'high-end', topN: 20 };
     const totals = productLineTotalsAt(this.db, year, awards.highEndProductLine, cut);
-    const ranking: AwardAnswer['ranking'] = [];
-    totals.forEach((t, i) => {
-      const previous = ranking[ranking.length - 1];
-      const rank = previous && previous.purchases === t.purchasesFen ? previous.rank : i + 1;
-      if (rank > awards.topN) return;
-      ranking.push({ rank, partnerId: t.partnerId, name: read.partnerAt(this.db, t.partnerId, cut)?.name ?? null, purchases: t.purchasesFen });
-    });
+    const partners = new Map(totals.map((t) => [t.partnerId, read.partnerAt(this.db, t.partnerId, cut)]));
+    const candidates = totals.map((t) => ({
+      partnerId: t.partnerId,
+      kind: (partners.get(t.partnerId)?.kind ?? null) as PartnerKind | null,
+      purchasesFen: t.purchasesFen,
+    }));
+    const ranking = rankHighEndAward(candidates, awards.topN).map((r) => ({ rank: r.rank, partnerId: r.partnerId, name: partners.get(r.partnerId)?.name ?? null, purchases: r.purchasesFen }));
     return { year, productLine: awards.highEndProductLine, topN: awards.topN, cut: this.cutInfo(cut), ranking };
   }
 }

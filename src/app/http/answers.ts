@@ -586,6 +586,7 @@ export const RebatesAnswerSchema = documents<RebatesAnswer>()(
       cut: Cut,
       commitment: Fen.nullable(),
       distributorId: z.string().nullable(),
+      secondLevel: z.boolean(),
       steps: z.array(z.object({ step: z.number().int(), ofTargetBps: z.number().int(), rateBps: z.number().int() })),
       illustrative: z.boolean(),
       quarters: z.array(
@@ -594,6 +595,7 @@ export const RebatesAnswerSchema = documents<RebatesAnswer>()(
           cumulativeTarget: Fen,
           purchases: Fen,
           bidPurchases: Fen,
+          agentPurchases: Fen,
           cumulativePurchases: Fen,
           evaluated: z.boolean(),
           step: z.number().int(),

@@ -36,6 +36,7 @@ export const lockToDistributorRoute = commandRoute('lockToDistributor', {
   pathFields: { id: 'partnerId' },
   tag,
   summary: 'Lock a value-added agent to the one distributor it buys through (LockedToDistributor); the distributor then owes its rebates',
+  description: 'secondLevel: true records a three-party agreement: the agent is a second-level agent, evaluated on the policy\'s second-level-agent steps. Its purchases through the distributor also climb the distributor\'s steps.',
   roles: ['manager'],
 });
 
@@ -74,7 +75,7 @@ export const getAwardsRoute = defineRoute({
   method: 'GET',
   path: '/awards/:year',
   tag,
-  summary: "The year's top-N partners by purchases of the policy's high-end product line",
+  summary: "The year's top-N value-added agents by purchases of the policy's high-end product line",
   roles: ['manager', 'finance', 'auditor'],
   params: z.strictObject({ year: YearParam }),
   query: TimeQuery,

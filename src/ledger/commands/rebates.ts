@@ -1,14 +1,15 @@
 // The rebate programme: commitments, purchases, an agent's distributor, quarterly evaluations,
 // rebate payments. Every fact lives on the partner's own stream; an evaluation writes one
-// RebateEarned per programme partner with a commitment for the year, once. The rules are
-// src/domain/rebate-decide.ts; when an evaluation takes effect, evaluation-effective-date.ts.
+// RebateEarned per programme partner with a commitment for the year, once; a distributor's
+// decision is handed the purchases its locked agents recorded through it (they climb its steps).
+// The rules are src/domain/rebate-decide.ts; when an evaluation takes effect, evaluation-effective-date.ts.
 import { z } from 'zod';
 import { refuse } from '../../domain/errors.js';
 import { evaluationEffectiveAt } from '../../domain/evaluation-effective-date.js';
 import { type EventDataOf, ProductLine, RebateYear } from '../../domain/events.js';
 import type { PartnerState } from '../../domain/partner.js';
 import { compareQuarters, parseQuarter } from '../../domain/quarter.js';
-import { decideRebate, rebateProgramme, type RebateCommand } from '../../domain/rebate-decide.js';
+import { type AgentPurchase, decideRebate, rebateProgramme, type RebateCommand } from '../../domain/rebate-decide.js';
 import { payerKeyOf, unpaidRebateFen } from '../../domain/rebates.js';
 import { type CommandCtx, type CommandDeps, defineCommand, type HandledCommand, occurredAtOf, onPartnerStream, outcome, partnerStateOf } from '../command-handling.js';
 import { AmountFen, EntityId, OccurredAt, Quarter } from './fields.js';
@@ -20,11 +21,14 @@ function decideOnRebates<A>(
   occurredAt: string,
   command: (state: PartnerState) => RebateCommand,
   answer: (s: PartnerState, written: boolean) => A,
-  distributorId: string | null = null,
+  /** The distributor whose state the decision needs: an id, or read off the partner's state. */
+  distributorId: string | null | ((state: PartnerState) => string | null) = null,
+  agentPurchases: readonly AgentPurchase[] = [],
 ) {
   return onPartnerStream<A>(deps, ctx, partnerId, occurredAt, async (state) => {
-    const distributor = distributorId ? await partnerStateOf(deps.store, distributorId) : null;
-    const events = decideRebate(command(state), state, { policy: deps.policy, occurredAt, distributor });
+    const id = typeof distributorId === 'function' ? distributorId(state) : distributorId;
+    const distributor = id ? await partnerStateOf(deps.store, id) : null;
+    const events = decideRebate(command(state), state, { policy: deps.policy, occurredAt, distributor, agentPurchases });
     return { events, answer: (s, written) => answer(s, written.length > 0) };
   });
 }
@@ -59,15 +63,16 @@ export const recordPurchase = defineCommand({
       occurredAt,
       () => ({ type: 'RecordPurchase', data }),
       (s, recorded) => ({ ...data, distributorId: s.rebates.purchases.get(input.purchaseId)?.distributorId ?? null, recorded }),
+      (state) => state.rebates.distributorId, // its evaluated quarters are closed to the agent's purchases
     );
     return outcome(h.answer, [h]);
   },
 });
 
-/** The agent buys through this distributor from now on. */
+/** The agent buys through this distributor from now on; secondLevel: under a three-party agreement (a second-level agent). */
 export const lockToDistributor = defineCommand({
   name: 'lockToDistributor',
-  input: z.strictObject({ partnerId: EntityId, distributorId: EntityId, occurredAt: OccurredAt }),
+  input: z.strictObject({ partnerId: EntityId, distributorId: EntityId, secondLevel: z.boolean().optional(), occurredAt: OccurredAt }),
   async run(deps, input, ctx) {
     const occurredAt = occurredAtOf(deps, ctx, input.occurredAt);
     const h = await decideOnRebates(
@@ -75,8 +80,8 @@ export const lockToDistributor = defineCommand({
       ctx,
       input.partnerId,
       occurredAt,
-      () => ({ type: 'LockToDistributor', data: { partnerId: input.partnerId, distributorId: input.distributorId } }),
-      (s, recorded) => ({ partnerId: input.partnerId, distributorId: s.rebates.distributorId, recorded }),
+      () => ({ type: 'LockToDistributor', data: { partnerId: input.partnerId, distributorId: input.distributorId, ...(input.secondLevel ? { secondLevel: true as const } : {}) } }),
+      (s, recorded) => ({ partnerId: input.partnerId, distributorId: s.rebates.distributorId, secondLevel: s.rebates.secondLevel, recorded }),
       input.distributorId,
     );
     return outcome(h.answer, [h]);
@@ -126,8 +131,16 @@ export const evaluateRebates = defineCommand({
     const { year } = parseQuarter(input.quarter);
     await deps.lookups.catchUp();
     const ids = await deps.lookups.partnerIds();
+    // Purchases recorded through each distributor by the agents locked to it (they climb its steps).
+    const throughDistributor = new Map<string, AgentPurchase[]>();
     for (const partnerId of ids) {
       const state = await partnerStateOf(deps.store, partnerId);
+      for (const p of state.rebates.purchases.values()) {
+        if (p.distributorId === null) continue;
+        const list = throughDistributor.get(p.distributorId) ?? [];
+        list.push({ partnerId, amountFen: p.amountFen, bid: p.bid, occurredAt: p.occurredAt });
+        throughDistributor.set(p.distributorId, list);
+      }
       const later = [...state.rebates.earned.values()].filter((e) => e.year === year && compareQuarters(e.quarter, input.quarter) > 0);
       if (later.length > 0) {
         refuse('rebate-quarter-out-of-order', `rebate evaluation of ${input.quarter} refused: partner ${partnerId} is already evaluated for ${later.map((e) => e.quarter).join(', ')}`, {
@@ -140,7 +153,16 @@ export const evaluateRebates = defineCommand({
     const handled: Array<HandledCommand<unknown>> = [];
     const rebates: Array<Omit<EventDataOf<'RebateEarned'>, 'year' | 'quarter'>> = [];
     for (const partnerId of ids) {
-      const h = await decideOnRebates(deps, ctx, partnerId, occurredAt, () => ({ type: 'EvaluateRebate', data: { partnerId, quarter: input.quarter } }), () => null);
+      const h = await decideOnRebates(
+        deps,
+        ctx,
+        partnerId,
+        occurredAt,
+        () => ({ type: 'EvaluateRebate', data: { partnerId, quarter: input.quarter } }),
+        () => null,
+        null,
+        throughDistributor.get(partnerId) ?? [],
+      );
       handled.push(h);
       for (const e of h.stored) {
         if (e.type !== 'RebateEarned') continue;

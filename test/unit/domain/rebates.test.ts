@@ -216,3 +216,77 @@ function shuffle<T>(items: readonly T[], seed: number): T[] {
   }
   return out;
 }
+
+describe("two-level distribution: a locked agent's volume climbs its distributor's steps", () => {
+  const lock = ev('LockedToDistributor', { partnerId: 'A1', distributorId: 'D1' }, '2026-01-03T02:00:00.000Z');
+  const through = (amountFen: number, at: string, partnerId = 'A1', bid = false) => ({ partnerId, amountFen, bid, occurredAt: at });
+  const evaluateQ1 = { type: 'EvaluateRebate' as const, data: { partnerId: 'D1', quarter: '2026-Q1' } };
+
+  it("adds the agents' purchases through it to the distributor's cumulative purchases (step 2 → 3), not to what earns it rebate, and lists them per agent", () => {
+    const [e] = givenRebates(dist, commitment('D1'), purchase('D1', 9_600_000, inQ(1)))
+      .when(evaluateQ1, inQ(4, 80), { agentPurchases: [through(1_000_000, inQ(1)), through(1_400_000, inQ(1), 'A1', true)] })
+      .events();
+    expect(e?.data).toMatchObject({
+      cumulativePurchasesFen: 12_000_000, // 9.6M own + 2.4M through it = 100% of the 12M Q1 target
+      cumulativeEligibleFen: 9_600_000,
+      step: 3,
+      rateBps: 150,
+      amountFen: 144_000, // 1.5% of its own 9.6M only: the agent earns its own rebate on the 2.4M
+      lockedAgentPurchases: [{ partnerId: 'A1', cumulativePurchasesFen: 2_400_000 }],
+    });
+  });
+  it("without the agents' purchases the same distributor stays on step 2, and its figures carry no lockedAgentPurchases", () => {
+    const [e] = givenRebates(dist, commitment('D1'), purchase('D1', 9_600_000, inQ(1))).when(evaluateQ1, inQ(4, 80)).events();
+    expect(e?.data).toMatchObject({ step: 2, amountFen: 96_000 });
+    expect(e?.data).not.toHaveProperty('lockedAgentPurchases');
+  });
+  it("counts only the year's purchases up to the quarter, per agent in partner-id order", () => {
+    const [e] = givenRebates(dist, commitment('D1'))
+      .when(evaluateQ1, inQ(4, 80), { agentPurchases: [through(5, inQ(1), 'A2'), through(3, inQ(1)), through(7, inQ(2)), through(11, '2025-12-10T02:00:00.000Z')] })
+      .events();
+    expect(e?.data).toMatchObject({ cumulativePurchasesFen: 8, lockedAgentPurchases: [{ partnerId: 'A1', cumulativePurchasesFen: 3 }, { partnerId: 'A2', cumulativePurchasesFen: 5 }] });
+  });
+  it("an agent's own evaluation never counts other agents' purchases", () => {
+    const [e] = givenRebates(agent, lock, commitment('A1'), purchase('A1', 9_600_000, inQ(1), false, 'routers', 'D1'))
+      .when({ type: 'EvaluateRebate', data: { partnerId: 'A1', quarter: '2026-Q1' } }, inQ(4, 80), { agentPurchases: [through(2_400_000, inQ(1), 'A9')] })
+      .events();
+    expect(e?.data).toMatchObject({ cumulativePurchasesFen: 9_600_000, step: 1 });
+  });
+  it("a locked agent's purchase dated in a quarter its distributor has evaluated is refused; in an open one it is recorded through the distributor", () => {
+    const closedD1 = withEarned([dist, commitment('D1')], evaluate('D1', '2026-Q1', state(dist, commitment('D1'))));
+    const buy = { type: 'RecordPurchase' as const, data: { purchaseId: 'PO-A', partnerId: 'A1', amountFen: 10, productLine: 'routers', bid: false } };
+    const e = givenRebates(agent, lock).when(buy, inQ(1), { distributor: state(...closedD1) }).thenRefuses('purchase-quarter-evaluated', /distributor D1/);
+    expect(e.figures).toEqual({ quarter: '2026-Q1', distributorId: 'D1' });
+    givenRebates(agent, lock).when(buy, inQ(2), { distributor: state(...closedD1) }).then([ev('PurchaseRecorded', { ...buy.data, distributorId: 'D1' }, inQ(2)).event]);
+  });
+});
+
+describe('second-level agents (a three-party agreement)', () => {
+  const threeParty = ev('LockedToDistributor', { partnerId: 'A1', distributorId: 'D1', secondLevel: true }, '2026-01-03T02:00:00.000Z');
+  const lockCmd = { type: 'LockToDistributor' as const, data: { partnerId: 'A1', distributorId: 'D1', secondLevel: true as const } };
+
+  it('a three-party agreement is a lock marked secondLevel; the same again writes nothing, the other form is refused', () => {
+    givenRebates(agent).when(lockCmd, inQ(1), { distributor: state(dist) }).then([threeParty.event]);
+    givenRebates(agent, threeParty).when(lockCmd, inQ(1), { distributor: state(dist) }).then([]);
+    const ordinary = ev('LockedToDistributor', { partnerId: 'A1', distributorId: 'D1' }, '2026-01-03T02:00:00.000Z');
+    givenRebates(agent, ordinary).when(lockCmd, inQ(1), { distributor: state(dist) }).thenRefuses('agent-already-locked', /locked to distributor D1 as an agent/);
+    givenRebates(agent, threeParty)
+      .when({ type: 'LockToDistributor', data: { partnerId: 'A1', distributorId: 'D1' } }, inQ(1), { distributor: state(dist) })
+      .thenRefuses('agent-already-locked', /second-level agent/);
+  });
+  it("has 2 steps of its own (illustrative 80/100% → 0.5/1%), paid by its distributor", () => {
+    const s = givenRebates(agent, threeParty, commitment('A1'), purchase('A1', 9_600_000, inQ(1), false, 'routers', 'D1'));
+    const q1 = { type: 'EvaluateRebate' as const, data: { partnerId: 'A1', quarter: '2026-Q1' } };
+    expect(s.when(q1, inQ(4, 80)).events()[0]?.data).toMatchObject({ step: 1, rateBps: 50, amountFen: 48_000, payerPartnerId: 'D1' });
+    const full = givenRebates(agent, threeParty, commitment('A1'), purchase('A1', 12_000_000, inQ(1), false, 'routers', 'D1'));
+    expect(full.when(q1, inQ(4, 80)).events()[0]?.data).toMatchObject({ step: 2, stepThresholdFen: 12_000_000, rateBps: 100, amountFen: 120_000, payerPartnerId: 'D1' });
+    expect(defaultPolicy.rebates!.steps['second-level-agent']).toHaveLength(2);
+    expect(defaultPolicy.rebates!.illustrative).toBe(true);
+  });
+  it('is refused when the policy names no second-level-agent steps', () => {
+    const own = structuredClone(defaultPolicy);
+    delete own.rebates!.steps['second-level-agent'];
+    delete own.rebates!.commitmentStep['second-level-agent'];
+    givenRebates(agent).when(lockCmd, inQ(1), { distributor: state(dist), policy: loadPolicy(own) }).thenRefuses('second-level-steps-absent');
+  });
+});
