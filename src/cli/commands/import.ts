@@ -39,12 +39,14 @@ import { ProgressBar } from '../format/progress.js';
 const usage = [
   'Usage: ledger import FILE [--data-dir D] [--json|--csv]',
   '',
-  'Loads an NDJSON export (ledger export) into an EMPTY data directory. The whole file is',
-  'verified first: every line must be an event envelope of a known schema, positions must run',
-  '1, 2, 3, … and every hash and link of the chain must match. A broken file is refused with',
-  'the position of the first bad event, and nothing is written. The imported log keeps every',
-  'position, revision, both times and every hash of the file.',
-  'Exit 0: imported; 1: the file is broken (nothing written); 2: bad usage; 3: the data',
+  'Loads an NDJSON export (ledger export) into an EMPTY data directory. Every line must be an',
+  'event envelope of a known schema, positions must run 1, 2, 3, … and every hash and link of',
+  'the chain must match; and every event must pass the rules the commands check before they',
+  'write (each stream folded by its own rules, every partner\'s running totals kept exact). A',
+  'broken file, or one breaking a rule, is refused with the position of the first bad event,',
+  'and nothing is written. The imported log keeps every position, revision, both times and',
+  'every hash of the file, and is durable when the command returns.',
+  'Exit 0: imported; 1: the file is broken or breaks a rule (nothing written); 2: bad usage; 3: the data',
   'directory is not empty or the store is unavailable.',
   '',
   'Options:',
@@ -347,7 +349,7 @@ export function progressLine(what: string, done: number, total: number | null): 
 
 export const importCommand: CliCommand = {
   name: 'import',
-  summary: 'load an NDJSON export into an empty data directory, verifying its chain first',
+  summary: 'load an NDJSON export into an empty data directory, verifying its chain and rules',
   usage,
   async run(argv) {
     let file: string;
