@@ -44,7 +44,9 @@ export type DealFact =
       expectedRevenueFen: number;
     }
   | { kind: 'advanced'; position: number; occurredAt: string; dealId: string; stage: PipelineStage }
-  | { kind: 'lost'; position: number; occurredAt: string; dealId: string };
+  | { kind: 'lost'; position: number; occurredAt: string; dealId: string }
+  /** A forecast revision: null leaves that estimate as it was. */
+  | { kind: 'forecast'; position: number; occurredAt: string; dealId: string; expectedPorts: number | null; expectedRevenueFen: number | null };
 
 export function dealFactOf(e: EventEnvelope): DealFact | null {
   const ev = eventOf(e);
@@ -68,6 +70,8 @@ export function dealFactOf(e: EventEnvelope): DealFact | null {
       return { kind: 'advanced', ...at, dealId: ev.data.dealId, stage: ev.data.stage };
     case 'DealLost':
       return { kind: 'lost', ...at, dealId: ev.data.dealId };
+    case 'ForecastRevised':
+      return { kind: 'forecast', ...at, dealId: ev.data.dealId, expectedPorts: ev.data.expectedPorts, expectedRevenueFen: ev.data.expectedRevenueFen };
     case 'ContractConfirmed':
       // The vendor's confirmation is the signing (src/domain/contracts.ts).
       return { kind: 'advanced', ...at, dealId: ev.data.dealId, stage: 'signed' };
@@ -136,6 +140,17 @@ export function applyDealFact(deals: Map<string, DealView>, fact: DealFact): voi
       const deal = deals.get(fact.dealId);
       if (!deal) return;
       deals.set(deal.dealId, { ...deal, stage: 'lost', lastPosition: fact.position });
+      return;
+    }
+    case 'forecast': {
+      const deal = deals.get(fact.dealId);
+      if (!deal) return;
+      deals.set(deal.dealId, {
+        ...deal,
+        expectedPorts: fact.expectedPorts ?? deal.expectedPorts,
+        expectedRevenueFen: fact.expectedRevenueFen ?? deal.expectedRevenueFen,
+        lastPosition: fact.position,
+      });
       return;
     }
     default: {

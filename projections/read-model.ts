@@ -33,7 +33,7 @@ export const claimEventTypes: ReadonlySet<string> = new Set([
 ]);
 
 /** Events that tell the pipeline something (dealFactOf answers null for every other type). */
-const dealEventTypes: ReadonlySet<string> = new Set(['DealRegistered', 'DealStageAdvanced', 'DealLost', 'ContractConfirmed']);
+const dealEventTypes: ReadonlySet<string> = new Set(['DealRegistered', 'DealStageAdvanced', 'DealLost', 'ContractConfirmed', 'ForecastRevised']);
 
 /** Cash events remembered for the commission lines that follow them (usually in the same append). */
 const maxRecentCash = 10_000;
@@ -496,6 +496,9 @@ export class ReadModelWriter {
       }
       case 'lost':
         this.w('dealEvent', [fact.position, fact.occurredAt, fact.kind, fact.dealId, null, null, null, null, null, null, null]);
+        return 1;
+      case 'forecast':
+        this.w('dealEvent', [fact.position, fact.occurredAt, fact.kind, fact.dealId, null, null, null, null, null, fact.expectedPorts, fact.expectedRevenueFen]);
         return 1;
       default: {
         const never: never = fact;

@@ -345,6 +345,8 @@ function dealFactOfRow(r: DealEventRow): DealFact {
       return { kind: 'advanced', ...at, stage: r.stage as PipelineStage };
     case 'lost':
       return { kind: 'lost', ...at };
+    case 'forecast':
+      return { kind: 'forecast', ...at, expectedPorts: r.expected_ports, expectedRevenueFen: r.expected_revenue_fen };
     default: {
       const never: never = r.kind;
       throw new Error(`unknown deal event kind ${String(never)}`);
@@ -359,6 +361,26 @@ export function dealFactsAt(db: Db, cut: LogCut): DealFact[] {
     validBound(cut),
   ) as DealEventRow[];
   return rows.map(dealFactOfRow);
+}
+
+/** The ports of every contract confirmed inside the cut, by deal (the weekly report's sales; a list answer). */
+export function contractPortsAt(db: Db, cut: LogCut): Map<string, number> {
+  const rows = stmt(
+    db,
+    `SELECT json_extract(data_json, '$.dealId') AS dealId, json_extract(data_json, '$.ports') AS ports
+       FROM claim_events WHERE type = 'ContractConfirmed' AND position <= ? AND occurred_at <= ? ORDER BY position`,
+  ).all(cut.position, validBound(cut)) as Array<{ dealId: string; ports: number }>;
+  return new Map(rows.map((r) => [r.dealId, r.ports]));
+}
+
+/** Each deal's first payment inside the cut (occurredAt), by deal (the weekly report's sales; a list answer). */
+export function firstPaymentsAt(db: Db, cut: LogCut): Map<string, string> {
+  const rows = stmt(
+    db,
+    `SELECT deal_id AS dealId, min(occurred_at) AS paidAt FROM cash_events
+      WHERE kind = 'payment' AND deal_id IS NOT NULL AND position <= ? AND occurred_at <= ? GROUP BY deal_id`,
+  ).all(cut.position, validBound(cut)) as Array<{ dealId: string; paidAt: string }>;
+  return new Map(rows.map((r) => [r.dealId, r.paidAt]));
 }
 
 /**

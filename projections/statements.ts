@@ -153,6 +153,7 @@ export function evolveStatements(state: StatementsState, e: EventEnvelope, quart
     case 'DealRegistered':
     case 'DealStageAdvanced':
     case 'DealLost':
+    case 'ForecastRevised':
     case 'DealTransferred':
     case 'OwnershipRuled':
     case 'ContractSubmitted':

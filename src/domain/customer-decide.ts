@@ -32,6 +32,7 @@ export type CustomerCommand =
     }
   | { type: 'AdvanceStage'; data: { dealId: string; stage: Stage | 'lost'; reason?: string | null } }
   | { type: 'RuleOwnership'; data: { ownerDealId: string; reason: string } }
+  | { type: 'ReviseForecast'; data: { dealId: string; expectedPorts: number | null; expectedRevenueFen: number | null } }
   | { type: 'ReceivePayment'; data: { paymentId: string; dealId: string; line: RevenueLine; amountFen: number } }
   | { type: 'IssueRefund'; data: { refundId: string; paymentId: string; amountFen: number; reason: string } }
   | ContractCommand
@@ -48,6 +49,7 @@ export type CustomerEvent = EventOf<
   | 'DealRegistered'
   | 'DealStageAdvanced'
   | 'DealLost'
+  | 'ForecastRevised'
   | 'DealTransferred'
   | 'OwnershipRuled'
   | 'PaymentReceived'
@@ -73,6 +75,8 @@ export function decideCustomer(command: CustomerCommand, state: CustomerState, c
       return [decideTransferCommand(command, state, ctx)];
     case 'RuleOwnership':
       return [decideRuling(command.data, state, ctx)];
+    case 'ReviseForecast':
+      return [decideForecast(command.data, state, ctx)];
     case 'ReceivePayment':
       return decidePayment(command.data, state, ctx);
     case 'IssueRefund':
@@ -157,6 +161,27 @@ function decideStage(
     });
   }
   return eventOf('DealStageAdvanced', { dealId: d.dealId, customerKey: state.customerKey, from, stage: d.stage });
+}
+
+/** The week's revised estimates: an open claim's, at least one figure, revenue within the policy's cap, not before its registration. */
+function decideForecast(
+  d: Extract<CustomerCommand, { type: 'ReviseForecast' }>['data'],
+  state: CustomerState,
+  ctx: CustomerDecideContext,
+): EventOf<'ForecastRevised'> {
+  const claim = requireClaim(state, d.dealId);
+  requireOpen(claim, 'forecast revision');
+  if (d.expectedPorts === null && d.expectedRevenueFen === null) {
+    refuse('forecast-empty', `forecast revision refused: give expectedPorts, expectedRevenue or both for deal ${claim.dealId}`, { dealId: claim.dealId }, 'invalid');
+  }
+  if (d.expectedRevenueFen !== null) requireWithinLimit(d.expectedRevenueFen, ctx.policy, 'revenue estimate');
+  if (ctx.occurredAt < claim.registeredAt) {
+    refuse('forecast-before-registration', `forecast revision refused: ${ctx.occurredAt} is before the deal's registration at ${claim.registeredAt}`, {
+      occurredAt: ctx.occurredAt,
+      registeredAt: claim.registeredAt,
+    });
+  }
+  return eventOf('ForecastRevised', { dealId: claim.dealId, customerKey: state.customerKey, expectedPorts: d.expectedPorts, expectedRevenueFen: d.expectedRevenueFen });
 }
 
 function decideRuling(

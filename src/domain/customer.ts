@@ -179,6 +179,10 @@ function evolveCustomerEvent(state: CustomerState, fact: FoldFact): CustomerStat
     case 'CommissionClawedBack':
       assertSameCustomer(state, fact.data.customerKey, fact.type);
       return applyCashFact(state, fact);
+    case 'ForecastRevised':
+      // An estimate, not an ownership fact: the claim must exist; the figures live in the pipeline (projections/pipeline.ts).
+      assertSameCustomer(state, fact.data.customerKey, fact.type);
+      return updateClaim(state, fact.data.dealId, (c) => c);
     case 'PartnerSigned':
     case 'DepositPosted':
     case 'DepositDeducted':

@@ -310,6 +310,17 @@ export const DealLost = z.object({
   reason: Text.nullable(),
 });
 
+/**
+ * The week's revised estimates of an open deal (src/domain/weekly-report.ts): each revision is
+ * an event, so a weekly report as of any review shows the figures known then. null: unchanged.
+ */
+export const ForecastRevised = z.object({
+  dealId: Id,
+  customerKey: z.string().min(1),
+  expectedPorts: z.number().int().min(0).max(10_000_000).nullable(),
+  expectedRevenueFen: NonNegativeFen.nullable(),
+});
+
 /** A manager's id as the ledger records it: the token's name (src/app/auth/tokens.ts). */
 export const ManagerId = z.string().min(1).max(128);
 
@@ -455,6 +466,7 @@ export const eventSchemas = {
   DealRegistered,
   DealStageAdvanced,
   DealLost,
+  ForecastRevised,
   DealTransferred,
   OwnershipRuled,
   PaymentReceived,

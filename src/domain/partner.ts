@@ -180,6 +180,7 @@ function evolvePartnerEvent(state: PartnerState, fact: FoldFact): PartnerState {
     case 'DealRegistered':
     case 'DealStageAdvanced':
     case 'DealLost':
+    case 'ForecastRevised':
     case 'DealTransferred':
     case 'OwnershipRuled':
     case 'ContractSubmitted':

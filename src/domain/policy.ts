@@ -79,6 +79,16 @@ const PolicySchema = z.object({
       futureSkewMs: z.number().int().min(0).max(86_400_000),
     })
     .default(() => ({ ...DEFAULT_LIMITS })),
+  /**
+   * The weekly pipeline review (src/domain/weekly-report.ts): the day and local time, in the
+   * policy's time zone, the weekly report is taken at. Absent: Thursday 10:00.
+   */
+  weeklyReview: z
+    .object({
+      day: z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']),
+      time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time like 10:00'),
+    })
+    .default(() => ({ day: 'thursday' as const, time: '10:00' })),
   /** The equipment vendor's rebate programme; a policy without it runs no rebate programme. */
   rebates: z
     .object({

@@ -103,6 +103,7 @@ function rawPostingsOf(event: LedgerEvent): Posting[] {
     case 'DealRegistered':
     case 'DealStageAdvanced':
     case 'DealLost':
+    case 'ForecastRevised':
     case 'DealTransferred':
     case 'OwnershipRuled':
     case 'ContractSubmitted':

@@ -107,6 +107,7 @@ export function identityName(event: LedgerEvent): string | null {
       return `ContractConfirmed:${event.data.dealId}`;
     case 'ContractSubmitted':
     case 'ContractRejected':
+    case 'ForecastRevised':
       return null;
     case 'TransferProposed':
       return `TransferProposed:${event.data.transferId}`;

@@ -4,6 +4,7 @@
 import type { EventEnvelope } from '../domain/events.js';
 import { customerStream } from '../domain/events.js';
 import { resolveQueryTime } from '../domain/query-time.js';
+import { type WeekWindow, type WeeklyReport, weeklyReport } from '../domain/weekly-report.js';
 import { creditStatusOf } from '../domain/credit-suspension.js';
 import { WHOLESALE_VOICE } from '../domain/traffic-decide.js';
 import type { EventStore } from '../store/event-store.js';
@@ -206,6 +207,16 @@ export class LedgerQueries {
     const deals = new Map<string, DealView>();
     for (const fact of read.dealFactsAt(this.db, cut)) applyDealFact(deals, fact);
     return pipelineReport(deals.values(), cutInstant(cut, this.deps.nowIso()), this.deps.rules.idleWindowDays, query.partnerId);
+  }
+
+  /**
+   * The weekly report (src/domain/weekly-report.ts) of one week's window: the facts occurred by
+   * the review, as the ledger knew them at asOf (now when not given).
+   */
+  async weekly(window: WeekWindow, query: { asOf?: string | undefined; partnerId?: string | undefined } = {}): Promise<WeeklyReport & { position: number }> {
+    const cut = this.cut({ asOf: query.asOf, validAt: window.review });
+    const report = weeklyReport(window, read.dealFactsAt(this.db, cut), read.contractPortsAt(this.db, cut), read.firstPaymentsAt(this.db, cut), query.partnerId);
+    return { ...report, position: cut.position };
   }
 
   async statement(partnerId: string, quarter: string, query: TimeQuery = {}): Promise<Statement | null> {

@@ -9,9 +9,9 @@ import type { PartnerOwnershipView } from '../../domain/partner-view.js';
 import { commandOf } from '../core/ledger-command.js';
 import { Caller, type CallContext } from '../http/request-context.js';
 import { Input, Route, type RouteInput } from '../http/route.js';
-import { AdvanceStage, RegisterDeal, RuleOwnership, TransferDeal } from './deals.commands.js';
+import { AdvanceStage, RegisterDeal, ReviseForecast, RuleOwnership, TransferDeal } from './deals.commands.js';
 import { GetOwnership, GetPartnerOwnership } from './deals.queries.js';
-import { advanceStageRoute, getOwnershipRoute, registerDealRoute, ruleOwnershipRoute, transferDealRoute } from './deals.routes.js';
+import { advanceStageRoute, getOwnershipRoute, registerDealRoute, reviseForecastRoute, ruleOwnershipRoute, transferDealRoute } from './deals.routes.js';
 
 @Controller()
 export class DealsController {
@@ -32,6 +32,11 @@ export class DealsController {
     const advanced = this.commands.execute(commandOf(AdvanceStage, advanceStageRoute, input, call));
     if (call.principal.role !== 'partner') return advanced;
     return advanced.then((answer) => this.partnersAnswer(answer, call));
+  }
+
+  @Route(reviseForecastRoute)
+  forecast(@Input() input: RouteInput<typeof reviseForecastRoute>, @Caller() call: CallContext) {
+    return this.commands.execute(commandOf(ReviseForecast, reviseForecastRoute, input, call));
   }
 
   /** A partner's command answer: the ownership as its own view of the customer has it. */

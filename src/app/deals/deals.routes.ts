@@ -2,7 +2,7 @@
 import { KeyParams, TimeQuery } from '../http/api-schemas.js';
 import { commandRoute } from '../http/command-route.js';
 import { defineRoute } from '../http/route.js';
-import { DealRegisteredAnswer, OwnershipAnswer, RulingAnswer, StageAnswer, TransferAnswer } from '../http/answers.js';
+import { DealRegisteredAnswer, ForecastAnswer, OwnershipAnswer, RulingAnswer, StageAnswer, TransferAnswer } from '../http/answers.js';
 
 const tag = 'deals';
 
@@ -25,6 +25,16 @@ export const advanceStageRoute = commandRoute('advanceStage', {
   summary: 'Report progress: a stage forward (DealStageAdvanced) or lost (DealLost); only the owning claim advances',
   roles: ['manager', 'partner'],
   response: StageAnswer,
+});
+
+export const reviseForecastRoute = commandRoute('reviseForecast', {
+  path: '/deals/:id/forecast',
+  pathFields: { id: 'dealId' },
+  tag,
+  summary: "Revise the week's estimates of an open deal: expectedPorts, expectedRevenue in fen, or both (ForecastRevised); each revision is kept, so a weekly report shows the figures known at its review",
+  description: 'The owning partner (for its own deal, never back-dated) or a manager. At least one figure (else 400 forecast-empty); the revenue estimate is capped by limits.maxAmountFen (422 amount-over-limit); a signed or lost deal is final (422 deal-closed).',
+  roles: ['manager', 'partner'],
+  response: ForecastAnswer,
 });
 
 export const transferDealRoute = commandRoute('transferDeal', {
@@ -61,4 +71,4 @@ export const getOwnershipRoute = defineRoute({
   response: OwnershipAnswer,
 });
 
-export const dealsRoutes = [registerDealRoute, advanceStageRoute, transferDealRoute, ruleOwnershipRoute, getOwnershipRoute];
+export const dealsRoutes = [registerDealRoute, advanceStageRoute, reviseForecastRoute, transferDealRoute, ruleOwnershipRoute, getOwnershipRoute];

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { BalanceView } from '../../../projections/balances.js';
 import type { OwnershipView } from '../../../projections/ownership.js';
 import type { PipelineReport } from '../../../projections/pipeline.js';
+import type { WeeklyReport } from '../../domain/weekly-report.js';
 import type { Statement } from '../../../projections/statements.js';
 import { Actor, eventSchemas, eventTypes, type EventType } from '../../domain/events.js';
 import type { LedgerCommands } from '../../ledger/commands/index.js';
@@ -141,6 +142,18 @@ const OwnershipSummary = z.object({ ownerDealId: z.string().nullable(), ownerPar
 
 export const StageAnswer = documents<CommandAnswerOf<'advanceStage'>>()(
   z.object({ dealId: z.string(), customerKey: z.string(), stage: z.string(), ownership: OwnershipSummary }).meta({ id: 'StageAnswer' }),
+);
+
+export const ForecastAnswer = documents<CommandAnswerOf<'reviseForecast'>>()(
+  z
+    .object({
+      dealId: z.string(),
+      customerKey: z.string(),
+      expectedPorts: z.number().int().nullable().meta({ description: 'The revised ports; null: unchanged' }),
+      expectedRevenueFen: Fen.nullable().meta({ description: 'The revised revenue estimate; null: unchanged' }),
+      revisedAt: Instant,
+    })
+    .meta({ id: 'ForecastAnswer' }),
 );
 
 export const TransferAnswer = documents<CommandAnswerOf<'transferDeal'>>()(
@@ -512,6 +525,49 @@ export const PipelineAnswer = documents<PipelineReport>()(
       ),
     })
     .meta({ id: 'Pipeline' }),
+);
+
+const WeeklyDealLine = z.object({
+  dealId: z.string(),
+  customerKey: z.string(),
+  customerName: z.string(),
+  stage: z.enum(['registered', 'interest', 'meeting', 'solution', 'trial', 'signed', 'lost']),
+  expectedPorts: z.number().int().meta({ description: 'Ports needed, as known at the review' }),
+  expectedRevenueFen: Fen.meta({ description: 'The revenue estimate, as known at the review' }),
+  registeredAt: Instant,
+  forecastRevisedAt: Instant.nullable().meta({ description: 'The latest forecast revision by the review; null: the registration\'s figures' }),
+  signedAt: Instant.nullable(),
+});
+
+export const WeeklyAnswer = documents<WeeklyReport & { position: number }>()(
+  z
+    .object({
+      week: z.string().meta({ description: 'The ISO week, e.g. 2025-W14' }),
+      review: Instant.meta({ description: "The week's review (policy.weeklyReview, default Thursday 10:00 in the policy's zone): the report is as of it" }),
+      previousReview: Instant.meta({ description: 'The previous week\'s review: "this week" is after it, up to review' }),
+      month: z.string().meta({ description: "The review's month in the policy's zone, e.g. 2025-04" }),
+      monthStart: Instant,
+      position: z.number().int().min(0).meta({ description: 'The last log position the report includes' }),
+      partners: z.array(
+        z.object({
+          partnerId: z.string(),
+          deals: z.array(WeeklyDealLine),
+          supportNeeded: z.array(WeeklyDealLine).meta({ description: 'Key deals the vendor must support: stage solution or trial' }),
+          newThisWeek: z.array(WeeklyDealLine).meta({ description: 'Deals registered after the previous review, up to this one' }),
+          progressOnEarlier: z
+            .array(z.object({ dealId: z.string(), customerName: z.string(), from: z.string(), to: z.string() }))
+            .meta({ description: 'Stage advances this week on deals registered before it: the stage at the previous review and now' }),
+          monthPortForecast: z.number().int().meta({ description: "The expected ports of the partner's open deals" }),
+          monthSales: z
+            .object({
+              ports: z.number().int(),
+              deals: z.array(z.object({ dealId: z.string(), customerName: z.string(), signedAt: Instant, ports: z.number().int(), portsFrom: z.enum(['contract', 'estimate']) })),
+            })
+            .meta({ description: "Ports signed in the review's month and paid by the review: the contract's ports, else the deal's estimate" }),
+        }),
+      ),
+    })
+    .meta({ id: 'WeeklyReport' }),
 );
 
 export const SessionAnswer = z

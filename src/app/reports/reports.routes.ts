@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { EntityId } from '../../ledger/commands/fields.js';
 import { timeQueryShape } from '../http/api-schemas.js';
 import { defineRoute } from '../http/route.js';
-import { PipelineAnswer } from '../http/answers.js';
+import { PipelineAnswer, WeeklyAnswer } from '../http/answers.js';
 
 export const pipelineRoute = defineRoute({
   id: 'getPipeline',
@@ -17,4 +17,22 @@ export const pipelineRoute = defineRoute({
   response: PipelineAnswer,
 });
 
-export const reportsRoutes = [pipelineRoute];
+export const weeklyRoute = defineRoute({
+  id: 'getWeeklyReport',
+  method: 'GET',
+  path: '/reports/weekly',
+  tag: 'reports',
+  summary:
+    "The weekly report as of the week's review (policy.weeklyReview, default Thursday 10:00): per partner its deals (ports, revenue estimate, stage), support needed, new this week against progress on earlier deals, the month's port forecast and sales achieved (partner tokens: their own)",
+  description: 'The figures are those occurred by the review, as the ledger knew them at asOf (now when not given). "This week" runs from the previous review to this one.',
+  roles: ['manager', 'auditor', 'partner'],
+  query: z.strictObject({
+    week: z.string().regex(/^\d{4}-W\d{2}$/, 'must be an ISO week like 2025-W14').meta({ description: 'The ISO week, e.g. 2025-W14' }),
+    asOf: timeQueryShape.asOf,
+    partnerId: EntityId.optional().meta({ description: 'Only this partner ("direct": the direct sales team)' }),
+  }),
+  successStatus: 200,
+  response: WeeklyAnswer,
+});
+
+export const reportsRoutes = [pipelineRoute, weeklyRoute];

@@ -111,6 +111,40 @@ export const advanceStage = defineCommand({
   },
 });
 
+/** The week's revised estimates (ForecastRevised); the owning partner or a manager, on an open deal. */
+export const reviseForecast = defineCommand({
+  name: 'reviseForecast',
+  // At least one of the two: the domain refuses an empty revision (forecast-empty, 400), since a
+  // refinement here would not survive the route's split into params and body.
+  input: z.strictObject({
+    dealId: EntityId,
+    expectedPorts: z.number().int().min(0).max(10_000_000).optional().meta({ description: 'Ports needed, as revised this week' }),
+    expectedRevenue: NonNegativeFen.optional().meta({ description: 'The revenue estimate in integer fen, as revised this week (at most limits.maxAmountFen)' }),
+    occurredAt: OccurredAt,
+  }),
+  async run(deps, input, ctx) {
+    const occurredAt = occurredAtOf(deps, ctx, input.occurredAt);
+    const key = await customerKeyOfDeal(deps, input.dealId);
+    const command: CustomerCommand = {
+      type: 'ReviseForecast',
+      data: { dealId: input.dealId, expectedPorts: input.expectedPorts ?? null, expectedRevenueFen: input.expectedRevenue ?? null },
+    };
+    const h = await decideOnCustomer(
+      deps,
+      ctx,
+      key,
+      occurredAt,
+      command,
+      () => ({ dealId: input.dealId, customerKey: key, expectedPorts: input.expectedPorts ?? null, expectedRevenueFen: input.expectedRevenue ?? null, revisedAt: occurredAt }),
+      (state) => {
+        requireOwnClaim(ctx.actor, findClaim(state, input.dealId), input.dealId);
+        return {};
+      },
+    );
+    return outcome(h.answer, [h]);
+  },
+});
+
 export const ruleOwnership = defineCommand({
   name: 'ruleOwnership',
   input: z.strictObject({

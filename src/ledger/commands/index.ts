@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type { CommandCtx, CommandDeps, CommandSpec } from '../command-handling.js';
 import { confirmContract, rejectContract, submitContract } from './contracts.js';
-import { advanceStage, registerDeal, ruleOwnership } from './deals.js';
+import { advanceStage, registerDeal, reviseForecast, ruleOwnership } from './deals.js';
 import { issueRefund, receivePayment } from './money.js';
 import { changeTier, deductDeposit, postDeposit, signPartner } from './partners.js';
 import { payOut } from './payouts.js';
@@ -21,6 +21,7 @@ export const ledgerCommands = {
   evaluateTiers,
   registerDeal,
   advanceStage,
+  reviseForecast,
   transferDeal,
   approveTransfer,
   rejectTransfer,
