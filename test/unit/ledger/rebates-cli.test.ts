@@ -25,6 +25,9 @@ beforeAll(async () => {
   await runCommand('signPartner', deps, { partnerId: 'D-1', name: 'Distributor', kind: 'distributor', tier: 'standard' }, ctx());
   await runCommand('setCommitment', deps, { partnerId: 'D-1', year: 2026, amount: 100_000_000 }, ctx());
   await runCommand('recordPurchase', deps, { purchaseId: 'PO-1', partnerId: 'D-1', amount: 12_000_000, productLine: 'high-end', bid: false, occurredAt: '2026-02-01T02:00:00.000Z' }, ctx());
+  // A value-added agent (no commitment, not locked): the award ranks agents only.
+  await runCommand('signPartner', deps, { partnerId: 'A-1', name: 'Agent', kind: 'value-added-agent', tier: 'standard' }, ctx());
+  await runCommand('recordPurchase', deps, { purchaseId: 'PO-2', partnerId: 'A-1', amount: 3_000_000, productLine: 'high-end', bid: false, occurredAt: '2026-02-02T02:00:00.000Z' }, ctx());
   await runCommand('evaluateRebates', deps, { quarter: '2026-Q1' }, ctx());
   await store.close();
 });
@@ -47,7 +50,8 @@ describe('ledger rebates / awards', () => {
   });
   it('ranks the award and refuses bad usage', async () => {
     const awards = await run(awardsCommand, ['2026', '--json', '--data-dir', dir]);
-    expect(JSON.parse(awards.out).ranking).toEqual([{ rank: 1, partnerId: 'D-1', name: 'Distributor', purchases: 12_000_000 }]);
+    // Value-added agents only: distributor D-1 (12,000,000 of high-end) is not ranked (was rank 1).
+    expect(JSON.parse(awards.out).ranking).toEqual([{ rank: 1, partnerId: 'A-1', name: 'Agent', purchases: 3_000_000 }]);
     expect((await run(rebatesCommand, ['D-1', '--data-dir', dir])).code).toBe(2);
     expect((await run(awardsCommand, ['20x6', '--data-dir', dir])).code).toBe(2);
     // An unknown partner is "nothing found", 1 like an unknown customer in `ledger dispute` (was 3, "refused").
