@@ -434,6 +434,12 @@ describe('the programme', () => {
     expect(kinds.get(locks[0]!.d.distributorId)).toBe('distributor');
     const earned = ofType('RebateEarned');
     expect(earned.some((r) => r.d.amountFen > 0)).toBe(true);
+    // The locked agent's purchases through its distributor climb the distributor's steps (issue 22 item 8a).
+    const through = purchases.filter((p) => p.d.distributorId === locks[0]!.d.distributorId && p.d.partnerId === locks[0]!.d.partnerId);
+    expect(through.length).toBeGreaterThan(0);
+    const lifted = earned.filter((r) => r.d.partnerId === locks[0]!.d.distributorId && r.d.lockedAgentPurchases !== undefined);
+    expect(lifted.length).toBeGreaterThan(0);
+    for (const { d } of lifted) expect(d.lockedAgentPurchases!.map((a) => a.partnerId)).toEqual([locks[0]!.d.partnerId]);
     // Each partner's quarters are evaluated once, in order, after every purchase dated in them.
     const seen = new Map<string, string>();
     for (const { d } of earned) {
