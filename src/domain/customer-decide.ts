@@ -163,17 +163,22 @@ function decideStage(
   return eventOf('DealStageAdvanced', { dealId: d.dealId, customerKey: state.customerKey, from, stage: d.stage });
 }
 
+/** A forecast revision names at least one figure (malformed otherwise: 400, before any other rule). */
+export function requireForecastFigures(dealId: string, expectedPorts: number | null, expectedRevenueFen: number | null): void {
+  if (expectedPorts === null && expectedRevenueFen === null) {
+    refuse('forecast-empty', `forecast revision refused: give expectedPorts, expectedRevenue or both for deal ${dealId}`, { dealId }, 'invalid');
+  }
+}
+
 /** The week's revised estimates: an open claim's, at least one figure, revenue within the policy's cap, not before its registration. */
 function decideForecast(
   d: Extract<CustomerCommand, { type: 'ReviseForecast' }>['data'],
   state: CustomerState,
   ctx: CustomerDecideContext,
 ): EventOf<'ForecastRevised'> {
+  requireForecastFigures(d.dealId, d.expectedPorts, d.expectedRevenueFen);
   const claim = requireClaim(state, d.dealId);
   requireOpen(claim, 'forecast revision');
-  if (d.expectedPorts === null && d.expectedRevenueFen === null) {
-    refuse('forecast-empty', `forecast revision refused: give expectedPorts, expectedRevenue or both for deal ${claim.dealId}`, { dealId: claim.dealId }, 'invalid');
-  }
   if (d.expectedRevenueFen !== null) requireWithinLimit(d.expectedRevenueFen, ctx.policy, 'revenue estimate');
   if (ctx.occurredAt < claim.registeredAt) {
     refuse('forecast-before-registration', `forecast revision refused: ${ctx.occurredAt} is before the deal's registration at ${claim.registeredAt}`, {

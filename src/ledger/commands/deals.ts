@@ -3,7 +3,7 @@
 // src/domain/customer-decide.ts, the own-partner rule src/domain/own-partner.ts.
 import { z } from 'zod';
 import { chooseCustomerKey, customerKeyOf } from '../../domain/customer-key.js';
-import { type CustomerCommand, type CustomerDecideContext, decideCustomer } from '../../domain/customer-decide.js';
+import { type CustomerCommand, type CustomerDecideContext, decideCustomer, requireForecastFigures } from '../../domain/customer-decide.js';
 import { type ClaimStatus, type CustomerState, findClaim, ownershipOf } from '../../domain/customer.js';
 import { type LedgerEvent, Stage } from '../../domain/events.js';
 import { DIRECT_SALES, requireActsForItself, requireOwnClaim, unknownDeal } from '../../domain/own-partner.js';
@@ -123,6 +123,7 @@ export const reviseForecast = defineCommand({
     occurredAt: OccurredAt,
   }),
   async run(deps, input, ctx) {
+    requireForecastFigures(input.dealId, input.expectedPorts ?? null, input.expectedRevenue ?? null);
     const occurredAt = occurredAtOf(deps, ctx, input.occurredAt);
     const key = await customerKeyOfDeal(deps, input.dealId);
     const command: CustomerCommand = {
