@@ -556,6 +556,10 @@ class DemoRun {
         if (c.stage === 'lost') this.totals.lost += 1;
         return;
       }
+      case 'reviseForecast': {
+        await run('reviseForecast', { dealId: this.claimOf(c.customer, c.claim).dealId, expectedPorts: c.expectedPorts, expectedRevenue: c.expectedRevenueFen });
+        return;
+      }
       case 'transferDeal': {
         const from = this.claimOf(c.customer, c.from).dealId;
         const out = await run('transferDeal', { dealId: from, toDealId: this.claimOf(c.customer, c.to).dealId, reason: c.reason, transferId: c.transferId });

@@ -100,6 +100,8 @@ export type DemoCommand =
   | { op: 'deductDeposit'; partner: number; amountFen: number; reason: string; reference: string }
   | { op: 'registerDeal'; customer: number; claim: number }
   | { op: 'advanceStage'; customer: number; claim: number; stage: Stage | 'lost'; reason: string | null }
+  /** The week's revised estimates of an open deal, from the same weekly report as its stage. */
+  | { op: 'reviseForecast'; customer: number; claim: number; expectedPorts: number; expectedRevenueFen: number }
   /** A manager proposes the handover (two departments agree: another manager approves or rejects it). */
   | { op: 'transferDeal'; customer: number; from: number; to: number; reason: string; transferId: string }
   | { op: 'approveTransfer'; customer: number; transferId: string }
@@ -789,6 +791,13 @@ class Story {
       const occurredAt = workingInstantAfter(this.rng, t + this.rng.int(step.gapDays[0], step.gapDays[1]) * DAY_MS);
       const w = this.weekly(occurredAt);
       if (!this.add(w.at, occurredAt, demoActors.channelManager, w.correlationId, { op: 'advanceStage', customer: this.index, claim, stage: step.stage, reason: null })) break;
+      // Every third customer's deal revises its estimates on reaching solution (no draw: the
+      // generator's other draws stay as they were): a quarter more ports than first reported.
+      if (step.stage === 'solution' && this.index % 3 === 0) {
+        const expectedPorts = Math.ceil(this.claims[claim]!.expectedPorts * 1.25);
+        const command: DemoCommand = { op: 'reviseForecast', customer: this.index, claim, expectedPorts, expectedRevenueFen: expectedPorts * PORT_FEE_FEN_PER_YEAR };
+        this.add(w.at, occurredAt, demoActors.channelManager, w.correlationId, command);
+      }
       t = occurredAt;
       recordedMs = w.at;
       done += 1;

@@ -244,6 +244,17 @@ describe('the programme', () => {
     expect(ofType('ContractConfirmed').length).toBeGreaterThan(options.customers / 3);
   });
 
+  it('revises some deals\' forecasts from the weekly report: a ForecastRevised beside the stage it came with, more ports than registered', () => {
+    const registeredPorts = new Map(ofType('DealRegistered').map(({ d }) => [d.dealId, d.expectedPorts]));
+    const revised = ofType('ForecastRevised');
+    expect(revised.length).toBeGreaterThan(0);
+    for (const { e, d } of revised) {
+      expect(e.actor.role).toBe('manager');
+      expect(d.expectedPorts).toBeGreaterThan(registeredPorts.get(d.dealId) ?? Infinity);
+      expect(d.expectedRevenueFen).not.toBeNull();
+    }
+  });
+
   it('signs through the vendor: the owner\'s contract submitted (by its partner, on the ledger\'s clock), some sent back and submitted again, confirmed by a manager at the signing date', () => {
     const partnerOf = new Map(ofType('DealRegistered').map(({ d }) => [d.dealId, d.partnerId]));
     const submitted = ofType('ContractSubmitted');
