@@ -7,7 +7,7 @@ import { byId, h, replace } from './dom.js';
 import { businessDateOf, endOfBusinessDay, formatCount, formatFen, formatInstantWithOffset, zoneLabel } from './format.js';
 import { downloadFile } from './csv.js';
 import { chooseLang, labelOf, messages } from './i18n.js';
-import { normalisePipeline, pipelineCounts, pipelineStages } from './pipeline.js';
+import { isoWeekOfDate, normalisePipeline, normaliseWeekly, pipelineCounts, pipelineStages } from './pipeline.js';
 import { dataTable } from './table.js';
 
 /** @typedef {import('./i18n.js').Lang} Lang */
@@ -323,7 +323,12 @@ async function loadPanels() {
   /** @type {Array<[string, string, Record<string, string | null>]>} */
   const requests = [['timeline', '/reports/timeline', { asOf: params.asOf }]];
   if (panels.includes('tiers')) requests.push(['tiers', '/reports/tiers', params]);
-  if (panels.includes('pipeline')) requests.push(['pipeline', '/reports/pipeline', params]);
+  if (panels.includes('pipeline')) {
+    requests.push(['pipeline', '/reports/pipeline', params]);
+    // The weekly report of the week the business date falls in (as of that week's review).
+    const week = isoWeekOfDate(businessDateOf(params.validAt ?? params.asOf ?? Date.now(), zone()));
+    requests.push(['weekly', '/reports/weekly', { week, asOf: params.asOf }]);
+  }
   if (panels.includes('conflicts')) requests.push(['conflicts', '/reports/conflicts', params]);
   if (panels.includes('balances')) {
     requests.push(['balances', '/reports/balances', params], ['quarters', '/reports/commission-by-quarter', params]);
@@ -566,7 +571,32 @@ function renderPipeline() {
     ...paging('table-stale-claims'),
     columns: dealColumns,
   });
-  replace(body, byPartner, deals, idle);
+  replace(body, byPartner, deals, idle, weeklyTable());
+}
+
+/** The weekly report per partner (GET /reports/weekly), or a note when it failed to load. */
+function weeklyTable() {
+  const answer = state.data.weekly;
+  if (!answer) return failure('weekly');
+  const m = t();
+  const weekly = normaliseWeekly(answer);
+  return dataTable({
+    id: 'table-weekly',
+    caption: `${m.weeklyReport} ${weekly.week} (${m.weeklyReview} ${formatInstantWithOffset(weekly.review, zone())})`,
+    rows: weekly.partners,
+    rowKey: (row) => row.partnerId ?? 'direct',
+    csvName: csvName('weekly'),
+    ...tableText(),
+    columns: [
+      { key: 'partnerId', label: m.partner, kind: 'text', value: (r) => partnerLabel(r.partnerId) },
+      { key: 'deals', label: m.weeklyDeals, kind: 'count', value: (r) => r.deals },
+      { key: 'newThisWeek', label: m.weeklyNew, kind: 'count', value: (r) => r.newThisWeek },
+      { key: 'progressed', label: m.weeklyProgressed, kind: 'count', value: (r) => r.progressed },
+      { key: 'supportNeeded', label: m.weeklySupport, kind: 'count', value: (r) => r.supportNeeded },
+      { key: 'monthPortForecast', label: m.monthPortForecast, kind: 'count', value: (r) => r.monthPortForecast },
+      { key: 'monthSalesPorts', label: m.monthSalesPorts, kind: 'count', value: (r) => r.monthSalesPorts },
+    ],
+  });
 }
 
 function renderConflicts() {

@@ -86,3 +86,48 @@ export function pipelineCounts(pipeline) {
     signed: row.counts.signed,
   }));
 }
+
+/**
+ * The ISO week ("2026-W14") of an instant's business date in a time zone: the week whose
+ * review GET /reports/weekly is asked for.
+ * @param {string} businessDate a date "YYYY-MM-DD"
+ * @returns {string}
+ */
+export function isoWeekOfDate(businessDate) {
+  const t = Date.parse(`${businessDate}T00:00:00.000Z`);
+  const weekday = (new Date(t).getUTCDay() + 6) % 7;
+  const thursday = new Date(t + (3 - weekday) * 86_400_000);
+  const year = thursday.getUTCFullYear();
+  const week = 1 + Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * 86_400_000));
+  return `${String(year).padStart(4, '0')}-W${String(week).padStart(2, '0')}`;
+}
+
+/**
+ * @typedef {{ partnerId: string | null, deals: number, newThisWeek: number, progressed: number, supportNeeded: number,
+ *   monthPortForecast: number, monthSalesPorts: number }} WeeklyRow
+ * @typedef {{ week: string, review: string, month: string, partners: WeeklyRow[] }} Weekly
+ */
+
+/**
+ * GET /reports/weekly (src/domain/weekly-report.ts's WeeklyReport) as one row per partner.
+ * @param {any} answer
+ * @returns {Weekly}
+ */
+export function normaliseWeekly(answer) {
+  const partners = Array.isArray(answer?.partners) ? answer.partners : [];
+  const count = (/** @type {unknown} */ list) => (Array.isArray(list) ? list.length : 0);
+  return {
+    week: String(answer?.week ?? ''),
+    review: String(answer?.review ?? ''),
+    month: String(answer?.month ?? ''),
+    partners: partners.map((/** @type {any} */ p) => ({
+      partnerId: p.partnerId === DIRECT_SALES_ID ? null : (p.partnerId ?? null),
+      deals: count(p.deals),
+      newThisWeek: count(p.newThisWeek),
+      progressed: count(p.progressOnEarlier),
+      supportNeeded: count(p.supportNeeded),
+      monthPortForecast: Number(p.monthPortForecast ?? 0),
+      monthSalesPorts: Number(p.monthSales?.ports ?? 0),
+    })),
+  };
+}

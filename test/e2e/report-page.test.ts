@@ -289,6 +289,14 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
         await expect.poll(() => row.locator(`[data-col="${stage}"]`).textContent(), waitLong).toBe(String(deals));
       }
     }
+    // The weekly report of the business date's ISO week, per partner, as GET /reports/weekly answers it.
+    await expect.poll(() => page.locator('#table-weekly caption').textContent(), waitLong).toMatch(/周报 \d{4}-W\d{2}/);
+    const week = /(\d{4}-W\d{2})/.exec((await page.locator('#table-weekly caption').textContent()) ?? '')![1]!;
+    const weekly = await api.get<{ partners: Array<{ partnerId: string; deals: unknown[]; monthPortForecast: number }> }>('/reports/weekly', tokens.manager, { week });
+    for (const partner of weekly.partners) {
+      const row = page.locator(`#table-weekly tbody tr[data-key="${partner.partnerId}"]`);
+      await expect.poll(() => row.locator('[data-col="deals"]').textContent(), waitLong).toBe(String(partner.deals.length));
+    }
 
     const conflicts = await api.get<{ customers: Array<{ customerKey: string }> }>('/reports/conflicts', tokens.manager);
     expect(conflicts.customers.length).toBe(1);
