@@ -7,9 +7,19 @@ import { startOfLocalDay } from './quarter.js';
 
 export type BusinessTimePolicy = Pick<Policy, 'timeZone' | 'limits'>;
 
+/** Earliest instants by date and time zone: a constant of the policy, asked for by every back-filled command. */
+const earliestByPolicy = new Map<string, string>();
+const MAX_REMEMBERED_POLICIES = 64;
+
 /** The first instant (ISO, UTC) a fact's occurredAt may have: the earliest date's local midnight. */
 export function earliestOccurredAt(policy: BusinessTimePolicy): string {
-  return startOfLocalDay(policy.limits.earliestOccurredAt, policy.timeZone);
+  const key = `${policy.limits.earliestOccurredAt} ${policy.timeZone}`;
+  let earliest = earliestByPolicy.get(key);
+  if (earliest === undefined) {
+    earliest = startOfLocalDay(policy.limits.earliestOccurredAt, policy.timeZone);
+    if (earliestByPolicy.size < MAX_REMEMBERED_POLICIES) earliestByPolicy.set(key, earliest);
+  }
+  return earliest;
 }
 
 /** The last instant (ISO, UTC) a fact's occurredAt may have at `nowIso`: now plus the allowed clock skew. */
