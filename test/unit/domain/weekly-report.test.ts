@@ -3,7 +3,8 @@
 // new, as progress, as support, the month's forecast and sales.
 import { describe, expect, it } from 'vitest';
 import { foldCustomer } from '../../../src/domain/customer.js';
-import { defaultPolicy } from '../../../src/domain/policy.js';
+import { defaultPolicy, loadPolicy } from '../../../src/domain/policy.js';
+import defaultPolicyJson from '../../../src/domain/default-policy.json' with { type: 'json' };
 import {
   formatIsoWeek,
   isoWeekMonday,
@@ -84,6 +85,10 @@ describe('ISO weeks and the review', () => {
     expect(defaultPolicy.weeklyReview).toEqual({ day: 'thursday', time: '10:00' });
     expect(reviewInstant({ year: 2025, week: 14 }, { day: 'thursday', time: '10:00' }, 'Asia/Shanghai')).toBe('2025-04-03T02:00:00.000Z');
     expect(reviewInstant({ year: 2025, week: 14 }, { day: 'friday', time: '16:30' }, 'UTC')).toBe('2025-04-04T16:30:00.000Z');
+    // A policy file without weeklyReview (every one before it) loads with the default; another review is honoured, a bad time refused.
+    const friday = loadPolicy({ ...defaultPolicyJson, weeklyReview: { day: 'friday', time: '16:30' } });
+    expect(weekWindow({ year: 2025, week: 14 }, friday).review).toBe('2025-04-04T08:30:00.000Z');
+    expect(() => loadPolicy({ ...defaultPolicyJson, weeklyReview: { day: 'thursday', time: '25:00' } })).toThrow();
     const w = weekWindow({ year: 2025, week: 14 }, defaultPolicy);
     expect(w).toEqual({ week: '2025-W14', review: '2025-04-03T02:00:00.000Z', previousReview: '2025-03-27T02:00:00.000Z', month: '2025-04', monthStart: '2025-03-31T16:00:00.000Z' });
   });
