@@ -44,6 +44,7 @@ const ACCESS: Record<string, readonly Role[] | 'anyone'> = {
   submitContract: ['manager', 'partner'],
   confirmContract: ['manager'],
   rejectContract: ['manager'],
+  reviseForecast: ['manager', 'partner'],
   getOwnership: ['manager', 'auditor', 'partner'],
   receivePayment: ['finance'],
   issueRefund: ['finance'],
@@ -75,6 +76,7 @@ const ACCESS: Record<string, readonly Role[] | 'anyone'> = {
   reportBalances: ['manager', 'finance', 'auditor', 'partner'],
   reportCommissionByQuarter: ['manager', 'finance', 'auditor', 'partner'],
   reportConflicts: ['manager', 'auditor', 'partner'],
+  getWeeklyReport: ['manager', 'auditor', 'partner'],
 };
 
 /** The routes test/api/routes.test.ts already runs every role against. */
