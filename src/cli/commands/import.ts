@@ -378,23 +378,10 @@ export const importCommand: CliCommand = {
     }
     if (tty) process.stderr.write('\n');
     const clock = new ImportClock();
-    let store: EventStore;
+    // Deferred durability: a failed import leaves a directory to empty anyway; close() checkpoints and fsyncs once.
+    const store = await openEmptyStore(dataDir, { clock: clock.now, durability: 'close' });
+    if (typeof store === 'number') return store;
     try {
-      // Deferred durability: a failed import leaves a directory to empty anyway; close() checkpoints and fsyncs once.
-      store = await openEventStore({ ...process.env, LEDGER_DATA_DIR: dataDir }, { clock: clock.now, durability: 'close' });
-    } catch (error) {
-      if (error instanceof StoreUnavailableError || error instanceof IncompatibleStoreError) {
-        process.stderr.write(`ledger import: ${error.message}\n`);
-        return ExitCode.refused;
-      }
-      throw error;
-    }
-    try {
-      const head = await store.headPosition();
-      if (head !== 0n) {
-        process.stderr.write(`ledger import: refused: the data directory ${dataDir} already holds ${head} events; import needs an empty one\n`);
-        return ExitCode.refused;
-      }
       const bar = new ProgressBar(process.stderr, 'import', 'events', undefined, true); // stderr stays empty in scripts
       const summary = await appendExportFile(file, store, clock, (n) => bar.update(n, verified.events));
       bar.update(summary.events, verified.events);
@@ -484,10 +471,11 @@ function fsyncDirectory(dir: string): void {
   }
 }
 
-async function importIntoEmbeddedStore(file: string, dataDir: string, format: OutputFormat, tty: boolean): Promise<number> {
+/** The store of an empty data directory, or the exit code of a refusal (no store, or a log already there), said on stderr. */
+async function openEmptyStore(dataDir: string, options?: Parameters<typeof openEventStore>[1]): Promise<EventStore | number> {
   let store: EventStore;
   try {
-    store = await openEventStore({ ...process.env, LEDGER_DATA_DIR: dataDir });
+    store = await openEventStore({ ...process.env, LEDGER_DATA_DIR: dataDir }, options);
   } catch (error) {
     if (error instanceof StoreUnavailableError || error instanceof IncompatibleStoreError) {
       process.stderr.write(`ledger import: ${error.message}\n`);
@@ -495,15 +483,17 @@ async function importIntoEmbeddedStore(file: string, dataDir: string, format: Ou
     }
     throw error;
   }
-  try {
-    const head = await store.headPosition();
-    if (head !== 0n) {
-      process.stderr.write(`ledger import: refused: the data directory ${dataDir} already holds ${head} events; import needs an empty one\n`);
-      return ExitCode.refused;
-    }
-  } finally {
-    await store.close();
-  }
+  const head = await store.headPosition();
+  if (head === 0n) return store;
+  await store.close();
+  process.stderr.write(`ledger import: refused: the data directory ${dataDir} already holds ${head} events; import needs an empty one\n`);
+  return ExitCode.refused;
+}
+
+async function importIntoEmbeddedStore(file: string, dataDir: string, format: OutputFormat, tty: boolean): Promise<number> {
+  const store = await openEmptyStore(dataDir);
+  if (typeof store === 'number') return store;
+  await store.close();
   let summary: ImportSummary;
   const bar = new ProgressBar(process.stderr, 'import', 'events', undefined, true); // stderr stays empty in scripts
   const lines = tty ? await countLines(file) : 0;

@@ -7,9 +7,8 @@ import type { CustomerCommand } from '../../domain/customer-decide.js';
 import { type CustomerState, findClaim } from '../../domain/customer.js';
 import { refuse } from '../../domain/errors.js';
 import { ContractPorts } from '../../domain/events.js';
-import { requireOwnClaim } from '../../domain/own-partner.js';
 import { type CommandCtx, type CommandDeps, defineCommand, occurredAtOf, outcome } from '../command-handling.js';
-import { customerKeyOfDeal, decideOnCustomer, ownershipSummary } from './deals.js';
+import { customerKeyOfDeal, decideOnCustomer, ownClaimOnly, ownershipSummary } from './deals.js';
 import { AmountFen, EntityId, FreeText, IsoInstant, OccurredAt } from './fields.js';
 
 /** Decides a contract command on the deal's customer; a partner acts only on its own claim (else: an unknown deal). */
@@ -22,10 +21,7 @@ async function onDealsCustomer<A>(deps: CommandDeps, ctx: CommandCtx, dealId: st
     occurredAt,
     command,
     (s) => answer(s, key),
-    (state) => {
-      requireOwnClaim(ctx.actor, findClaim(state, dealId), dealId);
-      return {};
-    },
+    ownClaimOnly(ctx, dealId),
   );
 }
 

@@ -8,7 +8,7 @@ import { type ClaimStatus, type CustomerState, findClaim, ownershipOf } from '..
 import { type LedgerEvent, Stage } from '../../domain/events.js';
 import { DIRECT_SALES, requireActsForItself, requireOwnClaim, unknownDeal } from '../../domain/own-partner.js';
 import { type CommandCtx, type CommandDeps, defineCommand, occurredAtOf, onCustomerStream, outcome, partnerStateOf } from '../command-handling.js';
-import { EntityId, FreeText, NonNegativeFen, OccurredAt } from './fields.js';
+import { EntityId, FreeText, NonNegativeFen, OccurredAt, Ports } from './fields.js';
 
 /** Decides a customer command at the command's business time; `more` adds what the rule reads from other streams. */
 export function decideOnCustomer<A>(
@@ -25,6 +25,12 @@ export function decideOnCustomer<A>(
     return { events: decideCustomer(command, state, context), answer };
   });
 }
+
+/** A partner acts only on its own claim (own-partner.ts); checked on the state the command decides on. */
+export const ownClaimOnly = (ctx: CommandCtx, dealId: string) => (state: CustomerState): Partial<CustomerDecideContext> => {
+  requireOwnClaim(ctx.actor, findClaim(state, dealId), dealId);
+  return {};
+};
 
 /** The customer a deal id claims (the read model's index, caught up); an unknown deal is 404. */
 export async function customerKeyOfDeal(deps: CommandDeps, dealId: string): Promise<string> {
@@ -49,7 +55,7 @@ export const registerDeal = defineCommand({
       name: FreeText,
       taxId: z.string().trim().min(1).max(64).optional().meta({ description: 'Unified social credit code (18 characters), when known' }),
     }),
-    expectedPorts: z.number().int().min(0).max(10_000_000).optional(),
+    expectedPorts: Ports.optional(),
     expectedRevenue: NonNegativeFen.optional(),
     occurredAt: OccurredAt,
   }),
@@ -102,10 +108,7 @@ export const advanceStage = defineCommand({
       occurredAt,
       command,
       (s) => ({ dealId: input.dealId, customerKey: key, stage: input.stage, ownership: ownershipSummary(s, input.dealId) }),
-      (state) => {
-        requireOwnClaim(ctx.actor, findClaim(state, input.dealId), input.dealId);
-        return {};
-      },
+      ownClaimOnly(ctx, input.dealId),
     );
     return outcome(h.answer, [h]);
   },
@@ -118,7 +121,7 @@ export const reviseForecast = defineCommand({
   // refinement here would not survive the route's split into params and body.
   input: z.strictObject({
     dealId: EntityId,
-    expectedPorts: z.number().int().min(0).max(10_000_000).optional().meta({ description: 'Ports needed, as revised this week' }),
+    expectedPorts: Ports.optional().meta({ description: 'Ports needed, as revised this week' }),
     expectedRevenue: NonNegativeFen.optional().meta({ description: 'The revenue estimate in integer fen, as revised this week (at most limits.maxAmountFen)' }),
     occurredAt: OccurredAt,
   }),
@@ -137,10 +140,7 @@ export const reviseForecast = defineCommand({
       occurredAt,
       command,
       () => ({ dealId: input.dealId, customerKey: key, expectedPorts: input.expectedPorts ?? null, expectedRevenueFen: input.expectedRevenue ?? null, revisedAt: occurredAt }),
-      (state) => {
-        requireOwnClaim(ctx.actor, findClaim(state, input.dealId), input.dealId);
-        return {};
-      },
+      ownClaimOnly(ctx, input.dealId),
     );
     return outcome(h.answer, [h]);
   },

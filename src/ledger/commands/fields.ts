@@ -77,5 +77,8 @@ export function hasUnprintable(text: string): boolean {
 /** A name, reason or other free text: 1–500 printable characters after trimming. */
 export const FreeText = Text.refine((t) => !hasUnprintable(t), 'must not contain control characters, bidi overrides or lone surrogates');
 
+/** A count of ports (enterprise voice-network lines): a whole number up to 10,000,000. */
+export const Ports = z.number().int().min(0).max(10_000_000);
+
 export const EntityId = Id;
 export const Quarter = QuarterSchema.meta({ example: '2026-Q3' });
