@@ -226,7 +226,9 @@ describe('configuration', () => {
       expect(existsSync(file)).toBe(true);
       expect(statSync(file).mode & 0o777).toBe(0o600);
       const generated = JSON.parse(readFileSync(file, 'utf8')).tokens as Array<{ token: string; role: string }>;
-      expect(generated.map((t) => t.role).sort()).toEqual(['auditor', 'finance', 'manager', 'partner']);
+      expect(generated.map((t) => t.role).sort()).toEqual(['auditor', 'finance', 'manager', 'manager', 'partner']);
+      const managers = generated.filter((t) => t.role === 'manager') as Array<{ name?: string }>;
+      expect(new Set(managers.map((t) => t.name)).size).toBe(2); // two actors: a transfer's proposer and its approver
       for (const t of generated) expect(lines.join('\n')).not.toContain(t.token);
       expect(lines.join('\n')).toContain(file);
       const answer = await fetch(`${running.url}/reports/session`, { headers: { authorization: `Bearer ${generated[0]?.token}` } });

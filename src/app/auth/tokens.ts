@@ -110,11 +110,15 @@ export const GENERATED_PARTNER_ID = 'P-001';
 
 const newToken = (): string => randomBytes(24).toString('base64url');
 
-/** One random token per role plus a partner token for GENERATED_PARTNER_ID. */
+/**
+ * One random token per role, a second manager (a transfer takes two managers: one proposes, the
+ * other approves) and a partner token for GENERATED_PARTNER_ID.
+ */
 export function generateTokens(): TokensFile {
   return {
     tokens: [
       { token: newToken(), role: 'manager', name: 'manager' },
+      { token: newToken(), role: 'manager', name: 'manager-2' },
       { token: newToken(), role: 'finance', name: 'finance' },
       { token: newToken(), role: 'auditor', name: 'auditor' },
       { token: newToken(), role: 'partner', partnerId: GENERATED_PARTNER_ID },
