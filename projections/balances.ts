@@ -1,13 +1,20 @@
 // Balances: per partner, the sums of the domain's double-entry postings on its accounts
-// (accrued, clawed back, paid out, deposit, debt). Nothing here is a stored counter: a balance
-// is always a sum of postings, and payable / shortfall are derived from those sums.
+// (src/domain/accounts.ts). Nothing here is a stored counter: a balance is always a sum of
+// postings, and payable / shortfall are derived from those sums.
+//
+// balance_rows: one row per (partner, money event): the deltas, the running sums in log order,
+// the running maximum of occurredAt and whether the row is late (occurred before an earlier row
+// of the partner). validAt answers = running sum at the last in-order prefix + the late rows
+// after it. max_lag_ms: the running maximum of how far a late row lies behind the running
+// maximum (ms), so the late rows that can still count are found in a window of occurredAt.
+import type Database from 'better-sqlite3';
+import { type AccountTotals, type PartnerAccount, partnerAccounts, sumAccountTotals, zeroAccountTotals } from '../src/domain/accounts.js';
 import type { EventEnvelope } from '../src/domain/events.js';
+import type { LogCut } from './cut.js';
+import { projectionModule } from './projection.js';
+import { stmt } from './sql.js';
 
-export const balanceAccounts = ['accrued', 'clawedBack', 'paidOut', 'deposit', 'debt', 'trafficOutstanding', 'rebate'] as const;
-export type BalanceAccount = (typeof balanceAccounts)[number];
-export type AccountTotals = Record<BalanceAccount, number>;
-
-export const zeroTotals = (): AccountTotals => ({ accrued: 0, clawedBack: 0, paidOut: 0, deposit: 0, debt: 0, trafficOutstanding: 0, rebate: 0 });
+type Db = Database.Database;
 
 /** One event's effect on one partner's accounts. */
 export interface PartnerDelta {
@@ -18,32 +25,148 @@ export interface PartnerDelta {
 /** Turns an event into account deltas; supplied from the domain's postings (see domain-bridge.ts). */
 export type DeltasOf = (e: EventEnvelope) => PartnerDelta[];
 
+/** a + b, account by account; a sum outside the safe-integer range is an error. */
 export function addTotals(a: AccountTotals, b: AccountTotals): AccountTotals {
-  const sum = {
-    accrued: a.accrued + b.accrued,
-    clawedBack: a.clawedBack + b.clawedBack,
-    paidOut: a.paidOut + b.paidOut,
-    deposit: a.deposit + b.deposit,
-    debt: a.debt + b.debt,
-    trafficOutstanding: a.trafficOutstanding + b.trafficOutstanding,
-    rebate: a.rebate + b.rebate,
-  };
-  for (const account of balanceAccounts) {
-    if (!Number.isSafeInteger(sum[account])) throw new RangeError(`balance ${account} left the safe-integer range`);
+  return sumAccountTotals(a, b, (sum, account) => {
+    if (!Number.isSafeInteger(sum)) throw new RangeError(`balance ${account} left the safe-integer range`);
+    return sum;
+  });
+}
+
+/** Each account's column in balance_rows: d_<column> its delta, c_<column> its running sum. */
+const accountColumn: Record<PartnerAccount, string> = {
+  accrued: 'accrued',
+  clawedBack: 'clawed_back',
+  paidOut: 'paid_out',
+  deposit: 'deposit',
+  debt: 'debt',
+  trafficOutstanding: 'traffic',
+  rebate: 'rebate',
+};
+const sumColumns = partnerAccounts.map((a) => `c_${accountColumn[a]}`).join(', ');
+/** The deltas of the rows read, summed under the running sums' names. */
+const deltaSums = partnerAccounts.map((a) => `coalesce(sum(d_${accountColumn[a]}), 0) AS c_${accountColumn[a]}`).join(', ');
+const lastSums = `SELECT ${sumColumns} FROM balance_rows WHERE partner_id = ? AND position <= ? ORDER BY position DESC LIMIT 1`;
+type SumsRow = Record<string, number>;
+
+function totalsOfRow(r: SumsRow): AccountTotals {
+  const totals = {} as AccountTotals;
+  for (const account of partnerAccounts) totals[account] = r[`c_${accountColumn[account]}`]!;
+  return totals;
+}
+
+interface BalanceHead {
+  position: number;
+  maxOccurredAt: string;
+  /** The most any late row so far lay behind maxOccurredAt, in ms. */
+  maxLagMs: number;
+  totals: AccountTotals;
+}
+
+/** How far (ms) an instant lies behind a later one; both ISO-8601 UTC. */
+function lagMs(later: string, earlier: string): number {
+  const ms = Date.parse(later) - Date.parse(earlier);
+  if (!Number.isSafeInteger(ms) || ms < 0) throw new Error(`invariant: ${earlier} is not an instant at or before ${later}`);
+  return ms;
+}
+
+export const balancesProjection = projectionModule({
+  tables: ['balance_rows'],
+  create: `
+CREATE TABLE IF NOT EXISTS balance_rows (
+  partner_id TEXT NOT NULL, position INTEGER NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
+  max_occurred_at TEXT NOT NULL, late INTEGER NOT NULL,
+  d_accrued INTEGER NOT NULL, d_clawed_back INTEGER NOT NULL, d_paid_out INTEGER NOT NULL, d_deposit INTEGER NOT NULL, d_debt INTEGER NOT NULL,
+  c_accrued INTEGER NOT NULL, c_clawed_back INTEGER NOT NULL, c_paid_out INTEGER NOT NULL, c_deposit INTEGER NOT NULL, c_debt INTEGER NOT NULL,
+  d_traffic INTEGER NOT NULL DEFAULT 0, c_traffic INTEGER NOT NULL DEFAULT 0, d_rebate INTEGER NOT NULL DEFAULT 0, c_rebate INTEGER NOT NULL DEFAULT 0,
+  max_lag_ms INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (partner_id, position)) WITHOUT ROWID;`,
+  indexes: [
+    'CREATE INDEX IF NOT EXISTS balance_rows_by_max ON balance_rows (partner_id, max_occurred_at, position);',
+    'CREATE INDEX IF NOT EXISTS balance_rows_late_by_time ON balance_rows (partner_id, occurred_at, position) WHERE late = 1;',
+  ],
+  writeSql: {
+    // Per account its delta, then its running sum.
+    balance: `INSERT OR REPLACE INTO balance_rows (partner_id, position, occurred_at, recorded_at, max_occurred_at, late, ${partnerAccounts
+      .map((a) => `d_${accountColumn[a]}, c_${accountColumn[a]}`)
+      .join(', ')}, max_lag_ms) VALUES (${Array.from({ length: 7 + 2 * partnerAccounts.length }, () => '?').join(', ')})`,
+  },
+  applier({ write, drain, db, rules }) {
+    /** Each partner's last row (loaded from the file on first use and kept current). */
+    const heads = new Map<string, BalanceHead>();
+    const headRow = db.prepare(`SELECT position, max_occurred_at, max_lag_ms, ${sumColumns} FROM balance_rows WHERE partner_id = ? ORDER BY position DESC LIMIT 1`);
+    const headOf = (partnerId: string): BalanceHead | null => {
+      const cached = heads.get(partnerId);
+      if (cached) return cached;
+      drain();
+      const row = headRow.get(partnerId) as (SumsRow & { max_occurred_at: string }) | undefined;
+      if (!row) return null;
+      const head = { position: row.position!, maxOccurredAt: row.max_occurred_at, maxLagMs: row.max_lag_ms!, totals: totalsOfRow(row) };
+      heads.set(partnerId, head);
+      return head;
+    };
+    return {
+      apply(e) {
+        const deltas = rules.deltasOf(e);
+        const position = Number(e.position);
+        for (const { partnerId, deltas: d } of deltas) {
+          const previous = headOf(partnerId);
+          const totals = addTotals(previous?.totals ?? zeroAccountTotals(), d);
+          const previousMax = previous?.maxOccurredAt ?? '';
+          const late = e.occurredAt < previousMax ? 1 : 0;
+          const maxOccurredAt = late ? previousMax : e.occurredAt;
+          const maxLagMs = Math.max(previous?.maxLagMs ?? 0, late ? lagMs(previousMax, e.occurredAt) : 0);
+          const row: unknown[] = [partnerId, position, e.occurredAt, e.recordedAt, maxOccurredAt, late];
+          for (const account of partnerAccounts) row.push(d[account], totals[account]);
+          row.push(maxLagMs);
+          write('balance', row);
+          heads.set(partnerId, { position, maxOccurredAt, maxLagMs, totals });
+        }
+        return deltas.length;
+      },
+      forget() {
+        heads.clear();
+      },
+    };
+  },
+});
+
+// ---- readers ----------------------------------------------------------------------------------
+
+/**
+ * A partner's account sums over a cut. Without validAt: the running sums of the last row at or
+ * below the cut (one seek). With validAt: the rows up to the last one whose running maximum of
+ * occurredAt is ≤ validAt all count (one seek for the running sums); after it only late rows
+ * (back-dated) can still have occurredAt ≤ validAt, and they are read from a partial index.
+ */
+export function balanceTotalsAt(db: Db, partnerId: string, cut: LogCut): AccountTotals {
+  if (cut.validAt === null) {
+    const row = stmt(db, lastSums).get(partnerId, cut.position) as SumsRow | undefined;
+    return row ? totalsOfRow(row) : zeroAccountTotals();
   }
-  return sum;
+  const prefix = stmt(
+    db,
+    'SELECT position FROM balance_rows WHERE partner_id = ? AND max_occurred_at <= ? ORDER BY max_occurred_at DESC, position DESC LIMIT 1',
+  ).get(partnerId, cut.validAt) as { position: number } | undefined;
+  const prefixEnd = Math.min(prefix?.position ?? 0, cut.position);
+  const head = stmt(db, lastSums).get(partnerId, prefixEnd) as SumsRow | undefined;
+  if (prefixEnd === cut.position) return head ? totalsOfRow(head) : zeroAccountTotals();
+  // A late row after the prefix lies at most max_lag_ms behind its running maximum, which is
+  // past validAt: only late rows that occurred inside (validAt - max lag, validAt] can count.
+  // (+position keeps the planner on the late rows' occurredAt index, not the position range.)
+  const lag = stmt(db, 'SELECT max_lag_ms FROM balance_rows WHERE partner_id = ? AND position <= ? ORDER BY position DESC LIMIT 1').pluck().get(partnerId, cut.position) as
+    | number
+    | undefined;
+  const from = new Date(Date.parse(cut.validAt) - (lag ?? 0)).toISOString();
+  const tail = stmt(
+    db,
+    `SELECT ${deltaSums} FROM balance_rows
+      WHERE partner_id = ? AND late = 1 AND occurred_at >= ? AND occurred_at <= ? AND +position > ? AND +position <= ?`,
+  ).get(partnerId, from, cut.validAt, prefixEnd, cut.position) as SumsRow;
+  return addTotals(head ? totalsOfRow(head) : zeroAccountTotals(), totalsOfRow(tail));
 }
 
-export type BalancesState = ReadonlyMap<string, AccountTotals>;
-export const initialBalances = (): BalancesState => new Map();
-
-export function evolveBalances(state: BalancesState, e: EventEnvelope, deltasOf: DeltasOf): BalancesState {
-  const deltas = deltasOf(e);
-  if (deltas.length === 0) return state;
-  const next = new Map(state);
-  for (const d of deltas) next.set(d.partnerId, addTotals(next.get(d.partnerId) ?? zeroTotals(), d.deltas));
-  return next;
-}
+// ---- the answer -------------------------------------------------------------------------------
 
 /** The API shape of GET /partners/:id/balance, money in fen. */
 export interface BalanceView {

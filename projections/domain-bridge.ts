@@ -16,8 +16,7 @@ import { partnerDeltasOf, payableOf } from '../src/domain/postings.js';
 import { quarterEnd, quarterOf, quarterStart } from '../src/domain/quarter.js';
 import { type TieWindow, tieWindowOf } from '../src/domain/tie-window.js';
 import { eventOf } from './envelope.js';
-import type { ClaimEnvelope, OwnershipFold, OwnershipView } from './ownership.js';
-import { claimEventTypes } from './read-model.js';
+import { type ClaimEnvelope, claimEventTypes, type OwnershipFold, type OwnershipView } from './ownership.js';
 import type { ProjectionRules } from './rules.js';
 import type { SyntheticOptions } from './synthetic-log.js';
 

@@ -1,8 +1,15 @@
 // Pipeline: the weekly report. Every deal with its stage, expected ports and revenue, grouped
 // by partner and stage; key deals (stage solution and up) and claims without progress for the
 // policy's idle window (28 days by default) flagged relative to a given instant.
+import type Database from 'better-sqlite3';
 import type { EventEnvelope } from '../src/domain/events.js';
+import type { Signing } from '../src/domain/signed-customers.js';
+import type { LogCut } from './cut.js';
 import { byKey, eventOf } from './envelope.js';
+import { projectionModule } from './projection.js';
+import { stmt, validBound } from './sql.js';
+
+type Db = Database.Database;
 
 export const pipelineStages = ['registered', 'interest', 'meeting', 'solution', 'trial', 'signed', 'lost'] as const;
 export type PipelineStage = (typeof pipelineStages)[number];
@@ -25,9 +32,6 @@ export interface DealView {
   lastProgressAt: string;
   lastPosition: number;
 }
-
-export type PipelineState = ReadonlyMap<string, DealView>;
-export const initialPipeline = (): PipelineState => new Map();
 
 /** What one event tells the pipeline, in a flat form the read model stores as a row. */
 export type DealFact =
@@ -160,14 +164,6 @@ export function applyDealFact(deals: Map<string, DealView>, fact: DealFact): voi
   }
 }
 
-export function evolvePipeline(state: PipelineState, e: EventEnvelope): PipelineState {
-  const fact = dealFactOf(e);
-  if (!fact) return state;
-  const next = new Map(state);
-  applyDealFact(next, fact);
-  return next;
-}
-
 export interface DealLine {
   dealId: string;
   customerKey: string;
@@ -270,4 +266,158 @@ export function pipelineReport(
     })
     .sort(byKey((p) => p.partnerId));
   return { at: atIso, idleWindowDays, partners };
+}
+
+// ---- the read model -----------------------------------------------------------------------------
+
+/** Events that tell the pipeline something (dealFactOf answers null for every other type). */
+const dealEventTypes: ReadonlySet<string> = new Set(['DealRegistered', 'DealStageAdvanced', 'DealLost', 'ContractConfirmed', 'ForecastRevised']);
+
+// deal_events: the deal facts, one row per event; deal_signings: each partner's first signing of
+// a customer, filed under the quarter it fell in (the tier evaluation's candidates).
+export const pipelineProjection = projectionModule({
+  tables: ['deal_events', 'deal_signings'],
+  create: `
+CREATE TABLE IF NOT EXISTS deal_events (
+  position INTEGER PRIMARY KEY, occurred_at TEXT NOT NULL, kind TEXT NOT NULL, deal_id TEXT NOT NULL,
+  customer_key TEXT, customer_name TEXT, partner_id TEXT, channel TEXT, stage TEXT,
+  expected_ports INTEGER, expected_revenue_fen INTEGER);
+CREATE TABLE IF NOT EXISTS deal_signings (
+  quarter TEXT NOT NULL, partner_id TEXT NOT NULL, customer_key TEXT NOT NULL, position INTEGER NOT NULL,
+  PRIMARY KEY (quarter, partner_id, customer_key)) WITHOUT ROWID;`,
+  indexes: ['CREATE INDEX IF NOT EXISTS deal_events_by_deal ON deal_events (deal_id, position);'],
+  writeSql: {
+    dealEvent: 'INSERT OR REPLACE INTO deal_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    signing: 'INSERT OR IGNORE INTO deal_signings VALUES (?, ?, ?, ?)',
+  },
+  applier({ write, drain, db, rules }) {
+    /** Each registered deal's partner; loaded whole on first use and kept current. */
+    const dealPartners = new Map<string, string>();
+    let loaded = false;
+    const registrations = db.prepare(`SELECT deal_id, partner_id FROM deal_events WHERE kind = 'registered' ORDER BY position`);
+    const partnerOfDeal = (dealId: string): string | null => {
+      if (!loaded) {
+        drain();
+        for (const r of registrations.iterate() as Iterable<{ deal_id: string; partner_id: string }>) {
+          if (!dealPartners.has(r.deal_id)) dealPartners.set(r.deal_id, r.partner_id);
+        }
+        loaded = true;
+      }
+      return dealPartners.get(dealId) ?? null;
+    };
+    return {
+      apply(e, ev) {
+        if (!dealEventTypes.has(e.type)) return 0; // no deal fact: skip building one
+        const fact = dealFactOf(e);
+        if (!fact) return 0;
+        switch (fact.kind) {
+          case 'registered':
+            write('dealEvent', [
+              fact.position,
+              fact.occurredAt,
+              fact.kind,
+              fact.dealId,
+              fact.customerKey,
+              fact.customerName,
+              fact.partnerId,
+              fact.channel,
+              null,
+              fact.expectedPorts,
+              fact.expectedRevenueFen,
+            ]);
+            dealPartners.set(fact.dealId, fact.partnerId);
+            return 1;
+          case 'advanced': {
+            write('dealEvent', [fact.position, fact.occurredAt, fact.kind, fact.dealId, null, null, null, null, fact.stage, null, null]);
+            const partnerId = partnerOfDeal(fact.dealId);
+            // A signing: an advance to signed, or the vendor's confirmation of the contract (contracts.ts).
+            if (fact.stage === 'signed' && partnerId !== null && (ev.type === 'DealStageAdvanced' || ev.type === 'ContractConfirmed')) {
+              write('signing', [rules.quarterOf(e.occurredAt), partnerId, ev.data.customerKey, fact.position]);
+            }
+            return 1;
+          }
+          case 'lost':
+            write('dealEvent', [fact.position, fact.occurredAt, fact.kind, fact.dealId, null, null, null, null, null, null, null]);
+            return 1;
+          case 'forecast':
+            write('dealEvent', [fact.position, fact.occurredAt, fact.kind, fact.dealId, null, null, null, null, null, fact.expectedPorts, fact.expectedRevenueFen]);
+            return 1;
+          default: {
+            const never: never = fact;
+            throw new Error(`unhandled deal fact ${JSON.stringify(never)}`);
+          }
+        }
+      },
+      forget() {
+        dealPartners.clear();
+        loaded = false;
+      },
+    };
+  },
+});
+
+// ---- readers ----------------------------------------------------------------------------------
+
+interface DealEventRow {
+  position: number;
+  occurred_at: string;
+  kind: DealFact['kind'];
+  deal_id: string;
+  customer_key: string | null;
+  customer_name: string | null;
+  partner_id: string | null;
+  channel: string | null;
+  stage: string | null;
+  expected_ports: number | null;
+  expected_revenue_fen: number | null;
+}
+
+function dealFactOfRow(r: DealEventRow): DealFact {
+  const at = { position: r.position, occurredAt: r.occurred_at, dealId: r.deal_id };
+  switch (r.kind) {
+    case 'registered':
+      return {
+        kind: 'registered',
+        ...at,
+        customerKey: r.customer_key ?? '',
+        customerName: r.customer_name ?? '',
+        partnerId: r.partner_id ?? '',
+        channel: r.channel === 'direct' ? 'direct' : 'partner',
+        expectedPorts: r.expected_ports ?? 0,
+        expectedRevenueFen: r.expected_revenue_fen ?? 0,
+      };
+    case 'advanced':
+      return { kind: 'advanced', ...at, stage: r.stage as PipelineStage };
+    case 'lost':
+      return { kind: 'lost', ...at };
+    case 'forecast':
+      return { kind: 'forecast', ...at, expectedPorts: r.expected_ports, expectedRevenueFen: r.expected_revenue_fen };
+    default: {
+      const never: never = r.kind;
+      throw new Error(`unknown deal event kind ${String(never)}`);
+    }
+  }
+}
+
+/** Every deal fact inside the cut, in log order (a list answer: it costs what the list has). */
+export function dealFactsAt(db: Db, cut: LogCut): DealFact[] {
+  const rows = stmt(db, 'SELECT * FROM deal_events WHERE position <= ? AND occurred_at <= ? ORDER BY position').all(
+    cut.position,
+    validBound(cut),
+  ) as DealEventRow[];
+  return rows.map(dealFactOfRow);
+}
+
+/**
+ * The partners' deals signed inside the quarter, by the quarter the read model filed each signing
+ * under (its first per partner and customer): candidate rows for the tier evaluation, whose rule
+ * (src/domain/signed-customers.ts) decides which count. One index range and a primary-key join.
+ */
+export function signingsInQuarter(db: Db, quarter: string): Signing[] {
+  return stmt(
+    db,
+    `SELECT e.deal_id AS dealId, s.partner_id AS partnerId, s.customer_key AS customerKey, e.occurred_at AS signedAt
+       FROM deal_signings s JOIN deal_events e ON e.position = s.position
+      WHERE s.quarter = ? ORDER BY s.position`,
+  ).all(quarter) as Signing[];
 }

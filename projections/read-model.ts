@@ -2,49 +2,17 @@
 // Every batch of events is applied in one transaction together with the checkpoint of every
 // projection it advanced, so the tables and their checkpoints never disagree. An event at or
 // below a projection's checkpoint is ignored (idempotence).
-import { canonicalJson } from '../src/store/hash-chain.js';
 import Database from 'better-sqlite3';
-import type { EventEnvelope, LedgerEvent } from '../src/domain/events.js';
-import { type AccountTotals, addTotals, zeroTotals } from './balances.js';
-import { eventOf } from './envelope.js';
-import { dealFactOf } from './pipeline.js';
+import type { EventEnvelope } from '../src/domain/events.js';
 import { type BulkStatement, BulkWriter } from './bulk-writer.js';
-import { applyRebateEvent, rebateWriteSql } from './rebates.js';
+import { eventOf } from './envelope.js';
+import type { Applier } from './projection.js';
 import type { ProjectionRules } from './rules.js';
-import { metaTables, type ProjectionName, projectionNames, projectionTables, readModelSchemaVersion } from './schema.js';
-import { tierStepOf } from './tiers.js';
+import { metaTables, type ProjectionName, projectionModules, projectionNames, readModelSchemaVersion } from './schema.js';
 import { DEFAULT_AUTOCHECKPOINT_PAGES } from './wal-checkpointer.js';
 
 type Db = Database.Database;
 type Stmt = Database.Statement;
-
-/** Events that decide a customer's ownership (the customer stream minus the cash). */
-export const claimEventTypes: ReadonlySet<string> = new Set([
-  'DealRegistered',
-  'DealStageAdvanced',
-  'DealLost',
-  'DealTransferred',
-  'OwnershipRuled',
-  'ContractSubmitted',
-  'ContractConfirmed',
-  'ContractRejected',
-  'TransferProposed',
-  'TransferRejected',
-]);
-
-/** Events that tell the pipeline something (dealFactOf answers null for every other type). */
-const dealEventTypes: ReadonlySet<string> = new Set(['DealRegistered', 'DealStageAdvanced', 'DealLost', 'ContractConfirmed', 'ForecastRevised']);
-
-/** Cash events remembered for the commission lines that follow them (usually in the same append). */
-const maxRecentCash = 10_000;
-
-interface BalanceHead {
-  position: number;
-  maxOccurredAt: string;
-  /** The most any late row so far lay behind maxOccurredAt, in ms. */
-  maxLagMs: number;
-  totals: AccountTotals;
-}
 
 export function openReadModelDb(file: string): Db {
   const db = new Database(file);
@@ -65,10 +33,10 @@ export function openReadModelDb(file: string): Db {
   db.exec(metaTables);
   const version = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'schemaVersion'`).get();
   if (version && Number(version.value) !== readModelSchemaVersion) {
-    for (const name of projectionNames) for (const t of projectionTables[name].tables) db.exec(`DROP TABLE IF EXISTS ${t}`);
+    for (const name of projectionNames) for (const t of projectionModules[name].tables) db.exec(`DROP TABLE IF EXISTS ${t}`);
     db.exec('DELETE FROM checkpoints');
   }
-  for (const name of projectionNames) db.exec(projectionTables[name].create);
+  for (const name of projectionNames) db.exec(projectionModules[name].create);
   db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('schemaVersion', ?)`).run(String(readModelSchemaVersion));
   // A rebuild under way indexes its tables when it reaches the head; otherwise they must exist.
   if (!db.prepare(`SELECT 1 FROM meta WHERE key = '${rebuildingKey}'`).get()) createIndexes(db);
@@ -80,22 +48,17 @@ export const rebuildingKey = 'rebuildingSince';
 
 /** Creates every projection's secondary indexes (idempotent). */
 export function createIndexes(db: Db): void {
-  for (const name of projectionNames) for (const sql of projectionTables[name].indexes) db.exec(sql);
+  for (const name of projectionNames) for (const sql of projectionModules[name].indexes) db.exec(sql);
 }
 
 export class ReadModelWriter {
   private readonly checkpoints = new Map<ProjectionName, number>();
-  private readonly balanceHeads = new Map<string, BalanceHead>();
-  private readonly dealPartners = new Map<string, string>();
-  private dealPartnersLoaded = false;
   private rebuilding = false;
   /** The auto-checkpoint outside bulk mode (raised while a worker checkpoints: wal-checkpointer.ts). */
   private liveAutocheckpointPages = DEFAULT_AUTOCHECKPOINT_PAGES;
-  private unsettledLoaded = false;
-  private readonly recentCash = new Map<string, { eventId: string; position: number; occurredAt: string }>();
-  /** Per partner, its commission lines no payout has settled yet: event id → position (loaded on first use). */
-  private readonly unsettled = new Map<string, Map<string, number>>();
-  private writes: Record<WriteName, Stmt>;
+  private writes: Record<string, Stmt>;
+  /** Every projection's applier, in projectionNames order (made again after a reset). */
+  private appliers: Applier[];
   private r: ReturnType<typeof prepareReads>;
   /** During a rebuild: the worker that runs the writes (null: they run here, in the batch's transaction). */
   private bulk: BulkWriter | null = null;
@@ -113,6 +76,7 @@ export class ReadModelWriter {
   ) {
     this.writes = prepareWrites(db);
     this.r = prepareReads(db);
+    this.appliers = this.makeAppliers();
     this.loadCheckpoints();
     this.applyBatchTx = db.transaction((events: readonly EventEnvelope[]) => this.applyInTransaction(events));
   }
@@ -162,15 +126,18 @@ export class ReadModelWriter {
   }
 
   /** One write: run now (inside the batch's transaction), or queued for the bulk writer's transaction. */
-  private w(name: WriteName, args: unknown[]): void {
+  private w(name: string, args: unknown[]): void {
     if (this.bulk === null) {
-      this.writes[name].run(args);
+      this.writes[name]!.run(args);
       return;
     }
-    this.ops.push(writeIndex[name], args);
+    this.ops.push(writeIndex[name]!, args);
   }
 
-  private readonly writeRebate = (name: WriteName, args: unknown[]): void => this.w(name, args);
+  private makeAppliers(): Applier[] {
+    const ctx = { write: (name: string, args: unknown[]) => this.w(name, args), drain: () => this.drain(), db: this.db, rules: this.rules };
+    return projectionNames.map((name) => projectionModules[name].applier(ctx));
+  }
 
   /**
    * Blocks until the bulk writer has committed every batch it was given (no-op outside a
@@ -184,13 +151,14 @@ export class ReadModelWriter {
   reset(names: readonly ProjectionName[] = projectionNames): void {
     this.db.transaction(() => {
       for (const name of names) {
-        for (const t of projectionTables[name].tables) this.db.exec(`DROP TABLE IF EXISTS ${t}`);
-        this.db.exec(projectionTables[name].create);
+        for (const t of projectionModules[name].tables) this.db.exec(`DROP TABLE IF EXISTS ${t}`);
+        this.db.exec(projectionModules[name].create);
         this.db.prepare('DELETE FROM checkpoints WHERE projection = ?').run(name);
       }
     })();
     this.writes = prepareWrites(this.db);
     this.r = prepareReads(this.db);
+    this.appliers = this.makeAppliers();
     this.forgetCaches();
     this.loadCheckpoints();
   }
@@ -249,26 +217,6 @@ export class ReadModelWriter {
     return (this.r.metaGet.get(key) as { value: string } | undefined)?.value ?? null;
   }
 
-  /** A partner's unsettled lines; every partner's are loaded in one scan on first use and kept current. */
-  private unsettledOf(partnerId: string): Map<string, number> {
-    if (!this.unsettledLoaded) {
-      this.drain();
-      this.unsettled.clear();
-      for (const r of this.r.unsettled.iterate() as Iterable<{ partner_id: string; event_id: string; position: number }>) {
-        const lines = this.unsettled.get(r.partner_id) ?? new Map<string, number>();
-        lines.set(r.event_id, r.position);
-        this.unsettled.set(r.partner_id, lines);
-      }
-      this.unsettledLoaded = true;
-    }
-    let lines = this.unsettled.get(partnerId);
-    if (!lines) {
-      lines = new Map();
-      this.unsettled.set(partnerId, lines);
-    }
-    return lines;
-  }
-
   /**
    * Another process (a `ledger report` beside the server) may have advanced the same file: the
    * checkpoints are re-read inside each transaction, and the caches dropped when they moved. A
@@ -294,12 +242,7 @@ export class ReadModelWriter {
   }
 
   private forgetCaches(): void {
-    this.unsettled.clear();
-    this.unsettledLoaded = false;
-    this.dealPartnersLoaded = false;
-    this.balanceHeads.clear();
-    this.dealPartners.clear();
-    this.recentCash.clear();
+    for (const a of this.appliers) a.forget?.();
   }
 
   private loadCheckpoints(): void {
@@ -313,20 +256,10 @@ export class ReadModelWriter {
     let applied = 0;
     let lastPosition = 0;
     let lastRecordedAt = '';
-    let pendingClock: { recordedAt: string; position: number } | null = null;
-    const from = new Map(projectionNames.map((n) => [n, this.checkpointOf(n)] as const));
-    // Each projection's checkpoint as a local: the loop below asks for them on every event.
-    const fromClock = from.get('clock') ?? 0;
-    const fromPartners = from.get('partners') ?? 0;
-    const fromBalances = from.get('balances') ?? 0;
-    const fromOwnership = from.get('ownership') ?? 0;
-    const fromPipeline = from.get('pipeline') ?? 0;
-    const fromStatements = from.get('statements') ?? 0;
-    const fromRebates = from.get('rebates') ?? 0;
-    const writeRebate = this.writeRebate;
-    // Trimmed between batches only: the current batch's cash is always in the map, so a miss
-    // reads a committed row (the bulk writer has not written the current batch yet).
-    if (this.recentCash.size >= maxRecentCash) this.recentCash.clear();
+    const appliers = this.appliers;
+    // Each projection's checkpoint, in appliers order: the loop below asks for them on every event.
+    const from = projectionNames.map((n) => this.checkpointOf(n));
+    for (const a of appliers) a.beginBatch?.();
     for (const e of events) {
       const position = Number(e.position);
       if (!Number.isSafeInteger(position) || position <= lastPosition) {
@@ -335,21 +268,11 @@ export class ReadModelWriter {
       if (e.recordedAt < lastRecordedAt) throw new Error(`recordedAt decreases at position ${position}`);
       lastPosition = position;
       lastRecordedAt = e.recordedAt;
-      if (position > fromClock) {
-        if (pendingClock && pendingClock.recordedAt !== e.recordedAt) this.w('clock', [pendingClock.recordedAt, pendingClock.position]);
-        pendingClock = { recordedAt: e.recordedAt, position };
-        applied++;
-      }
-      const ev = eventOf(e); // one view of the event for every projection below
-      if (position > fromPartners) applied += this.applyPartners(e, ev);
-      if (position > fromBalances) applied += this.applyBalances(e);
-      if (position > fromOwnership) applied += this.applyOwnership(e, ev);
-      if (position > fromPipeline) applied += this.applyPipeline(e, ev);
-      if (position > fromStatements) applied += this.applyStatements(e, ev);
-      if (position > fromRebates) applied += applyRebateEvent(writeRebate, e, this.rules.quarterOf);
+      const ev = eventOf(e); // one view of the event for every projection
+      for (let i = 0; i < appliers.length; i++) if (position > from[i]!) applied += appliers[i]!.apply(e, ev);
     }
-    if (pendingClock) this.w('clock', [pendingClock.recordedAt, pendingClock.position]);
-    const advanced = projectionNames.filter((name) => lastPosition > (from.get(name) ?? 0));
+    for (const a of appliers) a.endBatch?.();
+    const advanced = projectionNames.filter((_name, i) => lastPosition > from[i]!);
     if (advanced.length === projectionNames.length) {
       this.w('allCheckpoints', projectionNames.flatMap((name) => [name, lastPosition])); // the usual case: one statement
     } else {
@@ -358,291 +281,30 @@ export class ReadModelWriter {
     for (const name of advanced) this.checkpoints.set(name, lastPosition);
     return applied;
   }
-
-  private applyPartners(e: EventEnvelope, ev: LedgerEvent): number {
-    const position = Number(e.position);
-    if (ev.type === 'PartnerSigned') {
-      const d = ev.data;
-      this.w('partner', [d.partnerId, position, e.occurredAt, e.recordedAt, d.name, d.kind, d.parentPartnerId, d.territory]);
-    }
-    if (ev.type === 'TierCertified') {
-      const d = ev.data;
-      this.w('certificate', [d.partnerId, position, e.occurredAt, e.recordedAt, d.quarter, d.tier, d.previousTier, d.validFor, d.validFrom, d.validTo, d.metric, canonicalJson(d.figures)]);
-      return 1;
-    }
-    const change = tierStepOf(e);
-    if (!change) return ev.type === 'PartnerSigned' ? 1 : 0;
-    const st = change.step;
-    this.w('tier', [
-      change.partnerId,
-      position,
-      e.occurredAt,
-      e.recordedAt,
-      e.eventId,
-      st.tier,
-      st.from,
-      st.reason,
-      st.source,
-      st.quarter,
-      canonicalJson(st.figures),
-    ]);
-    return 1;
-  }
-
-  private balanceHead(partnerId: string): BalanceHead | null {
-    const cached = this.balanceHeads.get(partnerId);
-    if (cached) return cached;
-    this.drain();
-    const row = this.r.balanceHead.get(partnerId) as BalanceRowSums | undefined;
-    if (!row) return null;
-    const head = { position: row.position, maxOccurredAt: row.max_occurred_at, maxLagMs: row.max_lag_ms, totals: totalsOfRow(row) };
-    this.balanceHeads.set(partnerId, head);
-    return head;
-  }
-
-  private applyBalances(e: EventEnvelope): number {
-    const deltas = this.rules.deltasOf(e);
-    const position = Number(e.position);
-    for (const { partnerId, deltas: d } of deltas) {
-      const previous = this.balanceHead(partnerId);
-      const totals = addTotals(previous?.totals ?? zeroTotals(), d);
-      const previousMax = previous?.maxOccurredAt ?? '';
-      const late = e.occurredAt < previousMax ? 1 : 0;
-      const maxOccurredAt = late ? previousMax : e.occurredAt;
-      const maxLagMs = Math.max(previous?.maxLagMs ?? 0, late ? lagMs(previousMax, e.occurredAt) : 0);
-      this.w('balance', [
-        partnerId,
-        position,
-        e.occurredAt,
-        e.recordedAt,
-        maxOccurredAt,
-        late,
-        d.accrued,
-        d.clawedBack,
-        d.paidOut,
-        d.deposit,
-        d.debt,
-        totals.accrued,
-        totals.clawedBack,
-        totals.paidOut,
-        totals.deposit,
-        totals.debt,
-        d.trafficOutstanding,
-        totals.trafficOutstanding,
-        d.rebate,
-        totals.rebate,
-        maxLagMs,
-      ]);
-      this.balanceHeads.set(partnerId, { position, maxOccurredAt, maxLagMs, totals });
-    }
-    return deltas.length;
-  }
-
-  private applyOwnership(e: EventEnvelope, ev: LedgerEvent): number {
-    if (!claimEventTypes.has(e.type)) return 0;
-    const position = Number(e.position);
-    const key = 'customerKey' in ev.data ? ev.data.customerKey : null;
-    if (key === null) throw new Error(`${e.type} at ${position} names no customer`);
-    this.w('claim', [position, key, e.occurredAt, e.recordedAt, e.eventId, e.type, canonicalJson(e.data)]);
-    if (ev.type === 'DealRegistered') {
-      const d = ev.data;
-      this.w('customer', [position, key, d.customer.name, d.customer.taxId]);
-      this.w('deal', [position, d.dealId, key, d.partnerId, d.channel]);
-    }
-    return 1;
-  }
-
-  /** The partner of a registered deal; the map is loaded whole on first use and kept current. */
-  private partnerOfDeal(dealId: string): string | null {
-    if (!this.dealPartnersLoaded) {
-      this.drain();
-      for (const r of this.r.dealPartners.iterate() as Iterable<{ deal_id: string; partner_id: string }>) {
-        if (!this.dealPartners.has(r.deal_id)) this.dealPartners.set(r.deal_id, r.partner_id);
-      }
-      this.dealPartnersLoaded = true;
-    }
-    return this.dealPartners.get(dealId) ?? null;
-  }
-
-  private applyPipeline(e: EventEnvelope, ev: LedgerEvent): number {
-    if (!dealEventTypes.has(e.type)) return 0; // no deal fact: skip building one
-    const fact = dealFactOf(e);
-    if (!fact) return 0;
-    switch (fact.kind) {
-      case 'registered':
-        this.w('dealEvent', [
-          fact.position,
-          fact.occurredAt,
-          fact.kind,
-          fact.dealId,
-          fact.customerKey,
-          fact.customerName,
-          fact.partnerId,
-          fact.channel,
-          null,
-          fact.expectedPorts,
-          fact.expectedRevenueFen,
-        ]);
-        this.dealPartners.set(fact.dealId, fact.partnerId);
-        return 1;
-      case 'advanced': {
-        this.w('dealEvent', [fact.position, fact.occurredAt, fact.kind, fact.dealId, null, null, null, null, fact.stage, null, null]);
-        const partnerId = this.partnerOfDeal(fact.dealId);
-        // A signing: an advance to signed, or the vendor's confirmation of the contract (contracts.ts).
-        if (fact.stage === 'signed' && partnerId !== null && (ev.type === 'DealStageAdvanced' || ev.type === 'ContractConfirmed')) {
-          this.w('signing', [this.rules.quarterOf(e.occurredAt), partnerId, ev.data.customerKey, fact.position]);
-        }
-        return 1;
-      }
-      case 'lost':
-        this.w('dealEvent', [fact.position, fact.occurredAt, fact.kind, fact.dealId, null, null, null, null, null, null, null]);
-        return 1;
-      case 'forecast':
-        this.w('dealEvent', [fact.position, fact.occurredAt, fact.kind, fact.dealId, null, null, null, null, null, fact.expectedPorts, fact.expectedRevenueFen]);
-        return 1;
-      default: {
-        const never: never = fact;
-        throw new Error(`unhandled deal fact ${JSON.stringify(never)}`);
-      }
-    }
-  }
-
-  private cashSource(kind: 'payment' | 'refund', id: string, fallback: EventEnvelope) {
-    const key = `${kind} ${id}`;
-    const cached = this.recentCash.get(key);
-    if (cached) return cached;
-    this.drain();
-    const row = this.r.cash.get(kind, id) as { event_id: string; position: number; occurred_at: string } | undefined;
-    if (row) return { eventId: row.event_id, position: row.position, occurredAt: row.occurred_at };
-    return { eventId: fallback.eventId, position: Number(fallback.position), occurredAt: fallback.occurredAt };
-  }
-
-  private applyStatements(e: EventEnvelope, ev: LedgerEvent): number {
-    const position = Number(e.position);
-    switch (ev.type) {
-      case 'PaymentReceived':
-      case 'RefundIssued': {
-        const kind = ev.type === 'PaymentReceived' ? 'payment' : 'refund';
-        const id = ev.type === 'PaymentReceived' ? ev.data.paymentId : ev.data.refundId;
-        const dealId = ev.type === 'PaymentReceived' ? ev.data.dealId : null;
-        this.w('cashInsert', [position, kind, id, e.eventId, e.occurredAt, ev.data.customerKey, dealId, ev.data.paymentId]);
-        this.recentCash.set(`${kind} ${id}`, { eventId: e.eventId, position, occurredAt: e.occurredAt });
-        return 1;
-      }
-      case 'CommissionAccrued':
-      case 'CommissionClawedBack': {
-        const accrual = ev.type === 'CommissionAccrued';
-        const d = ev.data;
-        const refundId = ev.type === 'CommissionClawedBack' ? ev.data.refundId : null;
-        const cash = refundId === null ? this.cashSource('payment', d.paymentId, e) : this.cashSource('refund', refundId, e);
-        const cashFen = ev.type === 'CommissionAccrued' ? ev.data.cashFen : 0 - ev.data.refundedCashFen;
-        const unsettled = this.unsettledOf(d.partnerId); // loaded before this line's row exists
-        this.w('line', [
-          position,
-          e.eventId,
-          accrual ? 'accrual' : 'clawback',
-          d.partnerId,
-          d.customerKey,
-          d.paymentId,
-          refundId,
-          cash.eventId,
-          cash.position,
-          d.line,
-          cash.occurredAt,
-          this.rules.quarterOf(cash.occurredAt),
-          cashFen,
-          d.rateBps,
-          accrual ? d.commissionFen : 0 - d.commissionFen,
-          ev.type === 'CommissionAccrued' ? ev.data.tier : null,
-          ev.type === 'CommissionAccrued' ? ev.data.commissionYear : null,
-          e.occurredAt,
-          e.recordedAt,
-        ]);
-        unsettled.set(e.eventId, position);
-        return 1;
-      }
-      case 'CommissionPaidOut': {
-        const d = ev.data;
-        this.w('payout', [d.partnerId, d.quarter, e.eventId, position, e.occurredAt, e.recordedAt, d.netFen, d.paidFen, d.debtRecoveredFen]);
-        const unsettled = this.unsettledOf(d.partnerId);
-        for (const line of d.lines) {
-          const linePosition = unsettled.get(line.eventId);
-          if (linePosition === undefined) continue; // not a line of this partner, or settled already
-          this.w('settle', [d.quarter, e.eventId, position, e.occurredAt, linePosition]);
-          unsettled.delete(line.eventId);
-        }
-        return 1;
-      }
-      default:
-        return 0;
-    }
-  }
 }
 
-/** How far (ms) an instant lies behind a later one; both ISO-8601 UTC. */
-function lagMs(later: string, earlier: string): number {
-  const ms = Date.parse(later) - Date.parse(earlier);
-  if (!Number.isSafeInteger(ms) || ms < 0) throw new Error(`invariant: ${earlier} is not an instant at or before ${later}`);
-  return ms;
-}
-
-interface BalanceRowSums {
-  position: number;
-  max_occurred_at: string;
-  max_lag_ms: number;
-  c_accrued: number;
-  c_clawed_back: number;
-  c_paid_out: number;
-  c_deposit: number;
-  c_debt: number;
-  c_traffic: number;
-  c_rebate: number;
-}
-
-export function totalsOfRow(r: Omit<BalanceRowSums, 'position' | 'max_occurred_at' | 'max_lag_ms'>): AccountTotals {
-  return {
-    accrued: r.c_accrued,
-    clawedBack: r.c_clawed_back,
-    paidOut: r.c_paid_out,
-    deposit: r.c_deposit,
-    debt: r.c_debt,
-    trafficOutstanding: r.c_traffic,
-    rebate: r.c_rebate,
-  };
-}
-
-/** Every statement that writes the read model, by name (the bulk writer's worker runs the same SQL). */
-const writeSql = {
+/** Every statement that writes the read model, by name: the checkpoints' and every projection's (the bulk writer's worker runs the same SQL). */
+const writeSql: Record<string, string> = {
   checkpoint: 'INSERT OR REPLACE INTO checkpoints (projection, position) VALUES (?, ?)',
   allCheckpoints: `INSERT OR REPLACE INTO checkpoints (projection, position) VALUES ${projectionNames.map(() => '(?, ?)').join(', ')}`,
-  clock: 'INSERT INTO clock (recorded_at, position) VALUES (?, ?) ON CONFLICT (recorded_at) DO UPDATE SET position = max(position, excluded.position)',
-  partner: 'INSERT OR REPLACE INTO partners VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  tier: 'INSERT OR REPLACE INTO tier_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  certificate: 'INSERT OR REPLACE INTO certificate_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  balance: 'INSERT OR REPLACE INTO balance_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  claim: 'INSERT OR REPLACE INTO claim_events VALUES (?, ?, ?, ?, ?, ?, ?)',
-  customer: 'INSERT OR REPLACE INTO customers VALUES (?, ?, ?, ?)',
-  deal: 'INSERT OR REPLACE INTO deals VALUES (?, ?, ?, ?, ?)',
-  dealEvent: 'INSERT OR REPLACE INTO deal_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  signing: 'INSERT OR IGNORE INTO deal_signings VALUES (?, ?, ?, ?)',
-  cashInsert: 'INSERT OR REPLACE INTO cash_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  line: 'INSERT OR REPLACE INTO commission_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)',
-  payout: 'INSERT OR REPLACE INTO payouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  settle: 'UPDATE commission_lines SET settled_quarter = ?, settled_event_id = ?, settled_position = ?, settled_occurred_at = ? WHERE position = ?',
-  ...rebateWriteSql,
-} as const;
+};
+for (const name of projectionNames) {
+  for (const [write, sql] of Object.entries(projectionModules[name].writeSql)) {
+    if (write in writeSql) throw new Error(`two read-model writes are named ${write}`);
+    writeSql[write] = sql;
+  }
+}
 
-export type WriteName = keyof typeof writeSql;
-const writeNames = Object.keys(writeSql) as WriteName[];
-const writeIndex = Object.fromEntries(writeNames.map((n, i) => [n, i])) as Record<WriteName, number>;
+const writeNames = Object.keys(writeSql);
+const writeIndex: Record<string, number> = Object.fromEntries(writeNames.map((n, i) => [n, i]));
 const parameterCount = (sql: string): number => sql.split('?').length - 1;
 
 /** The write statements as the bulk writer's worker prepares them, in writeIndex order. */
-export const bulkStatements: readonly BulkStatement[] = writeNames.map((n) => ({ sql: writeSql[n], arity: parameterCount(writeSql[n]) }));
+export const bulkStatements: readonly BulkStatement[] = writeNames.map((n) => ({ sql: writeSql[n]!, arity: parameterCount(writeSql[n]!) }));
 
-function prepareWrites(db: Db): Record<WriteName, Stmt> {
-  const out = {} as Record<WriteName, Stmt>;
-  for (const n of writeNames) out[n] = db.prepare(writeSql[n]);
+function prepareWrites(db: Db): Record<string, Stmt> {
+  const out: Record<string, Stmt> = {};
+  for (const n of writeNames) out[n] = db.prepare(writeSql[n]!);
   return out;
 }
 
@@ -651,11 +313,5 @@ function prepareReads(db: Db) {
     checkpoints: db.prepare('SELECT projection, position FROM checkpoints'),
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
     metaGet: db.prepare('SELECT value FROM meta WHERE key = ?'),
-    balanceHead: db.prepare(
-      'SELECT position, max_occurred_at, max_lag_ms, c_accrued, c_clawed_back, c_paid_out, c_deposit, c_debt, c_traffic, c_rebate FROM balance_rows WHERE partner_id = ? ORDER BY position DESC LIMIT 1',
-    ),
-    unsettled: db.prepare('SELECT partner_id, event_id, position FROM commission_lines WHERE settled_position IS NULL ORDER BY position'),
-    dealPartners: db.prepare(`SELECT deal_id, partner_id FROM deal_events WHERE kind = 'registered' ORDER BY position`),
-    cash: db.prepare('SELECT event_id, position, occurred_at FROM cash_events WHERE kind = ? AND id = ? ORDER BY position DESC LIMIT 1'),
   };
 }

@@ -4,13 +4,15 @@
 // range of one partner (or one year) inside any cut.
 import { canonicalJson } from '../src/store/hash-chain.js';
 import type Database from 'better-sqlite3';
-import type { EventEnvelope } from '../src/domain/events.js';
 import type { LogCut } from './cut.js';
-import { eventOf } from './envelope.js';
+import { projectionModule } from './projection.js';
+import { stmt, validBound } from './sql.js';
 
 type Db = Database.Database;
 
-export const rebateTables = {
+export const rebateEventTypes: ReadonlySet<string> = new Set(['CommitmentSet', 'PurchaseRecorded', 'LockedToDistributor', 'RebateEarned', 'RebatePaid']);
+
+export const rebatesProjection = projectionModule({
   tables: ['purchase_rows', 'rebate_rows'],
   create: `
 CREATE TABLE IF NOT EXISTS purchase_rows (
@@ -27,72 +29,43 @@ CREATE TABLE IF NOT EXISTS rebate_rows (
     'CREATE INDEX IF NOT EXISTS rebate_rows_by_partner ON rebate_rows (partner_id, position);',
     'CREATE INDEX IF NOT EXISTS rebate_rows_by_payer ON rebate_rows (payer_partner_id, year) WHERE payer_partner_id IS NOT NULL;',
   ],
-};
-
-export const rebateEventTypes: ReadonlySet<string> = new Set(['CommitmentSet', 'PurchaseRecorded', 'LockedToDistributor', 'RebateEarned', 'RebatePaid']);
-
-/** The programme's write statements (run by the read-model writer with the other projections'). */
-export const rebateWriteSql = {
-  purchase: 'INSERT OR REPLACE INTO purchase_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  rebateRow: 'INSERT OR REPLACE INTO rebate_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-} as const;
-
-/** Runs (or queues) one write of the named statement. */
-export type RebateWrite = (name: keyof typeof rebateWriteSql, args: unknown[]) => void;
-
-/** Forgets prepared statements (after the tables were dropped and recreated). */
-export function forgetRebateStatements(db: Db): void {
-  reads.delete(db);
-}
-
-/** Applies one event to the rebate tables; returns 1 when it was a programme event. */
-export function applyRebateEvent(write: RebateWrite, e: EventEnvelope, quarterOf: (instant: string) => string): number {
-  if (!rebateEventTypes.has(e.type)) return 0;
-  const ev = eventOf(e);
-  const position = Number(e.position);
-  const row = (partnerId: string, type: string, year: number | null, quarter: string | null, payer: string | null, amountFen: number) =>
-    write('rebateRow', [position, partnerId, e.occurredAt, e.recordedAt, type, year, quarter, payer, amountFen, canonicalJson(e.data)]);
-  switch (ev.type) {
-    case 'PurchaseRecorded': {
-      const d = ev.data;
-      const quarter = quarterOf(e.occurredAt);
-      write('purchase', [position, d.partnerId, e.occurredAt, e.recordedAt, Number(quarter.slice(0, 4)), quarter, d.purchaseId, d.productLine, d.amountFen, d.bid ? 1 : 0, d.distributorId]);
-      return 1;
-    }
-    case 'CommitmentSet':
-      row(ev.data.partnerId, ev.type, ev.data.year, null, null, ev.data.amountFen);
-      return 1;
-    case 'LockedToDistributor':
-      row(ev.data.partnerId, ev.type, null, null, ev.data.distributorId, 0);
-      return 1;
-    case 'RebateEarned':
-      row(ev.data.partnerId, ev.type, ev.data.year, ev.data.quarter, ev.data.payerPartnerId, ev.data.amountFen);
-      return 1;
-    case 'RebatePaid':
-      row(ev.data.partnerId, ev.type, null, null, ev.data.payerPartnerId, ev.data.amountFen);
-      return 1;
-    default:
-      return 0;
-  }
-}
+  writeSql: {
+    purchase: 'INSERT OR REPLACE INTO purchase_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    rebateRow: 'INSERT OR REPLACE INTO rebate_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  },
+  applier: ({ write, rules }) => ({
+    apply(e, ev) {
+      if (!rebateEventTypes.has(e.type)) return 0;
+      const position = Number(e.position);
+      const row = (partnerId: string, type: string, year: number | null, quarter: string | null, payer: string | null, amountFen: number) =>
+        write('rebateRow', [position, partnerId, e.occurredAt, e.recordedAt, type, year, quarter, payer, amountFen, canonicalJson(e.data)]);
+      switch (ev.type) {
+        case 'PurchaseRecorded': {
+          const d = ev.data;
+          const quarter = rules.quarterOf(e.occurredAt);
+          write('purchase', [position, d.partnerId, e.occurredAt, e.recordedAt, Number(quarter.slice(0, 4)), quarter, d.purchaseId, d.productLine, d.amountFen, d.bid ? 1 : 0, d.distributorId]);
+          return 1;
+        }
+        case 'CommitmentSet':
+          row(ev.data.partnerId, ev.type, ev.data.year, null, null, ev.data.amountFen);
+          return 1;
+        case 'LockedToDistributor':
+          row(ev.data.partnerId, ev.type, null, null, ev.data.distributorId, 0);
+          return 1;
+        case 'RebateEarned':
+          row(ev.data.partnerId, ev.type, ev.data.year, ev.data.quarter, ev.data.payerPartnerId, ev.data.amountFen);
+          return 1;
+        case 'RebatePaid':
+          row(ev.data.partnerId, ev.type, null, null, ev.data.payerPartnerId, ev.data.amountFen);
+          return 1;
+        default:
+          return 0;
+      }
+    },
+  }),
+});
 
 // ---- readers ----------------------------------------------------------------------------------
-
-const endOfTime = '9999-12-31T23:59:59.999Z';
-const reads = new WeakMap<Db, Map<string, Database.Statement>>();
-function stmt(db: Db, sql: string): Database.Statement {
-  let cache = reads.get(db);
-  if (!cache) {
-    cache = new Map();
-    reads.set(db, cache);
-  }
-  let s = cache.get(sql);
-  if (!s) {
-    s = db.prepare(sql);
-    cache.set(sql, s);
-  }
-  return s;
-}
 
 export interface RebateRow {
   position: number;
@@ -138,7 +111,7 @@ export function rebateRowsAt(db: Db, partnerId: string, cut: LogCut): RebateRow[
   const rows = stmt(db, 'SELECT * FROM rebate_rows WHERE partner_id = ? AND position <= ? AND occurred_at <= ? ORDER BY position').all(
     partnerId,
     cut.position,
-    cut.validAt ?? endOfTime,
+    validBound(cut),
   ) as RebateRowDb[];
   return rows.map(rowOf);
 }
@@ -148,7 +121,7 @@ export function rebatesOwedByAt(db: Db, payerPartnerId: string, year: number, cu
   const rows = stmt(
     db,
     `SELECT * FROM rebate_rows WHERE payer_partner_id = ? AND year = ? AND type = 'RebateEarned' AND position <= ? AND occurred_at <= ? ORDER BY position`,
-  ).all(payerPartnerId, year, cut.position, cut.validAt ?? endOfTime) as RebateRowDb[];
+  ).all(payerPartnerId, year, cut.position, validBound(cut)) as RebateRowDb[];
   return rows.map(rowOf);
 }
 
@@ -165,7 +138,7 @@ export function purchasesByQuarterAt(db: Db, partnerId: string, year: number, cu
     db,
     `SELECT quarter, sum(amount_fen) AS purchasesFen, sum(CASE WHEN bid = 1 THEN amount_fen ELSE 0 END) AS bidPurchasesFen, count(*) AS count
        FROM purchase_rows WHERE partner_id = ? AND year = ? AND position <= ? AND occurred_at <= ? GROUP BY quarter ORDER BY quarter`,
-  ).all(partnerId, year, cut.position, cut.validAt ?? endOfTime) as QuarterPurchases[];
+  ).all(partnerId, year, cut.position, validBound(cut)) as QuarterPurchases[];
 }
 
 /** Purchases of a year that agents recorded through a distributor (they climb its steps), inside the cut, per agent and quarter. */
@@ -174,7 +147,7 @@ export function agentPurchasesByQuarterAt(db: Db, distributorId: string, year: n
     db,
     `SELECT partner_id AS partnerId, quarter, sum(amount_fen) AS purchasesFen
        FROM purchase_rows WHERE distributor_id = ? AND year = ? AND position <= ? AND occurred_at <= ? GROUP BY partner_id, quarter ORDER BY quarter, partner_id`,
-  ).all(distributorId, year, cut.position, cut.validAt ?? endOfTime) as Array<{ partnerId: string; quarter: string; purchasesFen: number }>;
+  ).all(distributorId, year, cut.position, validBound(cut)) as Array<{ partnerId: string; quarter: string; purchasesFen: number }>;
 }
 
 /** Purchases of one product line in a year inside the cut, per partner, largest first (then by id). */
@@ -183,5 +156,5 @@ export function productLineTotalsAt(db: Db, year: number, productLine: string, c
     db,
     `SELECT partner_id AS partnerId, sum(amount_fen) AS purchasesFen FROM purchase_rows
       WHERE year = ? AND product_line = ? AND position <= ? AND occurred_at <= ? GROUP BY partner_id ORDER BY purchasesFen DESC, partner_id`,
-  ).all(year, productLine, cut.position, cut.validAt ?? endOfTime) as Array<{ partnerId: string; purchasesFen: number }>;
+  ).all(year, productLine, cut.position, validBound(cut)) as Array<{ partnerId: string; purchasesFen: number }>;
 }

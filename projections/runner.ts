@@ -7,8 +7,7 @@ import type Database from 'better-sqlite3';
 import type { EventEnvelope } from '../src/domain/events.js';
 import type { EventStore, Subscription } from '../src/store/event-store.js';
 import { openReadModelDb, ReadModelWriter, rebuildingKey } from './read-model.js';
-import { forgetStatements } from './readers.js';
-import { forgetRebateStatements } from './rebates.js';
+import { forgetStatements } from './sql.js';
 import type { ProjectionRules } from './rules.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
@@ -150,7 +149,6 @@ export class ProjectionRunner {
     return this.serially(async () => {
       this.writer.reset();
       forgetStatements(this.db);
-      forgetRebateStatements(this.db);
       this.writer.setMeta(rebuildingKey, new Date().toISOString());
       return this.finishRebuild(options);
     });

@@ -2,8 +2,13 @@
 // produced it (PaymentReceived → CommissionAccrued, RefundIssued → CommissionClawedBack), the
 // payout that settled it, and prior-period adjustments marked: lines learned after their own
 // quarter had already been paid.
+import type Database from 'better-sqlite3';
 import type { EventEnvelope } from '../src/domain/events.js';
-import { eventOf } from './envelope.js';
+import type { LogCut } from './cut.js';
+import { projectionModule } from './projection.js';
+import { endOfTime, stmt, validBound } from './sql.js';
+
+type Db = Database.Database;
 
 export interface CashSource {
   eventId: string;
@@ -58,166 +63,8 @@ export interface PayoutView {
   lineEventIds: string[];
 }
 
-export interface StatementsState {
-  readonly payments: ReadonlyMap<string, CashSource>;
-  readonly refunds: ReadonlyMap<string, CashSource>;
-  readonly lines: ReadonlyMap<string, StatementLine>;
-  /** Keyed by `${partnerId} ${quarter}`. */
-  readonly payouts: ReadonlyMap<string, PayoutView>;
-}
-
-export const initialStatements = (): StatementsState => ({
-  payments: new Map(),
-  refunds: new Map(),
-  lines: new Map(),
-  payouts: new Map(),
-});
-
-export const payoutKey = (partnerId: string, quarter: string): string => `${partnerId} ${quarter}`;
-
 /** Quarter of an instant ("2026-Q3") as seen in a time zone: `quarterOf(isoInstant) → quarter`. */
 export type QuarterOf = (instant: string) => string;
-
-export function evolveStatements(state: StatementsState, e: EventEnvelope, quarterOf: QuarterOf): StatementsState {
-  const ev = eventOf(e);
-  const position = Number(e.position);
-  const source: CashSource = { eventId: e.eventId, position, occurredAt: e.occurredAt };
-  switch (ev.type) {
-    case 'PaymentReceived':
-      return { ...state, payments: new Map(state.payments).set(ev.data.paymentId, source) };
-    case 'RefundIssued':
-      return { ...state, refunds: new Map(state.refunds).set(ev.data.refundId, source) };
-    case 'CommissionAccrued': {
-      const d = ev.data;
-      const cash = state.payments.get(d.paymentId) ?? source;
-      const line = newLine(state, e, cash, quarterOf, {
-        kind: 'accrual',
-        partnerId: d.partnerId,
-        customerKey: d.customerKey,
-        paymentId: d.paymentId,
-        refundId: null,
-        revenueLine: d.line,
-        cashFen: d.cashFen,
-        rateBps: d.rateBps,
-        commissionFen: d.commissionFen,
-        tier: d.tier,
-        commissionYear: d.commissionYear,
-      });
-      return { ...state, lines: new Map(state.lines).set(line.eventId, line) };
-    }
-    case 'CommissionClawedBack': {
-      const d = ev.data;
-      const cash = state.refunds.get(d.refundId) ?? source;
-      const line = newLine(state, e, cash, quarterOf, {
-        kind: 'clawback',
-        partnerId: d.partnerId,
-        customerKey: d.customerKey,
-        paymentId: d.paymentId,
-        refundId: d.refundId,
-        revenueLine: d.line,
-        cashFen: 0 - d.refundedCashFen,
-        rateBps: d.rateBps,
-        commissionFen: 0 - d.commissionFen,
-        tier: null,
-        commissionYear: null,
-      });
-      return { ...state, lines: new Map(state.lines).set(line.eventId, line) };
-    }
-    case 'CommissionPaidOut': {
-      const d = ev.data;
-      const settlement: Settlement = { quarter: d.quarter, eventId: e.eventId, position };
-      const lines = new Map(state.lines);
-      for (const settled of d.lines) {
-        const line = lines.get(settled.eventId);
-        if (line) lines.set(line.eventId, { ...line, settledBy: settlement });
-      }
-      const payout: PayoutView = {
-        partnerId: d.partnerId,
-        quarter: d.quarter,
-        eventId: e.eventId,
-        position,
-        occurredAt: e.occurredAt,
-        recordedAt: e.recordedAt,
-        netFen: d.netFen,
-        paidFen: d.paidFen,
-        debtRecoveredFen: d.debtRecoveredFen,
-        lineEventIds: d.lines.map((l) => l.eventId),
-      };
-      return { ...state, lines, payouts: new Map(state.payouts).set(payoutKey(d.partnerId, d.quarter), payout) };
-    }
-    case 'PartnerSigned':
-    case 'DepositPosted':
-    case 'DepositDeducted':
-    case 'TierChanged':
-    case 'TierCertified':
-    case 'DealRegistered':
-    case 'DealStageAdvanced':
-    case 'DealLost':
-    case 'ForecastRevised':
-    case 'DealTransferred':
-    case 'OwnershipRuled':
-    case 'ContractSubmitted':
-    case 'ContractConfirmed':
-    case 'ContractRejected':
-    case 'TransferProposed':
-    case 'TransferRejected':
-    case 'TrafficBilled':
-    case 'TrafficSettled':
-    case 'CreditSuspended':
-    case 'CreditResumed':
-    case 'CustomerBillIssued':
-    case 'CustomerBillCollected':
-    case 'ArrearsExempted':
-    case 'CommitmentSet':
-    case 'PurchaseRecorded':
-    case 'LockedToDistributor':
-    case 'RebateEarned':
-    case 'RebatePaid':
-      return state;
-    default: {
-      const never: never = ev;
-      throw new Error(`unhandled event ${JSON.stringify(never)}`);
-    }
-  }
-}
-
-type LineFigures = Pick<
-  StatementLine,
-  | 'kind'
-  | 'partnerId'
-  | 'customerKey'
-  | 'paymentId'
-  | 'refundId'
-  | 'revenueLine'
-  | 'cashFen'
-  | 'rateBps'
-  | 'commissionFen'
-  | 'tier'
-  | 'commissionYear'
->;
-
-function newLine(
-  state: StatementsState,
-  e: EventEnvelope,
-  cash: CashSource,
-  quarterOf: QuarterOf,
-  figures: LineFigures,
-): StatementLine {
-  const cashQuarter = quarterOf(cash.occurredAt);
-  return {
-    ...figures,
-    eventId: e.eventId,
-    position: Number(e.position),
-    sourceEventId: cash.eventId,
-    sourcePosition: cash.position,
-    cashAt: cash.occurredAt,
-    cashQuarter,
-    occurredAt: e.occurredAt,
-    recordedAt: e.recordedAt,
-    settledBy: null,
-    priorPeriodAdjustment: state.payouts.has(payoutKey(figures.partnerId, cashQuarter)),
-  };
-}
 
 export interface Statement {
   partnerId: string;
@@ -252,4 +99,264 @@ export function statementOf(
 function withoutLineIds(p: PayoutView): Omit<PayoutView, 'lineEventIds'> {
   const { lineEventIds: _ignored, ...rest } = p;
   return rest;
+}
+
+// ---- the read model -----------------------------------------------------------------------------
+
+/** Cash events remembered for the commission lines that follow them (usually in the same append). */
+const maxRecentCash = 10_000;
+
+// cash_events: every payment and refund; commission_lines: every accrual and clawback with the
+// cash it came from and, once paid out, the payout that settled it; payouts: one row per payout.
+export const statementsProjection = projectionModule({
+  tables: ['cash_events', 'commission_lines', 'payouts'],
+  create: `
+CREATE TABLE IF NOT EXISTS cash_events (
+  position INTEGER PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL, event_id TEXT NOT NULL, occurred_at TEXT NOT NULL,
+  customer_key TEXT NOT NULL, deal_id TEXT, payment_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS commission_lines (
+  position INTEGER PRIMARY KEY, event_id TEXT NOT NULL, kind TEXT NOT NULL, partner_id TEXT NOT NULL, customer_key TEXT NOT NULL,
+  payment_id TEXT NOT NULL, refund_id TEXT, source_event_id TEXT NOT NULL, source_position INTEGER NOT NULL,
+  revenue_line TEXT NOT NULL, cash_at TEXT NOT NULL, cash_quarter TEXT NOT NULL, cash_fen INTEGER NOT NULL,
+  rate_bps INTEGER NOT NULL, commission_fen INTEGER NOT NULL, tier TEXT, commission_year INTEGER,
+  occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
+  settled_quarter TEXT, settled_event_id TEXT, settled_position INTEGER, settled_occurred_at TEXT);
+CREATE TABLE IF NOT EXISTS payouts (
+  partner_id TEXT NOT NULL, quarter TEXT NOT NULL, event_id TEXT NOT NULL, position INTEGER NOT NULL,
+  occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL, net_fen INTEGER NOT NULL, paid_fen INTEGER NOT NULL,
+  debt_recovered_fen INTEGER NOT NULL,
+  PRIMARY KEY (partner_id, quarter, position)) WITHOUT ROWID;`,
+  indexes: [
+    'CREATE INDEX IF NOT EXISTS cash_events_by_id ON cash_events (kind, id);',
+    'CREATE INDEX IF NOT EXISTS lines_by_cash_quarter ON commission_lines (partner_id, cash_quarter);',
+    'CREATE INDEX IF NOT EXISTS lines_by_settled_quarter ON commission_lines (partner_id, settled_quarter);',
+    'CREATE INDEX IF NOT EXISTS lines_unsettled ON commission_lines (partner_id, position) WHERE settled_position IS NULL;',
+  ],
+  writeSql: {
+    cashInsert: 'INSERT OR REPLACE INTO cash_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    line: 'INSERT OR REPLACE INTO commission_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)',
+    payout: 'INSERT OR REPLACE INTO payouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    settle: 'UPDATE commission_lines SET settled_quarter = ?, settled_event_id = ?, settled_position = ?, settled_occurred_at = ? WHERE position = ?',
+  },
+  applier({ write, drain, db, rules }) {
+    /** Per partner, its commission lines no payout has settled yet: event id → position (loaded on first use). */
+    const unsettled = new Map<string, Map<string, number>>();
+    let unsettledLoaded = false;
+    const recentCash = new Map<string, CashSource>();
+    const unsettledRows = db.prepare('SELECT partner_id, event_id, position FROM commission_lines WHERE settled_position IS NULL ORDER BY position');
+    const cashRow = db.prepare('SELECT event_id, position, occurred_at FROM cash_events WHERE kind = ? AND id = ? ORDER BY position DESC LIMIT 1');
+
+    /** A partner's unsettled lines; every partner's are loaded in one scan on first use and kept current. */
+    const unsettledOf = (partnerId: string): Map<string, number> => {
+      if (!unsettledLoaded) {
+        drain();
+        unsettled.clear();
+        for (const r of unsettledRows.iterate() as Iterable<{ partner_id: string; event_id: string; position: number }>) {
+          const lines = unsettled.get(r.partner_id) ?? new Map<string, number>();
+          lines.set(r.event_id, r.position);
+          unsettled.set(r.partner_id, lines);
+        }
+        unsettledLoaded = true;
+      }
+      let lines = unsettled.get(partnerId);
+      if (!lines) {
+        lines = new Map();
+        unsettled.set(partnerId, lines);
+      }
+      return lines;
+    };
+
+    const cashSource = (kind: 'payment' | 'refund', id: string, fallback: EventEnvelope): CashSource => {
+      const cached = recentCash.get(`${kind} ${id}`);
+      if (cached) return cached;
+      drain();
+      const row = cashRow.get(kind, id) as { event_id: string; position: number; occurred_at: string } | undefined;
+      if (row) return { eventId: row.event_id, position: row.position, occurredAt: row.occurred_at };
+      return { eventId: fallback.eventId, position: Number(fallback.position), occurredAt: fallback.occurredAt };
+    };
+
+    return {
+      beginBatch() {
+        // Trimmed between batches only: the current batch's cash is always in the map, so a miss
+        // reads a committed row (the bulk writer has not written the current batch yet).
+        if (recentCash.size >= maxRecentCash) recentCash.clear();
+      },
+      apply(e, ev) {
+        const position = Number(e.position);
+        switch (ev.type) {
+          case 'PaymentReceived':
+          case 'RefundIssued': {
+            const kind = ev.type === 'PaymentReceived' ? 'payment' : 'refund';
+            const id = ev.type === 'PaymentReceived' ? ev.data.paymentId : ev.data.refundId;
+            const dealId = ev.type === 'PaymentReceived' ? ev.data.dealId : null;
+            write('cashInsert', [position, kind, id, e.eventId, e.occurredAt, ev.data.customerKey, dealId, ev.data.paymentId]);
+            recentCash.set(`${kind} ${id}`, { eventId: e.eventId, position, occurredAt: e.occurredAt });
+            return 1;
+          }
+          case 'CommissionAccrued':
+          case 'CommissionClawedBack': {
+            const accrual = ev.type === 'CommissionAccrued';
+            const d = ev.data;
+            const refundId = ev.type === 'CommissionClawedBack' ? ev.data.refundId : null;
+            const cash = refundId === null ? cashSource('payment', d.paymentId, e) : cashSource('refund', refundId, e);
+            const cashFen = ev.type === 'CommissionAccrued' ? ev.data.cashFen : 0 - ev.data.refundedCashFen;
+            const lines = unsettledOf(d.partnerId); // loaded before this line's row exists
+            write('line', [
+              position,
+              e.eventId,
+              accrual ? 'accrual' : 'clawback',
+              d.partnerId,
+              d.customerKey,
+              d.paymentId,
+              refundId,
+              cash.eventId,
+              cash.position,
+              d.line,
+              cash.occurredAt,
+              rules.quarterOf(cash.occurredAt),
+              cashFen,
+              d.rateBps,
+              accrual ? d.commissionFen : 0 - d.commissionFen,
+              ev.type === 'CommissionAccrued' ? ev.data.tier : null,
+              ev.type === 'CommissionAccrued' ? ev.data.commissionYear : null,
+              e.occurredAt,
+              e.recordedAt,
+            ]);
+            lines.set(e.eventId, position);
+            return 1;
+          }
+          case 'CommissionPaidOut': {
+            const d = ev.data;
+            write('payout', [d.partnerId, d.quarter, e.eventId, position, e.occurredAt, e.recordedAt, d.netFen, d.paidFen, d.debtRecoveredFen]);
+            const lines = unsettledOf(d.partnerId);
+            for (const line of d.lines) {
+              const linePosition = lines.get(line.eventId);
+              if (linePosition === undefined) continue; // not a line of this partner, or settled already
+              write('settle', [d.quarter, e.eventId, position, e.occurredAt, linePosition]);
+              lines.delete(line.eventId);
+            }
+            return 1;
+          }
+          default:
+            return 0;
+        }
+      },
+      forget() {
+        unsettled.clear();
+        unsettledLoaded = false;
+        recentCash.clear();
+      },
+    };
+  },
+});
+
+// ---- readers ----------------------------------------------------------------------------------
+
+interface LineRow {
+  event_id: string;
+  position: number;
+  kind: 'accrual' | 'clawback';
+  partner_id: string;
+  customer_key: string;
+  payment_id: string;
+  refund_id: string | null;
+  source_event_id: string;
+  source_position: number;
+  revenue_line: string;
+  cash_at: string;
+  cash_quarter: string;
+  cash_fen: number;
+  rate_bps: number;
+  commission_fen: number;
+  tier: string | null;
+  commission_year: number | null;
+  occurred_at: string;
+  recorded_at: string;
+  settled_quarter: string | null;
+  settled_event_id: string | null;
+  settled_position: number | null;
+  settled_occurred_at: string | null;
+  prior_period: number;
+}
+
+function lineOfRow(r: LineRow, cut: LogCut): StatementLine {
+  const settled =
+    r.settled_position !== null && r.settled_position <= cut.position && (r.settled_occurred_at ?? endOfTime) <= validBound(cut);
+  return {
+    eventId: r.event_id,
+    position: r.position,
+    kind: r.kind,
+    partnerId: r.partner_id,
+    customerKey: r.customer_key,
+    paymentId: r.payment_id,
+    refundId: r.refund_id,
+    sourceEventId: r.source_event_id,
+    sourcePosition: r.source_position,
+    revenueLine: r.revenue_line,
+    cashAt: r.cash_at,
+    cashQuarter: r.cash_quarter,
+    cashFen: r.cash_fen,
+    rateBps: r.rate_bps,
+    commissionFen: r.commission_fen,
+    tier: r.tier,
+    commissionYear: r.commission_year,
+    occurredAt: r.occurred_at,
+    recordedAt: r.recorded_at,
+    settledBy:
+      settled && r.settled_quarter !== null && r.settled_event_id !== null && r.settled_position !== null
+        ? { quarter: r.settled_quarter, eventId: r.settled_event_id, position: r.settled_position }
+        : null,
+    priorPeriodAdjustment: r.prior_period === 1,
+  };
+}
+
+/** A line is a prior-period adjustment when a payout of its cash quarter, inside the cut, came before it. */
+const linesSelect = `SELECT l.*, EXISTS (SELECT 1 FROM payouts p WHERE p.partner_id = l.partner_id AND p.quarter = l.cash_quarter
+    AND p.position < l.position AND p.occurred_at <= @valid) AS prior_period FROM commission_lines l`;
+
+/** The lines of one partner's statement for one quarter inside the cut, in log order. */
+export function statementLinesAt(db: Db, partnerId: string, quarter: string, cut: LogCut): StatementLine[] {
+  const rows = stmt(
+    db,
+    `${linesSelect} WHERE l.partner_id = @partner AND l.position <= @position AND l.occurred_at <= @valid AND (l.cash_quarter = @quarter
+       OR (l.settled_quarter = @quarter AND l.settled_position <= @position AND l.settled_occurred_at <= @valid))
+     ORDER BY l.position`,
+  ).all({ partner: partnerId, position: cut.position, valid: validBound(cut), quarter }) as LineRow[];
+  return rows.map((r) => lineOfRow(r, cut));
+}
+
+export function payoutAt(db: Db, partnerId: string, quarter: string, cut: LogCut): PayoutView | null {
+  const row = stmt(
+    db,
+    `SELECT partner_id AS partnerId, quarter, event_id AS eventId, position, occurred_at AS occurredAt, recorded_at AS recordedAt,
+            net_fen AS netFen, paid_fen AS paidFen, debt_recovered_fen AS debtRecoveredFen
+       FROM payouts WHERE partner_id = ? AND quarter = ? AND position <= ? AND occurred_at <= ? ORDER BY position DESC LIMIT 1`,
+  ).get(partnerId, quarter, cut.position, validBound(cut)) as Omit<PayoutView, 'lineEventIds'> | undefined;
+  return row ? { ...row, lineEventIds: [] } : null;
+}
+
+/** Commission lines not yet settled by a payout (command side: the current log), in log order. */
+export function unsettledLinesOf(db: Db, partnerId: string, cut: LogCut): StatementLine[] {
+  const rows = stmt(
+    db,
+    `${linesSelect} WHERE l.partner_id = @partner AND l.settled_position IS NULL AND l.position <= @position ORDER BY l.position`,
+  ).all({ partner: partnerId, position: cut.position, valid: endOfTime }) as LineRow[];
+  return rows.map((r) => lineOfRow(r, cut));
+}
+
+/** Each deal's first payment inside the cut (occurredAt), by deal (the weekly report's sales; a list answer). */
+export function firstPaymentsAt(db: Db, cut: LogCut): Map<string, string> {
+  const rows = stmt(
+    db,
+    `SELECT deal_id AS dealId, min(occurred_at) AS paidAt FROM cash_events
+      WHERE kind = 'payment' AND deal_id IS NOT NULL AND position <= ? AND occurred_at <= ? GROUP BY deal_id`,
+  ).all(cut.position, validBound(cut)) as Array<{ dealId: string; paidAt: string }>;
+  return new Map(rows.map((r) => [r.dealId, r.paidAt]));
+}
+
+export function customerKeyOfPayment(db: Db, paymentId: string): string | null {
+  const row = stmt(db, `SELECT customer_key FROM cash_events WHERE kind = 'payment' AND id = ? ORDER BY position LIMIT 1`).get(paymentId) as
+    | { customer_key: string }
+    | undefined;
+  return row?.customer_key ?? null;
 }

@@ -4,15 +4,12 @@
 // carry one out of range is refused and writes nothing.
 import { requireRunningTotal } from './errors.js';
 import type { LedgerEvent } from './events.js';
-import { type AccountTotals, partnerAccounts, partnerDeltasOf } from './postings.js';
+import { type AccountTotals, sumAccountTotals } from './accounts.js';
+import { partnerDeltasOf } from './postings.js';
 
 /** The totals after the deltas; throws InvariantViolation naming the account when one is out of range. */
 export function addAccountTotals(partnerId: string, totals: AccountTotals, deltas: AccountTotals): AccountTotals {
-  const sum = { ...totals };
-  for (const account of partnerAccounts) {
-    sum[account] = requireRunningTotal(totals[account] + deltas[account], `partner ${partnerId}'s ${account} total`, null);
-  }
-  return sum;
+  return sumAccountTotals(totals, deltas, (sum, account) => requireRunningTotal(sum, `partner ${partnerId}'s ${account} total`, null));
 }
 
 /** Every partner an event sequence moves money for, with the summed deltas. */

@@ -16,7 +16,7 @@ import * as read from '../../projections/readers.js';
 import type { ProjectionRules } from '../../projections/rules.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
 import { type Statement, statementOf } from '../../projections/statements.js';
-import type { TierStep } from '../../projections/tiers.js';
+import type { TierStep } from '../../projections/partners.js';
 
 export interface QueryDeps {
   store: EventStore;

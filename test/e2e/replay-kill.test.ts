@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendSyntheticLog } from '../../projections/synthetic-log.js';
-import { projectionNames, projectionTables } from '../../projections/schema.js';
+import { projectionNames, projectionModules } from '../../projections/schema.js';
 import { openSqliteEventStore } from '../../src/store/sqlite/sqlite-event-store.js';
 import { quarterOfUtc8 } from '../unit/projections/random-log.js';
 import { buildLedger } from './support/child-server.js';
@@ -66,7 +66,7 @@ function dump(dir: string): Record<string, unknown[]> {
   try {
     const out: Record<string, unknown[]> = {};
     for (const name of projectionNames) {
-      for (const table of projectionTables[name].tables) out[table] = db.prepare(`SELECT * FROM ${table}`).all().map((r) => JSON.stringify(r)).sort();
+      for (const table of projectionModules[name].tables) out[table] = db.prepare(`SELECT * FROM ${table}`).all().map((r) => JSON.stringify(r)).sort();
     }
     out.checkpoints = db.prepare('SELECT * FROM checkpoints ORDER BY projection').all();
     return out;

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { cutLog, positionAsOf } from '../../../projections/cut.js';
-import { evolvePipeline, initialPipeline, pipelineReport } from '../../../projections/pipeline.js';
-import { evolveStatements, initialStatements, payoutKey, statementOf } from '../../../projections/statements.js';
-import { evolveTiers, initialTiers, tierList } from '../../../projections/tiers.js';
+import { evolvePipeline, initialPipeline } from '../../../projections/oracles/pipeline-oracle.js';
+import { evolveStatements, initialStatements, payoutKey } from '../../../projections/oracles/statements-oracle.js';
+import { evolveTiers, initialTiers, tierList } from '../../../projections/oracles/tiers-oracle.js';
+import { pipelineReport } from '../../../projections/pipeline.js';
+import { statementOf } from '../../../projections/statements.js';
 import { LogBuilder } from './envelopes.js';
 
 const quarterOfUtc8 = (iso: string): string => {

@@ -6,17 +6,20 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../../src/domain/events.js';
-import { evolveBalances, initialBalances, zeroTotals } from '../../../projections/balances.js';
+import { zeroAccountTotals } from '../../../src/domain/accounts.js';
+import { evolveBalances, initialBalances } from '../../../projections/oracles/balances-oracle.js';
 import { cutLog, type LogCut, positionAsOf } from '../../../projections/cut.js';
-import { applyDealFact, type DealView, evolvePipeline, initialPipeline } from '../../../projections/pipeline.js';
+import { evolvePipeline, initialPipeline } from '../../../projections/oracles/pipeline-oracle.js';
+import { evolveStatements, initialStatements, payoutKey } from '../../../projections/oracles/statements-oracle.js';
+import { evolveTiers, initialTiers } from '../../../projections/oracles/tiers-oracle.js';
+import { applyDealFact, type DealView } from '../../../projections/pipeline.js';
 import { openReadModelDb, ReadModelWriter } from '../../../projections/read-model.js';
 import * as read from '../../../projections/readers.js';
-import { evolveStatements, initialStatements, payoutKey, statementOf } from '../../../projections/statements.js';
-import { evolveTiers, initialTiers } from '../../../projections/tiers.js';
+import { statementOf } from '../../../projections/statements.js';
 import { customerStateAt, foldCustomer, ownershipOf } from '../../../src/domain/customer.js';
 import { factOf } from '../../../src/domain/fact.js';
 import { customerOwnershipFold } from '../../../projections/domain-bridge.js';
-import { claimEventTypes } from '../../../projections/read-model.js';
+import { claimEventTypes } from '../../../projections/ownership.js';
 import { buildLog, customerKeys, partnerIds, randomLogSteps } from './random-log.js';
 import { testRules } from './test-rules.js';
 
@@ -82,7 +85,7 @@ describe('time travel: accelerated answers equal a naive fold of the cut log', (
             expect(cut.position).toBe(q.asOf === null ? s.log.length : positionAsOf(s.log, q.asOf));
             const expected = naive(s.log, cut);
             for (const partnerId of partnerIds) {
-              expect(read.balanceTotalsAt(db, partnerId, cut)).toEqual(expected.balances.get(partnerId) ?? zeroTotals());
+              expect(read.balanceTotalsAt(db, partnerId, cut)).toEqual(expected.balances.get(partnerId) ?? zeroAccountTotals());
               const tier = expected.tiers.get(partnerId);
               expect(read.tierAt(db, partnerId, cut)?.tier ?? null).toBe(tier?.tier ?? null);
               expect(read.tierHistoryAt(db, partnerId, cut)).toEqual(tier?.history ?? []);
