@@ -10,15 +10,13 @@ import {
   ownershipOf,
 } from '../src/domain/customer.js';
 import { factOf } from '../src/domain/fact.js';
-import { applyRateBps } from '../src/domain/money.js';
-import { commissionRateBps, defaultPolicy, depositRequiredFen, type Policy } from '../src/domain/policy.js';
+import { defaultPolicy, depositRequiredFen, type Policy } from '../src/domain/policy.js';
 import { partnerDeltasOf, payableOf } from '../src/domain/postings.js';
 import { quarterEnd, quarterOf, quarterStart } from '../src/domain/quarter.js';
 import { type TieWindow, tieWindowOf } from '../src/domain/tie-window.js';
 import { eventOf } from './envelope.js';
 import { type ClaimEnvelope, claimEventTypes, type OwnershipFold, type OwnershipView } from './ownership.js';
 import type { ProjectionRules } from './rules.js';
-import type { SyntheticOptions } from './synthetic-log.js';
 
 /**
  * The domain's quarterOf, remembering the last quarters' [start, end] in the policy's time
@@ -87,22 +85,10 @@ const ownershipFoldIn = (tieWindow: TieWindow): OwnershipFold<CustomerState> => 
 /** The default policy's ownership fold. */
 export const customerOwnershipFold: OwnershipFold<CustomerState> = customerOwnershipFoldFor(defaultPolicy);
 
-/** The synthetic bench log's money: the policy's rates and the domain's rounding. */
-export function syntheticMoney(policy: Policy): Omit<SyntheticOptions, 'events'> {
-  const q = memoisedQuarterOf(policy.timeZone);
-  return {
-    commissionFen: applyRateBps,
-    rateBps: (tier, line, year) => commissionRateBps(policy, line, tier, year) ?? 0,
-    quarterOf: q,
-    quarterEndOf: (quarter) => quarterEnd(quarter, policy.timeZone),
-  };
-}
-
 export interface DomainBridge {
   policy: Policy;
   rules: ProjectionRules;
   ownership: OwnershipFold<unknown>;
-  synthetic: Omit<SyntheticOptions, 'events'>;
 }
 
 export function domainBridge(policy: Policy = defaultPolicy): DomainBridge {
@@ -110,6 +96,5 @@ export function domainBridge(policy: Policy = defaultPolicy): DomainBridge {
     policy,
     rules: projectionRules(policy),
     ownership: customerOwnershipFoldFor(policy) as OwnershipFold<unknown>,
-    synthetic: syntheticMoney(policy),
   };
 }

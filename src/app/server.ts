@@ -57,7 +57,7 @@ interface HookHost {
   addHook(name: string, hook: (...args: never[]) => unknown): unknown;
 }
 
-/** Seeds an empty ledger (the demo data set); supplied by src/ledger/demo-seed.ts. */
+/** Seeds an empty ledger (the demo data set); supplied by src/demo/demo-seed.ts. */
 export type DemoLoader = (ledger: Ledger) => Promise<{ events: number }>;
 
 export interface CreateServerOptions {

@@ -4,7 +4,7 @@
 // one row per fsync'd commit, with 64 rows per fsync'd commit, in one transaction, and a raw read.
 import os from 'node:os';
 import { statfsSync } from 'node:fs';
-import { benchHttp, type HttpBenchResult } from '../app/http-bench.js';
+import { benchHttp, type HttpBenchResult } from './http-bench.js';
 import { type CommandsBenchReport, COMMAND_TARGETS, runCommandsBench } from './commands-bench.js';
 import { type EndToEndBenchReport, END_TO_END_TARGETS, IMPORT_TARGETS, runEndToEndBench } from './end-to-end-bench.js';
 import { PROJECTION_TARGETS, type ProjectionsBenchReport, runProjectionsBench } from './projections-bench.js';

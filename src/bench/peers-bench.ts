@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { defaultLedgerBin, listeningUrlOf, processCpuMs, request, startChild } from '../app/http-bench.js';
+import { defaultLedgerBin, listeningUrlOf, processCpuMs, request, startChild } from './http-bench.js';
 import { type CommandRun, runCommandsBench } from './commands-bench.js';
 import { cpuNow, cpuPerUnitSince } from './cpu.js';
 import { openPeerApp, type PeerApp, peerUnavailable } from './peer-emmett.js';

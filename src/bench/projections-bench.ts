@@ -11,12 +11,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { EventStore } from '../store/event-store.js';
 import { openSqliteEventStore } from '../store/sqlite/sqlite-event-store.js';
-import { type SyntheticAppend, type SyntheticOptions, syntheticLog } from '../../projections/synthetic-log.js';
+import { type SyntheticAppend, type SyntheticOptions, syntheticLog } from './synthetic-log.js';
 import { ProjectionRunner } from '../../projections/runner.js';
 import type { ProjectionRules } from '../../projections/rules.js';
 import type { OwnershipFold } from '../../projections/ownership.js';
 import { LedgerQueries } from '../ledger/queries.js';
-import { benchDomain } from '../ledger/read-side.js';
+import { benchDomain } from './bench-domain.js';
 import type { ReplayChildResult } from './replay-child.js';
 
 export interface ProjectionsBenchOptions {

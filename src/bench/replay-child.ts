@@ -4,7 +4,7 @@
 // the peak RSS is the replay's own, not that of the bench that generated the log.
 import { performance } from 'node:perf_hooks';
 import { ProjectionRunner } from '../../projections/runner.js';
-import { benchDomain } from '../ledger/read-side.js';
+import { benchDomain } from './bench-domain.js';
 import { openSqliteEventStore } from '../store/sqlite/sqlite-event-store.js';
 
 export interface ReplayChildResult {

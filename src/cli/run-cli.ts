@@ -2,7 +2,7 @@
 // for every command, and turns what a command throws into the exit codes of ExitCode. main.ts
 // runs it on process.argv; tests call it in-process.
 import { DomainRuleError } from '../domain/errors.js';
-import { UsageError } from '../ledger/cli-args.js';
+import { UsageError } from './cli-args.js';
 import { IncompatibleStoreError, StoreUnavailableError } from '../store/event-store.js';
 import { DemoRefusedError } from '../demo/generate.js';
 import { ExitCode, type CliCommand } from './command.js';

@@ -4,7 +4,7 @@
 // time zone (src/domain/query-time.ts), as the API and the page do.
 import type { TimeQuery } from '../../projections/cut.js';
 import { readQueryInstant } from '../domain/query-time.js';
-import { UsageError } from '../ledger/cli-args.js';
+import { UsageError } from './cli-args.js';
 
 /** The canonical instant (or bare date) a flag names, undefined when the flag is absent; UsageError "--as-of …" when it is neither. */
 export function instantFlag(values: ReadonlyMap<string, string>, flag: string): string | undefined {

@@ -7,8 +7,6 @@ import type { EventStore } from '../store/event-store.js';
 import { DEFAULT_DATA_DIR, openEventStore } from '../store/open-store.js';
 import { DEFAULT_BATCH_SIZE, ProjectionRunner } from '../../projections/runner.js';
 import type { ProjectionRules } from '../../projections/rules.js';
-import type { OwnershipFold } from '../../projections/ownership.js';
-import type { SyntheticOptions } from '../../projections/synthetic-log.js';
 import { domainBridge } from '../../projections/domain-bridge.js';
 import type { Policy } from '../domain/policy.js';
 import { policyFromEnv } from './policy-file.js';
@@ -123,14 +121,4 @@ export async function openReadSideFromEnv(dataDirFlag?: string, follow = false):
     await store.close();
     throw error;
   }
-}
-
-/** What the projections bench needs from the domain: the rules, the ownership fold, and the synthetic log's money. */
-export function benchDomain(): {
-  rules: ProjectionRules;
-  ownership: OwnershipFold<unknown>;
-  synthetic: Omit<SyntheticOptions, 'events'>;
-} {
-  const bridge = domainBridge(policyFromEnv());
-  return { rules: bridge.rules, ownership: bridge.ownership, synthetic: bridge.synthetic };
 }

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createServer } from '../../src/app/server.js';
-import { loadDemoSeed } from '../../src/ledger/demo-seed.js';
+import { loadDemoSeed } from '../../src/demo/demo-seed.js';
 import { testConfig } from './support/server.js';
 
 async function withDataDir<T>(work: (dataDir: string) => Promise<T>): Promise<T> {

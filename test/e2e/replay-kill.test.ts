@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appendSyntheticLog } from '../../projections/synthetic-log.js';
+import { appendSyntheticLog } from '../../src/bench/synthetic-log.js';
 import { projectionNames, projectionModules } from '../../projections/schema.js';
 import { openSqliteEventStore } from '../../src/store/sqlite/sqlite-event-store.js';
 import { quarterOfUtc8 } from '../unit/projections/random-log.js';

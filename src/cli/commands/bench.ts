@@ -10,7 +10,7 @@ import { runProjectionsBench } from '../../bench/projections-bench.js';
 import { runCommandsBench } from '../../bench/commands-bench.js';
 import { benchTable, runAllBenches } from '../../bench/all-bench.js';
 import { runEndToEndBench } from '../../bench/end-to-end-bench.js';
-import { benchHttp } from '../../app/http-bench.js';
+import { benchHttp } from '../../bench/http-bench.js';
 import { runPeersBench } from '../../bench/peers-bench.js';
 
 export interface BenchOptions {

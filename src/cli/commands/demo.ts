@@ -5,7 +5,7 @@ import { generateDemo, openDemoDataDir, DemoRefusedError, type DemoSummary } fro
 import { DAY_MS } from '../../demo/calendar.js';
 import { DEMO_LIMITS } from '../../demo/plan.js';
 import { parseQuarter, quarterEnd } from '../../domain/quarter.js';
-import { parseArgs, UsageError } from '../../ledger/cli-args.js';
+import { parseArgs, UsageError } from '../cli-args.js';
 import { policyFromEnv } from '../../ledger/policy-file.js';
 import { DEFAULT_DATA_DIR } from '../../store/open-store.js';
 import { ExitCode, type CliCommand } from '../command.js';

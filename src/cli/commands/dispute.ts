@@ -5,7 +5,7 @@
 import { chooseCustomerKey } from '../../domain/customer-key.js';
 import { DomainRuleError } from '../../domain/errors.js';
 import { ExitCode, type CliCommand } from '../command.js';
-import { parseArgs, UsageError } from '../../ledger/cli-args.js';
+import { parseArgs, UsageError } from '../cli-args.js';
 import type { AuditAnswer, AuditEntry } from '../../ledger/queries.js';
 import { openReadSideFromEnv } from '../../ledger/read-side.js';
 import type { TimeQuery } from '../../../projections/cut.js';

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { EventEnvelope } from '../../domain/events.js';
-import { parseArgs, UsageError } from '../../ledger/cli-args.js';
+import { parseArgs, UsageError } from '../cli-args.js';
 import { IncompatibleStoreError, StoreUnavailableError, type EventStore } from '../../store/event-store.js';
 import { canonicalJson, GENESIS_HASH } from '../../store/hash-chain.js';
 import { DEFAULT_DATA_DIR, openEventStore } from '../../store/open-store.js';

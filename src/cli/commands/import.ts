@@ -24,7 +24,7 @@ import {
   upcastEvent,
   type EventEnvelope,
 } from '../../domain/events.js';
-import { parseArgs, UsageError } from '../../ledger/cli-args.js';
+import { parseArgs, UsageError } from '../cli-args.js';
 import { HistoryCheck, HistoryRuleError } from '../../ledger/history-check.js';
 import { policyFromEnv } from '../../ledger/policy-file.js';
 import { ChainedImportError, openSqliteEventStore, SqliteEventStore } from '../../store/sqlite/sqlite-event-store.js';

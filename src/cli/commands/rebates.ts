@@ -2,7 +2,7 @@
 // [--csv|--json] [--data-dir D]: the rebate programme as it stood at any instant. Money is fen in
 // CSV and JSON, CNY in the table.
 import { ExitCode, type CliCommand } from '../command.js';
-import { parseArgs, UsageError } from '../../ledger/cli-args.js';
+import { parseArgs, UsageError } from '../cli-args.js';
 import { policyFromEnv } from '../../ledger/policy-file.js';
 import { openReadSideFromEnv } from '../../ledger/read-side.js';
 import { RebateQueries } from '../../ledger/rebate-queries.js';

@@ -2,7 +2,7 @@
 // stderr. A replay that was killed half-way resumes from its checkpoint instead of starting over.
 import { performance } from 'node:perf_hooks';
 import { ExitCode, type CliCommand } from '../command.js';
-import { parseArgs, UsageError } from '../../ledger/cli-args.js';
+import { parseArgs, UsageError } from '../cli-args.js';
 import { policyFromEnv } from '../../ledger/policy-file.js';
 import { readModelFileFor } from '../../ledger/read-side.js';
 import { domainBridge } from '../../../projections/domain-bridge.js';

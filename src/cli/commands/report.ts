@@ -5,7 +5,7 @@
 // each partner, ends with a totals row and fits the terminal (the columns that matter first, long
 // names cut); --wide prints every column.
 import { ExitCode, type CliCommand } from '../command.js';
-import { parseArgs, UsageError } from '../../ledger/cli-args.js';
+import { parseArgs, UsageError } from '../cli-args.js';
 import { openReadSideFromEnv, type ReadSide } from '../../ledger/read-side.js';
 import type { TimeQuery } from '../../../projections/cut.js';
 import { formatLocalInstant } from '../../domain/quarter.js';

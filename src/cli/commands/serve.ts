@@ -13,7 +13,7 @@ import { ChainBrokenError } from '../../app/integrity/chain-check.js';
 import { startServer } from '../../app/server.js';
 import { defaultPolicy, PolicyError } from '../../domain/policy.js';
 import { IncompatibleStoreError, StoreUnavailableError } from '../../store/event-store.js';
-import { loadDemoSeed, seedDemoDataDir } from '../../ledger/demo-seed.js';
+import { loadDemoSeed, seedDemoDataDir } from '../../demo/demo-seed.js';
 import { loadPolicyFile } from '../../ledger/policy-file.js';
 import { ExitCode, type CliCommand } from '../command.js';
 

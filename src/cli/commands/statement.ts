@@ -3,7 +3,7 @@
 // payment or refund it comes from and its cash date; as a table (CNY), CSV or JSON, an .xlsx
 // workbook, or a PDF in Chinese with the chain head hash (src/ledger/statement-document.ts).
 import { writeFileSync } from 'node:fs';
-import { parseArgs, UsageError } from '../../ledger/cli-args.js';
+import { parseArgs, UsageError } from '../cli-args.js';
 import { openReadSideFromEnv } from '../../ledger/read-side.js';
 import { NoCjkFontError, statementDocument, statementPdf, statementTable } from '../../ledger/statement-document.js';
 import { webExport } from '../../ledger/web-modules.js';

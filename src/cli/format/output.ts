@@ -1,6 +1,6 @@
 // The three output formats every `ledger` command offers: a human table (default), --csv and
 // --json. Money is fen (exact) in CSV and JSON, CNY in tables.
-import { UsageError } from '../../ledger/cli-args.js';
+import { UsageError } from '../cli-args.js';
 import { toCsv } from './csv.js';
 import { flattenRecord, formatRecord, formatTable, type Row } from './table.js';
 import { safeJson } from './terminal.js';

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
 import type { EventStore } from '../../../src/store/event-store.js';
 import { LIVE_COMMIT_DELAY_MS, ProjectionRunner } from '../../../projections/runner.js';
-import { appendSyntheticLog } from '../../../projections/synthetic-log.js';
+import { appendSyntheticLog } from '../../../src/bench/synthetic-log.js';
 import { quarterOfUtc8 } from './random-log.js';
 import { testRules } from './test-rules.js';
 import BetterSqlite from 'better-sqlite3';

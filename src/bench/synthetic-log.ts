@@ -4,8 +4,8 @@
 // time (occurredAt) advances with the log; about 2% of cash is value-dated a few days back.
 // Deterministic for a seed. Appends are grouped so that no stream appears twice in a group.
 import { randomUUID } from 'node:crypto';
-import type { EventStore, NewEvent } from '../src/store/event-store.js';
-import { customerStream, partnerStream, type LedgerEvent } from '../src/domain/events.js';
+import type { EventStore, NewEvent } from '../store/event-store.js';
+import { customerStream, partnerStream, type LedgerEvent } from '../domain/events.js';
 
 export interface SyntheticOptions {
   events: number;

@@ -5,10 +5,10 @@
 // and settlements, the rebate programme (a distributor and value-added agents, one locked to
 // it, commitments, purchases, rebate evaluations and payments), payouts and evaluations over
 // the last six complete quarters. P-001 (the generated partner token's id) is a gold partner.
-import { generateDemo, openDemoDataDir, SimulatedClock, type DemoSummary } from '../demo/generate.js';
-import { lastCompleteQuarter } from '../demo/plan.js';
+import { generateDemo, openDemoDataDir, SimulatedClock, type DemoSummary } from './generate.js';
+import { lastCompleteQuarter } from './plan.js';
 import type { Policy } from '../domain/policy.js';
-import type { Ledger } from './ledger.js';
+import type { Ledger } from '../ledger/ledger.js';
 
 /** The built-in size: a living programme that loads in a few seconds. */
 export const DEMO_SEED_OPTIONS = { seed: 2005, partners: 10, customers: 240, quarters: 6 } as const;
