@@ -38,6 +38,7 @@ import {
   WrongExpectedRevisionError,
 } from '../store/event-store.js';
 import { timeOrderedEventId } from '../store/ids.js';
+import type { DryRunRecorder } from './dry-run.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import type { LedgerLookups } from './lookups.js';
 import { type CachedState, type StreamStateCache, streamStateCacheOf } from './stream-state-cache.js';
@@ -157,6 +158,8 @@ export interface EventMeta {
   correlationId: string | null;
   causationId?: string | null;
   policyVersion: string;
+  /** Set on a dry run: the append step hands the checked events to it instead of the store (dry-run.ts). */
+  dryRun?: DryRunRecorder;
 }
 
 /** Money events record the policy version they were decided under; the others record none. */
@@ -314,6 +317,7 @@ async function decideAndAppend<S, A>(c: StreamCommand<S, A>): Promise<HandledCom
     staleCacheSeen = now.expected !== cached.revision;
     return staleCacheSeen;
   };
+  if (c.meta.dryRun) return decideDryRun(c, c.meta.dryRun);
   for (let attempt = 1; ; attempt++) {
     const cached = cache.get<S>(c.stream, c.evolve);
     const loaded: Loaded<S> = cached ? { state: cached.state, expected: cached.revision } : await loadStream(c.store, c.stream, c.initial, c.evolve);
@@ -358,6 +362,31 @@ async function decideAndAppend<S, A>(c: StreamCommand<S, A>): Promise<HandledCom
       throw error;
     }
   }
+}
+
+/**
+ * A dry run: the same load, decide and check before the append as a real run, on the stream as
+ * the store has it now (or as this dry run's earlier would-be events left it); the checked
+ * events go to the recorder and nothing is appended. A refusal is the real run's refusal (a
+ * command already written under this command id answers as then, writing nothing).
+ */
+async function decideDryRun<S, A>(c: StreamCommand<S, A>, recorder: DryRunRecorder): Promise<HandledCommand<A>> {
+  const loaded = recorder.pendingStream<S>(c.stream, c.evolve) ?? (await loadStream(c.store, c.stream, c.initial, c.evolve));
+  let decided: Decided<S, A>;
+  try {
+    decided = await c.decide(loaded.state);
+  } catch (refusal) {
+    const earlier = await answerOfEarlierRun(c);
+    if (earlier) return { ...earlier, stored: [], position: null };
+    throw refusal;
+  }
+  if (decided.events.length === 0) return { answer: decided.answer(loaded.state, []), stored: [], position: null };
+  const newEvents = toNewEvents(decided.events, c.stream, c.meta);
+  const totals = c.totals;
+  const seen: RunningTotals | undefined = totals && { accountTotals: (partnerId) => recorder.totalsSeen(partnerId, () => totals.accountTotals(partnerId)) };
+  const after = await checkBeforeAppend({ evolve: c.evolve, totals: seen }, loaded.state, newEvents);
+  recorder.record(c.stream, loaded.expected, newEvents, after, c.evolve, deltasByPartner(newEvents as readonly LedgerEvent[]));
+  return { answer: decided.answer(after, decided.events), stored: [], position: null };
 }
 
 /** Running totals as the read model holds them, caught up to the log's head first. */
@@ -466,6 +495,8 @@ export interface CommandCtx {
   /** Stable across retries of one Idempotency-Key. */
   commandId: string;
   correlationId: string | null;
+  /** A dry run: everything as for the real command up to the append, which is recorded here instead (dry-run.ts). */
+  dryRun?: DryRunRecorder;
 }
 
 export interface CommandOutcome<A> {
@@ -511,7 +542,9 @@ export function occurredAtOf(deps: CommandDeps, ctx: CommandCtx, occurredAt: str
 }
 
 export function metaOf(deps: CommandDeps, ctx: CommandCtx, occurredAt: string): EventMeta {
-  return { occurredAt, actor: ctx.actor, commandId: ctx.commandId, correlationId: ctx.correlationId, policyVersion: deps.policy.version };
+  const meta: EventMeta = { occurredAt, actor: ctx.actor, commandId: ctx.commandId, correlationId: ctx.correlationId, policyVersion: deps.policy.version };
+  if (ctx.dryRun) meta.dryRun = ctx.dryRun;
+  return meta;
 }
 
 export async function partnerStateOf(store: EventStore, partnerId: string): Promise<PartnerState> {

@@ -7,6 +7,7 @@ import type { EventStore } from '../store/event-store.js';
 import { openEventStore } from '../store/open-store.js';
 import type { CommandCtx, CommandDeps } from './command-handling.js';
 import { type CommandName, type InputOf, ledgerCommands, type RawInputOf, runCommand } from './commands/index.js';
+import { dryRunCommand, type DryRunAnswer } from './dry-run.js';
 import { loadPolicyFile } from './policy-file.js';
 import { openReadSide, type ReadSide } from './read-side.js';
 import { ReportQueries } from './report-queries.js';
@@ -40,6 +41,12 @@ export interface Ledger {
    * made after the answer sees the command (read-your-writes).
    */
   execute<N extends CommandName>(name: N, input: InputOf<N>, ctx: CommandCtx): Promise<Record<string, unknown>>;
+  /**
+   * What-if: runs the command through the same decide and checks and stops before the append,
+   * answering the events it would write and each affected partner's account changes; writes
+   * nothing (src/ledger/dry-run.ts). A refusal is the real command's.
+   */
+  dryRun<N extends CommandName>(name: N, input: InputOf<N>, ctx: CommandCtx): Promise<DryRunAnswer>;
   /** Parses a command's input with its schema (a ZodError naming every bad field), for callers other than HTTP. */
   parseInput<N extends CommandName>(name: N, raw: RawInputOf<N>): InputOf<N>;
   /**
@@ -85,6 +92,9 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
         return { ...body, readModel: { status: 'degraded', reason } };
       }
       return body;
+    },
+    dryRun(name, input, ctx) {
+      return dryRunCommand(commandDeps, (deps, dryCtx) => runCommand(name, deps, input, dryCtx), ctx);
     },
     parseInput(name, raw) {
       return ledgerCommands[name].input.parse(raw) as InputOf<typeof name>;

@@ -113,6 +113,11 @@ describe('the document', () => {
       allOf: [{ $ref: '#/components/schemas/DepositAnswer' }, { $ref: '#/components/schemas/CommandAnswer' }],
     });
     expect(doc.components.schemas.CommandAnswer.properties.position.anyOf).toEqual([expect.objectContaining({ type: 'integer', minimum: 1 }), { type: 'null' }]);
+    // Every command route documents ?dryRun (only true or false) and the dry run's 200 answer.
+    const deposit = operationOf(routeById('postDeposit'));
+    expect(deposit.parameters).toContainEqual(expect.objectContaining({ name: 'dryRun', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] } }));
+    expect(deposit.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/DryRunAnswer' });
+    expect(doc.components.schemas.DryRunAnswer.required).toEqual(expect.arrayContaining(['dryRun', 'events', 'balances']));
     expect(doc.components.schemas.Balance.required).toEqual(expect.arrayContaining(['payable', 'deposit', 'debt']));
   });
 
@@ -123,6 +128,8 @@ describe('the document', () => {
       const expected = [...everywhere];
       if (route.roles !== 'anyone') expected.push('401', '403');
       if (route.method === 'POST') expected.push('404', '409', '413', '415', '422');
+      // every command route takes ?dryRun=true, answered 200
+      if (route.method === 'POST') expected.push('200');
       if (route.params) expected.push('404');
       if (/:[a-zA-Z]/.test(route.path)) expected.push('414');
       if (route.path.startsWith('/reports/')) expected.push('429');

@@ -6,6 +6,7 @@
 import { Inject, type Type } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CommandName, InputOf } from '../../ledger/commands/index.js';
+import { dryRunForPartner } from '../../ledger/dry-run.js';
 import type { Ledger } from '../../ledger/ledger.js';
 import type { CommandRouteSpec } from '../http/command-route.js';
 import type { CallContext } from '../http/request-context.js';
@@ -15,24 +16,37 @@ import { LEDGER } from './ledger.token.js';
 
 export type CommandBody = Record<string, unknown>;
 
+/** A command sent by a request: `dryRun` when its query asked for one (src/app/http/dry-run.ts). */
+export abstract class LedgerApiCommand<I> extends ApiCommand<I, CommandBody> {
+  constructor(
+    input: I,
+    call: CallContext,
+    readonly dryRun = false,
+  ) {
+    super(input, call);
+  }
+}
+
 export interface LedgerCommandPair<N extends CommandName> {
-  Command: new (input: InputOf<N>, call: CallContext) => ApiCommand<InputOf<N>, CommandBody>;
+  Command: new (input: InputOf<N>, call: CallContext, dryRun?: boolean) => LedgerApiCommand<InputOf<N>>;
   Handler: Type<ICommandHandler>;
 }
 
 const pascal = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
 
 export function ledgerCommand<N extends CommandName>(name: N): LedgerCommandPair<N> {
-  class LedgerCommand extends ApiCommand<InputOf<N>, CommandBody> {}
+  class LedgerCommand extends LedgerApiCommand<InputOf<N>> {}
   Object.defineProperty(LedgerCommand, 'name', { value: pascal(name) });
 
   @CommandHandler(LedgerCommand)
   class LedgerCommandHandler implements ICommandHandler<LedgerCommand> {
     constructor(@Inject(LEDGER) private readonly ledger: Ledger) {}
 
-    execute(command: LedgerCommand): Promise<CommandBody> {
-      const { actor, correlationId, commandId } = command.call;
-      return this.ledger.execute(name, command.input, { actor, correlationId, commandId });
+    async execute(command: LedgerCommand): Promise<CommandBody> {
+      const { actor, correlationId, commandId, principal } = command.call;
+      if (!command.dryRun) return this.ledger.execute(name, command.input, { actor, correlationId, commandId });
+      const answer = await this.ledger.dryRun(name, command.input, { actor, correlationId, commandId });
+      return { ...(principal.partnerId === null ? answer : dryRunForPartner(answer, principal.partnerId)) };
     }
   }
   Object.defineProperty(LedgerCommandHandler, 'name', { value: `${pascal(name)}Handler` });
@@ -41,7 +55,7 @@ export function ledgerCommand<N extends CommandName>(name: N): LedgerCommandPair
 
 /** The command a route's request sends: its params (renamed to the input's fields) and body as one input. */
 export function commandOf<N extends CommandName>(pair: LedgerCommandPair<N>, route: CommandRouteSpec<N>, input: RouteInput<CommandRouteSpec<N>>, call: CallContext) {
-  return new pair.Command(commandInputOf(route, input), call);
+  return new pair.Command(commandInputOf(route, input), call, input.query?.dryRun === true);
 }
 
 export function commandInputOf<N extends CommandName>(route: CommandRouteSpec<N>, input: { params: unknown; body: unknown }): InputOf<N> {

@@ -5,11 +5,12 @@
 import { z } from 'zod';
 import { type CommandName, ledgerCommands } from '../../ledger/commands/index.js';
 import { CommandEnvelope } from './answers.js';
+import { DryRunQuery } from './dry-run.js';
 import { defineRoute, type RouteSpec } from './route.js';
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 
-export interface CommandRouteSpec<N extends CommandName = CommandName> extends RouteSpec<AnyObject, never, AnyObject> {
+export interface CommandRouteSpec<N extends CommandName = CommandName> extends RouteSpec<AnyObject, typeof DryRunQuery, AnyObject> {
   command: N;
   /** Path parameter → the command input's field it carries. */
   pathFields: Readonly<Record<string, string>>;
@@ -41,6 +42,7 @@ export function commandRoute<N extends CommandName>(command: N, options: Command
     id: options.id ?? command,
     method: 'POST',
     ...(Object.keys(params).length > 0 ? { params: z.strictObject(params) as unknown as AnyObject } : {}),
+    query: DryRunQuery,
     body: input.omit(mask) as unknown as AnyObject,
     successStatus: options.successStatus ?? 201,
     response: options.response ? z.intersection(options.response, CommandEnvelope) : CommandEnvelope,

@@ -1,8 +1,15 @@
 // Idempotency-Key on commands: the same key with the same body answers the first answer and
 // runs nothing; with another body it is a 409. Only successful answers are kept: a refused
 // command wrote nothing, so running it again is safe. Concurrent twins run one at a time.
+// A dry run (?dryRun=true) is answered 200 and never stores an answer: with a key already used
+// for another body it is the real command's 409; for the same body it answers that the real
+// command would replay the first answer and write nothing (wouldReplay); with a new key it runs
+// (with the key's command id, so its events carry the ids the real command's would) and the key
+// stays unused.
 import { CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
 import { from, lastValueFrom, type Observable } from 'rxjs';
+import { replayDryRunAnswer } from '../../ledger/dry-run.js';
+import { isDryRunRequest } from '../http/dry-run.js';
 import { conflict, invalidInput } from '../http/problem.js';
 import { routeSpecOf } from '../http/route.js';
 import { commandIdFor, headerOf, pathOf, setAnswerHeader, stateOf, type HttpReply, type HttpRequest } from '../http/request-context.js';
@@ -19,6 +26,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const spec = routeSpecOf(context);
     const request = context.switchToHttp().getRequest<HttpRequest>();
     const key = headerOf(request, IDEMPOTENCY_HEADER);
+    const dryRun = spec !== undefined && isDryRunRequest(spec, request.query);
+    if (dryRun) context.switchToHttp().getResponse<HttpReply>().code(200);
     if (!spec || spec.method !== 'POST' || key === undefined) return next.handle();
     if (!idempotencyKeyPattern.test(key)) {
       throw invalidInput([{ path: 'header.Idempotency-Key', message: 'must be 1–200 printable ASCII characters' }]);
@@ -35,12 +44,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
       throw error;
     }
     state.commandId = commandIdFor(principal.tokenDigestHex, key);
+    if (dryRun) {
+      const first = this.store.find(principal.tokenDigestHex, key);
+      if (first && first.requestHash !== hash) throw keyReused(key, first.createdAt);
+      return first ? from(Promise.resolve(replayDryRunAnswer())) : next.handle();
+    }
     const run = this.store.exclusive(principal.tokenDigestHex, key, async () => {
       const first = this.store.find(principal.tokenDigestHex, key);
       if (first) {
-        if (first.requestHash !== hash) {
-          throw conflict(`Idempotency-Key "${key}" was first used with another request (${first.createdAt}); use a new key`);
-        }
+        if (first.requestHash !== hash) throw keyReused(key, first.createdAt);
         setAnswerHeader(response, REPLAYED_HEADER, 'true');
         return first.body;
       }
@@ -51,3 +63,5 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(run);
   }
 }
+
+const keyReused = (key: string, firstUsedAt: string) => conflict(`Idempotency-Key "${key}" was first used with another request (${firstUsedAt}); use a new key`);

@@ -4,6 +4,7 @@
 // node_modules by docs-assets.ts) over that document, with a plain list for readers without script.
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
+import { DryRunAnswerSchema, DryRunQuery } from '../http/dry-run.js';
 import { ReportRateLimiter } from '../http/report-rate.js';
 import { type ProblemKind, ProblemSchema, problemKinds, problemType } from '../http/problem.js';
 import type { RouteSpec } from '../http/route.js';
@@ -192,6 +193,13 @@ function responsesOf(route: RouteSpec, components: SchemaComponents): JsonSchema
     content: { 'application/json': { schema: route.response ? components.convert(route.response, 'input') : { description: 'not described yet' } } },
   };
   const responses: JsonSchema = { [String(route.successStatus)]: success };
+  if (route.query === DryRunQuery) {
+    responses['200'] = {
+      description: 'A dry run (`dryRun=true`): what the command would write and how each affected balance would change; nothing was written',
+      headers: { 'X-Correlation-Id': { $ref: '#/components/headers/X-Correlation-Id' } },
+      content: { 'application/json': { schema: components.convert(DryRunAnswerSchema, 'input') } },
+    };
+  }
   for (const answer of errorAnswers) if (answer.appliesTo(route)) responses[String(answer.status)] = { $ref: `#/components/responses/${responseName(answer.status)}` };
   return responses;
 }
