@@ -1,7 +1,7 @@
 // The hash chain: canonical JSON, sha-256 chaining of envelopes, and verification.
 // Pure: no I/O, no clock. Every adapter chains the same way, so a log copied from one store to
 // another verifies identically.
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import type { EventEnvelope } from '../domain/events.js';
 import type { VerifyResult } from './event-store.js';
 
@@ -154,7 +154,8 @@ export function canonicalEnvelopeText(e: StoredEnvelopeFields): string {
 /** hashEvent for a store's envelope fields: the same hash, computed on the hot path. */
 export function hashStoredEnvelope(e: StoredEnvelopeFields): string {
   assertHashText(e.prevHash, 'prevHash');
-  return createHash('sha256').update(e.prevHash).update(canonicalEnvelopeText(e)).digest('hex');
+  // One call over prevHash followed by the text: the same digest as two updates, without a Hash object.
+  return oneShotHash('sha256', e.prevHash + canonicalEnvelopeText(e), 'hex');
 }
 
 function assertHashText(value: string, name: string): void {

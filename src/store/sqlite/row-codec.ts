@@ -9,7 +9,7 @@ import {
   type EventEnvelope,
   type EventType,
 } from '../../domain/events.js';
-import { GENESIS_HASH, canonicalJson, hashStoredEnvelope } from '../hash-chain.js';
+import { GENESIS_HASH, hashStoredEnvelope } from '../hash-chain.js';
 import { Col, INSTANT_LENGTH } from './schema.js';
 
 /** A row as better-sqlite3 returns it in raw mode, in EVENT_COLUMNS order (+ prevHash when asked). */
@@ -33,7 +33,9 @@ export interface EventContext {
 
 /** The dictionary key of a context: canonical JSON of [type, schemaVersion, role, id, policyVersion]. */
 export function contextKey(type: string, schemaVersion: number, actor: Actor, policyVersion: string | null): string {
-  return canonicalJson([type, schemaVersion, actor.role, actor.id, policyVersion]);
+  // canonicalJson of an array of strings, numbers and null is JSON.stringify's text; one native call.
+  if (!Number.isSafeInteger(schemaVersion)) throw new TypeError(`contextKey: schemaVersion ${schemaVersion} is not a safe integer`);
+  return JSON.stringify([type, schemaVersion, actor.role, actor.id, policyVersion]);
 }
 
 function contextOfKey(key: string): EventContext {

@@ -123,6 +123,7 @@ interface Tip extends ChainHead {
 }
 
 const defaultClock = (): string => new Date().toISOString();
+const EMPTY_ID_SET: ReadonlySet<string> = new Set();
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEventStore {
@@ -154,7 +155,9 @@ export class SqliteEventStore implements EventStore {
    * write moves the log's head too, so a batch decided on a stale entry is refused by the writer
    * ('stale') and decided again after forgetDecisions() has cleared this cache with the tip.
    */
-  private readonly durableStreamHeads = new Map<string, number>();
+  private readonly durableStreamHeads = new Map<string, number | null>();
+  /** While a batch is decided: the ids among its events that the file holds (see storedEventIdsAmong). */
+  private storedIdsOfBatch: ReadonlySet<string> | null = null;
   private cutScheduled = false;
   private drainWaiters: Array<() => void> = [];
   private readonly subscriptions = new Set<PositionSubscription>();
@@ -290,9 +293,26 @@ export class SqliteEventStore implements EventStore {
     const after: ChainHead = { position: tip.position, hash: tip.hash };
     const recordedAt = this.nextRecordedAt(tip.recordedAt);
     const batch: Batch = { id: this.nextBatchId++, appends, outcomes: [], after, rows: [], envelopes: [] };
-    for (const pending of appends) batch.outcomes.push(this.decideAppend(pending, batch, tip, recordedAt));
+    this.storedIdsOfBatch = this.storedEventIdsAmong(appends);
+    try {
+      for (const pending of appends) batch.outcomes.push(this.decideAppend(pending, batch, tip, recordedAt));
+    } finally {
+      this.storedIdsOfBatch = null;
+    }
     this.tip = tip;
     return batch;
+  }
+
+  /**
+   * Which of the batch's event ids the file already holds: one statement for the whole batch
+   * (usually none is stored, and each event then needs no look-up of its own).
+   */
+  private storedEventIdsAmong(appends: readonly PendingAppend[]): ReadonlySet<string> {
+    const ids: string[] = [];
+    for (const pending of appends) for (const event of pending.events) if (!this.pendingEvents.has(event.eventId)) ids.push(event.eventId);
+    if (ids.length === 0) return EMPTY_ID_SET;
+    const found = this.statements.storedEventIds.all(JSON.stringify(ids)) as string[];
+    return found.length === 0 ? EMPTY_ID_SET : new Set(found);
   }
 
   /** The durable tail of the log (another connection may have written since we last looked). */
@@ -332,13 +352,14 @@ export class SqliteEventStore implements EventStore {
     const cached = this.durableStreamHeads.get(stream);
     if (cached !== undefined) return cached;
     const streamId = this.dictionaries.streamIdOf(stream);
-    if (streamId === null) return null;
-    const head = (this.statements.streamHead.get(streamId) as number | null | undefined) ?? null;
-    if (head !== null) this.rememberStreamHead(stream, head);
+    // "No such stream" is remembered too (a new stream is looked up once, not at every append
+    // to it): it goes stale the same way a revision does, and is forgotten the same way.
+    const head = streamId === null ? null : ((this.statements.streamHead.get(streamId) as number | null | undefined) ?? null);
+    this.rememberStreamHead(stream, head);
     return head;
   }
 
-  private rememberStreamHead(stream: string, revision: number): void {
+  private rememberStreamHead(stream: string, revision: number | null): void {
     if (this.durableStreamHeads.size >= MAX_CACHED_STREAM_HEADS) this.durableStreamHeads.clear();
     this.durableStreamHeads.set(stream, revision);
   }
@@ -366,6 +387,7 @@ export class SqliteEventStore implements EventStore {
   private storedEvent(eventId: string): Omit<PendingEvent, 'batchId'> | null {
     const pending = this.pendingEvents.get(eventId);
     if (pending) return pending;
+    if (this.storedIdsOfBatch !== null && !this.storedIdsOfBatch.has(eventId)) return null;
     const row = this.statements.byEventId.get(eventId) as EventRow | undefined;
     if (!row) return null;
     const envelope = decodeRow(row, prevHashOfRow(row), this.dictionaries, this.readValidation);
@@ -906,6 +928,7 @@ function prepareStatements(db: Database.Database) {
     recordedAtFrom: db.prepare('SELECT substr(times, 25) FROM events WHERE position >= ? ORDER BY position LIMIT 1').pluck(),
     streamHead: db.prepare('SELECT max(revision) FROM events WHERE stream_id = ?').pluck(),
     byEventId: raw(`SELECT ${EVENT_COLUMNS}, ${PREV_HASH_SQL} FROM events WHERE event_id = ?`),
+    storedEventIds: db.prepare('SELECT event_id FROM events WHERE event_id IN (SELECT value FROM json_each(?))').pluck(),
     streamRange: raw(
       `SELECT ${EVENT_COLUMNS}, ${PREV_HASH_SQL} FROM events WHERE stream_id = ? AND revision >= ? AND revision <= ? ORDER BY revision`,
     ),
@@ -915,10 +938,9 @@ function prepareStatements(db: Database.Database) {
 
 /** Validates an append completely before anything is queued (throws SchemaViolationError), and keys each event's shared fields. */
 function prepareAppend(stream: string, events: NewEvent[], expected: ExpectedRevision): PreparedEvent[] {
-  return prepareAnyAppend(stream, events, expected).map((e) => ({
-    ...e,
-    contextKey: contextKey(e.type, e.schemaVersion, e.actor, e.policyVersion),
-  }));
+  const prepared = prepareAnyAppend(stream, events, expected) as PreparedEvent[];
+  for (const e of prepared) e.contextKey = contextKey(e.type, e.schemaVersion, e.actor, e.policyVersion);
+  return prepared;
 }
 
 export function checkExpectedRevision(stream: string, expected: ExpectedRevision, lastRevision: number | null): void {
