@@ -107,6 +107,8 @@ export function dealFactOf(e: EventEnvelope): DealFact | null {
     case 'LockedToDistributor':
     case 'RebateEarned':
     case 'RebatePaid':
+    case 'PolicyAdopted':
+    case 'CommissionAdjusted':
       return null;
     default: {
       const never: never = ev;

@@ -117,6 +117,8 @@ export function evolveStatements(state: StatementsState, e: EventEnvelope, quart
     case 'LockedToDistributor':
     case 'RebateEarned':
     case 'RebatePaid':
+    case 'PolicyAdopted':
+    case 'CommissionAdjusted':
       return state;
     default: {
       const never: never = ev;

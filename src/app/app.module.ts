@@ -24,6 +24,7 @@ import { buildOpenApiDocument } from './openapi/openapi.js';
 import { OPENAPI_DOCUMENT, OpenApiController } from './openapi/openapi.controller.js';
 import { MoneyModule } from './money/money.module.js';
 import { PartnersModule } from './partners/partners.module.js';
+import { PoliciesModule } from './policies/policies.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -84,6 +85,7 @@ export class AppModule {
         RebatesModule,
         CertificatesModule,
         ArrearsModule,
+        PoliciesModule,
       ],
       controllers: [OpenApiController],
     };

@@ -43,6 +43,11 @@ export interface CustomerDecideContext extends DecideContext {
   registeringPartner?: PartnerState | null;
   /** ReceivePayment: the state of the partner that owned the customer when the cash was received. */
   ownerPartner?: PartnerState | null;
+  /**
+   * IssueRefund: the rate an accrual line now carries when a back-dated policy version adjusted it
+   * (policy-adoption.ts), by the accrual's event id; undefined: the rate it was recorded at.
+   */
+  adjustedRateBps?: (accrualEventId: string) => number | undefined;
 }
 
 export type CustomerEvent = EventOf<
@@ -309,7 +314,8 @@ function decideRefund(
   if (c === null) return [refund];
   // The commission of the cash refunded so far, minus what was clawed back before: rounding
   // per line, and the sum of every clawback never exceeds the commission that cash earned.
-  const clawFen = applyRateBps(payment.refundedFen + d.amountFen, c.rateBps) - applyRateBps(payment.refundedFen, c.rateBps);
+  const rateBps = ctx.adjustedRateBps?.(c.eventId) ?? c.rateBps;
+  const clawFen = applyRateBps(payment.refundedFen + d.amountFen, rateBps) - applyRateBps(payment.refundedFen, rateBps);
   return [
     refund,
     eventOf('CommissionClawedBack', {
@@ -319,7 +325,7 @@ function decideRefund(
       partnerId: c.partnerId,
       line: payment.line,
       refundedCashFen: d.amountFen,
-      rateBps: c.rateBps,
+      rateBps,
       commissionFen: clawFen,
     }),
   ];

@@ -202,6 +202,9 @@ function evolveCustomerEvent(state: CustomerState, fact: FoldFact): CustomerStat
     case 'RebateEarned':
     case 'RebatePaid':
       throw new Error(`${fact.type} belongs to a partner stream, not to customer ${state.customerKey}`);
+    case 'PolicyAdopted':
+    case 'CommissionAdjusted':
+      throw new Error(`${fact.type} belongs to the policy stream, not to customer ${state.customerKey}`);
     default:
       return assertNever(fact, 'event type');
   }

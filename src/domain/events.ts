@@ -453,6 +453,48 @@ export const ContractRejected = z.object({
   contractValueFen: PositiveFen,
 });
 
+// ---- the programme's policy versions (the policy stream) ------------------------------------
+
+/** A version of the programme's policy, adopted: the whole document (checked by policy.ts loadPolicy). */
+export const PolicyAdopted = z.object({
+  version: z.string().min(1).max(64),
+  /** The first date (in the policy's time zone) the version is in force. */
+  effectiveFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-01'),
+  /** The policy document as adopted (the shape of a policy file). */
+  document: z.record(z.string(), z.unknown()),
+  reason: Text,
+});
+
+/**
+ * A commission line re-decided under the version now in force at its cash date (a back-dated
+ * adoption, src/domain/policy-adoption.ts): what was recorded and what the version gives, and
+ * the difference, which the next payout settles as a prior-period adjustment.
+ */
+export const CommissionAdjusted = z.object({
+  /** The adoption that caused it. */
+  adoptedVersion: z.string().min(1).max(64),
+  partnerId: Id,
+  customerKey: z.string().min(1),
+  paymentId: Id,
+  refundId: Id.nullable(),
+  /** The line adjusted: its CommissionAccrued or CommissionClawedBack event. */
+  lineEventId: z.uuid(),
+  kind: z.enum(['accrual', 'clawback']),
+  line: RevenueLine,
+  /** When the cash the line earns on was received (the business time that picks the version). */
+  cashAt: Instant,
+  /** When the line's own fact happened: the cash (accrual) or the refund (clawback). */
+  lineAt: Instant,
+  fromVersion: z.string().min(1).max(64),
+  toVersion: z.string().min(1).max(64),
+  fromRateBps: Bps,
+  toRateBps: Bps,
+  fromFen: NonNegativeFen,
+  toFen: NonNegativeFen,
+  /** toFen − fromFen: added to accrued (accrual) or clawedBack (clawback). */
+  adjustmentFen: Fen,
+});
+
 // ---- the catalogue ------------------------------------------------------------------------
 
 /** Each event type with the schema of its current version. */
@@ -490,6 +532,8 @@ export const eventSchemas = {
   LockedToDistributor,
   RebateEarned,
   RebatePaid,
+  PolicyAdopted,
+  CommissionAdjusted,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -574,6 +618,8 @@ export type Actor = z.infer<typeof Actor>;
 /** Stream names: partner-<partnerId> and customer-<customerKey>. */
 export const partnerStream = (partnerId: string): string => `partner-${partnerId}`;
 export const customerStream = (customerKey: string): string => `customer-${customerKey}`;
+/** The programme's policy versions and the adjustments their adoptions caused. */
+export const POLICY_STREAM = 'policy';
 
 /** A stored event: the domain event inside the envelope of DESIGN.md. */
 export interface EventEnvelope<E extends LedgerEvent = LedgerEvent> {

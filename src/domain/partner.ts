@@ -193,6 +193,9 @@ function evolvePartnerEvent(state: PartnerState, fact: FoldFact): PartnerState {
     case 'RefundIssued':
     case 'CommissionClawedBack':
       throw new Error(`${fact.type} belongs to a customer stream, not to partner ${state.partnerId ?? '(unsigned)'}`);
+    case 'PolicyAdopted':
+    case 'CommissionAdjusted':
+      throw new Error(`${fact.type} belongs to the policy stream, not to partner ${state.partnerId ?? '(unsigned)'}`);
     default:
       return assertNever(fact, 'event type');
   }

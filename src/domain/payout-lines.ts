@@ -19,14 +19,22 @@
 //  - T bounds both kinds: a payout back-filled to an instant settles no line whose cash moved
 //    after that instant (as of T that refund or payment had not happened), so a statement or a
 //    balance read at any valid time never shows a payout settling a line that did not exist yet.
+// Prior-period adjustments (policy-adoption.ts: a back-dated policy version re-decided a line)
+// are due like the line they adjust (an accrual's by its cash date, a clawback's by its refund,
+// held with its payment), once the adoption that wrote them happened by T.
 // Each line is settled at most once; the due lines come in log order.
 
 /** A commission line the read model knows for the partner and no payout settled yet. */
 export interface UnsettledLine {
   eventId: string;
-  type: 'CommissionAccrued' | 'CommissionClawedBack';
-  /** As in the event: never negative; a clawback counts against the partner. */
+  type: 'CommissionAccrued' | 'CommissionClawedBack' | 'CommissionAdjusted';
+  /**
+   * As in the event: never negative; a clawback counts against the partner. An adjustment's is
+   * signed as the partner sees it (more commission positive, a larger clawback negative).
+   */
   commissionFen: number;
+  /** CommissionAdjusted: the kind of line it adjusts and when its adoption happened. */
+  adjusts?: { kind: 'accrual' | 'clawback'; adjustedAt: string };
   /** The payment whose commission the line earns (accrual) or reverses (clawback). */
   paymentId: string;
   /** When the cash was received (accrual) or returned (clawback). */
@@ -47,11 +55,13 @@ export function dueLines(lines: readonly UnsettledLine[], settledLineIds: Readon
   const accrualsUntil = at.quarterEnd < at.paidAt ? at.quarterEnd : at.paidAt;
   const heldPayments = new Set<string>();
   for (const line of unsettled) {
-    if (line.type === 'CommissionAccrued' && line.occurredAt > accrualsUntil) heldPayments.add(line.paymentId);
+    if ((line.type === 'CommissionAccrued' || line.adjusts?.kind === 'accrual') && line.occurredAt > accrualsUntil) heldPayments.add(line.paymentId);
   }
-  const due = unsettled.filter((line) =>
-    line.type === 'CommissionAccrued' ? line.occurredAt <= accrualsUntil : line.occurredAt <= at.paidAt && !heldPayments.has(line.paymentId),
-  );
+  const due = unsettled.filter((line) => {
+    if (line.adjusts && line.adjusts.adjustedAt > at.paidAt) return false;
+    const kind = line.adjusts?.kind ?? (line.type === 'CommissionAccrued' ? 'accrual' : 'clawback');
+    return kind === 'accrual' ? line.occurredAt <= accrualsUntil : line.occurredAt <= at.paidAt && !heldPayments.has(line.paymentId);
+  });
   return due.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
 }
 
@@ -61,7 +71,7 @@ function unsettledOnce(lines: readonly UnsettledLine[], settledLineIds: Readonly
   const out: UnsettledLine[] = [];
   for (const line of lines) {
     if (settledLineIds.has(line.eventId) || seen.has(line.eventId)) continue;
-    if (!Number.isSafeInteger(line.commissionFen) || line.commissionFen < 0) throw new Error(`line ${line.eventId}: commission must be non-negative fen`);
+    if (!Number.isSafeInteger(line.commissionFen) || (line.type !== 'CommissionAdjusted' && line.commissionFen < 0)) throw new Error(`line ${line.eventId}: commission must be non-negative fen`);
     seen.add(line.eventId);
     out.push(line);
   }
@@ -69,4 +79,4 @@ function unsettledOnce(lines: readonly UnsettledLine[], settledLineIds: Readonly
 }
 
 /** A line's commission as the partner sees it: positive for an accrual, negative for a clawback. */
-export const signedCommissionFen = (line: UnsettledLine): number => (line.type === 'CommissionAccrued' ? line.commissionFen : -line.commissionFen);
+export const signedCommissionFen = (line: UnsettledLine): number => (line.type === 'CommissionClawedBack' ? -line.commissionFen : line.commissionFen);

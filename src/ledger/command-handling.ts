@@ -39,6 +39,7 @@ import {
 } from '../store/event-store.js';
 import { timeOrderedEventId } from '../store/ids.js';
 import type { DryRunRecorder } from './dry-run.js';
+import type { PolicyBook } from './policy-book.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import type { LedgerLookups } from './lookups.js';
 import { type CachedState, type StreamStateCache, streamStateCacheOf } from './stream-state-cache.js';
@@ -129,6 +130,10 @@ export function identityName(event: LedgerEvent): string | null {
     case 'DealLost':
     case 'OwnershipRuled':
       return null;
+    case 'PolicyAdopted':
+      return `PolicyAdopted:${event.data.version}`;
+    case 'CommissionAdjusted':
+      return `CommissionAdjusted:${event.data.lineEventId}:${event.data.adoptedVersion}`;
     case 'DealTransferred':
       // The approval of a proposal: once per transfer id; a transfer from before proposals has none.
       return event.data.transferId === undefined ? null : `DealTransferred:${event.data.transferId}`;
@@ -183,6 +188,7 @@ const MONEY_EVENTS = new Set<LedgerEvent['type']>([
   'PurchaseRecorded',
   'RebateEarned',
   'RebatePaid',
+  'CommissionAdjusted',
 ]);
 
 export function toNewEvents(events: readonly LedgerEvent[], stream: string, meta: EventMeta): NewEvent[] {
@@ -483,7 +489,10 @@ function duplicateRefusal(events: readonly LedgerEvent[], error: DuplicateEventE
 /** What every command runs against. */
 export interface CommandDeps {
   store: EventStore;
+  /** The configured policy (time zone and tie window, fixed for the log); decisions use policyAt. */
   policy: Policy;
+  /** The policy history (src/ledger/policy-book.ts); absent: the one policy above, always in force. */
+  policies?: PolicyBook;
   lookups: LedgerLookups;
   /** The ledger's clock: ISO-8601 UTC with milliseconds. */
   clock: () => string;
@@ -541,8 +550,13 @@ export function occurredAtOf(deps: CommandDeps, ctx: CommandCtx, occurredAt: str
   return occurredAt;
 }
 
-export function metaOf(deps: CommandDeps, ctx: CommandCtx, occurredAt: string): EventMeta {
-  const meta: EventMeta = { occurredAt, actor: ctx.actor, commandId: ctx.commandId, correlationId: ctx.correlationId, policyVersion: deps.policy.version };
+/** The policy version in force at a fact's business instant (policy-history.ts). */
+export function policyAt(deps: Pick<CommandDeps, 'policy' | 'policies'>, instant: string): Policy {
+  return deps.policies ? deps.policies.at(instant) : deps.policy;
+}
+
+export function metaOf(deps: CommandDeps, ctx: CommandCtx, occurredAt: string, policy: Policy = policyAt(deps, occurredAt)): EventMeta {
+  const meta: EventMeta = { occurredAt, actor: ctx.actor, commandId: ctx.commandId, correlationId: ctx.correlationId, policyVersion: policy.version };
   if (ctx.dryRun) meta.dryRun = ctx.dryRun;
   return meta;
 }

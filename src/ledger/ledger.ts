@@ -9,6 +9,7 @@ import type { CommandCtx, CommandDeps } from './command-handling.js';
 import { type CommandName, type InputOf, ledgerCommands, type RawInputOf, runCommand } from './commands/index.js';
 import { dryRunCommand, type DryRunAnswer } from './dry-run.js';
 import { loadPolicyFile } from './policy-file.js';
+import { openPolicyBook, type PolicyBook } from './policy-book.js';
 import { openReadSide, type ReadSide } from './read-side.js';
 import { ReportQueries } from './report-queries.js';
 
@@ -29,7 +30,10 @@ export interface Ledger {
   readonly store: EventStore;
   readonly readSide: ReadSide;
   readonly reports: ReportQueries;
+  /** The configured policy (built-in default or LEDGER_POLICY_FILE): the first version while the log holds no adoption. */
   readonly policy: Policy;
+  /** Every policy version, the log's adoptions folded (src/ledger/policy-book.ts); decisions use the one in force at their business time. */
+  readonly policies: PolicyBook;
   readonly nowIso: () => string;
   /** The policy's time zone (quarters, business days). */
   readonly timeZone: string;
@@ -75,7 +79,14 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
   }
   const timeZone = policy.timeZone;
   const reports = new ReportQueries({ queries: readSide.queries, store, quarterOf: readSide.rules.quarterOf, timeZone, nowIso });
-  const commandDeps: CommandDeps = { store, policy, lookups: readSide.lookups, clock: nowIso };
+  let policies: PolicyBook;
+  try {
+    policies = await openPolicyBook(store, policy);
+  } catch (error) {
+    await readSide.close();
+    throw error;
+  }
+  const commandDeps: CommandDeps = { store, policy, policies, lookups: readSide.lookups, clock: nowIso };
   let closed = false;
   return {
     commandDeps,
@@ -104,6 +115,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     readSide,
     reports,
     policy,
+    policies,
     nowIso,
     timeZone,
     readModelFailure: () => readSide.runner.failureReason(),

@@ -77,6 +77,11 @@ const ACCESS: Record<string, readonly Role[] | 'anyone'> = {
   reportCommissionByQuarter: ['manager', 'finance', 'auditor', 'partner'],
   reportConflicts: ['manager', 'auditor', 'partner'],
   getWeeklyReport: ['manager', 'auditor', 'partner'],
+  // Policy versions (issue #20): a manager adopts; the programme's readers read them.
+  adoptPolicy: ['manager'],
+  listPolicies: ['manager', 'finance', 'auditor'],
+  getPolicy: ['manager', 'finance', 'auditor'],
+  diffPolicy: ['manager', 'finance', 'auditor'],
 };
 
 /** The routes test/api/routes.test.ts already runs every role against. */

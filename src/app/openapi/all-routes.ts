@@ -11,6 +11,7 @@ import { healthRoute } from '../health/health.routes.js';
 import type { RouteSpec } from '../http/route.js';
 import { moneyRoutes } from '../money/money.routes.js';
 import { partnersRoutes } from '../partners/partners.routes.js';
+import { policiesRoutes } from '../policies/policies.routes.js';
 import { reportsRoutes } from '../reports/reports.routes.js';
 import { webReportRoutes } from '../web/report.routes.js';
 
@@ -26,6 +27,7 @@ export const allRoutes: readonly RouteSpec[] = [
   ...rebatesRoutes,
   ...reportsRoutes,
   ...webReportRoutes,
+  ...policiesRoutes,
   ...auditRoutes,
   healthRoute,
 ] as readonly RouteSpec[];

@@ -11,7 +11,7 @@ import { refuse } from '../../domain/errors.js';
 import type { EventDataOf } from '../../domain/events.js';
 import type { PartnerState } from '../../domain/partner.js';
 import { tieWindowOf } from '../../domain/tie-window.js';
-import { type CommandCtx, type CommandDeps, customerStateOf, defineCommand, type HandledCommand, occurredAtOf, onPartnerStream, outcome } from '../command-handling.js';
+import { type CommandCtx, type CommandDeps, customerStateOf, defineCommand, type HandledCommand, occurredAtOf, onPartnerStream, outcome, policyAt } from '../command-handling.js';
 import { AmountFen, EntityId, FreeText, IsoInstant, OccurredAt } from './fields.js';
 
 /** One bill's deduction in the answer of POST /arrears-deductions. */
@@ -24,7 +24,7 @@ export interface ArrearsDeductionLine {
 }
 
 function contextOf(deps: CommandDeps, ctx: CommandCtx, occurredAt: string): DecideContext {
-  return { policy: deps.policy, occurredAt, actor: ctx.actor };
+  return { policy: policyAt(deps, occurredAt), occurredAt, actor: ctx.actor };
 }
 
 /** The bill's figures as the partner's stream holds them after the command. */

@@ -7,7 +7,13 @@ import { type CustomerCommand, type CustomerDecideContext, decideCustomer, requi
 import { type ClaimStatus, type CustomerState, findClaim, ownershipOf } from '../../domain/customer.js';
 import { type LedgerEvent, Stage } from '../../domain/events.js';
 import { DIRECT_SALES, requireActsForItself, requireOwnClaim, unknownDeal } from '../../domain/own-partner.js';
-import { type CommandCtx, type CommandDeps, defineCommand, occurredAtOf, onCustomerStream, outcome, partnerStateOf } from '../command-handling.js';
+import { type CommandCtx, type CommandDeps, defineCommand, occurredAtOf, onCustomerStream, outcome, partnerStateOf, policyAt } from '../command-handling.js';
+
+/** A refund claws back at the rate its cash now earns: the line's, or the last back-dated adjustment's (policy-adoption.ts). */
+function adjustedRatesOf(deps: CommandDeps): Partial<CustomerDecideContext> {
+  const rates = deps.policies?.state().accrualRatesBps;
+  return rates && rates.size > 0 ? { adjustedRateBps: (accrualEventId) => rates.get(accrualEventId) } : {};
+}
 import { EntityId, FreeText, NonNegativeFen, OccurredAt, Ports } from './fields.js';
 
 /** Decides a customer command at the command's business time; `more` adds what the rule reads from other streams. */
@@ -21,7 +27,7 @@ export function decideOnCustomer<A>(
   more: (state: CustomerState) => Promise<Partial<CustomerDecideContext>> | Partial<CustomerDecideContext> = () => ({}),
 ) {
   return onCustomerStream<A>(deps, ctx, customerKey, occurredAt, async (state) => {
-    const context: CustomerDecideContext = { policy: deps.policy, occurredAt, actor: ctx.actor, ...(await more(state)) };
+    const context: CustomerDecideContext = { policy: policyAt(deps, occurredAt), occurredAt, actor: ctx.actor, ...adjustedRatesOf(deps), ...(await more(state)) };
     return { events: decideCustomer(command, state, context), answer };
   });
 }

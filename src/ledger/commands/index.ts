@@ -7,6 +7,7 @@ import { advanceStage, registerDeal, reviseForecast, ruleOwnership } from './dea
 import { issueRefund, receivePayment } from './money.js';
 import { changeTier, deductDeposit, postDeposit, signPartner } from './partners.js';
 import { payOut } from './payouts.js';
+import { adoptPolicy } from './policies.js';
 import { evaluateRebates, lockToDistributor, payRebate, recordPurchase, setCommitment } from './rebates.js';
 import { evaluateTiers } from './tiers.js';
 import { billTraffic, settleTraffic } from './traffic.js';
@@ -43,6 +44,7 @@ export const ledgerCommands = {
   lockToDistributor,
   evaluateRebates,
   payRebate,
+  adoptPolicy,
 } as const;
 
 export type LedgerCommands = typeof ledgerCommands;

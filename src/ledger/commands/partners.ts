@@ -6,12 +6,12 @@ import { PartnerKind, TierName } from '../../domain/events.js';
 import { decidePartner, depositRequirement, type PartnerCommand } from '../../domain/partner-decide.js';
 import { currentTier, type PartnerState } from '../../domain/partner.js';
 import type { Policy } from '../../domain/policy.js';
-import { type CommandCtx, type CommandDeps, defineCommand, occurredAtOf, onPartnerStream, outcome, partnerStateOf } from '../command-handling.js';
+import { type CommandCtx, type CommandDeps, defineCommand, occurredAtOf, onPartnerStream, outcome, partnerStateOf, policyAt } from '../command-handling.js';
 import { AmountFen, EntityId, FreeText, OccurredAt } from './fields.js';
 
 function decideOnPartner<A>(deps: CommandDeps, ctx: CommandCtx, partnerId: string, occurredAtInput: string | undefined, command: PartnerCommand, answer: (s: PartnerState, events: readonly { type: string; data: unknown }[]) => A, parentId: string | null = null) {
   const occurredAt = occurredAtOf(deps, ctx, occurredAtInput);
-  const context: DecideContext = { policy: deps.policy, occurredAt, actor: ctx.actor };
+  const context: DecideContext = { policy: policyAt(deps, occurredAt), occurredAt, actor: ctx.actor };
   return onPartnerStream<A>(deps, ctx, partnerId, occurredAt, async (state) => {
     const parent = parentId ? await partnerStateOf(deps.store, parentId) : null;
     return { events: decidePartner(command, state, { ...context, parent }), answer };

@@ -4,9 +4,11 @@
 // before anything is written, and each partner is paid on its own stream.
 import { z } from 'zod';
 import type { EventDataOf } from '../../domain/events.js';
+import { type AdjustmentLine, adjustmentsOf } from '../../domain/policy-adoption.js';
 import { decidePayout, requirePayoutInOrder, type UnsettledLine } from '../../domain/payout.js';
 import { defineCommand, type HandledCommand, occurredAtOf, onPartnerStream, outcome, partnerStateOf } from '../command-handling.js';
 import type { LookupLine } from '../lookups.js';
+import { depsForQuarter } from '../policy-book.js';
 import { OccurredAt, Quarter } from './fields.js';
 
 export function toUnsettledLine(line: LookupLine): UnsettledLine {
@@ -17,6 +19,19 @@ export function toUnsettledLine(line: LookupLine): UnsettledLine {
     paymentId: line.paymentId,
     occurredAt: line.cashAt,
     position: BigInt(line.position),
+  };
+}
+
+/** A back-dated policy version's adjustment as a payout line: due like the line it adjusts (payout-lines.ts). */
+export function adjustmentLine(a: AdjustmentLine): UnsettledLine {
+  return {
+    eventId: a.eventId,
+    type: 'CommissionAdjusted',
+    commissionFen: a.signedFen,
+    paymentId: a.paymentId,
+    occurredAt: a.kind === 'accrual' ? a.cashAt : a.lineAt,
+    position: a.position,
+    adjusts: { kind: a.kind, adjustedAt: a.adjustedAt },
   };
 }
 
@@ -49,8 +64,11 @@ function answerLine(partnerId: string, stored: HandledCommand<unknown>['stored']
 export const payOut = defineCommand({
   name: 'payOut',
   input: z.strictObject({ quarter: Quarter, occurredAt: OccurredAt }),
-  async run(deps, input, ctx) {
+  async run(commandDeps, input, ctx) {
+    // A quarter's payout is decided (and its events named) under the version in force at its end.
+    const deps = depsForQuarter(commandDeps, input.quarter);
     const occurredAt = occurredAtOf(deps, ctx, input.occurredAt);
+    const policyState = commandDeps.policies ? await commandDeps.policies.refresh(deps.store) : null;
     await deps.lookups.catchUp();
     const throughPosition = await deps.store.headPosition();
     const partnerIds = await deps.lookups.partnerIds();
@@ -59,7 +77,8 @@ export const payOut = defineCommand({
     const payouts: PayoutAnswerLine[] = [];
     const context = { policy: deps.policy, occurredAt, actor: ctx.actor, throughPosition };
     for (const partnerId of partnerIds) {
-      const lines = (await deps.lookups.unsettledLines(partnerId)).map(toUnsettledLine);
+      const adjustments = policyState ? adjustmentsOf(policyState, partnerId).filter((a) => a.position <= throughPosition) : [];
+      const lines = [...(await deps.lookups.unsettledLines(partnerId)).map(toUnsettledLine), ...adjustments.map(adjustmentLine)];
       const h = await onPartnerStream<null>(deps, ctx, partnerId, occurredAt, (state) => ({
         events: decidePayout({ partnerId, quarter: input.quarter }, state, { ...context, lines }),
         answer: () => null,

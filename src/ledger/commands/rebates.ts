@@ -11,7 +11,7 @@ import type { PartnerState } from '../../domain/partner.js';
 import { compareQuarters, parseQuarter } from '../../domain/quarter.js';
 import { type AgentPurchase, decideRebate, rebateProgramme, type RebateCommand } from '../../domain/rebate-decide.js';
 import { payerKeyOf, unpaidRebateFen } from '../../domain/rebates.js';
-import { type CommandCtx, type CommandDeps, defineCommand, type HandledCommand, occurredAtOf, onPartnerStream, outcome, partnerStateOf } from '../command-handling.js';
+import { type CommandCtx, type CommandDeps, defineCommand, type HandledCommand, occurredAtOf, onPartnerStream, outcome, partnerStateOf, policyAt } from '../command-handling.js';
 import { AmountFen, EntityId, OccurredAt, Quarter } from './fields.js';
 
 function decideOnRebates<A>(
@@ -28,7 +28,7 @@ function decideOnRebates<A>(
   return onPartnerStream<A>(deps, ctx, partnerId, occurredAt, async (state) => {
     const id = typeof distributorId === 'function' ? distributorId(state) : distributorId;
     const distributor = id ? await partnerStateOf(deps.store, id) : null;
-    const events = decideRebate(command(state), state, { policy: deps.policy, occurredAt, distributor, agentPurchases });
+    const events = decideRebate(command(state), state, { policy: policyAt(deps, occurredAt), occurredAt, distributor, agentPurchases });
     return { events, answer: (s, written) => answer(s, written.length > 0) };
   });
 }

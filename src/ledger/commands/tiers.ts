@@ -12,6 +12,7 @@ import { newPortsByPartner } from '../../domain/new-ports.js';
 import { signedCustomersByPartner, type Signing } from '../../domain/signed-customers.js';
 import { decideTierEvaluation, isEvaluated } from '../../domain/tier-evaluation.js';
 import { type CommandDeps, defineCommand, type HandledCommand, occurredAtOf, onPartnerStream, outcome } from '../command-handling.js';
+import { depsForQuarter } from '../policy-book.js';
 import { OccurredAt, Quarter } from './fields.js';
 
 /** Per partner, the new ports signed and paid in the quarter, read from the signed customers' streams. */
@@ -33,7 +34,9 @@ export interface TierMove {
 export const evaluateTiers = defineCommand({
   name: 'evaluateTiers',
   input: z.strictObject({ quarter: Quarter, occurredAt: OccurredAt }),
-  async run(deps, input, ctx) {
+  async run(commandDeps, input, ctx) {
+    // The evaluation of a quarter is decided under the version in force at the quarter's end.
+    const deps = depsForQuarter(commandDeps, input.quarter);
     const backfilled = input.occurredAt === undefined ? null : occurredAtOf(deps, ctx, input.occurredAt);
     await deps.lookups.catchUp();
     const metric = deps.policy.tierEvaluation.metric;

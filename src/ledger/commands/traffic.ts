@@ -9,7 +9,7 @@ import type { LedgerEvent } from '../../domain/events.js';
 import type { PartnerState } from '../../domain/partner.js';
 import { creditUseOf, trafficOutstandingFen } from '../../domain/traffic.js';
 import { decideTrafficBill, decideTrafficSettlement } from '../../domain/traffic-decide.js';
-import { defineCommand, occurredAtOf, onPartnerStream, outcome } from '../command-handling.js';
+import { defineCommand, occurredAtOf, onPartnerStream, outcome, policyAt } from '../command-handling.js';
 import { AmountFen, EntityId, OccurredAt } from './fields.js';
 
 function creditAnswer(s: PartnerState, events: readonly LedgerEvent[]) {
@@ -32,7 +32,7 @@ export const billTraffic = defineCommand({
     const occurredAt = occurredAtOf(deps, ctx, input.occurredAt);
     const bill = { partnerId: input.partnerId, billId: input.billId, amountFen: input.amount, period: input.period };
     const h = await onPartnerStream(deps, ctx, input.partnerId, occurredAt, (state) => ({
-      events: decideTrafficBill(bill, state, deps.policy),
+      events: decideTrafficBill(bill, state, policyAt(deps, occurredAt)),
       answer: (s, events) => ({ billId: input.billId, whileSuspended: s.traffic.bills.get(input.billId)?.whileSuspended ?? false, ...creditAnswer(s, events) }),
     }));
     return outcome(h.answer, [h]);
@@ -47,7 +47,7 @@ export const settleTraffic = defineCommand({
     const occurredAt = occurredAtOf(deps, ctx, input.occurredAt);
     const settlement = { partnerId: input.partnerId, settlementId: input.settlementId, amountFen: input.amount };
     const h = await onPartnerStream(deps, ctx, input.partnerId, occurredAt, (state) => ({
-      events: decideTrafficSettlement(settlement, state, deps.policy),
+      events: decideTrafficSettlement(settlement, state, policyAt(deps, occurredAt)),
       answer: (s, events) => ({ settlementId: input.settlementId, ...creditAnswer(s, events) }),
     }));
     return outcome(h.answer, [h]);
