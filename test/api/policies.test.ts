@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../src/domain/policy.js';
 import { command } from './support/programme.js';
-import { type ApiServer, get, post, startApiServer } from './support/server.js';
+import { type ApiServer, call, get, headPosition, post, startApiServer } from './support/server.js';
 
 let server: ApiServer;
 beforeAll(async () => {
@@ -76,18 +76,57 @@ describe('a rate raised from 2024-07-01, adopted on 2024-09-15 after the Q2 payo
     expect(answer.status).toBe(403);
   });
 
+  it('a dry run of the adoption predicts exactly the events the real adoption then writes', async () => {
+    const body = { version: '2024.2', effectiveFrom: '2024-07-01', document: raisedDocument(), reason: 'gold port rate raised to 45%', occurredAt: '2024-09-15T02:00:00Z' };
+    const headers = { 'Idempotency-Key': 'adopt-2024.2' };
+    const before = await headPosition(server);
+    const dry = await call(server, 'POST', '/policies', { token: 'manager', body, query: { dryRun: 'true' }, headers });
+    expect(dry.status, JSON.stringify(dry.body)).toBe(200);
+    expect(await headPosition(server)).toBe(before);
+    const predicted = dry.body.events as any[];
+    expect(predicted.map((e) => e.type)).toEqual(['PolicyAdopted', 'PolicyAdopted', 'CommissionAdjusted', 'CommissionAdjusted', 'CommissionAdjusted']);
+    expect(dry.body.balances.totals).toMatchObject({ accrued: { deltaFen: 75_000 }, clawedBack: { deltaFen: 5_000 } });
+    // Still under the configured policy: nothing was adopted by the dry run.
+    expect((await get(server, '/policies', 'auditor')).body).toHaveLength(1);
+
+    const real = await call(server, 'POST', '/policies', { token: 'manager', body, headers });
+    expect(real.status, JSON.stringify(real.body)).toBe(201);
+    const page = await get(server, '/events', 'auditor', { from: String(Number(before) + 1), limit: '100' });
+    const written = (page.body.events as any[]).map((e) => ({
+      stream: e.stream,
+      revision: e.revision,
+      eventId: e.eventId,
+      type: e.type,
+      data: e.data,
+      occurredAt: e.occurredAt,
+      actor: e.actor,
+      commandId: e.commandId,
+      correlationId: null,
+      causationId: e.causationId,
+      policyVersion: e.policyVersion,
+    }));
+    expect(written).toEqual(predicted.map((e) => ({ ...e, correlationId: null })));
+  });
+
   it('adoption writes adjustments only for cash received from 1 July, each naming the line, both versions and both amounts', async () => {
     const adopted = await command(server, '/policies', 'manager', { version: '2024.2', effectiveFrom: '2024-07-01', document: raisedDocument(), reason: 'gold port rate raised to 45%', occurredAt: '2024-09-15T02:00:00Z' });
-    expect(adopted).toMatchObject({ version: '2024.2', effectiveFrom: '2024-07-01', adopted: true });
+    // Adopted by the run above: the same version and document again writes nothing.
+    expect(adopted).toMatchObject({ adopted: false, adjustments: [], position: null });
+    const written = (await get(server, '/events?limit=1000', 'auditor')).body.events.filter((e: any) => e.stream === 'policy');
+    expect(written.map((e: any) => [e.type, e.policyVersion, e.actor.id])).toEqual([
+      ['PolicyAdopted', null, 'mgr-alice'],
+      ['PolicyAdopted', null, 'mgr-alice'],
+      ['CommissionAdjusted', '2024.2', 'mgr-alice'],
+      ['CommissionAdjusted', '2024.2', 'mgr-alice'],
+      ['CommissionAdjusted', '2024.2', 'mgr-alice'],
+    ]);
+    const adjustments = written.filter((e: any) => e.type === 'CommissionAdjusted').map((e: any) => e.data);
     const from = defaultPolicy.version;
-    expect(adopted.adjustments).toEqual([
+    expect(adjustments).toEqual([
       expect.objectContaining({ paymentId: 'PAY-JUL', kind: 'accrual', fromVersion: from, toVersion: '2024.2', fromFen: 400_000, toFen: 450_000, adjustmentFen: 50_000 }),
       expect.objectContaining({ paymentId: 'PAY-AUG', kind: 'accrual', fromVersion: from, toVersion: '2024.2', fromFen: 200_000, toFen: 225_000, adjustmentFen: 25_000 }),
       expect.objectContaining({ paymentId: 'PAY-AUG', refundId: 'REF-AUG', kind: 'clawback', fromVersion: from, toVersion: '2024.2', fromFen: 40_000, toFen: 45_000, adjustmentFen: 5_000 }),
     ]);
-    // Adopting the same version again writes nothing.
-    const again = await command(server, '/policies', 'manager', { version: '2024.2', effectiveFrom: '2024-07-01', document: raisedDocument(), reason: 'again' });
-    expect(again).toMatchObject({ adopted: false, adjustments: [], position: null });
     // Another document under the same name: 409.
     const other = { ...raisedDocument(), name: 'another' };
     expect((await post(server, '/policies', 'manager', { version: '2024.2', effectiveFrom: '2024-07-01', document: other, reason: 'x' })).status).toBe(409);
