@@ -1,18 +1,21 @@
 // @ts-check
-// The page's only way to the server: GET with the bearer token, problem+json errors.
+// The page's only way to the server: GET with the bearer token, problem+json errors; and a
+// command as a dry run (POST …?dryRun=true), which writes nothing.
 
 export class ApiError extends Error {
   /**
    * @param {number} status
    * @param {string} title
    * @param {string} detail
+   * @param {Array<{ path: string, message: string }>} [errors] every invalid field (400)
    */
-  constructor(status, title, detail) {
+  constructor(status, title, detail, errors = []) {
     super(`${status} ${title}${detail ? `: ${detail}` : ''}`);
     this.name = 'ApiError';
     this.status = status;
     this.title = title;
     this.detail = detail;
+    this.errors = errors;
   }
 }
 
@@ -35,10 +38,29 @@ export function urlFor(path, params = {}) {
 
 /**
  * @param {string} token
- * @returns {{ get: <T = any>(path: string, params?: QueryParams) => Promise<T>, file: (path: string, params?: QueryParams) => Promise<Blob> }}
+ * @returns {{ get: <T = any>(path: string, params?: QueryParams) => Promise<T>, file: (path: string, params?: QueryParams) => Promise<Blob>, dryRun: <T = any>(path: string, body: unknown) => Promise<T> }}
  */
 export function createApi(token) {
   return {
+    /** A command as a dry run: the events it would write and the balances it would move; nothing is written. */
+    async dryRun(path, body) {
+      const response = await fetch(urlFor(path, { dryRun: 'true' }), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        cache: 'no-store',
+      });
+      const text = await response.text();
+      /** @type {any} */
+      let answer = null;
+      try {
+        answer = text ? JSON.parse(text) : null;
+      } catch {
+        answer = null;
+      }
+      if (!response.ok) throw new ApiError(response.status, answer?.title ?? response.statusText, answer?.detail ?? '', Array.isArray(answer?.errors) ? answer.errors : []);
+      return answer;
+    },
     /** A file answer (a statement's PDF): the bytes, or an ApiError from its problem. */
     async file(path, params) {
       const response = await fetch(urlFor(path, params), { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });

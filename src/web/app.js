@@ -9,6 +9,7 @@ import { downloadFile } from './csv.js';
 import { chooseLang, labelOf, messages } from './i18n.js';
 import { isoWeekOfDate, normalisePipeline, normaliseWeekly, pipelineCounts, pipelineStages } from './pipeline.js';
 import { dataTable } from './table.js';
+import { renderWhatIf, wireWhatIf } from './what-if.js';
 
 /** @typedef {import('./i18n.js').Lang} Lang */
 /** @typedef {{ role: 'manager' | 'finance' | 'auditor' | 'partner', partnerId: string | null }} Session */
@@ -21,7 +22,7 @@ import { dataTable } from './table.js';
 /** @typedef {{ dealId: string, partnerId: string | null, channel: string, registeredAt: string, stage: string | null, status: string }} Claim */
 /** @typedef {{ customerKey: string, customerName: string, ownerDealId: string | null, ownerPartnerId: string | null, rule: string, explanation?: string, claims: Claim[] }} Conflict */
 /** @typedef {{ customers: Conflict[] }} ConflictsReport */
-/** @typedef {'tiers' | 'pipeline' | 'conflicts' | 'balances' | 'rebates' | 'compare'} PanelName */
+/** @typedef {'tiers' | 'pipeline' | 'conflicts' | 'balances' | 'rebates' | 'compare' | 'whatif'} PanelName */
 
 const TOKEN_KEY = 'ledger.token';
 const LANG_KEY = 'ledger.lang';
@@ -30,7 +31,7 @@ const MAX_SLIDER_STEPS = 1000;
 const LOAD_DELAY_MS = 150;
 const PAGE_SIZE = 10;
 /** @type {ReadonlyArray<PanelName>} */
-const PANELS = ['tiers', 'pipeline', 'conflicts', 'balances', 'rebates', 'compare'];
+const PANELS = ['tiers', 'pipeline', 'conflicts', 'balances', 'rebates', 'compare', 'whatif'];
 
 /**
  * The view as the address names it (?asOf=…&validAt=…&panel=…&lang=…), so that a copied link
@@ -54,7 +55,7 @@ const initialView = viewFromUrl();
 
 /** Which panels each role may see; the server enforces the same and filters a partner's rows. */
 const panelsByRole = /** @type {const} */ ({
-  manager: ['tiers', 'pipeline', 'conflicts', 'balances', 'rebates', 'compare'],
+  manager: ['tiers', 'pipeline', 'conflicts', 'balances', 'rebates', 'compare', 'whatif'],
   auditor: ['tiers', 'pipeline', 'conflicts', 'balances', 'rebates', 'compare'],
   finance: ['tiers', 'balances', 'rebates', 'compare'],
   partner: ['tiers', 'pipeline', 'conflicts', 'balances', 'rebates', 'compare'],
@@ -392,7 +393,11 @@ function renderPanels() {
   if (panels.includes('balances')) renderBalances();
   if (panels.includes('rebates')) renderRebates();
   if (panels.includes('compare')) renderCompare();
+  if (panels.includes('whatif')) renderWhatIf(whatIfView());
 }
+
+/** What the what-if view (what-if.js) uses of the page. */
+const whatIfView = () => ({ api: api(), m: t(), table: tableText(), partnerLabel, body: panelBody('whatif'), errorText });
 
 /** Common table options. */
 function tableText() {
@@ -1131,6 +1136,7 @@ function wire() {
     });
   }
   byId('compare-form').addEventListener('submit', (event) => void onCompare(/** @type {SubmitEvent} */ (event)));
+  wireWhatIf(/** @type {HTMLFormElement} */ (byId('whatif-form')), whatIfView);
   byId('audit-close').addEventListener('click', closeAudit);
   byId('audit-dialog').addEventListener('close', () => {
     if (location.hash.startsWith('#audit=')) history.replaceState(null, '', location.pathname + location.search);
