@@ -14,6 +14,7 @@
 //  - A version already adopted with the same document writes nothing; with another, 409.
 import { linePaysCommission } from './asp-line.js';
 import { eventOf } from './decide-context.js';
+import type { Decider } from './decider.js';
 import { refuse } from './errors.js';
 import type { Actor, EventOf } from './events.js';
 import type { FoldFact } from './fact.js';
@@ -305,4 +306,9 @@ export function commissionLinesOf(facts: Iterable<LineSourceFact>): CommissionLi
     }
   }
   return [...lines.values()];
+}
+
+/** The policy stream as a decider: adoptions, with the configured policy as the first version. */
+export function policyDecider(configured: Policy): Decider<AdoptPolicy, PolicyState, AdoptionEvent, AdoptionContext> {
+  return { decide: decideAdoption, evolve: evolvePolicy, initialState: () => initialPolicyState(configured) };
 }

@@ -11,6 +11,7 @@ import type { Actor, EventDataOf, EventOf, EventType, LedgerEvent } from '../../
 import { parseEvent } from '../../../src/domain/events.js';
 import type { FoldFact } from '../../../src/domain/fact.js';
 import { payoutDecider } from '../../../src/domain/payout.js';
+import { type AdoptionContext, policyDecider } from '../../../src/domain/policy-adoption.js';
 import { defaultPolicy } from '../../../src/domain/policy.js';
 import { rebateDecider, type RebateDecideContext } from '../../../src/domain/rebate-decide.js';
 import { tierEvaluationDecider } from '../../../src/domain/tier-evaluation.js';
@@ -92,6 +93,13 @@ export const givenCustomerIn = (tieWindow: TieWindow) => specOf(customerDecider(
 export const givenPartner = specOf(partnerDecider, contextAt(MANAGER));
 /** A payout on the partner's stream; pass the read model's lines as `{ lines }`. */
 export const givenPayout = specOf(payoutDecider, (at) => ({ ...contextAt(FINANCE)(at), lines: [], throughPosition: 100n }));
+/** The policy stream (policy-adoption.ts), the default policy configured; pass `{ lines }` (the log's commission lines). */
+export const givenPolicy = specOf(policyDecider(defaultPolicy), (at): AdoptionContext => ({
+  occurredAt: at,
+  actor: MANAGER,
+  configured: { policy: defaultPolicy, document: defaultPolicy as unknown as Record<string, unknown> },
+  lines: [],
+}));
 /** Wholesale-voice traffic on a reseller's stream. */
 export const givenTraffic = specOf(trafficDecider, contextAt(FINANCE));
 /** The rebate programme on a partner's stream; pass `{ distributor }` for a lock. */
