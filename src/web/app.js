@@ -7,7 +7,7 @@ import { byId, h, replace } from './dom.js';
 import { businessDateOf, endOfBusinessDay, formatCount, formatFen, formatInstantWithOffset, zoneLabel } from './format.js';
 import { downloadFile } from './csv.js';
 import { chooseLang, labelOf, messages } from './i18n.js';
-import { isoWeekOfDate, normalisePipeline, normaliseWeekly, pipelineCounts, pipelineStages } from './pipeline.js';
+import { conflictOwner, isoWeekOfDate, normalisePipeline, normaliseWeekly, pipelineCounts, pipelineStages } from './pipeline.js';
 import { dataTable } from './table.js';
 import { renderWhatIf, wireWhatIf } from './what-if.js';
 
@@ -20,7 +20,7 @@ import { renderWhatIf, wireWhatIf } from './what-if.js';
 /** @typedef {{ partners: BalanceRow[], totals: Record<string, number> }} BalancesReport */ // totals: every money column summed (credit columns count 0 for non-resellers)
 /** @typedef {{ quarters: Array<{ quarter: string, accrued: number, clawedBack: number, paidOut: number }> }} QuartersReport */
 /** @typedef {{ dealId: string, partnerId: string | null, channel: string, registeredAt: string, stage: string | null, status: string }} Claim */
-/** @typedef {{ customerKey: string, customerName: string, ownerDealId: string | null, ownerPartnerId: string | null, rule: string, explanation?: string, claims: Claim[] }} Conflict */
+/** @typedef {{ customerKey: string, customerName: string, owner?: 'self' | 'other' | 'none', ownerDealId: string | null, ownerPartnerId: string | null, rule: string, explanation?: string, claims: Claim[] }} Conflict */
 /** @typedef {{ customers: Conflict[] }} ConflictsReport */
 /** @typedef {'tiers' | 'pipeline' | 'conflicts' | 'balances' | 'rebates' | 'compare' | 'whatif'} PanelName */
 
@@ -460,6 +460,14 @@ function csvName(table) {
  */
 const partnerLabel = (partnerId) => (partnerId === null || partnerId === 'direct' ? t().direct : (partnerNames().get(partnerId) ?? partnerId));
 
+/** @param {Conflict} row */
+const conflictOwnerLabel = (row) => {
+  const owner = conflictOwner(row);
+  if (owner.kind === 'another') return t().anotherClaim;
+  if (owner.kind === 'none') return t().noOwner;
+  return partnerLabel(owner.kind === 'direct' ? null : owner.partnerId);
+};
+
 function renderTiers() {
   const body = panelBody('tiers');
   const report = /** @type {TiersReport | undefined} */ (state.data.tiers);
@@ -613,7 +621,7 @@ function renderConflicts() {
   const needle = state.conflictSearch.trim().toLowerCase();
   /** @param {Conflict} row */
   const haystack = (row) =>
-    [row.customerName, row.customerKey, row.ownerDealId ?? '', partnerLabel(row.ownerPartnerId), ...row.claims.flatMap((c) => [c.dealId, c.partnerId ?? '', partnerLabel(c.partnerId)])]
+    [row.customerName, row.customerKey, row.ownerDealId ?? '', conflictOwnerLabel(row), ...row.claims.flatMap((c) => [c.dealId, c.partnerId ?? '', partnerLabel(c.partnerId)])]
       .join('\n')
       .toLowerCase();
   const rows = needle ? report.customers.filter((row) => haystack(row).includes(needle)) : report.customers;
@@ -643,7 +651,7 @@ function renderConflicts() {
     emptyText: needle ? m.noMatches : m.empty,
     columns: [
       { key: 'customer', label: m.customer, kind: 'text', value: (r) => r.customerName },
-      { key: 'owner', label: m.owner, kind: 'text', value: (r) => partnerLabel(r.ownerPartnerId) },
+      { key: 'owner', label: m.owner, kind: 'text', value: (r) => conflictOwnerLabel(r) },
       { key: 'ownerDeal', label: m.ownerDeal, kind: 'text', value: (r) => r.ownerDealId },
       {
         key: 'rule',

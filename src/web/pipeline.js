@@ -16,6 +16,20 @@ export const pipelineStages = /** @type {const} */ (['registered', 'interest', '
 export const DIRECT_SALES_ID = 'direct';
 
 /**
+ * Who owns a conflicts row's customer (GET /reports/conflicts): a partner's answer says only
+ * that another claim owns it (`owner: 'other'`, never which), a customer none of whose claims
+ * is live has no owner, an owning deal without a partner is the direct sales team's.
+ * @param {{ owner?: 'self' | 'other' | 'none', ownerDealId: string | null, ownerPartnerId: string | null }} row
+ * @returns {{ kind: 'another' } | { kind: 'none' } | { kind: 'direct' } | { kind: 'partner', partnerId: string }}
+ */
+export function conflictOwner(row) {
+  if (row.owner === 'other') return { kind: 'another' };
+  if (row.owner === 'none' || row.ownerDealId === null) return { kind: 'none' };
+  if (row.ownerPartnerId === null || row.ownerPartnerId === DIRECT_SALES_ID) return { kind: 'direct' };
+  return { kind: 'partner', partnerId: row.ownerPartnerId };
+}
+
+/**
  * @param {any} answer
  * @returns {Pipeline}
  */

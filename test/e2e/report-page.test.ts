@@ -24,7 +24,7 @@ import {
 const { endOfBusinessDay, fenToYuanDecimal, formatFen, quarterOf } = await webModule<FormatModule>('format.js');
 const { csvField, toCsv } = await webModule<CsvModule>('csv.js');
 const { diffSnapshots } = await webModule<CompareModule>('compare.js');
-const { normalisePipeline, pipelineCounts } = await webModule<PipelineModule>('pipeline.js');
+const { conflictOwner, normalisePipeline, pipelineCounts } = await webModule<PipelineModule>('pipeline.js');
 const { messages } = await webModule<I18nModule>('i18n.js');
 
 describe('the page formats money from integer fen without floats', () => {
@@ -121,6 +121,17 @@ describe('the pipeline panel reads the weekly report', () => {
     ]);
     expect(pipeline.deals.map((d) => d.dealId)).toEqual(['D-2', 'D-1']);
     expect(pipelineCounts(pipeline)).toEqual([{ partnerId: null, deals: 3, keyDeals: 1, signed: 0 }]);
+  });
+
+  it("names a conflict's owner without telling a partner which other claim owns it", () => {
+    // A partner's answer (src/domain/partner-view.ts): another claim owns it, no partner named.
+    expect(conflictOwner({ owner: 'other', ownerDealId: null, ownerPartnerId: null })).toEqual({ kind: 'another' });
+    expect(conflictOwner({ owner: 'self', ownerDealId: 'D-1', ownerPartnerId: 'P-1' })).toEqual({ kind: 'partner', partnerId: 'P-1' });
+    expect(conflictOwner({ owner: 'none', ownerDealId: null, ownerPartnerId: null })).toEqual({ kind: 'none' });
+    // A manager's answer: an owning deal without a partner is direct sales; no owning deal, no owner.
+    expect(conflictOwner({ ownerDealId: 'D-9', ownerPartnerId: null })).toEqual({ kind: 'direct' });
+    expect(conflictOwner({ ownerDealId: null, ownerPartnerId: null })).toEqual({ kind: 'none' });
+    expect(conflictOwner({ ownerDealId: 'D-1', ownerPartnerId: 'P-1' })).toEqual({ kind: 'partner', partnerId: 'P-1' });
   });
 });
 

@@ -25,6 +25,7 @@ export interface CompareModule {
 export interface PipelineModule {
   normalisePipeline(answer: unknown): { partners: unknown[]; deals: Array<{ dealId: string }> };
   pipelineCounts(pipeline: unknown): unknown[];
+  conflictOwner(row: { owner?: 'self' | 'other' | 'none'; ownerDealId: string | null; ownerPartnerId: string | null }): { kind: string; partnerId?: string };
 }
 export interface I18nModule {
   messages: { zh: Record<string, unknown>; en: Record<string, unknown> };
