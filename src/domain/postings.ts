@@ -22,9 +22,9 @@
 import { assertNever } from './errors.js';
 import type { LedgerEvent } from './events.js';
 import { assertPostingsBalance } from './money.js';
+import { type AccountTotals, type PartnerAccount, zeroAccountTotals } from './accounts.js';
 
-export const partnerAccounts = ['accrued', 'clawedBack', 'paidOut', 'deposit', 'debt', 'trafficOutstanding', 'rebate'] as const;
-export type PartnerAccount = (typeof partnerAccounts)[number];
+export { type AccountTotals, type PartnerAccount, partnerAccounts, zeroAccountTotals } from './accounts.js';
 export type VendorAccount =
   | 'commissionExpense'
   | 'commissionRecovered'
@@ -77,9 +77,6 @@ function rawPostingsOf(event: LedgerEvent): Posting[] {
       return move(event.data.partnerId, 'accrued', event.data.commissionFen);
     case 'CommissionClawedBack':
       return move(event.data.partnerId, 'clawedBack', event.data.commissionFen);
-    case 'CommissionAdjusted':
-      // A back-dated policy version re-decided the line: the difference moves the line's own account.
-      return move(event.data.partnerId, event.data.kind === 'accrual' ? 'accrued' : 'clawedBack', event.data.adjustmentFen);
     case 'CommissionPaidOut': {
       const d = event.data;
       return [...move(d.partnerId, 'paidOut', d.netFen), ...move(d.partnerId, 'debt', -d.debtRecoveredFen)];
@@ -116,7 +113,6 @@ function rawPostingsOf(event: LedgerEvent): Posting[] {
     case 'TransferRejected':
     case 'PaymentReceived':
     case 'RefundIssued':
-    case 'PolicyAdopted':
       return [];
     default:
       return assertNever(event, 'event type');
@@ -136,9 +132,6 @@ function rebateMove(partnerId: string, payerPartnerId: string | null, amountFen:
       : { side: 'partner', partnerId: payerPartnerId, account: 'rebate', amountFen: -amountFen };
   return [{ side: 'partner', partnerId, account: 'rebate', amountFen }, counter];
 }
-
-export type AccountTotals = Record<PartnerAccount, number>;
-export const zeroAccountTotals = (): AccountTotals => ({ accrued: 0, clawedBack: 0, paidOut: 0, deposit: 0, debt: 0, trafficOutstanding: 0, rebate: 0 });
 
 /** One event's effect on each partner's accounts (the shape the balances projection sums). */
 export function partnerDeltasOf(event: LedgerEvent): Array<{ partnerId: string; deltas: AccountTotals }> {
