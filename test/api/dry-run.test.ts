@@ -3,9 +3,12 @@
 // nothing (the log's head stays where it was). The real command run afterwards with the same
 // Idempotency-Key (so the same command id) writes exactly the predicted events; a refusal is the
 // real command's; a dry run never stores an answer under its Idempotency-Key.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command } from './support/programme.js';
 import { type Answer, type ApiServer, call, get, headPosition, startApiServer, type TokenName } from './support/server.js';
+
+const defaultPolicy = JSON.parse(readFileSync(new URL('../../src/domain/default-policy.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
 let server: ApiServer;
 beforeAll(async () => {
@@ -169,6 +172,25 @@ describe('POST …?dryRun=true', () => {
     const real = await send('/partners/P-002/deposits', { token: 'finance', body: { amount: 5 }, dryRun: 'false' });
     expect(real.status).toBe(201);
     expect(await headPosition(server)).toBe(before + 1);
+  });
+
+  it('a policy adoption: the versions and the adjustments a back-dated version would write, accrued before and after; then the real adoption writes exactly that', async () => {
+    const document = structuredClone(defaultPolicy) as any;
+    document.version = '2025.2';
+    delete document.effectiveFrom;
+    document.commission.ratesBps.port.gold = [3000, 1000];
+    const c = { token: 'manager' as const, body: { version: '2025.2', effectiveFrom: '2025-01-01', document, reason: 'gold port rate to 30%', occurredAt: '2025-07-01T02:00:00Z' }, key: 'policy-2025.2' };
+    const answer = await dryRun('/policies', c);
+    expect(answer.events.map((e: any) => e.type)).toEqual(['PolicyAdopted', 'PolicyAdopted', 'CommissionAdjusted']);
+    const adjustment = answer.events[2].data;
+    expect(adjustment).toMatchObject({ partnerId: 'P-001', paymentId: 'PAY-1', toVersion: '2025.2' });
+    expect(adjustment.adjustmentFen).toBeLessThan(0);
+    expect(answer.balances.partners.map((p: any) => p.partnerId)).toEqual(['P-001']);
+    expect(answer.balances.partners[0].accounts.accrued).toEqual({ beforeFen: 450_534, afterFen: 450_534 + adjustment.adjustmentFen, deltaFen: adjustment.adjustmentFen });
+    expect((await get(server, '/policies', 'manager')).body).not.toEqual(expect.arrayContaining([expect.objectContaining({ version: '2025.2' })]));
+
+    await realRunWritesThePrediction('/policies', c, answer.events);
+    expect((await get(server, '/partners/P-001/balance', 'finance')).body.accrued).toBe(450_534 + adjustment.adjustmentFen);
   });
 
   it('roles are the real command\'s; a partner\'s dry run shows no stream revisions', async () => {
