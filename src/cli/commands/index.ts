@@ -11,5 +11,6 @@ import { disputeCommand } from './dispute.js'; commands.push(disputeCommand);
 import { reportCommand } from './report.js'; commands.push(reportCommand);
 import { statementCommand } from './statement.js'; commands.push(statementCommand);
 import { awardsCommand, rebatesCommand } from './rebates.js'; commands.push(rebatesCommand, awardsCommand);
+import { policyCommand } from './policy.js'; commands.push(policyCommand);
 import { serveCommand } from './serve.js'; commands.push(serveCommand);
 import { demoCommand } from './demo.js'; commands.push(demoCommand);
