@@ -77,6 +77,9 @@ function rawPostingsOf(event: LedgerEvent): Posting[] {
       return move(event.data.partnerId, 'accrued', event.data.commissionFen);
     case 'CommissionClawedBack':
       return move(event.data.partnerId, 'clawedBack', event.data.commissionFen);
+    case 'CommissionAdjusted':
+      // A back-dated policy version re-decided the line: the difference moves the line's own account.
+      return move(event.data.partnerId, event.data.kind === 'accrual' ? 'accrued' : 'clawedBack', event.data.adjustmentFen);
     case 'CommissionPaidOut': {
       const d = event.data;
       return [...move(d.partnerId, 'paidOut', d.netFen), ...move(d.partnerId, 'debt', -d.debtRecoveredFen)];
@@ -113,6 +116,7 @@ function rawPostingsOf(event: LedgerEvent): Posting[] {
     case 'TransferRejected':
     case 'PaymentReceived':
     case 'RefundIssued':
+    case 'PolicyAdopted':
       return [];
     default:
       return assertNever(event, 'event type');
