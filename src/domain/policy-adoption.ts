@@ -20,7 +20,7 @@ import type { Actor, EventOf } from './events.js';
 import type { FoldFact } from './fact.js';
 import { applyRateBps } from './money.js';
 import { commissionRateBps, loadPolicy, type Policy, type RevenueLineName } from './policy.js';
-import { historyOfPolicy, type PolicyHistory, requireAdoptable, versionInForceAt, versionOf, withAdoption } from './policy-history.js';
+import { historyOfPolicy, type PolicyHistory, requireAdoptable, versionInForceAt, withAdoption } from './policy-history.js';
 
 /** A line's figure: the version that produced it, its rate and its commission (never negative). */
 export interface LineFigure {
@@ -181,9 +181,9 @@ export function decideAdoption(command: AdoptPolicy, state: PolicyState, ctx: Ad
   }
   events.push(adopted(policy, command.document, command.reason));
   history = withAdoption(history, { policy, adoptedAt: ctx.occurredAt, recordedAt: null, actor: ctx.actor, reason: command.reason, position: 1n << 62n });
-  const from = versionOf({ policy, adoptedAt: null, recordedAt: null, actor: null, reason: null, position: null }).effectiveFromInstant;
   for (const l of ctx.lines) {
-    if (l.cashAt < from) continue;
+    // Only lines whose version in force changes (cash on or after effectiveFrom, until a later version's).
+    if (versionInForceAt(history, l.cashAt).policy.version === versionInForceAt(state.history, l.cashAt).policy.version) continue;
     const next = figureUnder(versionInForceAt(history, l.cashAt).policy, l);
     if (next.fen === l.current.fen && next.rateBps === l.current.rateBps) continue;
     events.push(adjustmentOf(l, next, policy.version));
