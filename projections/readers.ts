@@ -25,4 +25,4 @@ export {
 } from './partners.js';
 export { dealFactsAt, signingsInQuarter } from './pipeline.js';
 export { forgetStatements } from './sql.js';
-export { customerKeyOfPayment, firstPaymentsAt, payoutAt, statementLinesAt, unsettledLinesOf } from './statements.js';
+export { customerKeyOfPayment, firstPaymentsAt, payoutAt, statementAdjustmentsAt, statementLinesAt, unsettledLinesOf } from './statements.js';

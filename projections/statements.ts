@@ -50,6 +50,35 @@ export interface StatementLine {
   priorPeriodAdjustment: boolean;
 }
 
+/**
+ * A back-dated policy version's adjustment of a line (CommissionAdjusted, src/domain/policy-adoption.ts):
+ * in the statement of the line's cash quarter, settled by a payout like the line it adjusts.
+ */
+export interface StatementAdjustment {
+  eventId: string;
+  position: number;
+  /** The line adjusted (its CommissionAccrued or CommissionClawedBack). */
+  lineEventId: string;
+  kind: 'accrual' | 'clawback';
+  paymentId: string;
+  refundId: string | null;
+  revenueLine: string;
+  /** When the adjusted line's cash moved (the payment's, or the refund's for a clawback) and its quarter. */
+  cashAt: string;
+  cashQuarter: string;
+  fromVersion: string;
+  toVersion: string;
+  fromRateBps: number;
+  toRateBps: number;
+  fromFen: number;
+  toFen: number;
+  /** Signed as the partner sees it: more commission positive (a larger clawback negative). */
+  commissionFen: number;
+  occurredAt: string;
+  recordedAt: string;
+  settledBy: Settlement | null;
+}
+
 export interface PayoutView {
   partnerId: string;
   quarter: string;
@@ -70,8 +99,13 @@ export interface Statement {
   partnerId: string;
   quarter: string;
   lines: StatementLine[];
+  /** Prior-period adjustments by a back-dated policy version, of lines of the quarter or settled by its payout. */
+  adjustments: StatementAdjustment[];
   accruedFen: number;
   clawedBackFen: number;
+  /** Σ adjustments (signed as the partner sees them). */
+  adjustmentsFen: number;
+  /** accrued − clawed back + adjustments. */
   netFen: number;
   /** The quarter's payout, when it has been made. */
   payout: Omit<PayoutView, 'lineEventIds'> | null;
@@ -86,14 +120,27 @@ export function statementOf(
   payout: PayoutView | null,
   partnerId: string,
   quarter: string,
+  adjustments: Iterable<StatementAdjustment> = [],
 ): Statement {
   const chosen = [...lines]
     .filter((l) => l.partnerId === partnerId && (l.cashQuarter === quarter || l.settledBy?.quarter === quarter))
     .sort((a, b) => a.position - b.position);
   const accruedFen = chosen.filter((l) => l.kind === 'accrual').reduce((s, l) => s + l.commissionFen, 0);
   const clawedBackFen = 0 - chosen.filter((l) => l.kind === 'clawback').reduce((s, l) => s + l.commissionFen, 0);
+  const chosenAdjustments = [...adjustments].filter((a) => a.cashQuarter === quarter || a.settledBy?.quarter === quarter).sort((a, b) => a.position - b.position);
+  const adjustmentsFen = chosenAdjustments.reduce((s, a) => s + a.commissionFen, 0);
   const payoutView = payout === null ? null : withoutLineIds(payout);
-  return { partnerId, quarter, lines: chosen, accruedFen, clawedBackFen, netFen: accruedFen - clawedBackFen, payout: payoutView };
+  return {
+    partnerId,
+    quarter,
+    lines: chosen,
+    adjustments: chosenAdjustments,
+    accruedFen,
+    clawedBackFen,
+    adjustmentsFen,
+    netFen: accruedFen - clawedBackFen + adjustmentsFen,
+    payout: payoutView,
+  };
 }
 
 function withoutLineIds(p: PayoutView): Omit<PayoutView, 'lineEventIds'> {
@@ -109,7 +156,7 @@ const maxRecentCash = 10_000;
 // cash_events: every payment and refund; commission_lines: every accrual and clawback with the
 // cash it came from and, once paid out, the payout that settled it; payouts: one row per payout.
 export const statementsProjection = projectionModule({
-  tables: ['cash_events', 'commission_lines', 'payouts'],
+  tables: ['cash_events', 'commission_lines', 'payouts', 'commission_adjustments'],
   create: `
 CREATE TABLE IF NOT EXISTS cash_events (
   position INTEGER PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL, event_id TEXT NOT NULL, occurred_at TEXT NOT NULL,
@@ -125,24 +172,45 @@ CREATE TABLE IF NOT EXISTS payouts (
   partner_id TEXT NOT NULL, quarter TEXT NOT NULL, event_id TEXT NOT NULL, position INTEGER NOT NULL,
   occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL, net_fen INTEGER NOT NULL, paid_fen INTEGER NOT NULL,
   debt_recovered_fen INTEGER NOT NULL,
-  PRIMARY KEY (partner_id, quarter, position)) WITHOUT ROWID;`,
+  PRIMARY KEY (partner_id, quarter, position)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS commission_adjustments (
+  position INTEGER PRIMARY KEY, event_id TEXT NOT NULL, partner_id TEXT NOT NULL, line_event_id TEXT NOT NULL, kind TEXT NOT NULL,
+  payment_id TEXT NOT NULL, refund_id TEXT, revenue_line TEXT NOT NULL, cash_at TEXT NOT NULL, cash_quarter TEXT NOT NULL,
+  from_version TEXT NOT NULL, to_version TEXT NOT NULL, from_rate_bps INTEGER NOT NULL, to_rate_bps INTEGER NOT NULL,
+  from_fen INTEGER NOT NULL, to_fen INTEGER NOT NULL, commission_fen INTEGER NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
+  settled_quarter TEXT, settled_event_id TEXT, settled_position INTEGER, settled_occurred_at TEXT);`,
   indexes: [
     'CREATE INDEX IF NOT EXISTS cash_events_by_id ON cash_events (kind, id);',
     'CREATE INDEX IF NOT EXISTS lines_by_cash_quarter ON commission_lines (partner_id, cash_quarter);',
     'CREATE INDEX IF NOT EXISTS lines_by_settled_quarter ON commission_lines (partner_id, settled_quarter);',
     'CREATE INDEX IF NOT EXISTS lines_unsettled ON commission_lines (partner_id, position) WHERE settled_position IS NULL;',
+    'CREATE INDEX IF NOT EXISTS adjustments_by_partner ON commission_adjustments (partner_id, cash_quarter);',
+    'CREATE INDEX IF NOT EXISTS adjustments_by_event ON commission_adjustments (event_id);',
   ],
   writeSql: {
     cashInsert: 'INSERT OR REPLACE INTO cash_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     line: 'INSERT OR REPLACE INTO commission_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)',
     payout: 'INSERT OR REPLACE INTO payouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     settle: 'UPDATE commission_lines SET settled_quarter = ?, settled_event_id = ?, settled_position = ?, settled_occurred_at = ? WHERE position = ?',
+    adjustment: 'INSERT OR REPLACE INTO commission_adjustments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)',
+    settleAdjustment:
+      'UPDATE commission_adjustments SET settled_quarter = ?, settled_event_id = ?, settled_position = ?, settled_occurred_at = ? WHERE event_id = ? AND settled_position IS NULL',
   },
   applier({ write, drain, db, rules }) {
     /** Per partner, its commission lines no payout has settled yet: event id → position (loaded on first use). */
     const unsettled = new Map<string, Map<string, number>>();
     let unsettledLoaded = false;
     const recentCash = new Map<string, CashSource>();
+    /** Adjustments no payout settled yet (the settle UPDATE is keyed by event id; an unknown id only costs a no-op). */
+    const adjustmentIds = new Set<string>();
+    let adjustmentsLoaded = false;
+    const unsettledAdjustmentRows = db.prepare('SELECT event_id FROM commission_adjustments WHERE settled_position IS NULL');
+    const loadAdjustments = () => {
+      if (adjustmentsLoaded) return;
+      drain();
+      for (const r of unsettledAdjustmentRows.iterate() as Iterable<{ event_id: string }>) adjustmentIds.add(r.event_id);
+      adjustmentsLoaded = true;
+    };
     const unsettledRows = db.prepare('SELECT partner_id, event_id, position FROM commission_lines WHERE settled_position IS NULL ORDER BY position');
     const cashRow = db.prepare('SELECT event_id, position, occurred_at FROM cash_events WHERE kind = ? AND id = ? ORDER BY position DESC LIMIT 1');
 
@@ -231,10 +299,44 @@ CREATE TABLE IF NOT EXISTS payouts (
             const lines = unsettledOf(d.partnerId);
             for (const line of d.lines) {
               const linePosition = lines.get(line.eventId);
-              if (linePosition === undefined) continue; // not a line of this partner, or settled already
+              if (linePosition === undefined) {
+                // Not a commission line of this partner: a policy adjustment, or settled already.
+                loadAdjustments();
+                if (adjustmentIds.delete(line.eventId)) write('settleAdjustment', [d.quarter, e.eventId, position, e.occurredAt, line.eventId]);
+                continue;
+              }
               write('settle', [d.quarter, e.eventId, position, e.occurredAt, linePosition]);
               lines.delete(line.eventId);
             }
+            return 1;
+          }
+          case 'CommissionAdjusted': {
+            const d = ev.data;
+            const lineAt = d.kind === 'accrual' ? d.cashAt : d.lineAt;
+            const signedFen = d.kind === 'accrual' ? d.adjustmentFen : 0 - d.adjustmentFen;
+            write('adjustment', [
+              position,
+              e.eventId,
+              d.partnerId,
+              d.lineEventId,
+              d.kind,
+              d.paymentId,
+              d.refundId,
+              d.line,
+              lineAt,
+              rules.quarterOf(lineAt),
+              d.fromVersion,
+              d.toVersion,
+              d.fromRateBps,
+              d.toRateBps,
+              d.fromFen,
+              d.toFen,
+              signedFen,
+              e.occurredAt,
+              e.recordedAt,
+            ]);
+            loadAdjustments();
+            adjustmentIds.add(e.eventId);
             return 1;
           }
           default:
@@ -244,6 +346,8 @@ CREATE TABLE IF NOT EXISTS payouts (
       forget() {
         unsettled.clear();
         unsettledLoaded = false;
+        adjustmentIds.clear();
+        adjustmentsLoaded = false;
         recentCash.clear();
       },
     };
@@ -333,6 +437,69 @@ export function payoutAt(db: Db, partnerId: string, quarter: string, cut: LogCut
        FROM payouts WHERE partner_id = ? AND quarter = ? AND position <= ? AND occurred_at <= ? ORDER BY position DESC LIMIT 1`,
   ).get(partnerId, quarter, cut.position, validBound(cut)) as Omit<PayoutView, 'lineEventIds'> | undefined;
   return row ? { ...row, lineEventIds: [] } : null;
+}
+
+interface AdjustmentRow {
+  event_id: string;
+  position: number;
+  line_event_id: string;
+  kind: 'accrual' | 'clawback';
+  payment_id: string;
+  refund_id: string | null;
+  revenue_line: string;
+  cash_at: string;
+  cash_quarter: string;
+  from_version: string;
+  to_version: string;
+  from_rate_bps: number;
+  to_rate_bps: number;
+  from_fen: number;
+  to_fen: number;
+  commission_fen: number;
+  occurred_at: string;
+  recorded_at: string;
+  settled_quarter: string | null;
+  settled_event_id: string | null;
+  settled_position: number | null;
+  settled_occurred_at: string | null;
+}
+
+/** One partner's policy adjustments in a quarter's statement inside the cut: of lines with cash in it, or settled by its payout. */
+export function statementAdjustmentsAt(db: Db, partnerId: string, quarter: string, cut: LogCut): StatementAdjustment[] {
+  const valid = validBound(cut);
+  const rows = stmt(
+    db,
+    `SELECT * FROM commission_adjustments WHERE partner_id = @partner AND position <= @position AND occurred_at <= @valid AND (cash_quarter = @quarter
+       OR (settled_quarter = @quarter AND settled_position <= @position AND settled_occurred_at <= @valid))
+     ORDER BY position`,
+  ).all({ partner: partnerId, position: cut.position, valid, quarter }) as AdjustmentRow[];
+  return rows.map((r) => {
+    const settled = r.settled_position !== null && r.settled_position <= cut.position && (r.settled_occurred_at ?? endOfTime) <= valid;
+    return {
+      eventId: r.event_id,
+      position: r.position,
+      lineEventId: r.line_event_id,
+      kind: r.kind,
+      paymentId: r.payment_id,
+      refundId: r.refund_id,
+      revenueLine: r.revenue_line,
+      cashAt: r.cash_at,
+      cashQuarter: r.cash_quarter,
+      fromVersion: r.from_version,
+      toVersion: r.to_version,
+      fromRateBps: r.from_rate_bps,
+      toRateBps: r.to_rate_bps,
+      fromFen: r.from_fen,
+      toFen: r.to_fen,
+      commissionFen: r.commission_fen,
+      occurredAt: r.occurred_at,
+      recordedAt: r.recorded_at,
+      settledBy:
+        settled && r.settled_quarter !== null && r.settled_event_id !== null && r.settled_position !== null
+          ? { quarter: r.settled_quarter, eventId: r.settled_event_id, position: r.settled_position }
+          : null,
+    };
+  });
 }
 
 /** Commission lines not yet settled by a payout (command side: the current log), in log order. */

@@ -15,7 +15,13 @@ import { applyDealFact, type DealView, pipelineReport, type PipelineReport } fro
 import * as read from '../../projections/readers.js';
 import type { ProjectionRules } from '../../projections/rules.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
-import { type Statement, statementOf } from '../../projections/statements.js';
+import { type Statement, type StatementLine, statementOf } from '../../projections/statements.js';
+
+/** A statement line with the policy version its recorded figure was decided under (adjustments name theirs). */
+export type VersionedStatementLine = StatementLine & { policyVersion: string | null };
+export interface VersionedStatement extends Omit<Statement, 'lines'> {
+  lines: VersionedStatementLine[];
+}
 import type { TierStep } from '../../projections/partners.js';
 
 export interface QueryDeps {
@@ -219,11 +225,25 @@ export class LedgerQueries {
     return { ...report, position: cut.position };
   }
 
-  async statement(partnerId: string, quarter: string, query: TimeQuery = {}): Promise<Statement | null> {
+  async statement(partnerId: string, quarter: string, query: TimeQuery = {}): Promise<VersionedStatement | null> {
     const cut = this.cut(query);
     if (!read.partnerAt(this.db, partnerId, cut)) return null;
     const lines = read.statementLinesAt(this.db, partnerId, quarter, cut);
-    return statementOf(lines, read.payoutAt(this.db, partnerId, quarter, cut), partnerId, quarter);
+    const adjustments = read.statementAdjustmentsAt(this.db, partnerId, quarter, cut);
+    const statement = statementOf(lines, read.payoutAt(this.db, partnerId, quarter, cut), partnerId, quarter, adjustments);
+    const versions = await this.policyVersionsOf(new Set(statement.lines.map((l) => l.customerKey)));
+    return { ...statement, lines: statement.lines.map((l) => ({ ...l, policyVersion: versions.get(l.eventId) ?? null })) };
+  }
+
+  /** The policy version each commission line was decided under, from its customers' streams (the event's policyVersion). */
+  private async policyVersionsOf(customerKeys: ReadonlySet<string>): Promise<Map<string, string | null>> {
+    const versions = new Map<string, string | null>();
+    for (const key of customerKeys) {
+      for (const e of await this.deps.store.readStream(customerStream(key))) {
+        if (e.type === 'CommissionAccrued' || e.type === 'CommissionClawedBack') versions.set(e.eventId, e.policyVersion);
+      }
+    }
+    return versions;
   }
 
   /**

@@ -156,6 +156,31 @@ describe('a rate raised from 2024-07-01, adopted on 2024-09-15 after the Q2 payo
     expect(await balance()).toMatchObject({ accrued: 1_200_000, clawedBack: 90_000, paidOut: 1_110_000, payable: 0 });
     const q2 = await get(server, '/statements/P-001/2024-Q2', 'auditor');
     expect(q2.body.payout).toMatchObject({ netFen: 400_000, paidFen: 400_000 });
+    expect(q2.body.adjustments).toEqual([]);
+  });
+
+  it("the statement is the auditor's account of which version produced each figure: each line's version, each adjustment's two", async () => {
+    const from = defaultPolicy.version;
+    const q3 = await get(server, '/statements/P-001/2024-Q3', 'auditor');
+    expect(q3.status).toBe(200);
+    expect(q3.body.lines.map((l: any) => [l.paymentId, l.kind, l.commissionFen, l.policyVersion])).toEqual([
+      ['PAY-JUN', 'accrual', 80_000, from],
+      ['PAY-JUL', 'accrual', 400_000, from],
+      ['PAY-AUG', 'accrual', 200_000, from],
+      ['PAY-AUG', 'clawback', -40_000, from],
+      ['PAY-SEP', 'accrual', 45_000, '2024.2'],
+      ['PAY-JUL', 'clawback', -45_000, '2024.2'],
+    ]);
+    expect(q3.body.adjustments.map((a: any) => [a.paymentId, a.kind, a.fromVersion, a.toVersion, a.fromFen, a.toFen, a.commissionFen, a.settledBy?.quarter])).toEqual([
+      ['PAY-JUL', 'accrual', from, '2024.2', 400_000, 450_000, 50_000, '2024-Q3'],
+      ['PAY-AUG', 'accrual', from, '2024.2', 200_000, 225_000, 25_000, '2024-Q3'],
+      ['PAY-AUG', 'clawback', from, '2024.2', 40_000, 45_000, -5_000, '2024-Q3'],
+    ]);
+    expect(q3.body).toMatchObject({ accruedFen: 725_000, clawedBackFen: 85_000, adjustmentsFen: 70_000, netFen: 710_000, payout: { netFen: 710_000 } });
+    // Valid at 14 September, before the adoption: no adjustment yet.
+    const before = await get(server, '/statements/P-001/2024-Q3?validAt=2024-09-14T12:00:00Z', 'auditor');
+    expect(before.body.adjustments).toEqual([]);
+    expect(before.body.netFen).toBe(560_000);
   });
 
   it('GET /policies lists every version, GET /policies/:version its document, and the diff names the changed field', async () => {

@@ -8,10 +8,9 @@ import type { BalanceView } from '../../../projections/balances.js';
 import type { OwnershipView } from '../../../projections/ownership.js';
 import type { PipelineReport } from '../../../projections/pipeline.js';
 import type { WeeklyReport } from '../../domain/weekly-report.js';
-import type { Statement } from '../../../projections/statements.js';
 import { Actor, eventSchemas, eventTypes, type EventType } from '../../domain/events.js';
 import type { LedgerCommands } from '../../ledger/commands/index.js';
-import type { AuditAnswer, EventsPage, PartnerAnswer, TierAnswer } from '../../ledger/queries.js';
+import type { AuditAnswer, EventsPage, PartnerAnswer, TierAnswer, VersionedStatement } from '../../ledger/queries.js';
 import type { CertificateRow } from '../../../projections/readers.js';
 import type { AwardAnswer, RebatesAnswer } from '../../ledger/rebate-queries.js';
 import type { VerifyAnswer } from '../audit/audit.queries.js';
@@ -386,17 +385,42 @@ const StatementLine = z.object({
   recordedAt: Instant,
   settledBy: z.object({ quarter: z.string(), eventId: z.string(), position: Position }).nullable(),
   priorPeriodAdjustment: z.boolean(),
+  policyVersion: z.string().nullable().meta({ description: 'The policy version the recorded figure was decided under (an adjustment below names the version that replaced it)' }),
 });
 
-export const StatementAnswer = documents<Statement>()(
+const StatementAdjustment = z.object({
+  eventId: z.string(),
+  position: Position,
+  lineEventId: z.string().meta({ description: 'The line adjusted' }),
+  kind: z.enum(['accrual', 'clawback']),
+  paymentId: z.string(),
+  refundId: z.string().nullable(),
+  revenueLine: z.string(),
+  cashAt: Instant,
+  cashQuarter: z.string(),
+  fromVersion: z.string(),
+  toVersion: z.string(),
+  fromRateBps: z.number().int(),
+  toRateBps: z.number().int(),
+  fromFen: Fen,
+  toFen: Fen,
+  commissionFen: Fen.meta({ description: 'Signed as the partner sees it: more commission positive, a larger clawback negative' }),
+  occurredAt: Instant,
+  recordedAt: Instant,
+  settledBy: z.object({ quarter: z.string(), eventId: z.string(), position: Position }).nullable(),
+});
+
+export const StatementAnswer = documents<VersionedStatement>()(
   z
     .object({
       partnerId: z.string(),
       quarter: z.string(),
       lines: z.array(StatementLine),
+      adjustments: z.array(StatementAdjustment).meta({ description: 'Prior-period adjustments by a back-dated policy version (CommissionAdjusted): each names the line, both versions and both amounts' }),
       accruedFen: Fen,
       clawedBackFen: Fen,
-      netFen: Fen,
+      adjustmentsFen: Fen,
+      netFen: Fen.meta({ description: 'accruedFen − clawedBackFen + adjustmentsFen' }),
       payout: z
         .object({
           partnerId: z.string(),
