@@ -86,6 +86,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
     await readSide.close();
     throw error;
   }
+  readSide.queries.usePolicyHistory((instant, asOf) => policies.atAsOf(instant, asOf));
   const commandDeps: CommandDeps = { store, policy, policies, lookups: readSide.lookups, clock: nowIso };
   let closed = false;
   return {

@@ -17,6 +17,8 @@ export interface PolicyBook {
   history(): PolicyHistory;
   /** The policy in force at a business instant. */
   at(instant: string): Policy;
+  /** The policy in force at a business instant as the log knew it at `asOf` (the versions recorded by then). */
+  atAsOf(instant: string, asOf: string | null): Policy;
   /** Reads the policy stream's tail (cheap: its folded state is remembered) and keeps the result. */
   refresh(store: EventStore): Promise<PolicyState>;
 }
@@ -29,6 +31,11 @@ export function policyBookOf(configured: Policy): PolicyBook {
     state: () => state,
     history: () => state.history,
     at: (instant) => policyInForceAt(state.history, instant),
+    atAsOf(instant, asOf) {
+      if (asOf === null) return policyInForceAt(state.history, instant);
+      const known = state.history.filter((v) => v.recordedAt === null || v.recordedAt <= asOf);
+      return known.length > 0 ? policyInForceAt(known, instant) : configured;
+    },
     async refresh(store) {
       state = (await loadStream(store, POLICY_STREAM, initial, evolvePolicy)).state;
       return state;

@@ -3,6 +3,7 @@
 // answers cost what the list has; nothing folds the whole log.
 import type { EventEnvelope } from '../domain/events.js';
 import { customerStream } from '../domain/events.js';
+import { depositRequiredFen, type Policy } from '../domain/policy.js';
 import { resolveQueryTime } from '../domain/query-time.js';
 import { type WeekWindow, type WeeklyReport, weeklyReport } from '../domain/weekly-report.js';
 import { creditStatusOf } from '../domain/credit-suspension.js';
@@ -165,10 +166,23 @@ export class LedgerQueries {
     return read.partnersAt(this.db, cut).map((p) => this.balanceAt(p.partnerId, p.kind, cut));
   }
 
+  /** The policy history (src/ledger/policy-book.ts): a deposit requirement on a date is the version in force then. */
+  private policyAt: ((instant: string, asOf: string | null) => Policy) | null = null;
+
+  usePolicyHistory(policyAt: (instant: string, asOf: string | null) => Policy): void {
+    this.policyAt = policyAt;
+  }
+
+  private depositRequiredAt(tier: string, kind: string, cut: LogCut): number {
+    if (this.policyAt === null) return this.deps.rules.depositRequiredFen(tier, kind);
+    const policy = this.policyAt(cut.validAt ?? cut.asOf ?? this.deps.nowIso(), cut.asOf);
+    return policy.tiers.includes(tier) ? depositRequiredFen(policy, tier, kind) : this.deps.rules.depositRequiredFen(tier, kind);
+  }
+
   private balanceAt(partnerId: string, kind: string, cut: LogCut): BalanceView {
     const totals = read.balanceTotalsAt(this.db, partnerId, cut);
     const tier = read.tierAt(this.db, partnerId, cut)?.tier ?? null;
-    const required = tier === null ? 0 : this.deps.rules.depositRequiredFen(tier, kind);
+    const required = tier === null ? 0 : this.depositRequiredAt(tier, kind, cut);
     const creditLimitFen = kind === WHOLESALE_VOICE ? totals.deposit : null;
     const creditStatus = kind === WHOLESALE_VOICE ? creditStatusOf(totals.deposit, totals.trafficOutstanding) : 'active';
     return balanceView(partnerId, totals, (t) => this.deps.rules.payableOf(t), required, creditLimitFen, creditStatus);

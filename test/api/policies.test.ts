@@ -208,4 +208,17 @@ describe('a rate raised from 2024-07-01, adopted on 2024-09-15 after the Q2 payo
     const june = await command(server, '/payments', 'finance', { paymentId: 'PAY-JUN2', dealId: 'D-1', line: 'port', amount: 100_000, occurredAt: '2024-06-21T02:00:00Z' });
     expect(june.commission).toMatchObject({ rateBps: 4000 });
   });
+
+  it('a deposit requirement on a date is the version in force then, as known then', async () => {
+    const balanceOf = async (query: string) => ((await get(server, `/partners/P-001/balance${query}`, 'finance')).body as { depositRequired: number }).depositRequired;
+    expect(await balanceOf('')).toBe(9_000_000);
+    const beforeRaise = new Date().toISOString();
+    const doc = raisedDocument() as any;
+    doc.deposits.byTierFen.gold = 12_000_000;
+    const adopted = await command(server, '/policies', 'manager', { version: '2024.3', effectiveFrom: '2024-10-01', document: doc, reason: 'gold deposit raised' });
+    expect(adopted).toMatchObject({ adopted: true, adjustments: [] });
+    expect(await balanceOf('')).toBe(12_000_000);
+    expect(await balanceOf('?validAt=2024-09-30T12:00:00Z')).toBe(9_000_000);
+    expect(await balanceOf(`?asOf=${beforeRaise}`)).toBe(9_000_000);
+  });
 });

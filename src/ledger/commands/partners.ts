@@ -46,7 +46,7 @@ export const postDeposit = defineCommand({
   input: z.strictObject({ partnerId: EntityId, amount: AmountFen, occurredAt: OccurredAt }),
   async run(deps, input, ctx) {
     const command: PartnerCommand = { type: 'PostDeposit', data: { partnerId: input.partnerId, amountFen: input.amount } };
-    const h = await decideOnPartner(deps, ctx, input.partnerId, input.occurredAt, command, (s) => depositAnswer(deps.policy, s));
+    const h = await decideOnPartner(deps, ctx, input.partnerId, input.occurredAt, command, (s) => depositAnswer(policyAt(deps, deps.clock()), s));
     return outcome(h.answer, [h]);
   },
 });
@@ -58,7 +58,7 @@ export const deductDeposit = defineCommand({
     const command: PartnerCommand = { type: 'DeductDeposit', data: { partnerId: input.partnerId, amountFen: input.amount, reason: input.reason, reference: input.reference ?? null } };
     const h = await decideOnPartner(deps, ctx, input.partnerId, input.occurredAt, command, (s, events) => {
       const d = events[0]?.type === 'DepositDeducted' ? (events[0].data as { requestedFen: number; deductedFen: number; debtFen: number }) : null;
-      return { ...depositAnswer(deps.policy, s), requestedFen: d?.requestedFen ?? 0, deductedFen: d?.deductedFen ?? 0, addedDebtFen: d?.debtFen ?? 0 };
+      return { ...depositAnswer(policyAt(deps, deps.clock()), s), requestedFen: d?.requestedFen ?? 0, deductedFen: d?.deductedFen ?? 0, addedDebtFen: d?.debtFen ?? 0 };
     });
     return outcome(h.answer, [h]);
   },
@@ -72,7 +72,7 @@ export const changeTier = defineCommand({
     const h = await decideOnPartner(deps, ctx, input.partnerId, input.occurredAt, command, (s, events) => ({
       from: events[0]?.type === 'TierChanged' ? (events[0].data as { from: string }).from : null,
       tier: currentTier(s),
-      ...depositAnswer(deps.policy, s),
+      ...depositAnswer(policyAt(deps, deps.clock()), s),
     }));
     return outcome(h.answer, [h]);
   },
