@@ -127,6 +127,9 @@ CREATE TABLE IF NOT EXISTS balance_rows (
       forget() {
         heads.clear();
       },
+      accountTotals(partnerId) {
+        return heads.get(partnerId)?.totals;
+      },
     };
   },
 });

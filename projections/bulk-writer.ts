@@ -113,15 +113,16 @@ process.on('exit', (code) => {
   signal();
 });
 let db = null;
-let stmts, arity, begin, commit, rollback;
+let stmts, arity, begin, commit, rollback, guard;
 try {
   enter(P.opening);
   db = new Database(workerData.file, { fileMustExist: true });
   db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
-  db.pragma('synchronous = OFF');
-  db.pragma('cache_size = -8192');
-  db.pragma('wal_autocheckpoint = 20000');
+  db.pragma('synchronous = ' + workerData.synchronous);
+  db.pragma('cache_size = -' + workerData.cacheSizeKib);
+  db.pragma('wal_autocheckpoint = ' + workerData.autocheckpointPages);
   stmts = workerData.sql.map((s) => db.prepare(s));
+  guard = workerData.guard ? db.prepare(workerData.guard.sql).pluck() : null;
   arity = workerData.arity;
   begin = db.prepare('BEGIN IMMEDIATE');
   commit = db.prepare('COMMIT');
@@ -141,6 +142,7 @@ const write = (ops) => {
   }
   try {
     enter(P.writing);
+    if (guard !== null && guard.get() != null) throw new Error(workerData.guard.message);
     for (let i = 0; i < ops.length; i += 2) {
       const k = ops[i];
       const args = ops[i + 1];
@@ -195,6 +197,11 @@ errors.close();
 batches.close();
 `;
 
+/** Atomics.waitAsync (V8, Node ≥ 16), not in the ES2023 lib the project compiles against. */
+interface AtomicsWithWaitAsync {
+  waitAsync(array: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}
+
 export interface BulkStatement {
   sql: string;
   /** How many parameters the statement binds. */
@@ -206,6 +213,14 @@ export interface BulkWriterOptions {
   stallTimeoutMs?: number;
   /** How long the worker waits for the file's write lock before its batch fails (default 5 s). */
   busyTimeoutMs?: number;
+  /** The worker connection's synchronous setting (default OFF: a rebuild; the live path keeps NORMAL). */
+  synchronous?: 'OFF' | 'NORMAL';
+  /** The worker connection's WAL auto-checkpoint in pages (default 20,000). */
+  autocheckpointPages?: number;
+  /** The worker connection's page cache in KiB (default 8,192). */
+  cacheSizeKib?: number;
+  /** A query run at the start of every batch: a non-null answer fails the batch with the message. */
+  guard?: { sql: string; message: string };
 }
 
 /** What the worker is doing now, and the batch counts (for diagnostics and specs). */
@@ -265,6 +280,10 @@ export class BulkWriter {
         phase: Object.fromEntries(phaseCodes.map((p, i) => [p, i])),
         epochMs: this.epochMs,
         busyTimeoutMs,
+        synchronous: options.synchronous ?? 'OFF',
+        autocheckpointPages: options.autocheckpointPages ?? 20_000,
+        cacheSizeKib: options.cacheSizeKib ?? 8_192,
+        guard: options.guard ?? null,
         errors: errors.port2,
         batches: batches.port2,
         sql: statements.map((s) => s.sql),
@@ -294,6 +313,60 @@ export class BulkWriter {
     this.wakeWorker();
     const mustCommit = this.sent - MAX_IN_FLIGHT;
     this.waitUntil(() => this.load('committed') >= mustCommit, `batch ${mustCommit} to commit`, true);
+  }
+
+  /**
+   * Queues one batch without ever waiting (the live path: the caller bounds what is in flight
+   * with inFlight() and learns of commits through whenSignalled()). Returns the batch's number.
+   */
+  post(ops: unknown[]): number {
+    this.throwIfFailed();
+    if (this.closed) throw new Error('bulk writer: closed');
+    this.batches.postMessage(ops);
+    this.sent++;
+    Atomics.store(this.state, slot.sent, this.sent);
+    this.wakeWorker();
+    return this.sent;
+  }
+
+  /** Batches committed so far (they commit in the order they were sent). */
+  committedBatches(): number {
+    return this.load('committed');
+  }
+
+  /** Batches sent and not yet committed. */
+  inFlight(): number {
+    return this.sent - this.load('committed');
+  }
+
+  /** The worker's failure (a batch rolled back, the thread exited), or null; never blocks. */
+  currentFailure(): Error | null {
+    try {
+      this.throwIfFailed();
+      if (this.load('exited') === 1 && this.load('stopped') === 0) this.throwIfExited();
+      return null;
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }
+
+  /**
+   * Resolves at the worker's next signal (a commit, a failure, its exit) after `seen`, the value
+   * signalCount() gave before the caller checked its condition; never blocks the event loop.
+   */
+  whenSignalled(seen: number): Promise<void> {
+    const wait = (Atomics as unknown as AtomicsWithWaitAsync).waitAsync(this.state, slot.signal, seen);
+    if (!wait.async) return Promise.resolve();
+    // A pending waitAsync does not keep the process alive; the thread does while it is waited for.
+    this.worker.ref();
+    return wait.value.then(() => {
+      this.worker.unref();
+    });
+  }
+
+  /** The signal count, to read before checking a condition and then wait with whenSignalled. */
+  signalCount(): number {
+    return this.load('signal');
   }
 
   /** Blocks until every batch sent is committed (or throws the worker's failure). */

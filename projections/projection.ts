@@ -3,6 +3,7 @@
 // bulk. Its readers are plain functions beside it.
 import type Database from 'better-sqlite3';
 import type { EventEnvelope, LedgerEvent } from '../src/domain/events.js';
+import type { AccountTotals } from '../src/domain/accounts.js';
 import type { ProjectionRules } from './rules.js';
 
 /** What the writer hands a projection's applier. */
@@ -28,6 +29,12 @@ export interface Applier {
   endBatch?(): void;
   /** Drops every cache: after a rollback, a reset, or another process's commit. */
   forget?(): void;
+  /**
+   * The balances projection only: a partner's running account totals after every event applied
+   * so far, when it holds them in memory (undefined: read the file). The live path answers the
+   * command side's check from it without waiting for the row writes to commit.
+   */
+  accountTotals?(partnerId: string): AccountTotals | undefined;
 }
 
 export interface ProjectionModule<W extends string = string> {

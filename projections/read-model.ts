@@ -9,10 +9,14 @@ import { eventOf } from './envelope.js';
 import type { Applier } from './projection.js';
 import type { ProjectionRules } from './rules.js';
 import { metaTables, type ProjectionName, projectionModules, projectionNames, readModelSchemaVersion } from './schema.js';
-import { DEFAULT_AUTOCHECKPOINT_PAGES } from './wal-checkpointer.js';
+import type { AccountTotals } from '../src/domain/accounts.js';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, DEFAULT_AUTOCHECKPOINT_PAGES } from './wal-checkpointer.js';
 
 type Db = Database.Database;
 type Stmt = Database.Statement;
+
+/** Live batches handed to the thread and not yet committed: one committing, one waiting; more events gather meanwhile. */
+export const LIVE_BATCHES_IN_FLIGHT = 2;
 
 export function openReadModelDb(file: string): Db {
   const db = new Database(file);
@@ -57,6 +61,7 @@ export class ReadModelWriter {
   /** The auto-checkpoint outside bulk mode (raised while a worker checkpoints: wal-checkpointer.ts). */
   private liveAutocheckpointPages = DEFAULT_AUTOCHECKPOINT_PAGES;
   private writes: Record<string, Stmt>;
+  private balancesApplier: Applier | null = null;
   /** Every projection's applier, in projectionNames order (made again after a reset). */
   private appliers: Applier[];
   private r: ReturnType<typeof prepareReads>;
@@ -64,6 +69,19 @@ export class ReadModelWriter {
   private bulk: BulkWriter | null = null;
   /** The current batch's writes while the bulk writer runs them. */
   private ops: unknown[] = [];
+  /**
+   * The live path's writer thread (null: live batches are written on this connection). The
+   * events are folded here as they come, their writes gathered in liveOps and handed over as one
+   * transaction whenever the thread has fewer than LIVE_BATCHES_IN_FLIGHT batches.
+   */
+  private liveWorker: BulkWriter | null = null;
+  private liveOps: unknown[] = [];
+  /** The position liveOps reach (0: none waiting). */
+  private liveOpsPosition = 0;
+  /** Batches handed to the live thread and the position each one completes, oldest first. */
+  private livePosted: Array<{ batch: number; position: number }> = [];
+  /** The position every committed live batch reaches: what the file holds. */
+  private liveCommitted = 0;
   private readonly applyBatchTx: Database.Transaction<(events: readonly EventEnvelope[]) => number>;
   /** PRAGMA data_version when the file was last checked for other writers (null: check). */
   private seenDataVersion: number | null = null;
@@ -96,13 +114,16 @@ export class ReadModelWriter {
   applyBatch(events: readonly EventEnvelope[]): number {
     if (events.length === 0) return 0;
     try {
+      if (this.liveWorker) return this.applyLive(this.liveWorker, events);
       if (this.bulk) return this.applyBulk(this.bulk, events);
       return this.applyBatchTx.immediate(events);
     } catch (error) {
       // The transaction rolled back: forget in-memory heads that may describe unwritten rows.
       // (In bulk mode, batches handed over before this one land first, so the file is re-read settled.)
       try {
+        if (this.liveWorker) this.postLive(true);
         this.bulk?.drain();
+        this.liveWorker?.drain();
       } catch {
         // the bulk writer failed: its batches rolled back, and every later one is dropped
       }
@@ -125,9 +146,104 @@ export class ReadModelWriter {
     }
   }
 
+  /**
+   * The live path folds here and writes on its thread: the batch's writes join those waiting
+   * for the thread (one transaction per hand-over, its checkpoints last), and go at once when
+   * the thread has room. Never waits for the thread.
+   */
+  private applyLive(worker: BulkWriter, events: readonly EventEnvelope[]): number {
+    this.ops = [];
+    try {
+      const applied = this.applyInTransaction(events);
+      const ops = this.ops;
+      for (let i = 0; i < ops.length; i++) this.liveOps.push(ops[i]);
+      this.liveOpsPosition = Number(events[events.length - 1]!.position);
+      if (worker.inFlight() < LIVE_BATCHES_IN_FLIGHT) this.postLive(false);
+      return applied;
+    } finally {
+      this.ops = [];
+    }
+  }
+
+  /** Hands the waiting live writes to the thread (when it has room, or `always`). */
+  postLive(always: boolean): void {
+    const worker = this.liveWorker;
+    if (!worker || this.liveOps.length === 0) return;
+    if (!always && worker.inFlight() >= LIVE_BATCHES_IN_FLIGHT) return;
+    const ops = this.liveOps;
+    this.liveOps = [];
+    const batch = worker.post(ops);
+    this.livePosted.push({ batch, position: this.liveOpsPosition });
+    this.liveOpsPosition = 0;
+  }
+
+  /** True while the live path writes on its own thread. */
+  hasLiveWorker(): boolean {
+    return this.liveWorker !== null;
+  }
+
+  /** The live thread (for the runner to wait for its commits), or null. */
+  liveThread(): BulkWriter | null {
+    return this.liveWorker;
+  }
+
+  /**
+   * Every event up to this position is on the file (committed). Equal to position() unless the
+   * live path writes on its thread, where it lags by the batches in flight.
+   */
+  committedPosition(): number {
+    const worker = this.liveWorker;
+    if (!worker) return this.position();
+    const committed = worker.committedBatches();
+    while (this.livePosted.length > 0 && this.livePosted[0]!.batch <= committed) this.liveCommitted = this.livePosted.shift()!.position;
+    return this.liveCommitted;
+  }
+
+  /** A partner's running totals after every event folded so far, when held in memory (the live check's fast path). */
+  foldedAccountTotals(partnerId: string): AccountTotals | undefined {
+    return this.balancesApplier?.accountTotals?.(partnerId);
+  }
+
+  /**
+   * Moves the live path's writes to a thread with its own connection (synchronous=NORMAL, as
+   * here): false when there is no file to share, or a rebuild or a thread is already on.
+   */
+  startLiveWorker(): boolean {
+    if (this.liveWorker || this.bulk || this.rebuilding || this.db.memory || this.db.readonly) return false;
+    if (this.db.inTransaction) throw new Error('invariant: the live thread starts with no transaction open here');
+    this.liveWorker = new BulkWriter(this.db.name, bulkStatements, {
+      synchronous: 'NORMAL',
+      autocheckpointPages: BACKSTOP_AUTOCHECKPOINT_PAGES,
+      cacheSizeKib: 16_384,
+      // A `ledger replay` elsewhere drops the tables: refuse to write into them, as syncWithFile does here.
+      guard: {
+        sql: `SELECT 1 FROM meta WHERE key = '${rebuildingKey}'`,
+        message: 'the read models are being rebuilt (ledger replay); run it with the server stopped, or wait for it to finish',
+      },
+    });
+    this.liveCommitted = this.position();
+    this.livePosted = [];
+    return true;
+  }
+
+  /** Hands over what waits, waits for the thread's last commit and closes it (its failure is thrown). */
+  stopLiveWorker(): void {
+    const worker = this.liveWorker;
+    if (!worker) return;
+    try {
+      this.postLive(true);
+      worker.close();
+    } finally {
+      this.liveWorker = null;
+      this.liveOps = [];
+      this.livePosted = [];
+      this.loadCheckpoints();
+    }
+  }
+
   /** One write: run now (inside the batch's transaction), or queued for the bulk writer's transaction. */
   private w(name: string, args: unknown[]): void {
-    if (this.bulk === null) {
+    if (this.bulk === null && this.liveWorker === null) {
       this.writes[name]!.run(args);
       return;
     }
@@ -136,7 +252,9 @@ export class ReadModelWriter {
 
   private makeAppliers(): Applier[] {
     const ctx = { write: (name: string, args: unknown[]) => this.w(name, args), drain: () => this.drain(), db: this.db, rules: this.rules };
-    return projectionNames.map((name) => projectionModules[name].applier(ctx));
+    const appliers = projectionNames.map((name) => projectionModules[name].applier(ctx));
+    this.balancesApplier = appliers[projectionNames.indexOf('balances')] ?? null;
+    return appliers;
   }
 
   /**
@@ -145,6 +263,10 @@ export class ReadModelWriter {
    */
   drain(): void {
     this.bulk?.drain();
+    if (this.liveWorker) {
+      this.postLive(true);
+      this.liveWorker.drain();
+    }
   }
 
   /** Drops the named projections' tables and checkpoints (a full rebuild drops them all). */
@@ -169,6 +291,7 @@ export class ReadModelWriter {
    */
   setBulkMode(on: boolean): void {
     if (on === this.rebuilding) return;
+    if (on) this.stopLiveWorker();
     try {
       if (!on) this.stopBulkWriter();
     } finally {
@@ -224,6 +347,10 @@ export class ReadModelWriter {
    */
   private syncWithFile(): void {
     if (this.bulk) return; // a rebuild is exclusive (rebuildingKey), and the worker's commits are ours
+    // The live thread's commits are ours too. Another process catching the same file up writes
+    // the rows this one writes for the same positions (every write is keyed by position and
+    // replaces or ignores), so neither needs the other's caches; the thread's guard refuses a rebuild.
+    if (this.liveWorker) return;
     // data_version moves only when another connection commits: unchanged means nothing to re-read.
     // (The batch runs in an IMMEDIATE transaction, so no other commit can land after this look.)
     const version = this.r.dataVersion.get() as number;

@@ -44,6 +44,12 @@ export interface RunnerOptions {
    * (measured: +26% at 1M events at load ~2, -20% at 100k events at load ~3.7 on 2 cores).
    */
   bulkWorker?: boolean;
+  /**
+   * Once following the log, the live rows are written by a thread with its own connection, one
+   * transaction per hand-over (read-model.ts, startLiveWorker); this thread only folds. Default:
+   * on with a second core (LEDGER_READ_MODEL_THREAD=off turns it off).
+   */
+  liveWorker?: boolean;
 }
 
 const maxBatchSize = 100_000;
@@ -70,7 +76,13 @@ export class ProjectionRunner {
   private pending: EventEnvelope[] = [];
   private flushScheduled = false;
   private failure: Error | null = null;
-  private waiters: Array<{ position: number; resolve: () => void; reject: (e: Error) => void }> = [];
+  /** folded: resolved once the events are folded here (the command side's look-ups); else once on the file. */
+  private waiters: Array<{ position: number; folded: boolean; resolve: () => void; reject: (e: Error) => void }> = [];
+  private readonly liveWorkerWanted: boolean;
+  /** A wait for the live thread's next commit is armed. */
+  private watchingCommits = false;
+  /** Live batches the checkpointer has been told about. */
+  private commitsSeen = 0;
   private exclusive: Promise<unknown> = Promise.resolve();
   private readonly checkpointer: WalCheckpointer;
   private liveCommitTimer: ReturnType<typeof setTimeout> | null = null;
@@ -89,6 +101,7 @@ export class ProjectionRunner {
     this.writer = new ReadModelWriter(db, rules, { bulkWorker: options.bulkWorker ?? hasIdleCore() });
     this.checkpointer = new WalCheckpointer(db, (pages) => this.writer.setLiveAutocheckpointPages(pages));
     this.live = { begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK') };
+    this.liveWorkerWanted = options.liveWorker ?? (os.availableParallelism() > 1 && process.env.LEDGER_READ_MODEL_THREAD !== 'off');
   }
 
   /** Opens (or creates) the read-model file and a runner over it. */
@@ -101,8 +114,13 @@ export class ProjectionRunner {
     return this.failure === null ? null : this.failure.message;
   }
 
-  /** Every event up to this position is in every read model. */
+  /** Every event up to this position is in every read model (on the file: what queries read). */
   position(): number {
+    return this.writer.committedPosition();
+  }
+
+  /** Every event up to this position is folded here (ahead of position() by what the live thread has not committed). */
+  foldedPosition(): number {
     return this.writer.position();
   }
 
@@ -119,6 +137,10 @@ export class ProjectionRunner {
     this.subscription = subscription;
     await subscription.caughtUp;
     this.flush();
+    if (this.liveWorkerWanted && this.subscription === subscription) {
+      this.commitLive(); // the thread needs the write lock: nothing may stay open here
+      if (this.failure === null) this.writer.startLiveWorker();
+    }
   }
 
   /** Resolves when the read model includes `position` (read-your-writes for a command's answer). */
@@ -138,7 +160,23 @@ export class ProjectionRunner {
       return this.catchUp(head);
     }
     await new Promise<void>((resolve, reject) => {
-      this.waiters.push({ position: target, resolve, reject });
+      this.waiters.push({ position: target, folded: false, resolve, reject });
+      this.flush();
+    });
+  }
+
+  /**
+   * Resolves when every event up to `position` (the log's head when omitted) is folded here: the
+   * command side's look-ups ask this, then read the folded totals or wait for the file
+   * (src/ledger/read-model-lookups.ts). Without a live thread the same as catchUp.
+   */
+  async catchUpFolded(position: bigint | number = -1): Promise<void> {
+    if (!this.writer.hasLiveWorker() || !this.subscription) return this.catchUp(position);
+    if (this.failure) throw this.failure;
+    const target = Number(position) >= 0 ? Number(position) : Number(await this.store.headPosition());
+    if (this.foldedPosition() >= target) return;
+    await new Promise<void>((resolve, reject) => {
+      this.waiters.push({ position: target, folded: true, resolve, reject });
       this.flush();
     });
   }
@@ -165,6 +203,11 @@ export class ProjectionRunner {
     this.subscription = null;
     if (subscription) await subscription.close();
     this.flush();
+    try {
+      this.writer.stopLiveWorker();
+    } catch (error) {
+      this.failure ??= error instanceof Error ? error : new Error(String(error));
+    }
     this.commitLive();
     await this.exclusive.catch(() => undefined);
     for (const w of this.waiters.splice(0)) w.reject(new Error('the projection runner closed'));
@@ -265,17 +308,60 @@ export class ProjectionRunner {
     this.pending = [];
     try {
       if (batch.length > 0) {
-        this.beginLive();
+        if (!this.writer.hasLiveWorker()) this.beginLive();
         this.writer.applyBatch(batch);
       }
     } catch (error) {
-      this.failure = error instanceof Error ? error : new Error(String(error));
-      for (const w of this.waiters.splice(0)) w.reject(this.failure);
+      this.fail(error);
       return;
     }
-    const reached = this.position();
-    const ready = this.waiters.filter((w) => w.position <= reached);
-    this.waiters = this.waiters.filter((w) => w.position > reached);
+    if (this.writer.hasLiveWorker()) this.watchCommits();
+    this.resolveWaiters();
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= error instanceof Error ? error : new Error(String(error));
+    for (const w of this.waiters.splice(0)) w.reject(this.failure);
+  }
+
+  private resolveWaiters(): void {
+    if (this.waiters.length === 0) return;
+    const committed = this.position();
+    const folded = this.foldedPosition();
+    const ready = this.waiters.filter((w) => w.position <= (w.folded ? folded : committed));
+    if (ready.length === 0) return;
+    this.waiters = this.waiters.filter((w) => w.position > (w.folded ? folded : committed));
     for (const w of ready) w.resolve();
+  }
+
+  /**
+   * Waits (never blocking: Atomics.waitAsync) for the live thread's next commit while it has
+   * batches in flight; then answers the waiters the file now covers, hands the thread what
+   * gathered meanwhile, and waits again.
+   */
+  private watchCommits(): void {
+    const thread = this.writer.liveThread();
+    if (this.watchingCommits || thread === null) return;
+    const seen = thread.signalCount();
+    if (this.onCommits(thread)) return;
+    this.watchingCommits = true;
+    void thread.whenSignalled(seen).then(() => {
+      this.watchingCommits = false;
+      if (this.writer.liveThread() === thread) this.watchCommits();
+    });
+  }
+
+  /** Takes in what the thread committed; true when nothing is left to wait for (or it failed). */
+  private onCommits(thread: NonNullable<ReturnType<ReadModelWriter['liveThread']>>): boolean {
+    const failure = thread.currentFailure();
+    if (failure) {
+      this.fail(failure);
+      return true;
+    }
+    const committed = thread.committedBatches();
+    for (; this.commitsSeen < committed; this.commitsSeen++) this.checkpointer.committed();
+    this.writer.postLive(false);
+    this.resolveWaiters();
+    return thread.inFlight() === 0;
   }
 }
