@@ -113,7 +113,26 @@ function fullStatementTable(doc: StatementDocument): ExportTable {
       l.settledBy?.quarter ?? null,
       String(l.priorPeriodAdjustment),
       l.recordedAt,
-    ]),
+    ]).concat(
+      // A back-dated policy version's adjustments (issue #20): the kind names the line's kind and both versions.
+      s.adjustments.map((a) => [
+        a.position,
+        `adjustment ${a.kind} ${a.fromVersion}→${a.toVersion}`,
+        a.cashAt,
+        a.cashQuarter,
+        null,
+        a.paymentId,
+        a.refundId,
+        null,
+        a.revenueLine,
+        null,
+        a.toRateBps,
+        a.commissionFen,
+        a.settledBy?.quarter ?? null,
+        'true',
+        a.recordedAt,
+      ]),
+    ),
   };
 }
 

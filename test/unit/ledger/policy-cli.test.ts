@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { policyCommand } from '../../../src/cli/commands/policy.js';
+import { statementCommand } from '../../../src/cli/commands/statement.js';
 import { defaultPolicy } from '../../../src/domain/policy.js';
 import { runCommand } from '../../../src/ledger/commands/index.js';
 import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
@@ -98,6 +99,20 @@ describe('ledger policy', () => {
     const diff = await run(['diff', '2024.2', '--against', V1, '--json']);
     expect(JSON.parse(diff.out).differences).toEqual([{ path: 'commission.ratesBps.port.gold.0', from: 4000, to: 4500 }]);
     expect((await run(['show', 'nope'])).code).toBe(1);
+  });
+
+  it('ledger statement lists the adjustments with both versions', async () => {
+    const json = await captureOutput(() => statementCommand.run(['P-1', '2024-Q3', '--json', '--data-dir', dir]));
+    expect(json.code, json.err).toBe(0);
+    const statement = JSON.parse(json.out);
+    expect(statement.adjustments.map((a: any) => [a.paymentId, a.fromVersion, a.toVersion, a.commissionFen])).toEqual([
+      ['PAY-JUL', V1, '2024.2', 50_000],
+      ['PAY-AUG', V1, '2024.2', 50_000],
+    ]);
+    expect(statement.lines.map((l: any) => l.policyVersion)).toEqual([V1, V1]);
+    expect(statement).toMatchObject({ accruedFen: 800_000, adjustmentsFen: 100_000, netFen: 900_000 });
+    const csv = await captureOutput(() => statementCommand.run(['P-1', '2024-Q3', '--csv', '--data-dir', dir]));
+    expect(csv.out).toContain(`adjustment accrual ${V1}→2024.2`);
   });
 
   it('a document with problems names them and writes nothing; a usage error is 2', async () => {
