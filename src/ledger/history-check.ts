@@ -8,10 +8,11 @@
 // In memory: one folded state per stream and one set of totals per partner.
 import { evolveCustomer, initialCustomerState, type CustomerState } from '../domain/customer.js';
 import { DomainRuleError, InvariantViolation } from '../domain/errors.js';
-import type { EventEnvelope } from '../domain/events.js';
+import { type EventEnvelope, POLICY_STREAM } from '../domain/events.js';
 import { factOf } from '../domain/fact.js';
 import { evolvePartner, initialPartnerState, type PartnerState } from '../domain/partner.js';
 import type { Policy } from '../domain/policy.js';
+import { evolvePolicy, initialPolicyState, type PolicyState } from '../domain/policy-adoption.js';
 import { type AccountTotals, partnerDeltasOf, zeroAccountTotals } from '../domain/postings.js';
 import { addAccountTotals } from '../domain/running-totals.js';
 import { tieWindowOf } from '../domain/tie-window.js';
@@ -40,8 +41,11 @@ export class HistoryCheck {
   /** Events checked so far. */
   events = 0;
 
+  private policyState: PolicyState;
+
   constructor(policy: Policy) {
     this.tieWindow = tieWindowOf(policy);
+    this.policyState = initialPolicyState(policy);
   }
 
   /** Folds one event (the next in log order); throws HistoryRuleError when it breaks a rule. */
@@ -54,8 +58,11 @@ export class HistoryCheck {
       } else if (stream.startsWith(CUSTOMER_PREFIX)) {
         const state = this.customers.get(stream) ?? initialCustomerState(stream.slice(CUSTOMER_PREFIX.length), this.tieWindow);
         this.customers.set(stream, evolveCustomer(state, fact));
+      } else if (stream === POLICY_STREAM) {
+        // Policy versions: every adopted document checked as a policy file, adjustments after their versions.
+        this.policyState = evolvePolicy(this.policyState, fact);
       } else {
-        throw new HistoryRuleError(envelope.position, 'unknown-stream', `stream ${stream} is neither a partner's nor a customer's`, { stream });
+        throw new HistoryRuleError(envelope.position, 'unknown-stream', `stream ${stream} is neither a partner's, a customer's nor the policy stream`, { stream });
       }
       for (const { partnerId, deltas } of partnerDeltasOf(fact)) {
         this.totals.set(partnerId, addAccountTotals(partnerId, this.totals.get(partnerId) ?? zeroAccountTotals(), deltas));

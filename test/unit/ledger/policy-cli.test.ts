@@ -8,6 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { policyCommand } from '../../../src/cli/commands/policy.js';
 import { statementCommand } from '../../../src/cli/commands/statement.js';
+import { exportCommand } from '../../../src/cli/commands/export.js';
+import { importCommand } from '../../../src/cli/commands/import.js';
 import { defaultPolicy } from '../../../src/domain/policy.js';
 import { runCommand } from '../../../src/ledger/commands/index.js';
 import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
@@ -113,6 +115,21 @@ describe('ledger policy', () => {
     expect(statement).toMatchObject({ accruedFen: 800_000, adjustmentsFen: 100_000, netFen: 900_000 });
     const csv = await captureOutput(() => statementCommand.run(['P-1', '2024-Q3', '--csv', '--data-dir', dir]));
     expect(csv.out).toContain(`adjustment accrual ${V1}→2024.2`);
+  });
+
+  it('the policy stream exports and imports like every stream (the history check folds it)', async () => {
+    const file = path.join(dir, 'log.ndjson');
+    const exported = await captureOutput(() => exportCommand.run(['--out', file, '--data-dir', dir]));
+    expect(exported.code, exported.err).toBe(0);
+    const target = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-policy-import-'));
+    try {
+      const imported = await captureOutput(() => importCommand.run([file, '--data-dir', target]));
+      expect(imported.code, imported.err).toBe(0);
+      const listed = await captureOutput(() => policyCommand.run(['list', '--json', '--data-dir', target]));
+      expect(JSON.parse(listed.out).map((v: any) => v.version)).toEqual([V1, '2024.2']);
+    } finally {
+      fs.rmSync(target, { recursive: true, force: true });
+    }
   });
 
   it('a document with problems names them and writes nothing; a usage error is 2', async () => {
