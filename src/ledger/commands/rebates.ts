@@ -12,6 +12,7 @@ import { compareQuarters, parseQuarter } from '../../domain/quarter.js';
 import { type AgentPurchase, decideRebate, rebateProgramme, type RebateCommand } from '../../domain/rebate-decide.js';
 import { payerKeyOf, unpaidRebateFen } from '../../domain/rebates.js';
 import { type CommandCtx, type CommandDeps, defineCommand, type HandledCommand, occurredAtOf, onPartnerStream, outcome, partnerStateOf, policyAt } from '../command-handling.js';
+import { depsForQuarter } from '../policy-book.js';
 import { AmountFen, EntityId, OccurredAt, Quarter } from './fields.js';
 
 function decideOnRebates<A>(
@@ -125,7 +126,9 @@ export const payRebate = defineCommand({
 export const evaluateRebates = defineCommand({
   name: 'evaluateRebates',
   input: z.strictObject({ quarter: Quarter, occurredAt: OccurredAt }),
-  async run(deps, input, ctx) {
+  async run(commandDeps, input, ctx) {
+    // A quarter's rebates are decided (and their events named) under the version in force at its end.
+    const deps = depsForQuarter(commandDeps, input.quarter);
     rebateProgramme(deps.policy);
     const backfilled = input.occurredAt === undefined ? null : occurredAtOf(deps, ctx, input.occurredAt);
     const { year } = parseQuarter(input.quarter);
