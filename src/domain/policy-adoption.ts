@@ -12,6 +12,7 @@
 //  - The first adoption on a log without one also logs the configured policy (the built-in
 //    default or LEDGER_POLICY_FILE) the earlier facts were decided under, first, in the same append.
 //  - A version already adopted with the same document writes nothing; with another, 409.
+//  - Only a manager adopts (policy-adoption-manager-only).
 import { linePaysCommission } from './asp-line.js';
 import { eventOf } from './decide-context.js';
 import type { Decider } from './decider.js';
@@ -170,6 +171,9 @@ function canonical(value: unknown): string {
 /** The adoption and the adjustments it causes (see the rule above). */
 export function decideAdoption(command: AdoptPolicy, state: PolicyState, ctx: AdoptionContext): AdoptionEvent[] {
   const { policy } = command;
+  if (ctx.actor.role !== 'manager') {
+    refuse('policy-adoption-manager-only', `adopting policy ${policy.version} refused: only a manager adopts a policy version (asked by ${ctx.actor.role} ${ctx.actor.id})`, { role: ctx.actor.role }, 'forbidden');
+  }
   const adoptedBefore = state.adopted.get(policy.version);
   if (adoptedBefore && samePolicy(adoptedBefore, policy)) return []; // adopted already: nothing to write
   requireAdoptable(state.history, policy, samePolicy);

@@ -140,6 +140,10 @@ describe('adopting a back-dated version', () => {
     givenPolicy().when(adopt(versionWith(V1, '2005-01-01', (d) => (d.deposits.byTierFen.gold = 1))), ADOPTED_AT).thenRefuses('policy-version-taken');
   });
 
+  it('only a manager adopts', () => {
+    givenPolicy().when(adopt(raised), ADOPTED_AT, { lines, actor: { role: 'finance', id: 'f-1' } }).thenRefuses('policy-adoption-manager-only');
+  });
+
   it('refuses a version that moves the time zone or the tie window, or drops a tier lines were earned at', () => {
     givenPolicy().when(adopt(versionWith('tz', '2024-07-01', (d) => (d.timeZone = 'Europe/Paris'))), ADOPTED_AT).thenRefuses('policy-time-zone-fixed');
     givenPolicy().when(adopt(versionWith('tw', '2024-07-01', (d) => (d.ownership.tieWindow = 'exact'))), ADOPTED_AT).thenRefuses('policy-tie-window-fixed');

@@ -59,6 +59,19 @@ interface Step {
   advanceMs: number;
 }
 
+/** A policy document: the default with other gold and silver port rates. */
+function documentWith(gold: number[], silver: number[]): Record<string, unknown> {
+  const doc = JSON.parse(readFileSync(new URL('../../../src/domain/default-policy.json', import.meta.url), 'utf8'));
+  delete doc.version;
+  delete doc.effectiveFrom;
+  doc.commission.ratesBps.port.gold = gold;
+  doc.commission.ratesBps.port.silver = silver;
+  return doc;
+}
+const policyDocument = fc
+  .record({ gold: fc.tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 })), silver: fc.constantFrom([3000, 1000], [5000, 0]) })
+  .map(({ gold, silver }) => documentWith(gold, silver));
+
 const step = (name: CommandName, raw: fc.Arbitrary<Record<string, unknown>>, weight = 2) => ({
   weight,
   arbitrary: fc.record({ name: fc.constant(name), raw, role, asPartner: fc.constantFrom('P1', 'P2'), advanceMs: fc.integer({ min: 0, max: 20 * 86_400_000 }) }) as fc.Arbitrary<Step>,
@@ -79,6 +92,8 @@ const steps = fc.array(
     step('payOut', withTime({ quarter }), 2),
     step('evaluateTiers', withTime({ quarter }), 1),
     step('billTraffic', withTime({ partnerId, billId: fc.constantFrom('B1', 'B2', 'B3'), amount, period: fc.constant('2026-06') }), 1),
+    // Policy versions (issue #20): back-dated or not, a name reused with another document (409), the adjustments they write.
+    step('adoptPolicy', withTime({ version: fc.constantFrom('v2', 'v3'), effectiveFrom: fc.constantFrom('2026-01-01', '2026-03-01', '2026-06-01', '2026-09-01'), document: policyDocument, reason: fc.constant('the programme changes') }), 1),
   ),
   { minLength: 1, maxLength: 30 },
 );
@@ -110,7 +125,7 @@ function uncappedPolicyFile(dir: string): string {
   return file;
 }
 
-async function runSequence(sequence: Step[], uncapped: boolean): Promise<{ accepted: number; refused: number }> {
+async function runSequence(sequence: Step[], uncapped: boolean): Promise<{ accepted: number; refused: number; adjustments: number }> {
   const t = tempDir('ledger-property-');
   let nowMs = START_MS;
   const policyFile = uncapped ? uncappedPolicyFile(t.dir) : null;
@@ -141,7 +156,9 @@ async function runSequence(sequence: Step[], uncapped: boolean): Promise<{ accep
     } finally {
       await rebuilt.close();
     }
-    return { accepted, refused };
+    let adjustments = 0;
+    for await (const e of ledger.store.readAll()) if (e.type === 'CommissionAdjusted') adjustments++;
+    return { accepted, refused, adjustments };
   } finally {
     await ledger.close();
     t.cleanup();
@@ -152,11 +169,13 @@ describe('check, then write', () => {
   it('accepts or refuses every command (nothing else), never stops the read model, and what it accepted rebuilds into the live read model', async () => {
     let accepted = 0;
     let refused = 0;
+    let adjustments = 0;
     await fc.assert(
       fc.asyncProperty(steps, fc.boolean(), async (sequence, uncapped) => {
         const counts = await runSequence(sequence, uncapped);
         accepted += counts.accepted;
         refused += counts.refused;
+        adjustments += counts.adjustments;
       }),
       {
         numRuns: 100,
@@ -176,11 +195,23 @@ describe('check, then write', () => {
             ],
             true,
           ],
+          // A back-dated policy version after cash and a refund, then the payout that settles its adjustments.
+          [
+            [
+              { name: 'receivePayment', raw: { paymentId: 'PAY1', dealId: 'D1', line: 'port', amount: 1_000_000, occurredAt: '2026-03-10T02:00:00Z' }, role: 'finance', asPartner: 'P1', advanceMs: 0 },
+              { name: 'issueRefund', raw: { refundId: 'R1', paymentId: 'PAY1', amount: 300_001, reason: 'left early', occurredAt: '2026-03-20T02:00:00Z' }, role: 'finance', asPartner: 'P1', advanceMs: 0 },
+              { name: 'payOut', raw: { quarter: '2026-Q1', occurredAt: '2026-04-05T02:00:00Z' }, role: 'finance', asPartner: 'P1', advanceMs: 0 },
+              { name: 'adoptPolicy', raw: { version: 'v2', effectiveFrom: '2026-01-01', document: documentWith([4500, 1000], [3000, 1000]), reason: 'raised' }, role: 'manager', asPartner: 'P1', advanceMs: 0 },
+              { name: 'payOut', raw: { quarter: '2026-Q2' }, role: 'finance', asPartner: 'P1', advanceMs: 0 },
+            ],
+            false,
+          ],
         ],
       },
     );
     // The generator must exercise both sides, or the property says nothing.
     expect(accepted).toBeGreaterThan(40 * setup.length + 40);
     expect(refused).toBeGreaterThan(40);
+    expect(adjustments, 'back-dated policy versions must adjust some lines').toBeGreaterThan(0);
   }, 240_000);
 });
