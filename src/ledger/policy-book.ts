@@ -21,6 +21,46 @@ export interface PolicyBook {
   atAsOf(instant: string, asOf: string | null): Policy;
   /** Reads the policy stream's tail (cheap: its folded state is remembered) and keeps the result. */
   refresh(store: EventStore): Promise<PolicyState>;
+  /**
+   * Runs a command: an adoption alone (it reads every commission line, then appends its
+   * adjustments: no decision may slip in between under the version it replaces), any other
+   * command alongside the others.
+   */
+  gate<T>(exclusive: boolean, run: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * A readers-writer gate in one process: shared runs go at once unless an exclusive run is
+ * running or waiting; an exclusive run waits for the shared ones in flight, then runs alone.
+ */
+function gateOf(): PolicyBook['gate'] {
+  let shared = 0;
+  let exclusive: Promise<void> | null = null;
+  let drained: (() => void) | null = null;
+  const runShared = async <T>(run: () => Promise<T>): Promise<T> => {
+    while (exclusive) await exclusive;
+    shared++;
+    try {
+      return await run();
+    } finally {
+      shared--;
+      if (shared === 0 && drained) drained();
+    }
+  };
+  const runExclusive = async <T>(run: () => Promise<T>): Promise<T> => {
+    while (exclusive) await exclusive;
+    let release!: () => void;
+    exclusive = new Promise<void>((resolve) => (release = resolve));
+    try {
+      if (shared > 0) await new Promise<void>((resolve) => (drained = resolve));
+      drained = null;
+      return await run();
+    } finally {
+      exclusive = null;
+      release();
+    }
+  };
+  return (isExclusive, run) => (isExclusive ? runExclusive(run) : runShared(run));
 }
 
 export function policyBookOf(configured: Policy): PolicyBook {
@@ -28,6 +68,7 @@ export function policyBookOf(configured: Policy): PolicyBook {
   const initial = () => initialPolicyState(configured);
   return {
     configured,
+    gate: gateOf(),
     state: () => state,
     history: () => state.history,
     at: (instant) => policyInForceAt(state.history, instant),

@@ -64,5 +64,7 @@ export type OutcomeOf<N extends CommandName> = Awaited<ReturnType<LedgerCommands
 /** Runs one command on its (parsed) input: the one door from every caller to the handlers. */
 export function runCommand<N extends CommandName>(name: N, deps: CommandDeps, input: InputOf<N>, ctx: CommandCtx): Promise<OutcomeOf<N>> {
   const spec = ledgerCommands[name] as unknown as { run(deps: CommandDeps, input: InputOf<N>, ctx: CommandCtx): Promise<OutcomeOf<N>> };
+  // An adoption runs alone in this process (policy-book.ts): every decision is made before it or under it.
+  if (deps.policies) return deps.policies.gate(name === 'adoptPolicy', () => spec.run(deps, input, ctx));
   return spec.run(deps, input, ctx);
 }

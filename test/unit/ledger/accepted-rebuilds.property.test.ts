@@ -60,12 +60,12 @@ interface Step {
 }
 
 /** A policy document: the default with other gold and silver port rates. */
-function documentWith(gold: number[], silver: number[]): Record<string, unknown> {
+function documentWith(gold: readonly number[], silver: readonly number[]): Record<string, unknown> {
   const doc = JSON.parse(readFileSync(new URL('../../../src/domain/default-policy.json', import.meta.url), 'utf8'));
   delete doc.version;
   delete doc.effectiveFrom;
-  doc.commission.ratesBps.port.gold = gold;
-  doc.commission.ratesBps.port.silver = silver;
+  doc.commission.ratesBps.port.gold = [...gold];
+  doc.commission.ratesBps.port.silver = [...silver];
   return doc;
 }
 const policyDocument = fc

@@ -4,7 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { factOf } from '../../../src/domain/fact.js';
 import { defaultPolicy } from '../../../src/domain/policy.js';
+import { partnerDeltasOf } from '../../../src/domain/postings.js';
 import { runCommand } from '../../../src/ledger/commands/index.js';
 import { policyBookOf } from '../../../src/ledger/policy-book.js';
 import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
@@ -62,5 +64,56 @@ describe('a quarter is decided under the version in force at its end', () => {
     expect(q3.answer.changes).toEqual([]);
     const [certified] = await p.eventsOf('TierCertified');
     expect(certified?.policyVersion).toBe(defaultPolicy.version);
+  });
+});
+
+describe('an adoption runs alone: no decision slips in between its reading of the lines and its append', () => {
+  it('payments sent together with a back-dated adoption all end at the new rate (decided under it, or adjusted)', async () => {
+    const dir = tempDir('ledger-policy-gate-');
+    const store = openSqliteEventStore({ file: path.join(dir.dir, 'events.db'), clock: () => NOW });
+    cleanups.push(async () => {
+      await store.close();
+      dir.cleanup();
+    });
+    const deps = { store, policy: defaultPolicy, policies: policyBookOf(defaultPolicy), lookups: new ScanLookups(store), clock: () => NOW };
+    const ctx = (role: 'manager' | 'finance') => ({ actor: { role, id: `${role}-1` }, commandId: randomUUID(), correlationId: null });
+    await runCommand('signPartner', deps, { partnerId: 'P-1', name: 'Gold One', kind: 'relationship', tier: 'gold', occurredAt: '2024-01-02T02:00:00.000Z' }, ctx('manager'));
+    const deals = ['D-1', 'D-2', 'D-3', 'D-4'];
+    for (const dealId of deals) {
+      await runCommand('registerDeal', deps, { dealId, partnerId: 'P-1', customer: { name: `Gate ${dealId}` }, occurredAt: '2024-02-01T02:00:00.000Z' }, ctx('manager'));
+      await runCommand('advanceStage', deps, { dealId, stage: 'signed', occurredAt: '2024-03-01T02:00:00.000Z' }, ctx('manager'));
+    }
+    const doc = structuredClone(defaultPolicy) as any;
+    doc.commission.ratesBps.port.gold = [4500, 1000];
+    delete doc.version;
+    delete doc.effectiveFrom;
+    const payments = Array.from({ length: 24 }, (_, i) => ({ paymentId: `PAY-${i}`, dealId: deals[i % deals.length]!, amount: 100_001 + i * 7 }));
+    const sent = payments.map((p, i) => runCommand('receivePayment', deps, { ...p, line: 'port', occurredAt: `2024-08-${String(1 + (i % 28)).padStart(2, '0')}T02:00:00.000Z` }, ctx('finance')));
+    sent.splice(12, 0, runCommand('adoptPolicy', deps, { version: '2024.2', effectiveFrom: '2024-07-01', document: doc, reason: 'raised' }, ctx('manager')) as never);
+    await Promise.all(sent);
+    let accrued = 0;
+    for await (const e of store.readAll()) for (const d of partnerDeltasOf(factOf(e))) accrued += d.deltas.accrued;
+    expect(accrued).toBe(payments.reduce((s, p) => s + Math.round((p.amount * 4500) / 10_000), 0));
+  });
+
+  it('the gate: an exclusive run waits for the shared runs in flight, and shared runs wait for it', async () => {
+    const book = policyBookOf(defaultPolicy);
+    const order: string[] = [];
+    let releaseShared!: () => void;
+    const shared = book.gate(false, async () => {
+      order.push('shared starts');
+      await new Promise<void>((r) => (releaseShared = r));
+      order.push('shared ends');
+    });
+    const exclusive = book.gate(true, async () => {
+      order.push('exclusive runs');
+    });
+    const later = book.gate(false, async () => {
+      order.push('later shared runs');
+    });
+    await Promise.resolve();
+    releaseShared();
+    await Promise.all([shared, exclusive, later]);
+    expect(order).toEqual(['shared starts', 'shared ends', 'exclusive runs', 'later shared runs']);
   });
 });
