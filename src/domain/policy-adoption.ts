@@ -185,14 +185,24 @@ export function decideAdoption(command: AdoptPolicy, state: PolicyState, ctx: Ad
   }
   events.push(adopted(policy, command.document, command.reason));
   history = withAdoption(history, { policy, adoptedAt: ctx.occurredAt, recordedAt: null, actor: ctx.actor, reason: command.reason, position: 1n << 62n });
-  for (const l of ctx.lines) {
-    // Only lines whose version in force changes (cash on or after effectiveFrom, until a later version's).
-    if (versionInForceAt(history, l.cashAt).policy.version === versionInForceAt(state.history, l.cashAt).policy.version) continue;
-    const next = figureUnder(versionInForceAt(history, l.cashAt).policy, l);
+  return [...events, ...adjustmentsBetween(state.history, history, ctx.lines, policy.version)];
+}
+
+/**
+ * The adjustments of going from one history to the next: a line whose version in force at its
+ * cash date changes (cash on or after the new version's effectiveFrom, until a later version's)
+ * is re-decided under the new one; a changed figure is an adjustment.
+ */
+export function adjustmentsBetween(before: PolicyHistory, after: PolicyHistory, lines: readonly CommissionLine[], adoptedVersion: string): Array<EventOf<'CommissionAdjusted'>> {
+  const out: Array<EventOf<'CommissionAdjusted'>> = [];
+  for (const l of lines) {
+    const inForce = versionInForceAt(after, l.cashAt).policy;
+    if (inForce.version === versionInForceAt(before, l.cashAt).policy.version) continue;
+    const next = figureUnder(inForce, l);
     if (next.fen === l.current.fen && next.rateBps === l.current.rateBps) continue;
-    events.push(adjustmentOf(l, next, policy.version));
+    out.push(adjustmentOf(l, next, adoptedVersion));
   }
-  return events;
+  return out;
 }
 
 function adopted(policy: Policy, document: Record<string, unknown>, reason: string): EventOf<'PolicyAdopted'> {
