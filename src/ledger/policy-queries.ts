@@ -4,6 +4,7 @@
 import type { Actor } from '../domain/events.js';
 import { POLICY_STREAM } from '../domain/events.js';
 import { policyDifferences, type PolicyDifference } from '../domain/policy-diff.js';
+import { resolveQueryInstant } from '../domain/query-time.js';
 import { findVersion, historyOfPolicy, type PolicyHistory, withAdoption } from '../domain/policy-history.js';
 import { loadPolicy, type Policy } from '../domain/policy.js';
 import type { EventStore } from '../store/event-store.js';
@@ -38,7 +39,9 @@ export interface PolicyDiffAnswer {
 }
 
 /** The history as the log held it at `asOf` (every adoption when absent), with each adoption's actor. */
-export async function policyHistoryAsOf(store: EventStore, configured: Policy, asOf?: string): Promise<PolicyHistory> {
+export async function policyHistoryAsOf(store: EventStore, configured: Policy, asOfInput?: string): Promise<PolicyHistory> {
+  // A bare date is the end of that day in the policy's time zone, as on every read.
+  const asOf = asOfInput === undefined ? undefined : resolveQueryInstant(asOfInput, configured.timeZone);
   let history = historyOfPolicy(configured);
   for (const e of await store.readStream(POLICY_STREAM)) {
     if (e.type !== 'PolicyAdopted' || (asOf !== undefined && e.recordedAt > asOf)) continue;

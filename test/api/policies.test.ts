@@ -190,6 +190,10 @@ describe('a rate raised from 2024-07-01, adopted on 2024-09-15 after the Q2 payo
       expect.objectContaining({ version: '2024.2', inLog: true, effectiveFrom: '2024-07-01', inForceFrom: '2024-06-30T16:00:00.000Z', inForceUntil: null, adoptedAt: '2024-09-15T02:00:00.000Z', actor: { role: 'manager', id: 'mgr-alice' }, reason: 'gold port rate raised to 45%' }),
     ]);
     expect((await get(server, `/policies?asOf=${beforeAdoption}`, 'finance')).body).toEqual([expect.objectContaining({ version: defaultPolicy.version, inLog: false })]);
+    // A bare date is the end of that day in the policy's time zone: the adoptions recorded today count.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: defaultPolicy.timeZone }).format(new Date());
+    expect((await get(server, `/policies?asOf=${today}`, 'finance')).body.map((v: { version: string }) => v.version)).toEqual([defaultPolicy.version, '2024.2']);
+    expect((await get(server, '/policies?asOf=2024-09-15', 'finance')).body).toEqual([expect.objectContaining({ version: defaultPolicy.version, inLog: false })]);
     const one = await get(server, '/policies/2024.2', 'auditor');
     expect(one.status).toBe(200);
     expect(one.body.document.commission.ratesBps.port.gold).toEqual([4500, 1000]);
