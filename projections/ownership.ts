@@ -2,7 +2,9 @@
 // and the rule that made the owner. The rules are the domain's (customer evolve + ownershipOf);
 // this module stores the events that decide ownership, per customer (few per customer), feeds
 // them to those rules for a cut and shapes the answer; and keeps the id indexes the command
-// side needs (customers by name and tax id, deals and transfers to their customer).
+// side needs (customers by name and tax id, deals and transfers to their customer). The same
+// rows (with the forecast revisions) are the pipeline's deal facts: one row per customer event,
+// not one per projection.
 import { canonicalJson } from '../src/store/hash-chain.js';
 import type Database from 'better-sqlite3';
 import type { EventEnvelope } from '../src/domain/events.js';
@@ -25,6 +27,12 @@ export const claimEventTypes: ReadonlySet<string> = new Set([
   'TransferProposed',
   'TransferRejected',
 ]);
+
+/**
+ * Events stored in claim_events: the ownership-deciding ones and a deal's forecast revisions
+ * (the pipeline reads its deal facts from this table too: projections/pipeline.ts).
+ */
+export const customerEventTypes: ReadonlySet<string> = new Set([...claimEventTypes, 'ForecastRevised']);
 
 export interface ClaimView {
   dealId: string;
@@ -82,7 +90,7 @@ CREATE TABLE IF NOT EXISTS deals (
   },
   applier: ({ write }) => ({
     apply(e, ev) {
-      if (!claimEventTypes.has(e.type)) return 0;
+      if (!customerEventTypes.has(e.type)) return 0;
       const position = Number(e.position);
       const key = 'customerKey' in ev.data ? ev.data.customerKey : null;
       if (key === null) throw new Error(`${e.type} at ${position} names no customer`);
@@ -113,7 +121,7 @@ export function claimEventsAt(db: Db, customerKey: string, cut: LogCut): ClaimEv
   const rows = stmt(
     db,
     `SELECT position, occurred_at AS occurredAt, recorded_at AS recordedAt, event_id AS eventId, type, data_json
-       FROM claim_events WHERE customer_key = ? AND position <= ? AND occurred_at <= ? ORDER BY position`,
+       FROM claim_events WHERE customer_key = ? AND position <= ? AND occurred_at <= ? AND type <> 'ForecastRevised' ORDER BY position`,
   ).all(customerKey, cut.position, validBound(cut)) as Array<Omit<ClaimEventRow, 'data'> & { data_json: string }>;
   return rows.map(({ data_json, ...r }) => ({ ...r, data: JSON.parse(data_json) as unknown }));
 }

@@ -275,33 +275,33 @@ export function pipelineReport(
 /** Events that tell the pipeline something (dealFactOf answers null for every other type). */
 const dealEventTypes: ReadonlySet<string> = new Set(['DealRegistered', 'DealStageAdvanced', 'DealLost', 'ContractConfirmed', 'ForecastRevised']);
 
-// deal_events: the deal facts, one row per event; deal_signings: each partner's first signing of
-// a customer, filed under the quarter it fell in (the tier evaluation's candidates).
+// The deal facts are the customer events the ownership projection stores (claim_events, with the
+// forecast revisions): one row per event serves both, and a fact is rebuilt from its event by
+// dealFactOf. deal_signings: each partner's first signing of a customer, filed under the quarter
+// it fell in (the tier evaluation's candidates), with the deal and the instant.
 export const pipelineProjection = projectionModule({
-  tables: ['deal_events', 'deal_signings'],
+  tables: ['deal_signings'],
   create: `
-CREATE TABLE IF NOT EXISTS deal_events (
-  position INTEGER PRIMARY KEY, occurred_at TEXT NOT NULL, kind TEXT NOT NULL, deal_id TEXT NOT NULL,
-  customer_key TEXT, customer_name TEXT, partner_id TEXT, channel TEXT, stage TEXT,
-  expected_ports INTEGER, expected_revenue_fen INTEGER);
+DROP TABLE IF EXISTS deal_events;
 CREATE TABLE IF NOT EXISTS deal_signings (
   quarter TEXT NOT NULL, partner_id TEXT NOT NULL, customer_key TEXT NOT NULL, position INTEGER NOT NULL,
+  deal_id TEXT NOT NULL, signed_at TEXT NOT NULL,
   PRIMARY KEY (quarter, partner_id, customer_key)) WITHOUT ROWID;`,
-  indexes: ['CREATE INDEX IF NOT EXISTS deal_events_by_deal ON deal_events (deal_id, position);'],
+  indexes: [],
   writeSql: {
-    dealEvent: 'INSERT OR REPLACE INTO deal_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    signing: 'INSERT OR IGNORE INTO deal_signings VALUES (?, ?, ?, ?)',
+    signing: 'INSERT OR IGNORE INTO deal_signings VALUES (?, ?, ?, ?, ?, ?)',
   },
   applier({ write, drain, db, rules }) {
-    /** Each registered deal's partner; loaded whole on first use and kept current. */
+    /** Each registered deal's partner ('direct' for direct sales); loaded whole on first use and kept current. */
     const dealPartners = new Map<string, string>();
     let loaded = false;
-    const registrations = db.prepare(`SELECT deal_id, partner_id FROM deal_events WHERE kind = 'registered' ORDER BY position`);
+    // The ownership projection's deals (applied before this one): every registration.
+    const registrations = db.prepare('SELECT deal_id, partner_id FROM deals ORDER BY position');
     const partnerOfDeal = (dealId: string): string | null => {
       if (!loaded) {
         drain();
-        for (const r of registrations.iterate() as Iterable<{ deal_id: string; partner_id: string }>) {
-          if (!dealPartners.has(r.deal_id)) dealPartners.set(r.deal_id, r.partner_id);
+        for (const r of registrations.iterate() as Iterable<{ deal_id: string; partner_id: string | null }>) {
+          if (!dealPartners.has(r.deal_id)) dealPartners.set(r.deal_id, r.partner_id ?? directSalesId);
         }
         loaded = true;
       }
@@ -309,46 +309,17 @@ CREATE TABLE IF NOT EXISTS deal_signings (
     };
     return {
       apply(e, ev) {
-        if (!dealEventTypes.has(e.type)) return 0; // no deal fact: skip building one
-        const fact = dealFactOf(e);
-        if (!fact) return 0;
-        switch (fact.kind) {
-          case 'registered':
-            write('dealEvent', [
-              fact.position,
-              fact.occurredAt,
-              fact.kind,
-              fact.dealId,
-              fact.customerKey,
-              fact.customerName,
-              fact.partnerId,
-              fact.channel,
-              null,
-              fact.expectedPorts,
-              fact.expectedRevenueFen,
-            ]);
-            dealPartners.set(fact.dealId, fact.partnerId);
-            return 1;
-          case 'advanced': {
-            write('dealEvent', [fact.position, fact.occurredAt, fact.kind, fact.dealId, null, null, null, null, fact.stage, null, null]);
-            const partnerId = partnerOfDeal(fact.dealId);
-            // A signing: an advance to signed, or the vendor's confirmation of the contract (contracts.ts).
-            if (fact.stage === 'signed' && partnerId !== null && (ev.type === 'DealStageAdvanced' || ev.type === 'ContractConfirmed')) {
-              write('signing', [rules.quarterOf(e.occurredAt), partnerId, ev.data.customerKey, fact.position]);
-            }
-            return 1;
-          }
-          case 'lost':
-            write('dealEvent', [fact.position, fact.occurredAt, fact.kind, fact.dealId, null, null, null, null, null, null, null]);
-            return 1;
-          case 'forecast':
-            write('dealEvent', [fact.position, fact.occurredAt, fact.kind, fact.dealId, null, null, null, null, null, fact.expectedPorts, fact.expectedRevenueFen]);
-            return 1;
-          default: {
-            const never: never = fact;
-            throw new Error(`unhandled deal fact ${JSON.stringify(never)}`);
-          }
+        if (!dealEventTypes.has(e.type)) return 0;
+        if (ev.type === 'DealRegistered') {
+          dealPartners.set(ev.data.dealId, ev.data.partnerId ?? directSalesId);
+          return 1;
         }
+        // A signing: an advance to signed, or the vendor's confirmation of the contract (contracts.ts).
+        if ((ev.type === 'DealStageAdvanced' && ev.data.stage === 'signed') || ev.type === 'ContractConfirmed') {
+          const partnerId = partnerOfDeal(ev.data.dealId);
+          if (partnerId !== null) write('signing', [rules.quarterOf(e.occurredAt), partnerId, ev.data.customerKey, Number(e.position), ev.data.dealId, e.occurredAt]);
+        }
+        return 1;
       },
       forget() {
         dealPartners.clear();
@@ -360,66 +331,30 @@ CREATE TABLE IF NOT EXISTS deal_signings (
 
 // ---- readers ----------------------------------------------------------------------------------
 
-interface DealEventRow {
-  position: number;
-  occurred_at: string;
-  kind: DealFact['kind'];
-  deal_id: string;
-  customer_key: string | null;
-  customer_name: string | null;
-  partner_id: string | null;
-  channel: string | null;
-  stage: string | null;
-  expected_ports: number | null;
-  expected_revenue_fen: number | null;
-}
-
-function dealFactOfRow(r: DealEventRow): DealFact {
-  const at = { position: r.position, occurredAt: r.occurred_at, dealId: r.deal_id };
-  switch (r.kind) {
-    case 'registered':
-      return {
-        kind: 'registered',
-        ...at,
-        customerKey: r.customer_key ?? '',
-        customerName: r.customer_name ?? '',
-        partnerId: r.partner_id ?? '',
-        channel: r.channel === 'direct' ? 'direct' : 'partner',
-        expectedPorts: r.expected_ports ?? 0,
-        expectedRevenueFen: r.expected_revenue_fen ?? 0,
-      };
-    case 'advanced':
-      return { kind: 'advanced', ...at, stage: r.stage as PipelineStage };
-    case 'lost':
-      return { kind: 'lost', ...at };
-    case 'forecast':
-      return { kind: 'forecast', ...at, expectedPorts: r.expected_ports, expectedRevenueFen: r.expected_revenue_fen };
-    default: {
-      const never: never = r.kind;
-      throw new Error(`unknown deal event kind ${String(never)}`);
-    }
-  }
-}
-
 /** Every deal fact inside the cut, in log order (a list answer: it costs what the list has). */
 export function dealFactsAt(db: Db, cut: LogCut): DealFact[] {
-  const rows = stmt(db, 'SELECT * FROM deal_events WHERE position <= ? AND occurred_at <= ? ORDER BY position').all(
-    cut.position,
-    validBound(cut),
-  ) as DealEventRow[];
-  return rows.map(dealFactOfRow);
+  const rows = stmt(
+    db,
+    `SELECT position, occurred_at AS occurredAt, type, data_json FROM claim_events
+      WHERE position <= ? AND occurred_at <= ? AND type IN (${[...dealEventTypes].map((t) => `'${t}'`).join(', ')}) ORDER BY position`,
+  ).all(cut.position, validBound(cut)) as Array<{ position: number; occurredAt: string; type: string; data_json: string }>;
+  const facts: DealFact[] = [];
+  for (const r of rows) {
+    const fact = dealFactOf({ type: r.type, data: JSON.parse(r.data_json) as unknown, position: r.position, occurredAt: r.occurredAt } as unknown as EventEnvelope);
+    if (fact) facts.push(fact);
+  }
+  return facts;
 }
 
 /**
  * The partners' deals signed inside the quarter, by the quarter the read model filed each signing
  * under (its first per partner and customer): candidate rows for the tier evaluation, whose rule
- * (src/domain/signed-customers.ts) decides which count. One index range and a primary-key join.
+ * (src/domain/signed-customers.ts) decides which count. One index range.
  */
 export function signingsInQuarter(db: Db, quarter: string): Signing[] {
   return stmt(
     db,
-    `SELECT e.deal_id AS dealId, s.partner_id AS partnerId, s.customer_key AS customerKey, e.occurred_at AS signedAt
-       FROM deal_signings s JOIN deal_events e ON e.position = s.position
-      WHERE s.quarter = ? ORDER BY s.position`,
+    `SELECT deal_id AS dealId, partner_id AS partnerId, customer_key AS customerKey, signed_at AS signedAt
+       FROM deal_signings WHERE quarter = ? ORDER BY position`,
   ).all(quarter) as Signing[];
 }

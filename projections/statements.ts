@@ -153,14 +153,30 @@ function withoutLineIds(p: PayoutView): Omit<PayoutView, 'lineEventIds'> {
 /** Cash events remembered for the commission lines that follow them (usually in the same append). */
 const maxRecentCash = 10_000;
 
-// cash_events: every payment and refund; commission_lines: every accrual and clawback with the
-// cash it came from and, once paid out, the payout that settled it; payouts: one row per payout.
+/** A payment or refund as the commission lines see it: its source, and whether its cash_events row is on file. */
+interface RecentCash {
+  source: CashSource;
+  /** Its cash_events row, written when the batch ends with no line from it yet (null: written, or consumed). */
+  row: unknown[] | null;
+  /** Its cash_events row was written and no line has removed it yet. */
+  onFile: boolean;
+}
+
+// cash_events: the payments and refunds no commission line has come from (a payment to direct
+// sales, with no commission, or a refund without a clawback; and, between two batches, cash whose
+// line is in the next one): a line holds its cash source itself, so the usual payment is never a
+// row of its own. first_payments: per deal, each payment that occurred before every earlier one
+// (the running minimum of occurredAt in log order: its first payment inside any cut).
+// commission_lines: every accrual and clawback with the cash it came from and, once paid out, the
+// payout that settled it; payouts: one row per payout.
 export const statementsProjection = projectionModule({
-  tables: ['cash_events', 'commission_lines', 'payouts', 'commission_adjustments'],
+  tables: ['cash_events', 'first_payments', 'commission_lines', 'payouts', 'commission_adjustments'],
   create: `
 CREATE TABLE IF NOT EXISTS cash_events (
   position INTEGER PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL, event_id TEXT NOT NULL, occurred_at TEXT NOT NULL,
   customer_key TEXT NOT NULL, deal_id TEXT, payment_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS first_payments (
+  deal_id TEXT NOT NULL, position INTEGER NOT NULL, occurred_at TEXT NOT NULL, PRIMARY KEY (deal_id, position)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS commission_lines (
   position INTEGER PRIMARY KEY, event_id TEXT NOT NULL, kind TEXT NOT NULL, partner_id TEXT NOT NULL, customer_key TEXT NOT NULL,
   payment_id TEXT NOT NULL, refund_id TEXT, source_event_id TEXT NOT NULL, source_position INTEGER NOT NULL,
@@ -181,6 +197,8 @@ CREATE TABLE IF NOT EXISTS commission_adjustments (
   settled_quarter TEXT, settled_event_id TEXT, settled_position INTEGER, settled_occurred_at TEXT);`,
   indexes: [
     'CREATE INDEX IF NOT EXISTS cash_events_by_id ON cash_events (kind, id);',
+    // A payment's customer and, after a restart, a line's cash source when its row is gone (lines_by_payment).
+    'CREATE INDEX IF NOT EXISTS lines_by_payment ON commission_lines (payment_id);',
     'CREATE INDEX IF NOT EXISTS lines_by_cash_quarter ON commission_lines (partner_id, cash_quarter);',
     'CREATE INDEX IF NOT EXISTS lines_by_settled_quarter ON commission_lines (partner_id, settled_quarter);',
     'CREATE INDEX IF NOT EXISTS lines_unsettled ON commission_lines (partner_id, position) WHERE settled_position IS NULL;',
@@ -189,6 +207,8 @@ CREATE TABLE IF NOT EXISTS commission_adjustments (
   ],
   writeSql: {
     cashInsert: 'INSERT OR REPLACE INTO cash_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    cashDelete: 'DELETE FROM cash_events WHERE position = ?',
+    firstPayment: 'INSERT OR REPLACE INTO first_payments VALUES (?, ?, ?)',
     line: 'INSERT OR REPLACE INTO commission_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)',
     payout: 'INSERT OR REPLACE INTO payouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     settle: 'UPDATE commission_lines SET settled_quarter = ?, settled_event_id = ?, settled_position = ?, settled_occurred_at = ? WHERE position = ?',
@@ -200,7 +220,24 @@ CREATE TABLE IF NOT EXISTS commission_adjustments (
     /** Per partner, its commission lines no payout has settled yet: event id → position (loaded on first use). */
     const unsettled = new Map<string, Map<string, number>>();
     let unsettledLoaded = false;
-    const recentCash = new Map<string, CashSource>();
+    const recentCash = new Map<string, RecentCash>();
+    /** Cash of the current batch whose row waits for the batch's end (a line from it may still come). */
+    let awaiting: RecentCash[] = [];
+    /** Per deal, the earliest occurredAt of its payments so far (loaded on first use). */
+    const firstPaid = new Map<string, string>();
+    let firstPaidLoaded = false;
+    const firstPaidRows = db.prepare('SELECT deal_id, min(occurred_at) AS occurred_at FROM first_payments GROUP BY deal_id');
+    const firstPaidOf = (dealId: string): string | undefined => {
+      if (!firstPaidLoaded) {
+        drain();
+        for (const r of firstPaidRows.iterate() as Iterable<{ deal_id: string; occurred_at: string }>) {
+          const known = firstPaid.get(r.deal_id);
+          if (known === undefined || r.occurred_at < known) firstPaid.set(r.deal_id, r.occurred_at);
+        }
+        firstPaidLoaded = true;
+      }
+      return firstPaid.get(dealId);
+    };
     /** Adjustments no payout settled yet (the settle UPDATE is keyed by event id; an unknown id only costs a no-op). */
     const adjustmentIds = new Set<string>();
     let adjustmentsLoaded = false;
@@ -213,6 +250,11 @@ CREATE TABLE IF NOT EXISTS commission_adjustments (
     };
     const unsettledRows = db.prepare('SELECT partner_id, event_id, position FROM commission_lines WHERE settled_position IS NULL ORDER BY position');
     const cashRow = db.prepare('SELECT event_id, position, occurred_at FROM cash_events WHERE kind = ? AND id = ? ORDER BY position DESC LIMIT 1');
+    // The source an earlier line of the same cash recorded (its row was removed when that line came).
+    const lineSource = db.prepare(
+      `SELECT source_event_id AS event_id, source_position AS position, cash_at AS occurred_at FROM commission_lines
+        WHERE payment_id = ? AND (CASE WHEN ? = 'payment' THEN kind = 'accrual' ELSE refund_id = ? END) ORDER BY source_position DESC LIMIT 1`,
+    );
 
     /** A partner's unsettled lines; every partner's are loaded in one scan on first use and kept current. */
     const unsettledOf = (partnerId: string): Map<string, number> => {
@@ -234,20 +276,55 @@ CREATE TABLE IF NOT EXISTS commission_adjustments (
       return lines;
     };
 
-    const cashSource = (kind: 'payment' | 'refund', id: string, fallback: EventEnvelope): CashSource => {
-      const cached = recentCash.get(`${kind} ${id}`);
-      if (cached) return cached;
+    /**
+     * A line's cash source, and its cash_events row removed (a line now comes from it): from
+     * memory, else its row, else the source an earlier line of it recorded, else the line itself.
+     */
+    const cashSource = (kind: 'payment' | 'refund', id: string, paymentId: string, fallback: EventEnvelope): CashSource => {
+      const key = `${kind} ${id}`;
+      const cached = recentCash.get(key);
+      if (cached) {
+        cached.row = null; // consumed: no row at the batch's end
+        if (cached.onFile) {
+          write('cashDelete', [cached.source.position]);
+          cached.onFile = false;
+        }
+        return cached.source;
+      }
       drain();
-      const row = cashRow.get(kind, id) as { event_id: string; position: number; occurred_at: string } | undefined;
-      if (row) return { eventId: row.event_id, position: row.position, occurredAt: row.occurred_at };
-      return { eventId: fallback.eventId, position: Number(fallback.position), occurredAt: fallback.occurredAt };
+      type SourceRow = { event_id: string; position: number; occurred_at: string };
+      const row = cashRow.get(kind, id) as SourceRow | undefined;
+      if (row) write('cashDelete', [row.position]);
+      const found = row ?? (lineSource.get(paymentId, kind, id) as SourceRow | undefined);
+      if (!found) return { eventId: fallback.eventId, position: Number(fallback.position), occurredAt: fallback.occurredAt };
+      const source = { eventId: found.event_id, position: found.position, occurredAt: found.occurred_at };
+      recentCash.set(key, { source, row: null, onFile: false });
+      return source;
     };
 
     return {
       beginBatch() {
         // Trimmed between batches only: the current batch's cash is always in the map, so a miss
         // reads a committed row (the bulk writer has not written the current batch yet).
-        if (recentCash.size >= maxRecentCash) recentCash.clear();
+        // The older half goes (a line in this batch comes from cash of the last one, or a committed row).
+        if (recentCash.size >= maxRecentCash) {
+          let drop = recentCash.size - maxRecentCash / 2;
+          for (const key of recentCash.keys()) {
+            if (drop-- <= 0) break;
+            recentCash.delete(key);
+          }
+        }
+        awaiting = [];
+      },
+      endBatch() {
+        // Cash no line has come from yet: on file, so a line in a later batch (or after a restart) finds it.
+        for (const cash of awaiting) {
+          if (cash.row === null) continue;
+          write('cashInsert', cash.row);
+          cash.row = null;
+          cash.onFile = true;
+        }
+        awaiting = [];
       },
       apply(e, ev) {
         const position = Number(e.position);
@@ -257,8 +334,20 @@ CREATE TABLE IF NOT EXISTS commission_adjustments (
             const kind = ev.type === 'PaymentReceived' ? 'payment' : 'refund';
             const id = ev.type === 'PaymentReceived' ? ev.data.paymentId : ev.data.refundId;
             const dealId = ev.type === 'PaymentReceived' ? ev.data.dealId : null;
-            write('cashInsert', [position, kind, id, e.eventId, e.occurredAt, ev.data.customerKey, dealId, ev.data.paymentId]);
-            recentCash.set(`${kind} ${id}`, { eventId: e.eventId, position, occurredAt: e.occurredAt });
+            if (dealId !== null) {
+              const first = firstPaidOf(dealId);
+              if (first === undefined || e.occurredAt < first) {
+                write('firstPayment', [dealId, position, e.occurredAt]);
+                firstPaid.set(dealId, e.occurredAt);
+              }
+            }
+            const cash: RecentCash = {
+              source: { eventId: e.eventId, position, occurredAt: e.occurredAt },
+              row: [position, kind, id, e.eventId, e.occurredAt, ev.data.customerKey, dealId, ev.data.paymentId],
+              onFile: false,
+            };
+            recentCash.set(`${kind} ${id}`, cash);
+            awaiting.push(cash);
             return 1;
           }
           case 'CommissionAccrued':
@@ -266,7 +355,7 @@ CREATE TABLE IF NOT EXISTS commission_adjustments (
             const accrual = ev.type === 'CommissionAccrued';
             const d = ev.data;
             const refundId = ev.type === 'CommissionClawedBack' ? ev.data.refundId : null;
-            const cash = refundId === null ? cashSource('payment', d.paymentId, e) : cashSource('refund', refundId, e);
+            const cash = refundId === null ? cashSource('payment', d.paymentId, d.paymentId, e) : cashSource('refund', refundId, d.paymentId, e);
             const cashFen = ev.type === 'CommissionAccrued' ? ev.data.cashFen : 0 - ev.data.refundedCashFen;
             const lines = unsettledOf(d.partnerId); // loaded before this line's row exists
             write('line', [
@@ -349,6 +438,9 @@ CREATE TABLE IF NOT EXISTS commission_adjustments (
         adjustmentIds.clear();
         adjustmentsLoaded = false;
         recentCash.clear();
+        awaiting = [];
+        firstPaid.clear();
+        firstPaidLoaded = false;
       },
     };
   },
@@ -511,19 +603,28 @@ export function unsettledLinesOf(db: Db, partnerId: string, cut: LogCut): Statem
   return rows.map((r) => lineOfRow(r, cut));
 }
 
-/** Each deal's first payment inside the cut (occurredAt), by deal (the weekly report's sales; a list answer). */
+/**
+ * Each deal's first payment inside the cut (occurredAt), by deal (the weekly report's sales; a list
+ * answer). The earliest occurredAt among the payments up to a position is that of the deal's last
+ * first_payments row up to it; inside a valid-time cut it counts when it occurred by validAt (if it
+ * did not, no payment up to the position did).
+ */
 export function firstPaymentsAt(db: Db, cut: LogCut): Map<string, string> {
+  // The bare occurred_at of an aggregate with max() comes from the row holding the maximum (SQLite).
   const rows = stmt(
     db,
-    `SELECT deal_id AS dealId, min(occurred_at) AS paidAt FROM cash_events
-      WHERE kind = 'payment' AND deal_id IS NOT NULL AND position <= ? AND occurred_at <= ? GROUP BY deal_id`,
-  ).all(cut.position, validBound(cut)) as Array<{ dealId: string; paidAt: string }>;
-  return new Map(rows.map((r) => [r.dealId, r.paidAt]));
+    `SELECT deal_id AS dealId, occurred_at AS paidAt, max(position) FROM first_payments WHERE position <= ? GROUP BY deal_id`,
+  ).all(cut.position) as Array<{ dealId: string; paidAt: string }>;
+  const valid = validBound(cut);
+  return new Map(rows.filter((r) => r.paidAt <= valid).map((r) => [r.dealId, r.paidAt]));
 }
 
+/** The customer a payment was received from: its cash row, or a commission line from it. */
 export function customerKeyOfPayment(db: Db, paymentId: string): string | null {
-  const row = stmt(db, `SELECT customer_key FROM cash_events WHERE kind = 'payment' AND id = ? ORDER BY position LIMIT 1`).get(paymentId) as
-    | { customer_key: string }
-    | undefined;
+  const row = stmt(
+    db,
+    `SELECT customer_key FROM (SELECT customer_key, position FROM cash_events WHERE kind = 'payment' AND id = @id
+       UNION ALL SELECT customer_key, source_position FROM commission_lines WHERE payment_id = @id) ORDER BY position LIMIT 1`,
+  ).get({ id: paymentId }) as { customer_key: string } | undefined;
   return row?.customer_key ?? null;
 }

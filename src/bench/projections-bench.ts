@@ -201,7 +201,7 @@ function sampler(runner: ProjectionRunner, events: number) {
   };
   const db = runner.db;
   const span = db.prepare('SELECT min(recorded_at) AS first, max(recorded_at) AS last FROM clock').get() as { first: string; last: string };
-  const occurred = db.prepare('SELECT min(occurred_at) AS first, max(occurred_at) AS last FROM deal_events').get() as { first: string; last: string };
+  const occurred = db.prepare('SELECT min(occurred_at) AS first, max(occurred_at) AS last FROM claim_events').get() as { first: string; last: string };
   const partners = (db.prepare('SELECT partner_id FROM partners').all() as Array<{ partner_id: string }>).map((r) => r.partner_id);
   const customerCount = (db.prepare('SELECT count(*) AS n FROM customers').get() as { n: number }).n;
   const between = (a: string, b: string): string => new Date(Date.parse(a) + Math.floor(rnd() * (Date.parse(b) - Date.parse(a)))).toISOString();

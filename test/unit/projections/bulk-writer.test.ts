@@ -128,7 +128,7 @@ describe('the bulk writer (a rebuild writing on a worker thread)', () => {
       const checkpoints = db.prepare('SELECT DISTINCT position FROM checkpoints').pluck().all();
       expect(checkpoints).toEqual([Number(log[9]!.position)]);
       expect(writer.position()).toBe(Number(log[9]!.position));
-      expect(db.prepare('SELECT max(position) FROM deal_events').pluck().get() ?? 0).toBeLessThanOrEqual(Number(log[9]!.position));
+      expect(db.prepare('SELECT max(position) FROM claim_events').pluck().get() ?? 0).toBeLessThanOrEqual(Number(log[9]!.position));
     } finally {
       db.close();
     }

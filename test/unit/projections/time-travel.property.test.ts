@@ -119,7 +119,23 @@ describe('time travel: accelerated answers equal a naive fold of the cut log', (
             const deals = new Map<string, DealView>();
             for (const fact of read.dealFactsAt(db, cut)) applyDealFact(deals, fact);
             expect(deals).toEqual(expected.pipeline);
+            // The weekly report's sales: each deal's earliest payment inside the cut.
+            const firstPaid = new Map<string, string>();
+            for (const e of cutLog(s.log, cut)) {
+              if (e.type !== 'PaymentReceived') continue;
+              const dealId = (e.data as { dealId: string }).dealId;
+              const known = firstPaid.get(dealId);
+              if (known === undefined || e.occurredAt < known) firstPaid.set(dealId, e.occurredAt);
+            }
+            expect(read.firstPaymentsAt(db, cut)).toEqual(firstPaid);
           }
+          // A payment's customer (the first payment of that id: random logs reuse ids).
+          const payers = new Map<string, string>();
+          for (const e of s.log) {
+            const d = e.data as { paymentId: string; customerKey: string };
+            if (e.type === 'PaymentReceived' && !payers.has(d.paymentId)) payers.set(d.paymentId, d.customerKey);
+          }
+          for (const [paymentId, customerKey] of payers) expect(read.customerKeyOfPayment(db, paymentId)).toBe(customerKey);
         } finally {
           db.close();
         }
