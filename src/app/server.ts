@@ -16,6 +16,7 @@ import { AppModule } from './app.module.js';
 import { loadOrCreateTokens, readableByOthers, TokenRegistry, type LoadedTokens } from './auth/tokens.js';
 import { earlyAuthHook } from './auth/early-auth.js';
 import { httpLimitsOf, type ServerConfig } from './config.js';
+import { announceServer, withdrawServer } from './server-presence.js';
 import { preparePrivateDataDir, tightenDataFiles } from './data-dir.js';
 import { healthVisibilityHook } from './health/health-visibility.js';
 import { capConnectionsPerAddress, clientErrorHandler, expectationFailedHandler, frameworkErrorsHandler, MethodTable, methodNotAllowedHook } from './http/hostile-clients.js';
@@ -155,6 +156,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       config.print(`API tokens: one per role in ${tokens.file} (${tokens.created ? 'generated now, ' : ''}readable by its owner only); they are never printed`);
     }
     tightenDataFiles(config.dataDir);
+    announceServer(config.dataDir, url);
     const opened = app;
     let closing: Promise<void> | null = null;
     const backgroundVerify = startCheck?.ok && startCheck.mode === 'incremental' ? verifyInBackground(ledger, config, integrity, () => closing !== null) : Promise.resolve();
@@ -169,6 +171,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
         await opened.close();
         idempotency.close();
         await ledger.close();
+        withdrawServer(config.dataDir);
       })();
       return closing;
     };

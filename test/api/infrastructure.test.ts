@@ -233,7 +233,12 @@ describe('configuration', () => {
       expect(lines.join('\n')).toContain(file);
       const answer = await fetch(`${running.url}/reports/session`, { headers: { authorization: `Bearer ${generated[0]?.token}` } });
       expect(answer.status).toBe(200);
+      // It announces itself in the data directory while it serves (ledger policy adopt asks), owner-only.
+      const presence = path.join(dataDir, 'server.json');
+      expect(JSON.parse(readFileSync(presence, 'utf8'))).toMatchObject({ pid: process.pid, url: running.url });
+      expect(statSync(presence).mode & 0o777).toBe(0o600);
       await running.close();
+      expect(existsSync(presence)).toBe(false);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { liveServerIn } from '../../app/server-presence.js';
 import { openLedger } from '../../ledger/ledger.js';
 import { policyFromEnv } from '../../ledger/policy-file.js';
 import { policyDiff, policyVersion, policyVersions } from '../../ledger/policy-queries.js';
@@ -72,6 +73,13 @@ async function adopt(argv: string[]): Promise<number> {
   const occurredAt = instantFlag(args.values, 'occurred-at');
   const format = args.flags.has('json') ? 'json' : 'table';
   const dataDir = args.values.get('data-dir') ?? process.env.LEDGER_DATA_DIR ?? DEFAULT_DATA_DIR;
+  const server = args.flags.has(DRY_RUN_FLAG) ? null : liveServerIn(dataDir);
+  if (server) {
+    // The server decides every payment under the history it holds: an adoption beside it could
+    // miss a payment it decides meanwhile under the version being replaced.
+    process.stderr.write(`ledger policy adopt: a server (pid ${server.pid}, ${server.url}) serves ${dataDir}; adopt through its POST /policies, so its decisions follow the new version at once (--dry-run works here)\n`);
+    return 3;
+  }
   const ledger = await openLedger({ dataDir, policyFile: process.env.LEDGER_POLICY_FILE ?? null, follow: false });
   try {
     let input;

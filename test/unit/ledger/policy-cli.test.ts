@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveServerIn } from '../../../src/app/server-presence.js';
 import { policyCommand } from '../../../src/cli/commands/policy.js';
 import { statementCommand } from '../../../src/cli/commands/statement.js';
 import { exportCommand } from '../../../src/cli/commands/export.js';
@@ -72,6 +73,28 @@ describe('ledger policy', () => {
     ]);
     expect(answer.balances.partners).toEqual([expect.objectContaining({ partnerId: 'P-1', accounts: expect.objectContaining({ accrued: { beforeFen: 1_200_000, afterFen: 1_300_000, deltaFen: 100_000 } }) })]);
     expect(await head()).toBe(before);
+  });
+
+  it('adopt is refused (exit 3, nothing written) while a live server serves the data directory; a dead one\'s file counts for nothing', async () => {
+    const presence = path.join(dir, 'server.json');
+    const before = await head();
+    try {
+      // This test's own process stands for the live server.
+      fs.writeFileSync(presence, JSON.stringify({ pid: process.pid, url: 'http://127.0.0.1:3999', startedAt: '2024-09-15T00:00:00.000Z' }));
+      const refused = await run(['adopt', policyFile, '--reason', 'gold port rate raised']);
+      expect(refused.code).toBe(3);
+      expect(refused.err).toContain(`a server (pid ${process.pid}, http://127.0.0.1:3999) serves`);
+      expect(refused.err).toContain('POST /policies');
+      expect(liveServerIn(dir)?.pid).toBe(process.pid);
+      expect(await head()).toBe(before);
+      // A process that has exited (a killed server's leftover file) does not hold the directory.
+      const { spawnSync } = await import('node:child_process');
+      const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+      fs.writeFileSync(presence, JSON.stringify({ pid: Number(gone.stdout), url: 'http://127.0.0.1:3999', startedAt: '2024-09-15T00:00:00.000Z' }));
+      expect(liveServerIn(dir)).toBeNull();
+    } finally {
+      fs.rmSync(presence, { force: true });
+    }
   });
 
   it('adopt: writes the version and the adjustments; again writes nothing', async () => {
