@@ -257,10 +257,27 @@ export async function statementPdf(doc: StatementDocument, env: NodeJS.ProcessEn
       settledText(l),
     ]);
   }
+  // A back-dated policy version's adjustments (issue #20): each names both versions and both rates (in the
+  // customer column, which an adjustment leaves free); settled like a prior-period line.
+  s.adjustments.forEach((a, i) => {
+    row([
+      doc.hidePositions ? String(s.lines.length + i + 1) : String(a.position),
+      '调整 adjustment',
+      when(a.cashAt),
+      `${a.fromVersion}→${a.toVersion} (${a.fromRateBps}→${a.toRateBps} bps)`,
+      a.paymentId,
+      a.refundId ?? '—',
+      a.revenueLine,
+      '',
+      String(a.toRateBps),
+      yuan(a.commissionFen),
+      a.settledBy ? a.settledBy.quarter : '未结算 open',
+    ]);
+  });
   pdf.moveDown(0.6);
   pdf.x = left;
   pdf.fontSize(10);
-  pdf.text(`应计佣金 Accrued：${yuan(s.accruedFen)}    追回 Clawed back：${yuan(s.clawedBackFen)}    净额 Net：${yuan(s.netFen)}`, left, pdf.y, { width });
+  pdf.text(`应计佣金 Accrued：${yuan(s.accruedFen)}    追回 Clawed back：${yuan(s.clawedBackFen)}${s.adjustmentsFen === 0 ? '' : `    政策调整 Policy adjustments：${yuan(s.adjustmentsFen)}`}    净额 Net：${yuan(s.netFen)}`, left, pdf.y, { width });
   pdf.text(
     s.payout
       ? `本季度支付 Payout：${yuan(s.payout.paidFen)}（净额 net ${yuan(s.payout.netFen)}，抵扣欠款 debt recovered ${yuan(s.payout.debtRecoveredFen)}），${when(s.payout.occurredAt)}${doc.hidePositions ? '' : `，位置 position ${s.payout.position}`}`

@@ -1,6 +1,7 @@
 // `ledger policy list|show|diff|adopt [--dry-run]` over a real store: a gold partner's July and
 // August cash at 40%, then a version raising the gold port rate to 45% from 2024-07-01 adopted
 // from a file. The dry run prints the adjustments and writes nothing; the adoption writes them.
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,16 @@ import { runCommand } from '../../../src/ledger/commands/index.js';
 import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
 import { ScanLookups } from './scan-lookups.js';
 import { captureOutput } from '../../support/capture-output.js';
+import { hasCjkFont } from '../../support/cjk-font.js';
+
+const hasPdfToText = (() => {
+  try {
+    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 let dir: string;
 let policyFile: string;
@@ -138,6 +149,17 @@ describe('ledger policy', () => {
     expect(statement).toMatchObject({ accruedFen: 800_000, adjustmentsFen: 100_000, netFen: 900_000 });
     const csv = await captureOutput(() => statementCommand.run(['P-1', '2024-Q3', '--csv', '--data-dir', dir]));
     expect(csv.out).toContain(`adjustment accrual ${V1}→2024.2`);
+  });
+
+  it.skipIf(!hasCjkFont || !hasPdfToText)('the statement PDF lists the adjustments with both versions and both rates, and their total', async () => {
+    const file = path.join(dir, 'statement-2024-Q3.pdf');
+    const written = await captureOutput(() => statementCommand.run(['P-1', '2024-Q3', '--pdf', file, '--data-dir', dir]));
+    expect(written.code, written.err).toBe(0);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    expect(text.split(`${V1}→2024.2`).length - 1).toBe(2);
+    expect(text.split('(4000→4500 bps)').length - 1).toBe(2);
+    expect(text.split('调整 adjustment').length - 1).toBe(2);
+    expect(text).toMatch(/Policy adjustments：¥?1,000\.00/);
   });
 
   it('the policy stream exports and imports like every stream (the history check folds it)', async () => {
