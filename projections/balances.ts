@@ -71,6 +71,7 @@ function lagMs(later: string, earlier: string): number {
 }
 
 export const balancesProjection = projectionModule({
+  version: 1,
   tables: ['balance_rows'],
   create: `
 CREATE TABLE IF NOT EXISTS balance_rows (

@@ -8,6 +8,7 @@ import { stmt } from './sql.js';
 type Db = Database.Database;
 
 export const clockProjection = projectionModule({
+  version: 1,
   tables: ['clock'],
   create: `CREATE TABLE IF NOT EXISTS clock (recorded_at TEXT PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID;`,
   indexes: [],

@@ -52,6 +52,7 @@ export function tierStepOf(e: EventEnvelope): { partnerId: string; step: TierSte
 
 // certificate_rows: one row per TierCertified (a partner's certificate for an evaluated quarter).
 export const partnersProjection = projectionModule({
+  version: 1,
   tables: ['partners', 'tier_rows', 'certificate_rows'],
   create: `
 CREATE TABLE IF NOT EXISTS partners (

@@ -280,6 +280,7 @@ const dealEventTypes: ReadonlySet<string> = new Set(['DealRegistered', 'DealStag
 // dealFactOf. deal_signings: each partner's first signing of a customer, filed under the quarter
 // it fell in (the tier evaluation's candidates), with the deal and the instant.
 export const pipelineProjection = projectionModule({
+  version: 1,
   tables: ['deal_signings'],
   create: `
 DROP TABLE IF EXISTS deal_events;

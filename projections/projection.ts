@@ -38,6 +38,13 @@ export interface Applier {
 }
 
 export interface ProjectionModule<W extends string = string> {
+  /**
+   * The version of what its tables hold (shape and content). Bump it when either changes: the
+   * read-model file records each projection's version, and a server started on a file holding
+   * another one rebuilds this projection alone beside the live tables while it serves
+   * (projections/rebuild-beside.ts).
+   */
+  version: number;
   /** Its tables (dropped together when it is rebuilt). */
   tables: readonly string[];
   /** The statements creating them. */

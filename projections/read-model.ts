@@ -10,6 +10,7 @@ import type { Applier } from './projection.js';
 import type { ProjectionRules } from './rules.js';
 import { metaTables, type ProjectionName, projectionModules, projectionNames, readModelSchemaVersion } from './schema.js';
 import type { AccountTotals } from '../src/domain/accounts.js';
+import { besideRecords, prepareProjectionVersions } from './rebuild-beside.js';
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, DEFAULT_AUTOCHECKPOINT_PAGES } from './wal-checkpointer.js';
 
 type Db = Database.Database;
@@ -40,6 +41,8 @@ export function openReadModelDb(file: string): Db {
     for (const name of projectionNames) for (const t of projectionModules[name].tables) db.exec(`DROP TABLE IF EXISTS ${t}`);
     db.exec('DELETE FROM checkpoints');
   }
+  // Each projection's recorded version against the code's: a changed one is rebuilt beside the live tables.
+  prepareProjectionVersions(db);
   for (const name of projectionNames) db.exec(projectionModules[name].create);
   db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('schemaVersion', ?)`).run(String(readModelSchemaVersion));
   // A rebuild under way indexes its tables when it reaches the head; otherwise they must exist.
@@ -57,6 +60,11 @@ export function createIndexes(db: Db): void {
 
 export class ReadModelWriter {
   private readonly checkpoints = new Map<ProjectionName, number>();
+  /**
+   * Projections being rebuilt beside with no old tables to answer from (rebuild-beside.ts): the
+   * live path skips them, and position() does not wait for them.
+   */
+  private readonly paused = new Set<ProjectionName>();
   private rebuilding = false;
   /** The auto-checkpoint outside bulk mode (raised while a worker checkpoints: wal-checkpointer.ts). */
   private liveAutocheckpointPages = DEFAULT_AUTOCHECKPOINT_PAGES;
@@ -96,14 +104,36 @@ export class ReadModelWriter {
     this.r = prepareReads(db);
     this.appliers = this.makeAppliers();
     this.loadCheckpoints();
+    for (const [name, r] of besideRecords(db)) if (r.serving === 'unavailable') this.paused.add(name);
     this.applyBatchTx = db.transaction((events: readonly EventEnvelope[]) => this.applyInTransaction(events));
   }
 
   /** The lowest checkpoint over every projection: the read model includes every event up to it. */
   position(): number {
     let lowest = Number.POSITIVE_INFINITY;
-    for (const n of projectionNames) lowest = Math.min(lowest, this.checkpoints.get(n) ?? 0);
-    return lowest;
+    for (const n of projectionNames) if (!this.paused.has(n)) lowest = Math.min(lowest, this.checkpoints.get(n) ?? 0);
+    return lowest === Number.POSITIVE_INFINITY ? 0 : lowest;
+  }
+
+  /** True while the projection is rebuilt beside with nothing to answer from (its reads answer 503). */
+  isPaused(name: ProjectionName): boolean {
+    return this.paused.has(name);
+  }
+
+  /**
+   * A rebuild beside switched this projection's tables (rebuild-beside.ts): the live path goes
+   * on from its checkpoint with a fresh applier (no cache of the old tables survives).
+   */
+  replaceProjection(name: ProjectionName, checkpoint: number): void {
+    const i = projectionNames.indexOf(name);
+    this.appliers[i]?.forget?.();
+    const ctx = { write: (w: string, args: unknown[]) => this.w(w, args), drain: () => this.drain(), db: this.db, rules: this.rules };
+    this.appliers[i] = projectionModules[name].applier(ctx);
+    if (name === 'balances') this.balancesApplier = this.appliers[i]!;
+    this.paused.delete(name);
+    this.checkpoints.set(name, checkpoint);
+    this.writes = prepareWrites(this.db);
+    this.r = prepareReads(this.db);
   }
 
   checkpointOf(name: ProjectionName): number {
@@ -278,6 +308,7 @@ export class ReadModelWriter {
         this.db.prepare('DELETE FROM checkpoints WHERE projection = ?').run(name);
       }
     })();
+    for (const name of names) this.paused.delete(name);
     this.writes = prepareWrites(this.db);
     this.r = prepareReads(this.db);
     this.appliers = this.makeAppliers();
@@ -385,7 +416,7 @@ export class ReadModelWriter {
     let lastRecordedAt = '';
     const appliers = this.appliers;
     // Each projection's checkpoint, in appliers order: the loop below asks for them on every event.
-    const from = projectionNames.map((n) => this.checkpointOf(n));
+    const from = projectionNames.map((n) => (this.paused.has(n) ? Number.POSITIVE_INFINITY : this.checkpointOf(n)));
     for (const a of appliers) a.beginBatch?.();
     for (const e of events) {
       const position = Number(e.position);

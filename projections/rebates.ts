@@ -13,6 +13,7 @@ type Db = Database.Database;
 export const rebateEventTypes: ReadonlySet<string> = new Set(['CommitmentSet', 'PurchaseRecorded', 'LockedToDistributor', 'RebateEarned', 'RebatePaid']);
 
 export const rebatesProjection = projectionModule({
+  version: 1,
   tables: ['purchase_rows', 'rebate_rows'],
   create: `
 CREATE TABLE IF NOT EXISTS purchase_rows (

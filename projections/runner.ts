@@ -8,6 +8,18 @@ import type { EventEnvelope } from '../src/domain/events.js';
 import type { EventStore, Subscription } from '../src/store/event-store.js';
 import { openReadModelDb, ReadModelWriter, rebuildingKey } from './read-model.js';
 import { forgetStatements } from './sql.js';
+import {
+  type BesideHost,
+  type BesideOptions,
+  type BesideProgress,
+  besideRecords,
+  beginRebuildBeside,
+  ProjectionRebuildingError,
+  RebuildBeside,
+  rebuildBesideHooks,
+  resetProjectionVersions,
+} from './rebuild-beside.js';
+import type { ProjectionName } from './schema.js';
 import type { ProjectionRules } from './rules.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
@@ -87,6 +99,11 @@ export class ProjectionRunner {
   private readonly checkpointer: WalCheckpointer;
   private liveCommitTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly live: { begin: Database.Statement; commit: Database.Statement; rollback: Database.Statement };
+  /** The projections rebuilt beside the live ones (rebuild-beside.ts), by name, and the loop running them. */
+  private readonly beside = new Map<ProjectionName, RebuildBeside>();
+  private besideRun: Promise<void> | null = null;
+  private readonly besideHost: BesideHost;
+  private closing = false;
 
   constructor(
     readonly store: EventStore,
@@ -102,6 +119,73 @@ export class ProjectionRunner {
     this.checkpointer = new WalCheckpointer(db, (pages) => this.writer.setLiveAutocheckpointPages(pages));
     this.live = { begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK') };
     this.liveWorkerWanted = options.liveWorker ?? (os.availableParallelism() > 1 && process.env.LEDGER_READ_MODEL_THREAD !== 'off');
+    const host: BesideHost = (this.besideHost = {
+      store,
+      db,
+      rules,
+      liveTarget: (name) => (this.writer.isPaused(name) ? this.writer.position() : this.writer.checkpointOf(name)),
+      settleLive: () => {
+        this.writer.drain();
+        this.commitLive();
+      },
+      switched: (name, checkpoint) => {
+        this.writer.replaceProjection(name, checkpoint);
+        forgetStatements(this.db);
+        this.resolveWaiters();
+      },
+    });
+    for (const [name, record] of besideRecords(db)) this.beside.set(name, new RebuildBeside(host, name, record));
+  }
+
+  /** The projections being rebuilt beside the live ones, with their progress. */
+  rebuildsBeside(): BesideProgress[] {
+    return [...this.beside.values()].filter((b) => b.progress().state !== 'switched').map((b) => b.progress());
+  }
+
+  /** Throws ProjectionRebuildingError (503) when one of these projections has nothing to answer from while it is rebuilt. */
+  requireServing(...names: ProjectionName[]): void {
+    for (const name of names) {
+      if (this.writer.isPaused(name)) throw new ProjectionRebuildingError(this.beside.get(name)!.progress());
+    }
+  }
+
+  /**
+   * Rebuilds every projection whose version changed beside the live tables, one after another,
+   * in batches yielding to the event loop, each ending in its atomic switch. The server calls it
+   * without awaiting it once it follows the log; the command line awaits it. Stops (resumable)
+   * when the runner closes.
+   */
+  /**
+   * `ledger replay --projection NAME`: rebuilds one projection beside its live tables (they keep
+   * answering) and switches; resumes one under way. 'stopped' when shouldStop said so.
+   */
+  async rebuildProjection(name: ProjectionName, options: BesideOptions = {}): Promise<'switched' | 'stopped'> {
+    if (this.besideRun) await this.besideRun.catch(() => undefined);
+    let b = this.beside.get(name);
+    if (!b || b.progress().state === 'switched') {
+      b = new RebuildBeside(this.besideHost, name, beginRebuildBeside(this.db, name));
+      this.beside.set(name, b);
+    }
+    return b.run({ ...options, shouldStop: (p) => this.closing || (options.shouldStop?.(p) ?? false) });
+  }
+
+  runRebuildsBeside(options: BesideOptions = {}): Promise<void> {
+    this.besideRun ??= (async () => {
+      const hooks = rebuildBesideHooks;
+      const opts: BesideOptions = {
+        batchSize: options.batchSize ?? hooks.batchSize,
+        onProgress: options.onProgress,
+        beforeBatch: options.beforeBatch ?? hooks.beforeBatch,
+        shouldStop: (p) => this.closing || this.failure !== null || (options.shouldStop?.(p) ?? false),
+      };
+      for (const b of this.beside.values()) {
+        if (b.progress().state === 'switched') continue;
+        if ((await b.run(opts)) === 'stopped') return;
+      }
+    })().finally(() => {
+      this.besideRun = null;
+    });
+    return this.besideRun;
   }
 
   /** Opens (or creates) the read-model file and a runner over it. */
@@ -186,6 +270,8 @@ export class ProjectionRunner {
     if (this.subscription) throw new Error('rebuild needs the runner stopped: live events would skip the replayed range');
     return this.serially(async () => {
       this.writer.reset();
+      resetProjectionVersions(this.db);
+      this.beside.clear();
       forgetStatements(this.db);
       this.writer.setMeta(rebuildingKey, new Date().toISOString());
       return this.finishRebuild(options);
@@ -199,6 +285,8 @@ export class ProjectionRunner {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    await this.besideRun?.catch(() => undefined);
     const subscription = this.subscription;
     this.subscription = null;
     if (subscription) await subscription.close();

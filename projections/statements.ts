@@ -170,6 +170,7 @@ interface RecentCash {
 // commission_lines: every accrual and clawback with the cash it came from and, once paid out, the
 // payout that settled it; payouts: one row per payout.
 export const statementsProjection = projectionModule({
+  version: 1,
   tables: ['cash_events', 'first_payments', 'commission_lines', 'payouts', 'commission_adjustments'],
   create: `
 CREATE TABLE IF NOT EXISTS cash_events (

@@ -45,6 +45,7 @@ export class PartnerQueries {
   /** The customer's ownership facts inside the cut, folded; null when the cut holds no claim on it. */
   private customerAt(customerKey: string, query: TimeQuery): CustomerState | null {
     const { runner, queries } = this.ledger.readSide;
+    queries.need('ownership');
     const rows = read.claimEventsAt(runner.db, customerKey, queries.cut(query));
     if (rows.length === 0) return null;
     let state = this.fold.initial(customerKey);

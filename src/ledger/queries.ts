@@ -16,6 +16,7 @@ import { applyDealFact, type DealView, pipelineReport, type PipelineReport } fro
 import * as read from '../../projections/readers.js';
 import type { ProjectionRules } from '../../projections/rules.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
+import type { ProjectionName } from '../../projections/schema.js';
 import { type Statement, type StatementLine, statementOf } from '../../projections/statements.js';
 
 /** A statement line with the policy version its recorded figure was decided under (adjustments name theirs). */
@@ -128,7 +129,16 @@ export class LedgerQueries {
 
   /** The cut a query reads: the read model's position, cut further by asOf, filtered by validAt. */
   cut(query: TimeQuery = {}): LogCut {
+    this.need('clock');
     return read.resolveCut(this.db, this.resolveTime(query), this.deps.runner.position());
+  }
+
+  /**
+   * Refuses (ProjectionRebuildingError: 503 with the rebuild's progress) when a projection this
+   * answer reads is rebuilt beside with no old tables to answer from (projections/rebuild-beside.ts).
+   */
+  need(...projections: ProjectionName[]): void {
+    this.deps.runner.requireServing(...projections);
   }
 
   cutInfo(query: TimeQuery = {}): CutInfo {
@@ -137,6 +147,7 @@ export class LedgerQueries {
   }
 
   async partner(partnerId: string, query: TimeQuery = {}): Promise<PartnerAnswer | null> {
+    this.need('partners');
     const cut = this.cut(query);
     const row = read.partnerAt(this.db, partnerId, cut);
     if (!row) return null;
@@ -154,6 +165,7 @@ export class LedgerQueries {
   }
 
   async balance(partnerId: string, query: TimeQuery = {}): Promise<BalanceView | null> {
+    this.need('partners', 'balances');
     const cut = this.cut(query);
     const partner = read.partnerAt(this.db, partnerId, cut);
     if (!partner) return null;
@@ -162,6 +174,7 @@ export class LedgerQueries {
 
   /** Balances of every partner signed within the cut. */
   async balances(query: TimeQuery = {}): Promise<BalanceView[]> {
+    this.need('partners', 'balances');
     const cut = this.cut(query);
     return read.partnersAt(this.db, cut).map((p) => this.balanceAt(p.partnerId, p.kind, cut));
   }
@@ -190,12 +203,14 @@ export class LedgerQueries {
 
   /** A partner's tier certificates, one per evaluated quarter, as of the query's instants (null: no such partner). */
   async certificates(partnerId: string, query: TimeQuery = {}): Promise<read.CertificateRow[] | null> {
+    this.need('partners');
     const cut = this.cut(query);
     if (!read.partnerAt(this.db, partnerId, cut)) return null;
     return read.certificatesAt(this.db, partnerId, cut);
   }
 
   async tiers(query: TimeQuery = {}): Promise<TierAnswer[]> {
+    this.need('partners');
     const cut = this.cut(query);
     if (this.lastContentKey?.position !== cut.position) this.lastContentKey = { position: cut.position, key: read.partnersContentKey(this.db, cut.position) };
     const key = `${this.lastContentKey.key}|${cut.validAt ?? ''}`;
@@ -209,6 +224,7 @@ export class LedgerQueries {
   }
 
   async ownership(customerKey: string, query: TimeQuery = {}): Promise<OwnershipView | null> {
+    this.need('ownership');
     const cut = this.cut(query);
     const events = read.claimEventsAt(this.db, customerKey, cut);
     if (events.length === 0) return null;
@@ -223,6 +239,7 @@ export class LedgerQueries {
   }
 
   async pipeline(query: TimeQuery & { partnerId?: string } = {}): Promise<PipelineReport> {
+    this.need('pipeline', 'ownership'); // the deal facts are the ownership projection's claim events
     const cut = this.cut(query);
     const deals = new Map<string, DealView>();
     for (const fact of read.dealFactsAt(this.db, cut)) applyDealFact(deals, fact);
@@ -234,12 +251,14 @@ export class LedgerQueries {
    * the review, as the ledger knew them at asOf (now when not given).
    */
   async weekly(window: WeekWindow, query: { asOf?: string | undefined; partnerId?: string | undefined } = {}): Promise<WeeklyReport & { position: number }> {
+    this.need('pipeline', 'ownership', 'statements');
     const cut = this.cut({ asOf: query.asOf, validAt: window.review });
     const report = weeklyReport(window, read.dealFactsAt(this.db, cut), read.contractPortsAt(this.db, cut), read.firstPaymentsAt(this.db, cut), query.partnerId);
     return { ...report, position: cut.position };
   }
 
   async statement(partnerId: string, quarter: string, query: TimeQuery = {}): Promise<VersionedStatement | null> {
+    this.need('partners', 'statements');
     const cut = this.cut(query);
     if (!read.partnerAt(this.db, partnerId, cut)) return null;
     const lines = read.statementLinesAt(this.db, partnerId, quarter, cut);

@@ -77,8 +77,16 @@ export async function openReadSide(options: OpenReadSideOptions): Promise<ReadSi
     const runner = ProjectionRunner.open(options.store, file, bridge.rules, { batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE });
     try {
       if (runner.rebuildInterrupted()) await runner.replay();
-      if (options.follow) await runner.start();
-      else await runner.catchUp();
+      if (options.follow) {
+        await runner.start();
+        // A projection whose version changed is rebuilt beside the live ones while the server serves.
+        void runner.runRebuildsBeside().catch((error: unknown) => {
+          (options.warn ?? defaultWarn)(`read models: a rebuild beside failed (${error instanceof Error ? error.message : String(error)}); it resumes at the next start`);
+        });
+      } else {
+        await runner.runRebuildsBeside(); // nobody to serve meanwhile
+        await runner.catchUp();
+      }
       return runner;
     } catch (error) {
       await runner.close().catch(() => undefined);

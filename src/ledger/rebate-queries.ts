@@ -78,6 +78,7 @@ export class RebateQueries {
 
   /** GET /partners/:id/rebates?year=: null when the partner is unknown at the cut. */
   rebates(partnerId: string, year: number, query: TimeQuery = {}): RebatesAnswer | null {
+    this.queries.need('partners', 'rebates');
     const cut = this.queries.cut(query);
     const partner = read.partnerAt(this.db, partnerId, cut);
     if (!partner) return null;
@@ -179,6 +180,7 @@ export class RebateQueries {
 
   /** GET /awards/:year: value-added agents ranked by purchases of the policy's high-end product line (high-end-award.ts). */
   awards(year: number, query: TimeQuery = {}): AwardAnswer {
+    this.queries.need('partners', 'rebates');
     const cut = this.queries.cut(query);
     const awards = this.policy.rebates?.awards ?? { highEndProductLine: 'high-end', topN: 20 };
     const totals = productLineTotalsAt(this.db, year, awards.highEndProductLine, cut);

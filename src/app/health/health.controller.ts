@@ -35,6 +35,7 @@ export class HealthController {
       position: Number(lag.position),
       readModelPosition: lag.readModelPosition,
       projectionLag: lag.lag,
+      rebuilding: this.ledger.readSide.runner.rebuildsBeside().map(({ events: _events, ...p }) => p),
       details: { ...result.details, commands: refusal === null ? { status: 'up' } : { status: 'down', reason: refusal } },
     };
   }

@@ -15,6 +15,24 @@ export const HealthAnswer = z
     position: z.number().int().optional().meta({ description: 'The global position of the last event in the log. (manager, auditor)' }),
     readModelPosition: z.number().int().optional().meta({ description: '(manager, auditor)' }),
     projectionLag: z.number().int().optional().meta({ description: 'Events the read model has not applied yet. (manager, auditor)' }),
+    rebuilding: z
+      .array(
+        z.object({
+          projection: z.string(),
+          version: z.number().int(),
+          fromVersion: z.number().int().nullable(),
+          serving: z.enum(['old-tables', 'unavailable']).meta({ description: 'old-tables: its reads answer from the old tables meanwhile; unavailable: they answer 503.' }),
+          state: z.enum(['waiting', 'running', 'switched', 'failed']),
+          position: z.number().int(),
+          head: z.number().int(),
+          eventsPerSecond: z.number().nullable(),
+          etaSeconds: z.number().nullable(),
+          startedAt: z.string(),
+          error: z.string().optional(),
+        }),
+      )
+      .optional()
+      .meta({ description: 'Projections being rebuilt beside the live ones after a version change, with their progress (docs/operations.md). (manager, auditor)' }),
     details: z.record(z.string(), z.unknown()).optional().meta({ description: "Each indicator's status (manager, auditor)" }),
   })
   .meta({ id: 'Health', description: 'Anyone gets {status}; a manager or an auditor gets the rest too.' });

@@ -6,6 +6,7 @@ import { DomainRuleError } from '../../domain/errors.js';
 import { SchemaViolationError } from '../../domain/events.js';
 import { DuplicateEventError, StoreUnavailableError, WrongExpectedRevisionError } from '../../store/event-store.js';
 import { fieldProblems } from './route.js';
+import { ProjectionRebuildingError } from '../../../projections/rebuild-beside.js';
 import { ProblemError, type ProblemKind, problemKinds } from './problem.js';
 
 /** A domain or ledger error that names a missing entity (duck-typed: name ends in "NotFound"). */
@@ -95,6 +96,13 @@ export function problemOf(error: unknown, context: ProblemContext = {}): Problem
     );
   }
   if (error instanceof StoreUnavailableError) return new ProblemError('unavailable', error.message);
+  if (error instanceof ProjectionRebuildingError) {
+    const p = error.progress;
+    return new ProblemError('unavailable', error.message, undefined, {
+      rule: 'projection-rebuilding',
+      figures: { projection: p.projection, version: p.version, position: p.position, head: p.head, etaSeconds: p.etaSeconds },
+    });
+  }
   if (isClientAbort(error)) return new ProblemError('invalid-input', 'the client closed the connection before the body was complete');
   if (error instanceof z.ZodError) return new ProblemError('invalid-input', 'invalid input', fieldProblems('body', error));
   if (error instanceof HttpException) {

@@ -1,0 +1,390 @@
+// Versioned projections, rebuilt beside the live ones (issue #18 part 3). Each projection module
+// carries a version; the read-model file records per projection the version its tables hold
+// (meta `projectionVersion:<name>`). When the code's version differs at start (or the tables are
+// missing), that projection alone is rebuilt from the log into shadow tables (`<table>__next`,
+// checkpoint row `<name>@next`, meta `rebuildBeside:<name>`) while the server serves; in batches
+// that yield to the event loop. Once the shadow reaches the log's head, ONE transaction applies
+// the tail, drops the old tables, renames the shadow tables to the live names, indexes them and
+// records the new version and checkpoint; the live path then goes on with a fresh applier.
+//
+// Meanwhile: when the old tables have the new code's columns they keep answering and the live
+// path keeps them current (`serving: 'old-tables'`); otherwise they are replaced at open by empty
+// tables of the new shape, the live path skips the projection, and every read or command that
+// needs it is refused (ProjectionRebuildingError, 503) with the rebuild's progress
+// (`serving: 'unavailable'`). A killed rebuild resumes from its shadow checkpoint.
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type Database from 'better-sqlite3';
+import type { EventEnvelope } from '../src/domain/events.js';
+import type { EventStore } from '../src/store/event-store.js';
+import { eventOf } from './envelope.js';
+import type { Applier } from './projection.js';
+import type { ProjectionRules } from './rules.js';
+import { type ProjectionName, projectionModules, projectionNames } from './schema.js';
+
+type Db = Database.Database;
+
+export const SHADOW_SUFFIX = '__next';
+export const shadowCheckpointName = (name: ProjectionName): string => `${name}@next`;
+export const versionKey = (name: ProjectionName): string => `projectionVersion:${name}`;
+export const besideKey = (name: ProjectionName): string => `rebuildBeside:${name}`;
+
+/** The version this code's projection writes. */
+export const projectionVersionOf = (name: ProjectionName): number => projectionModules[name].version;
+
+/** A rebuild beside, as recorded in the file (it survives a restart). */
+export interface BesideRecord {
+  /** The version being built. */
+  version: number;
+  /** The version the live tables held when it began (null: none, or missing tables). */
+  fromVersion: number | null;
+  /** old-tables: the old tables answer meanwhile; unavailable: the projection answers 503. */
+  serving: 'old-tables' | 'unavailable';
+  startedAt: string;
+  /** Asked for by `ledger replay --projection` (the version did not change). */
+  manual?: boolean;
+}
+
+/** A projection's statement rewritten onto its shadow tables. */
+export function shadowSql(name: ProjectionName, sql: string): string {
+  let out = sql;
+  for (const t of projectionModules[name].tables) {
+    out = out
+      .replace(new RegExp(`\\b(FROM|INTO|UPDATE|JOIN|TABLE|EXISTS)(\\s+)${t}\\b(?!${SHADOW_SUFFIX})`, 'gi'), `$1$2${t}${SHADOW_SUFFIX}`)
+      .replace(new RegExp(`(?<![\\w.])${t}\\.`, 'g'), `${t}${SHADOW_SUFFIX}.`);
+  }
+  return out;
+}
+
+const tableExists = (db: Db, table: string): boolean =>
+  db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) !== undefined;
+
+/** The columns of a table as SQLite sees them (name, type, not null, default, key). */
+const shapeOf = (db: Db, table: string): string => JSON.stringify(db.prepare(`SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid`).all(table));
+
+const getMeta = (db: Db, key: string): string | null =>
+  (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
+const setMeta = (db: Db, key: string, value: string | null): void => {
+  if (value === null) db.prepare('DELETE FROM meta WHERE key = ?').run(key);
+  else db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+};
+
+/** Every rebuild beside recorded in the file. */
+export function besideRecords(db: Db): Map<ProjectionName, BesideRecord> {
+  const out = new Map<ProjectionName, BesideRecord>();
+  for (const name of projectionNames) {
+    const raw = getMeta(db, besideKey(name));
+    if (raw !== null) out.set(name, JSON.parse(raw) as BesideRecord);
+  }
+  return out;
+}
+
+function dropShadow(db: Db, name: ProjectionName): void {
+  for (const t of projectionModules[name].tables) db.exec(`DROP TABLE IF EXISTS ${t}${SHADOW_SUFFIX}`);
+  db.prepare('DELETE FROM checkpoints WHERE projection = ?').run(shadowCheckpointName(name));
+  setMeta(db, besideKey(name), null);
+}
+
+function dropLive(db: Db, name: ProjectionName): void {
+  for (const t of projectionModules[name].tables) db.exec(`DROP TABLE IF EXISTS ${t}`);
+  db.exec(projectionModules[name].create);
+  db.prepare('DELETE FROM checkpoints WHERE projection = ?').run(name);
+  setMeta(db, versionKey(name), null);
+}
+
+/**
+ * At open, before the tables are created: compares each projection's recorded version with the
+ * code's and prepares the rebuilds beside (shadow tables; an incompatible old shape replaced by
+ * empty tables). A fresh file (no checkpoint) records the code's versions; a file from before
+ * versions were recorded holds version 1 of every projection.
+ */
+export function prepareProjectionVersions(db: Db): void {
+  db.transaction(() => {
+    const fresh = db.prepare(`SELECT 1 FROM checkpoints WHERE projection NOT LIKE '%@next' LIMIT 1`).get() === undefined;
+    const legacy = db.prepare(`SELECT 1 FROM meta WHERE key LIKE 'projectionVersion:%' LIMIT 1`).get() === undefined;
+    for (const name of projectionNames) {
+      const m = projectionModules[name];
+      const code = m.version;
+      if (fresh) {
+        dropShadow(db, name);
+        db.exec(m.create);
+        setMeta(db, versionKey(name), String(code));
+        continue;
+      }
+      if (legacy) setMeta(db, versionKey(name), '1');
+      const recordedRaw = getMeta(db, versionKey(name));
+      const recorded = recordedRaw === null ? null : Number(recordedRaw);
+      const missing = m.tables.some((t) => !tableExists(db, t));
+      let record = besideRecords(db).get(name) ?? null;
+      if (record !== null && (record.version !== code || (recorded === code && record.manual !== true))) {
+        dropShadow(db, name); // a shadow of another version, or one whose switch already happened
+        record = null;
+      }
+      if (record === null && recorded === code && !missing) continue;
+      if (record === null) {
+        dropShadow(db, name);
+        db.exec(shadowSql(name, m.create));
+        let serving: BesideRecord['serving'] = 'unavailable';
+        if (recorded !== null && !missing) {
+          serving = m.tables.every((t) => shapeOf(db, t) === shapeOf(db, t + SHADOW_SUFFIX)) ? 'old-tables' : 'unavailable';
+        }
+        if (serving === 'unavailable') dropLive(db, name);
+        record = { version: code, fromVersion: recorded, serving, startedAt: new Date().toISOString() };
+        setMeta(db, besideKey(name), JSON.stringify(record));
+      } else {
+        db.exec(shadowSql(name, m.create)); // resuming: the shadow tables are there (IF NOT EXISTS)
+        if (missing && record.serving === 'old-tables') {
+          dropLive(db, name);
+          record = { ...record, serving: 'unavailable' };
+          setMeta(db, besideKey(name), JSON.stringify(record));
+        }
+      }
+      db.exec(m.create);
+    }
+  })();
+}
+
+/**
+ * `ledger replay --projection NAME`: a rebuild beside of one projection whose version did not
+ * change (its old tables keep answering). Resumes one under way. Returns its record.
+ */
+export function beginRebuildBeside(db: Db, name: ProjectionName): BesideRecord {
+  return db.transaction(() => {
+    const existing = besideRecords(db).get(name);
+    if (existing) return existing;
+    const m = projectionModules[name];
+    dropShadow(db, name);
+    db.exec(shadowSql(name, m.create));
+    const recordedRaw = getMeta(db, versionKey(name));
+    const record: BesideRecord = {
+      version: m.version,
+      fromVersion: recordedRaw === null ? null : Number(recordedRaw),
+      serving: 'old-tables',
+      startedAt: new Date().toISOString(),
+      manual: true,
+    };
+    setMeta(db, besideKey(name), JSON.stringify(record));
+    return record;
+  })();
+}
+
+/** After a full rebuild (`ledger replay`): no shadow is left, every projection holds the code's version. */
+export function resetProjectionVersions(db: Db): void {
+  db.transaction(() => {
+    for (const name of projectionNames) {
+      dropShadow(db, name);
+      setMeta(db, versionKey(name), String(projectionVersionOf(name)));
+    }
+  })();
+}
+
+/** A read or a command that needs a projection being rebuilt without old tables to answer from. */
+export class ProjectionRebuildingError extends Error {
+  override readonly name = 'ProjectionRebuildingError';
+  constructor(readonly progress: BesideProgress) {
+    const eta = progress.etaSeconds === null ? 'unknown' : `${progress.etaSeconds} s`;
+    super(
+      `the ${progress.projection} projection is being rebuilt (version ${progress.fromVersion ?? 'none'} → ${progress.version}): ` +
+        `at position ${progress.position} of ${progress.head}, ETA ${eta}; try again then`,
+    );
+  }
+}
+
+export interface BesideProgress {
+  projection: ProjectionName;
+  version: number;
+  fromVersion: number | null;
+  serving: BesideRecord['serving'];
+  startedAt: string;
+  /** The shadow's checkpoint. */
+  position: number;
+  /** The log's head when last looked at. */
+  head: number;
+  /** Events applied to the shadow by this process. */
+  events: number;
+  eventsPerSecond: number | null;
+  etaSeconds: number | null;
+  state: 'waiting' | 'running' | 'switched' | 'failed';
+  error?: string;
+}
+
+/** What a rebuild beside needs of the runner that owns the connection. */
+export interface BesideHost {
+  readonly store: EventStore;
+  readonly db: Db;
+  readonly rules: ProjectionRules;
+  /** The position the live path has folded this projection to (what its next live event follows). */
+  liveTarget(name: ProjectionName): number;
+  /** Makes the file hold everything the live path folded and leaves no transaction open on db (blocks briefly). */
+  settleLive(): void;
+  /** After the switch: the live path continues on the new tables from this checkpoint, with fresh caches. */
+  switched(name: ProjectionName, checkpoint: number): void;
+}
+
+export interface BesideOptions {
+  /** Events per shadow transaction (default 1,000: one batch is what a request may wait for). */
+  batchSize?: number;
+  onProgress?: (p: BesideProgress) => void;
+  /** Awaited before each batch (a test's pause point; the bench's sampler). */
+  beforeBatch?: (p: BesideProgress) => Promise<void> | void;
+  /** Checked before each batch: true stops there (the shadow checkpoint stays; the next run resumes). */
+  shouldStop?: (p: BesideProgress) => boolean;
+}
+
+export const DEFAULT_BESIDE_BATCH_SIZE = 1_000;
+
+/** One projection's rebuild beside the live tables. */
+export class RebuildBeside {
+  private position: number;
+  private head = 0;
+  private events = 0;
+  private state: BesideProgress['state'] = 'waiting';
+  private error: string | undefined;
+  private startedMs = 0;
+  private readonly applier: Applier;
+  private readonly writes: Record<string, Database.Statement>;
+  private readonly checkpointStmt: Database.Statement;
+
+  constructor(
+    private readonly host: BesideHost,
+    readonly name: ProjectionName,
+    private readonly record: BesideRecord,
+  ) {
+    const db = host.db;
+    const m = projectionModules[name];
+    this.writes = Object.fromEntries(Object.entries(m.writeSql as Record<string, string>).map(([w, sql]) => [w, db.prepare(shadowSql(name, sql))]));
+    this.checkpointStmt = db.prepare('INSERT OR REPLACE INTO checkpoints (projection, position) VALUES (?, ?)');
+    // The applier reads its own tables through ctx.db: the shadow ones.
+    const shadowDb = new Proxy(db, {
+      get(target, prop) {
+        if (prop === 'prepare') return (sql: string) => target.prepare(shadowSql(name, sql));
+        if (prop === 'exec') return (sql: string) => target.exec(shadowSql(name, sql));
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    this.applier = m.applier({ write: (w: string, args: unknown[]) => void this.writes[w]!.run(args), drain: () => undefined, db: shadowDb, rules: host.rules });
+    this.position = this.readCheckpoint();
+  }
+
+  private readCheckpoint(): number {
+    const row = this.host.db.prepare('SELECT position FROM checkpoints WHERE projection = ?').get(shadowCheckpointName(this.name)) as { position: number } | undefined;
+    return row?.position ?? 0;
+  }
+
+  progress(): BesideProgress {
+    const seconds = this.startedMs === 0 ? 0 : (performance.now() - this.startedMs) / 1_000;
+    const rate = seconds > 0 && this.events > 0 ? this.events / seconds : null;
+    const left = Math.max(0, this.head - this.position);
+    return {
+      projection: this.name,
+      version: this.record.version,
+      fromVersion: this.record.fromVersion,
+      serving: this.record.serving,
+      startedAt: this.record.startedAt,
+      position: this.position,
+      head: this.head,
+      events: this.events,
+      eventsPerSecond: rate === null ? null : Math.round(rate),
+      etaSeconds: rate === null ? null : Math.ceil(left / rate),
+      state: this.state,
+      ...(this.error === undefined ? {} : { error: this.error }),
+    };
+  }
+
+  /** Builds the shadow up to the head and switches; 'stopped' when shouldStop said so. */
+  async run(options: BesideOptions = {}): Promise<'switched' | 'stopped'> {
+    const batchSize = options.batchSize ?? DEFAULT_BESIDE_BATCH_SIZE;
+    this.state = 'running';
+    this.startedMs = performance.now();
+    try {
+      for (;;) {
+        this.head = Number(await this.host.store.headPosition());
+        if (options.shouldStop?.(this.progress())) {
+          this.state = 'waiting';
+          return 'stopped';
+        }
+        await options.beforeBatch?.(this.progress());
+        this.head = Number(await this.host.store.headPosition());
+        const to = Math.min(this.head, this.position + batchSize);
+        const events: EventEnvelope[] = [];
+        if (to > this.position) {
+          for await (const e of this.host.store.readAll({ fromPosition: BigInt(this.position + 1), toPosition: BigInt(to), batchSize })) events.push(e);
+        }
+        const last = events.length > 0 ? Number(events[events.length - 1]!.position) : this.position;
+        // Synchronous from here to the switch: the live path cannot fold in between.
+        if (to >= this.head && last >= this.host.liveTarget(this.name)) {
+          this.switchOver(events, last);
+          options.onProgress?.(this.progress());
+          return 'switched';
+        }
+        this.host.settleLive();
+        this.inTransaction(() => this.applyShadow(events));
+        options.onProgress?.(this.progress());
+        await yieldToLoop();
+      }
+    } catch (error) {
+      this.state = 'failed';
+      this.error = error instanceof Error ? error.message : String(error);
+      throw error;
+    }
+  }
+
+  private inTransaction(work: () => void): void {
+    try {
+      this.host.db.transaction(work).immediate();
+    } catch (error) {
+      this.applier.forget?.();
+      this.position = this.readCheckpoint();
+      throw error;
+    }
+  }
+
+  private applyShadow(events: readonly EventEnvelope[]): void {
+    if (events.length === 0) return;
+    const from = this.position;
+    let last = from;
+    this.applier.beginBatch?.();
+    for (const e of events) {
+      const position = Number(e.position);
+      if (position <= from) continue;
+      this.applier.apply(e, eventOf(e));
+      last = position;
+    }
+    this.applier.endBatch?.();
+    this.checkpointStmt.run(shadowCheckpointName(this.name), last);
+    this.events += events.length;
+    this.position = last;
+  }
+
+  /** The tail and the switch, in one transaction. */
+  private switchOver(tail: readonly EventEnvelope[], last: number): void {
+    const db = this.host.db;
+    const m = projectionModules[this.name];
+    this.host.settleLive();
+    this.inTransaction(() => {
+      this.applyShadow(tail);
+      for (const t of m.tables) {
+        db.exec(`DROP TABLE IF EXISTS ${t}`);
+        db.exec(`ALTER TABLE ${t}${SHADOW_SUFFIX} RENAME TO ${t}`);
+      }
+      for (const sql of m.indexes) db.exec(sql);
+      this.checkpointStmt.run(this.name, last);
+      db.prepare('DELETE FROM checkpoints WHERE projection = ?').run(shadowCheckpointName(this.name));
+      setMeta(db, versionKey(this.name), String(this.record.version));
+      setMeta(db, besideKey(this.name), null);
+    });
+    this.position = last;
+    this.state = 'switched';
+    this.applier.forget?.();
+    this.host.switched(this.name, last);
+  }
+}
+
+/**
+ * Defaults for every runner's rebuilds beside in this process (LEDGER_REBUILD_BESIDE_BATCH sets
+ * the batch size): a test sets a batch of 1 and a pause point here to watch a rebuild in a real
+ * server; nothing else should.
+ */
+export const rebuildBesideHooks: { batchSize?: number; beforeBatch?: (p: BesideProgress) => Promise<void> | void } = {
+  batchSize: process.env.LEDGER_REBUILD_BESIDE_BATCH === undefined ? undefined : Number(process.env.LEDGER_REBUILD_BESIDE_BATCH),
+};
