@@ -7,12 +7,16 @@
 // of the partner). validAt answers = running sum at the last in-order prefix + the late rows
 // after it. max_lag_ms: the running maximum of how far a late row lies behind the running
 // maximum (ms), so the late rows that can still count are found in a window of occurredAt.
+// A commission line (an accrual or clawback moving only its own account) that is not late has no
+// row of its own unless it is the LINE_ROW_EVERY-th in a row: the statements projection's
+// commission_lines row already holds its delta, so an answer adds the lines after the last row
+// (fewer than LINE_ROW_EVERY, all in order: they count when they occurred by validAt).
 import type Database from 'better-sqlite3';
 import { type AccountTotals, type PartnerAccount, partnerAccounts, sumAccountTotals, zeroAccountTotals } from '../src/domain/accounts.js';
-import type { EventEnvelope } from '../src/domain/events.js';
+import type { EventEnvelope, LedgerEvent } from '../src/domain/events.js';
 import type { LogCut } from './cut.js';
 import { projectionModule } from './projection.js';
-import { stmt } from './sql.js';
+import { endOfTime, stmt } from './sql.js';
 
 type Db = Database.Database;
 
@@ -46,8 +50,37 @@ const accountColumn: Record<PartnerAccount, string> = {
 const sumColumns = partnerAccounts.map((a) => `c_${accountColumn[a]}`).join(', ');
 /** The deltas of the rows read, summed under the running sums' names. */
 const deltaSums = partnerAccounts.map((a) => `coalesce(sum(d_${accountColumn[a]}), 0) AS c_${accountColumn[a]}`).join(', ');
-const lastSums = `SELECT ${sumColumns} FROM balance_rows WHERE partner_id = ? AND position <= ? ORDER BY position DESC LIMIT 1`;
 type SumsRow = Record<string, number>;
+
+/** At most this many in-order commission lines of a partner in a row without a balance row (the last of them gets one). */
+export const LINE_ROW_EVERY = 16;
+
+/**
+ * The accounts of the partner's commission lines (projections/statements.ts) after a balance row and up
+ * to a position that occurred by validAt: accruals move accrued, clawbacks clawedBack (stored negative).
+ */
+const lineSums = `SELECT coalesce(sum(CASE WHEN kind = 'accrual' THEN commission_fen ELSE 0 END), 0) AS accrued,
+    coalesce(sum(CASE WHEN kind = 'clawback' THEN 0 - commission_fen ELSE 0 END), 0) AS clawed_back
+  FROM commission_lines WHERE partner_id = ? AND position > ? AND position <= ? AND occurred_at <= ?`;
+
+function withLines(totals: AccountTotals, r: { accrued: number; clawed_back: number }): AccountTotals {
+  if (r.accrued === 0 && r.clawed_back === 0) return totals;
+  const lines = zeroAccountTotals();
+  lines.accrued = r.accrued;
+  lines.clawedBack = r.clawed_back;
+  return addTotals(totals, lines);
+}
+
+/** True when the event is a commission line whose only effect is on its own account of this partner (its line row holds it). */
+function lineOnly(ev: LedgerEvent, partnerId: string, d: AccountTotals): boolean {
+  let account: PartnerAccount;
+  if (ev.type === 'CommissionAccrued') account = 'accrued';
+  else if (ev.type === 'CommissionClawedBack') account = 'clawedBack';
+  else return false;
+  if (ev.data.partnerId !== partnerId) return false;
+  for (const a of partnerAccounts) if (d[a] !== (a === account ? ev.data.commissionFen : 0)) return false;
+  return true;
+}
 
 function totalsOfRow(r: SumsRow): AccountTotals {
   const totals = {} as AccountTotals;
@@ -61,6 +94,8 @@ interface BalanceHead {
   /** The most any late row so far lay behind maxOccurredAt, in ms. */
   maxLagMs: number;
   totals: AccountTotals;
+  /** Commission lines since the partner's last row (no row of their own). */
+  lines: number;
 }
 
 /** How far (ms) an instant lies behind a later one; both ISO-8601 UTC. */
@@ -96,32 +131,59 @@ CREATE TABLE IF NOT EXISTS balance_rows (
     /** Each partner's last row (loaded from the file on first use and kept current). */
     const heads = new Map<string, BalanceHead>();
     const headRow = db.prepare(`SELECT position, max_occurred_at, max_lag_ms, ${sumColumns} FROM balance_rows WHERE partner_id = ? ORDER BY position DESC LIMIT 1`);
-    const headOf = (partnerId: string): BalanceHead | null => {
+    // The lines after the last row that moved money (a zero commission moves none: it never was a balance event).
+    const linesAfterRow = db.prepare(
+      `SELECT count(*) AS lines, max(occurred_at) AS max_occurred_at, coalesce(max(position), 0) AS position,
+              coalesce(sum(CASE WHEN kind = 'accrual' THEN commission_fen ELSE 0 END), 0) AS accrued,
+              coalesce(sum(CASE WHEN kind = 'clawback' THEN 0 - commission_fen ELSE 0 END), 0) AS clawed_back
+         FROM commission_lines WHERE partner_id = ? AND position > ? AND position < ? AND commission_fen <> 0`,
+    );
+    /** The partner's head before the event at `position` (its rows and the lines after the last one). */
+    const headOf = (partnerId: string, position: number): BalanceHead | null => {
       const cached = heads.get(partnerId);
       if (cached) return cached;
       drain();
       const row = headRow.get(partnerId) as (SumsRow & { max_occurred_at: string }) | undefined;
-      if (!row) return null;
-      const head = { position: row.position!, maxOccurredAt: row.max_occurred_at, maxLagMs: row.max_lag_ms!, totals: totalsOfRow(row) };
+      const after = linesAfterRow.get(partnerId, row?.position ?? 0, position) as {
+        lines: number;
+        max_occurred_at: string | null;
+        position: number;
+        accrued: number;
+        clawed_back: number;
+      };
+      if (!row && after.lines === 0) return null;
+      const head: BalanceHead = {
+        position: Math.max(row?.position ?? 0, after.position),
+        // Lines without a row are in order: the last one occurred latest.
+        maxOccurredAt: after.max_occurred_at !== null && after.max_occurred_at > (row?.max_occurred_at ?? '') ? after.max_occurred_at : (row?.max_occurred_at ?? ''),
+        maxLagMs: row?.max_lag_ms ?? 0,
+        totals: withLines(row ? totalsOfRow(row) : zeroAccountTotals(), after),
+        lines: after.lines,
+      };
       heads.set(partnerId, head);
       return head;
     };
     return {
-      apply(e) {
+      apply(e, ev) {
         const deltas = rules.deltasOf(e);
         const position = Number(e.position);
         for (const { partnerId, deltas: d } of deltas) {
-          const previous = headOf(partnerId);
+          const previous = headOf(partnerId, position);
           const totals = addTotals(previous?.totals ?? zeroAccountTotals(), d);
           const previousMax = previous?.maxOccurredAt ?? '';
           const late = e.occurredAt < previousMax ? 1 : 0;
           const maxOccurredAt = late ? previousMax : e.occurredAt;
           const maxLagMs = Math.max(previous?.maxLagMs ?? 0, late ? lagMs(previousMax, e.occurredAt) : 0);
+          const lines = previous?.lines ?? 0;
+          if (!late && lines < LINE_ROW_EVERY - 1 && lineOnly(ev, partnerId, d)) {
+            heads.set(partnerId, { position, maxOccurredAt, maxLagMs, totals, lines: lines + 1 });
+            continue;
+          }
           const row: unknown[] = [partnerId, position, e.occurredAt, e.recordedAt, maxOccurredAt, late];
           for (const account of partnerAccounts) row.push(d[account], totals[account]);
           row.push(maxLagMs);
           write('balance', row);
-          heads.set(partnerId, { position, maxOccurredAt, maxLagMs, totals });
+          heads.set(partnerId, { position, maxOccurredAt, maxLagMs, totals, lines: 0 });
         }
         return deltas.length;
       },
@@ -139,22 +201,20 @@ CREATE TABLE IF NOT EXISTS balance_rows (
 
 /**
  * A partner's account sums over a cut. Without validAt: the running sums of the last row at or
- * below the cut (one seek). With validAt: the rows up to the last one whose running maximum of
- * occurredAt is ≤ validAt all count (one seek for the running sums); after it only late rows
+ * below the cut and the commission lines after it (three seeks). With validAt: the rows up to the
+ * last one whose running maximum of occurredAt is ≤ validAt all count (the same seeks for the
+ * running sums and the lines after that row that occurred by validAt); after it only late rows
  * (back-dated) can still have occurredAt ≤ validAt, and they are read from a partial index.
  */
 export function balanceTotalsAt(db: Db, partnerId: string, cut: LogCut): AccountTotals {
-  if (cut.validAt === null) {
-    const row = stmt(db, lastSums).get(partnerId, cut.position) as SumsRow | undefined;
-    return row ? totalsOfRow(row) : zeroAccountTotals();
-  }
+  if (cut.validAt === null) return withLinesAfter(db, partnerId, cut.position, cut.position, endOfTime);
   const prefix = stmt(
     db,
     'SELECT position FROM balance_rows WHERE partner_id = ? AND max_occurred_at <= ? ORDER BY max_occurred_at DESC, position DESC LIMIT 1',
   ).get(partnerId, cut.validAt) as { position: number } | undefined;
   const prefixEnd = Math.min(prefix?.position ?? 0, cut.position);
-  const head = stmt(db, lastSums).get(partnerId, prefixEnd) as SumsRow | undefined;
-  if (prefixEnd === cut.position) return head ? totalsOfRow(head) : zeroAccountTotals();
+  const head = withLinesAfter(db, partnerId, prefixEnd, cut.position, cut.validAt);
+  if (prefixEnd === cut.position) return head;
   // A late row after the prefix lies at most max_lag_ms behind its running maximum, which is
   // past validAt: only late rows that occurred inside (validAt - max lag, validAt] can count.
   // (+position keeps the planner on the late rows' occurredAt index, not the position range.)
@@ -167,7 +227,28 @@ export function balanceTotalsAt(db: Db, partnerId: string, cut: LogCut): Account
     `SELECT ${deltaSums} FROM balance_rows
       WHERE partner_id = ? AND late = 1 AND occurred_at >= ? AND occurred_at <= ? AND +position > ? AND +position <= ?`,
   ).get(partnerId, from, cut.validAt, prefixEnd, cut.position) as SumsRow;
-  return addTotals(head ? totalsOfRow(head) : zeroAccountTotals(), totalsOfRow(tail));
+  return addTotals(head, totalsOfRow(tail));
+}
+
+/**
+ * The running sums of the partner's last row at or below `rowBound`, plus its commission lines
+ * after that row (those without a row: up to the partner's next row, at most up to `cutPosition`)
+ * that occurred by `valid`. Lines without a row are in order, so past the last row whose running
+ * maximum is ≤ valid only a prefix of them occurred by it; late lines always have a row.
+ */
+function withLinesAfter(db: Db, partnerId: string, rowBound: number, cutPosition: number, valid: string): AccountTotals {
+  const head = stmt(db, `SELECT position, ${sumColumns} FROM balance_rows WHERE partner_id = ? AND position <= ? ORDER BY position DESC LIMIT 1`).get(
+    partnerId,
+    rowBound,
+  ) as SumsRow | undefined;
+  const from = head?.position ?? 0;
+  const next = stmt(db, 'SELECT position FROM balance_rows WHERE partner_id = ? AND position > ? ORDER BY position LIMIT 1').pluck().get(partnerId, from) as
+    | number
+    | undefined;
+  const to = next === undefined ? cutPosition : Math.min(cutPosition, next - 1);
+  const totals = head ? totalsOfRow(head) : zeroAccountTotals();
+  if (to <= from) return totals;
+  return withLines(totals, stmt(db, lineSums).get(partnerId, from, to, valid) as { accrued: number; clawed_back: number });
 }
 
 // ---- the answer -------------------------------------------------------------------------------

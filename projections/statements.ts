@@ -200,6 +200,8 @@ CREATE TABLE IF NOT EXISTS commission_adjustments (
     'CREATE INDEX IF NOT EXISTS cash_events_by_id ON cash_events (kind, id);',
     // A payment's customer and, after a restart, a line's cash source when its row is gone (lines_by_payment).
     'CREATE INDEX IF NOT EXISTS lines_by_payment ON commission_lines (payment_id);',
+    // A partner's lines in log order: the balances projection adds the lines after a partner's last balance row.
+    'CREATE INDEX IF NOT EXISTS lines_by_partner ON commission_lines (partner_id, position, occurred_at, kind, commission_fen);',
     'CREATE INDEX IF NOT EXISTS lines_by_cash_quarter ON commission_lines (partner_id, cash_quarter);',
     'CREATE INDEX IF NOT EXISTS lines_by_settled_quarter ON commission_lines (partner_id, settled_quarter);',
     'CREATE INDEX IF NOT EXISTS lines_unsettled ON commission_lines (partner_id, position) WHERE settled_position IS NULL;',
