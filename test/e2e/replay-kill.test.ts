@@ -43,9 +43,9 @@ async function writeLog(dir: string): Promise<void> {
 
 const childEnv = (dir: string) => ({ ...process.env, LEDGER_DATA_DIR: dir, LEDGER_DEMO: 'off' });
 
-/** Runs `ledger replay --batch 100` and SIGKILLs it once its progress passes 10 %; resolves with how it ended. */
-function replayKilledHalfWay(dir: string): Promise<{ signal: NodeJS.Signals | null; stderr: string }> {
-  const child = spawn(process.execPath, [buildLedger().main, 'replay', '--batch', '100'], { env: childEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs `ledger replay --batch 100 [more]` and SIGKILLs it once its progress passes 10 %; resolves with how it ended. */
+function replayKilledHalfWay(dir: string, more: string[] = []): Promise<{ signal: NodeJS.Signals | null; stderr: string }> {
+  const child = spawn(process.execPath, [buildLedger().main, 'replay', '--batch', '100', ...more], { env: childEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
@@ -55,9 +55,9 @@ function replayKilledHalfWay(dir: string): Promise<{ signal: NodeJS.Signals | nu
   return new Promise((resolve) => child.on('exit', (_code, signal) => resolve({ signal, stderr })));
 }
 
-function replay(dir: string): { status: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, [buildLedger().main, 'replay'], { env: childEnv(dir), encoding: 'utf8', timeout: 120_000 });
-  return { status: r.status, stderr: r.stderr };
+function replay(dir: string, more: string[] = []): { status: number | null; stderr: string; stdout: string } {
+  const r = spawnSync(process.execPath, [buildLedger().main, 'replay', ...more], { env: childEnv(dir), encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stderr: r.stderr, stdout: r.stdout };
 }
 
 /** Every read-model row and checkpoint, in a stable order. */
@@ -92,6 +92,44 @@ describe(`ledger replay killed with SIGKILL half-way (${EVENTS.toLocaleString('e
     const uninterrupted = replay(fresh);
     expect(uninterrupted.status, uninterrupted.stderr).toBe(0);
     expect(uninterrupted.stderr).not.toMatch(/resuming/);
+    expect(dump(killed)).toEqual(dump(fresh));
+  }, 180_000);
+});
+
+describe(`a projection rebuilt beside the live ones, killed with SIGKILL half-way (${EVENTS.toLocaleString('en-US')} events)`, () => {
+  it('resumes from its shadow checkpoint on the next run, to the rows of a fresh replay, the other projections untouched', async () => {
+    const killed = tempDir();
+    await writeLog(killed);
+    const fresh = tempDir();
+    fs.copyFileSync(path.join(killed, 'events.db'), path.join(fresh, 'events.db'));
+    expect(replay(killed).status).toBe(0);
+    expect(replay(fresh).status).toBe(0);
+    // the file as an older programme left it: balances at version 0, in another shape
+    const db = new Database(path.join(killed, 'read-models.db'));
+    db.exec('ALTER TABLE balance_rows ADD COLUMN old_column INTEGER');
+    db.prepare(`UPDATE meta SET value = '0' WHERE key = 'projectionVersion:balances'`).run();
+    const others = db.prepare(`SELECT * FROM checkpoints WHERE projection <> 'balances' ORDER BY projection`).all();
+    db.close();
+
+    const first = await replayKilledHalfWay(killed, ['--projection', 'balances']);
+    expect(first.signal, `the rebuild ended before it could be killed:\n${first.stderr}`).toBe('SIGKILL');
+    expect(first.stderr).toMatch(/balances \[#*-*\]\s+\d+%\s+position [\d,]+\/[\d,]+\s+[\d,]+ events\/s\s+ETA/);
+    const half = new Database(path.join(killed, 'read-models.db'), { readonly: true });
+    const shadow = half.prepare(`SELECT position FROM checkpoints WHERE projection = 'balances@next'`).pluck().get() as number;
+    expect(shadow).toBeGreaterThan(0);
+    expect(shadow).toBeLessThan(EVENTS);
+    expect(half.prepare(`SELECT * FROM checkpoints WHERE projection NOT LIKE 'balances%' ORDER BY projection`).all()).toEqual(others);
+    half.close();
+
+    const resumed = replay(killed, ['--projection', 'balances', '--json']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/resuming the rebuild of balances from position [1-9]/);
+    const lines = resumed.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { projection: string; position: number; head: number; etaSeconds: number | null });
+    expect(lines.length).toBeGreaterThan(0);
+    const end = lines.at(-1)!;
+    expect(end).toMatchObject({ projection: 'balances', position: end.head });
+    expect(end.head).toBeGreaterThanOrEqual(EVENTS);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ projection: 'balances', position: end.head });
     expect(dump(killed)).toEqual(dump(fresh));
   }, 180_000);
 });
