@@ -107,6 +107,8 @@ function lagMs(later: string, earlier: string): number {
 
 export const balancesProjection = projectionModule({
   version: 1,
+  // an answer adds the partner's commission lines after its last row (statements' commission_lines)
+  reads: ['statements'],
   tables: ['balance_rows'],
   create: `
 CREATE TABLE IF NOT EXISTS balance_rows (

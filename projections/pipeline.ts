@@ -281,6 +281,8 @@ const dealEventTypes: ReadonlySet<string> = new Set(['DealRegistered', 'DealStag
 // it fell in (the tier evaluation's candidates), with the deal and the instant.
 export const pipelineProjection = projectionModule({
   version: 1,
+  // the deal facts are the ownership projection's claim events; the applier reads its deals
+  reads: ['ownership'],
   tables: ['deal_signings'],
   create: `
 DROP TABLE IF EXISTS deal_events;

@@ -45,6 +45,11 @@ export interface ProjectionModule<W extends string = string> {
    * (projections/rebuild-beside.ts).
    */
   version: number;
+  /**
+   * The other projections whose tables it reads (its applier or its readers): its answers need
+   * them too, and a rebuild beside of it waits until they serve and never reads past where they are.
+   */
+  reads?: readonly string[];
   /** Its tables (dropped together when it is rebuilt). */
   tables: readonly string[];
   /** The statements creating them. */

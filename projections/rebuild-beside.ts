@@ -12,7 +12,7 @@
 // tables of the new shape, the live path skips the projection, and every read or command that
 // needs it is refused (ProjectionRebuildingError, 503) with the rebuild's progress
 // (`serving: 'unavailable'`). A killed rebuild resumes from its shadow checkpoint.
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import type { EventEnvelope } from '../src/domain/events.js';
 import type { EventStore } from '../src/store/event-store.js';
@@ -30,6 +30,33 @@ export const besideKey = (name: ProjectionName): string => `rebuildBeside:${name
 
 /** The version this code's projection writes. */
 export const projectionVersionOf = (name: ProjectionName): number => projectionModules[name].version;
+
+/** The projections whose tables this one reads, and theirs (projectionModule's `reads`). */
+export function readsOf(name: ProjectionName): ProjectionName[] {
+  const out = new Set<ProjectionName>();
+  const visit = (n: ProjectionName): void => {
+    for (const r of (projectionModules[n].reads ?? []) as ProjectionName[]) {
+      if (!out.has(r) && r !== name) {
+        out.add(r);
+        visit(r);
+      }
+    }
+  };
+  visit(name);
+  return [...out];
+}
+
+/** The names in an order where each comes after the projections it reads. */
+export function readsFirst(names: readonly ProjectionName[]): ProjectionName[] {
+  const out: ProjectionName[] = [];
+  const visit = (n: ProjectionName): void => {
+    if (out.includes(n)) return;
+    for (const r of readsOf(n)) if (names.includes(r)) visit(r);
+    out.push(n);
+  };
+  for (const n of names) visit(n);
+  return out;
+}
 
 /** A rebuild beside, as recorded in the file (it survives a restart). */
 export interface BesideRecord {
@@ -214,6 +241,10 @@ export interface BesideHost {
   readonly rules: ProjectionRules;
   /** The position the live path has folded this projection to (what its next live event follows). */
   liveTarget(name: ProjectionName): number;
+  /** True while that projection is rebuilt beside with nothing to answer from. */
+  isPaused(name: ProjectionName): boolean;
+  /** The live checkpoint of a projection (after settleLive: what its tables on the file hold). */
+  checkpointOf(name: ProjectionName): number;
   /** Makes the file hold everything the live path folded and leaves no transaction open on db (blocks briefly). */
   settleLive(): void;
   /** After the switch: the live path continues on the new tables from this checkpoint, with fresh caches. */
@@ -294,7 +325,7 @@ export class RebuildBeside {
   /** Builds the shadow up to the head and switches; 'stopped' when shouldStop said so. */
   async run(options: BesideOptions = {}): Promise<'switched' | 'stopped'> {
     const batchSize = options.batchSize ?? DEFAULT_BESIDE_BATCH_SIZE;
-    this.state = 'running';
+    const reads = readsOf(this.name);
     this.startedMs = performance.now();
     try {
       for (;;) {
@@ -303,16 +334,33 @@ export class RebuildBeside {
           this.state = 'waiting';
           return 'stopped';
         }
+        // Its applier reads the live tables of the projections it reads: they must hold what it reads.
+        if (reads.some((r) => this.host.isPaused(r))) {
+          this.state = 'waiting';
+          await sleep(20);
+          continue;
+        }
+        this.state = 'running';
         await options.beforeBatch?.(this.progress());
         this.head = Number(await this.host.store.headPosition());
-        const to = Math.min(this.head, this.position + batchSize);
+        let to = Math.min(this.head, this.position + batchSize);
+        if (reads.length > 0) {
+          this.host.settleLive(); // the file holds everything the live path folded
+          for (const r of reads) to = Math.min(to, this.host.checkpointOf(r));
+          if (to <= this.position && this.position < this.host.liveTarget(this.name)) {
+            await sleep(5); // the live path has not folded those projections this far yet
+            continue;
+          }
+        }
         const events: EventEnvelope[] = [];
         if (to > this.position) {
           for await (const e of this.host.store.readAll({ fromPosition: BigInt(this.position + 1), toPosition: BigInt(to), batchSize })) events.push(e);
         }
         const last = events.length > 0 ? Number(events[events.length - 1]!.position) : this.position;
-        // Synchronous from here to the switch: the live path cannot fold in between.
-        if (to >= this.head && last >= this.host.liveTarget(this.name)) {
+        // Synchronous from here to the switch: the live path cannot fold in between. Once the shadow
+        // holds everything the live path folded for this projection, the live path can go on from
+        // the shadow's checkpoint.
+        if (last >= this.host.liveTarget(this.name)) {
           this.switchOver(events, last);
           options.onProgress?.(this.progress());
           return 'switched';

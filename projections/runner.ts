@@ -14,6 +14,8 @@ import {
   type BesideProgress,
   besideRecords,
   beginRebuildBeside,
+  readsOf,
+  readsFirst,
   ProjectionRebuildingError,
   RebuildBeside,
   rebuildBesideHooks,
@@ -124,6 +126,8 @@ export class ProjectionRunner {
       db,
       rules,
       liveTarget: (name) => (this.writer.isPaused(name) ? this.writer.position() : this.writer.checkpointOf(name)),
+      isPaused: (name) => this.writer.isPaused(name),
+      checkpointOf: (name) => this.writer.checkpointOf(name),
       settleLive: () => {
         this.writer.drain();
         this.commitLive();
@@ -144,7 +148,7 @@ export class ProjectionRunner {
 
   /** Throws ProjectionRebuildingError (503) when one of these projections has nothing to answer from while it is rebuilt. */
   requireServing(...names: ProjectionName[]): void {
-    for (const name of names) {
+    for (const name of new Set(names.flatMap((n) => [n, ...readsOf(n)]))) {
       if (this.writer.isPaused(name)) throw new ProjectionRebuildingError(this.beside.get(name)!.progress());
     }
   }
@@ -178,7 +182,8 @@ export class ProjectionRunner {
         beforeBatch: options.beforeBatch ?? hooks.beforeBatch,
         shouldStop: (p) => this.closing || this.failure !== null || (options.shouldStop?.(p) ?? false),
       };
-      for (const b of this.beside.values()) {
+      for (const name of readsFirst([...this.beside.keys()])) {
+        const b = this.beside.get(name)!;
         if (b.progress().state === 'switched') continue;
         if ((await b.run(opts)) === 'stopped') return;
       }

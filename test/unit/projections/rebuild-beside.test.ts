@@ -104,7 +104,7 @@ describe.each([
     cleanups.push(() => runner.close());
     await runner.start();
     const otherCheckpoints = checkpointsOf(runner.db);
-    expect(runner.rebuildsBeside().map((p) => [p.projection, p.serving, p.fromVersion, p.version])).toEqual([['balances', 'old-tables', 0, 1]]);
+    expect(runner.rebuildsBeside().map((p) => [p.projection, p.serving, p.fromVersion, p.version])).toEqual([['balances', 'old-tables', 0, projectionModules.balances.version]]);
     expect(tablesOf(runner.db)).toContain(`balance_rows${SHADOW_SUFFIX}`);
 
     let batches = 0;
@@ -133,7 +133,7 @@ describe.each([
     const after = await store.append('partner-P-2', deposits(2, 'P-2'), 'any');
     await runner.catchUp(after.position);
     expect(tablesOf(runner.db).filter((t) => t.endsWith(SHADOW_SUFFIX))).toEqual([]);
-    expect(runner.db.prepare(`SELECT value FROM meta WHERE key = 'projectionVersion:balances'`).pluck().get()).toBe('1');
+    expect(runner.db.prepare(`SELECT value FROM meta WHERE key = 'projectionVersion:balances'`).pluck().get()).toBe(String(projectionModules.balances.version));
     expect(dumpReadModel(runner.db)).toEqual(await oracle(store));
     // the other projections were not rebuilt: their checkpoints only moved with the live events
     expect(otherCheckpoints.every((c) => (c as { position: number }).position === 3_000 || (c as { projection: string }).projection === 'balances')).toBe(true);
@@ -165,7 +165,7 @@ describe.each([
       runner.requireServing('balances');
       expect.unreachable();
     } catch (error) {
-      expect((error as Error).message).toMatch(/the balances projection is being rebuilt \(version 0 → 1\): at position 500 of 3,?003/);
+      expect((error as Error).message).toMatch(/the balances projection is being rebuilt \(version 0 → \d+\): at position 500 of 3,?003/);
     }
     await runner.close();
 
@@ -177,6 +177,29 @@ describe.each([
     expect(() => runner.requireServing('balances')).not.toThrow();
     const more = await store.append('partner-P-2', deposits(2, 'P-2'), 'any');
     await runner.catchUp(more.position);
+    expect(dumpReadModel(runner.db)).toEqual(await oracle(store));
+  }, 60_000);
+
+  it('a projection reading another waits for it: balances answers 503 while statements (its lines) is rebuilt in another shape, then both switch to a fresh replay', async () => {
+    const dir = tempDir();
+    const store = await storeWithLog(dir, 2_000);
+    const file = path.join(dir, 'read-models.db');
+    await fileWithOlderProjection(store, file, (db) => {
+      db.exec('ALTER TABLE commission_lines ADD COLUMN old_column INTEGER');
+      db.prepare(`UPDATE meta SET value = '0' WHERE key IN ('projectionVersion:statements', 'projectionVersion:balances')`).run();
+    });
+    const runner = open(store, file);
+    cleanups.push(() => runner.close());
+    await runner.start();
+    expect(runner.rebuildsBeside().map((p) => [p.projection, p.serving])).toEqual([
+      ['balances', 'old-tables'],
+      ['statements', 'unavailable'],
+    ]);
+    expect(() => runner.requireServing('balances')).toThrow(/the statements projection is being rebuilt/);
+    const order: string[] = [];
+    await runner.runRebuildsBeside({ batchSize: 500, beforeBatch: (p) => void (order.at(-1) !== p.projection && order.push(p.projection)) });
+    expect(order).toEqual(['statements', 'balances']);
+    expect(() => runner.requireServing('balances', 'statements')).not.toThrow();
     expect(dumpReadModel(runner.db)).toEqual(await oracle(store));
   }, 60_000);
 
