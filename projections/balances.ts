@@ -61,7 +61,7 @@ export const LINE_ROW_EVERY = 16;
  */
 const lineSums = `SELECT coalesce(sum(CASE WHEN kind = 'accrual' THEN commission_fen ELSE 0 END), 0) AS accrued,
     coalesce(sum(CASE WHEN kind = 'clawback' THEN 0 - commission_fen ELSE 0 END), 0) AS clawed_back
-  FROM commission_lines WHERE partner_id = ? AND position > ? AND position <= ? AND occurred_at <= ?`;
+  FROM commission_lines WHERE partner_id = ? AND position > ? AND position <= ? AND occurred_at <= ? AND commission_fen <> 0`;
 
 function withLines(totals: AccountTotals, r: { accrued: number; clawed_back: number }): AccountTotals {
   if (r.accrued === 0 && r.clawed_back === 0) return totals;
@@ -106,7 +106,7 @@ function lagMs(later: string, earlier: string): number {
 }
 
 export const balancesProjection = projectionModule({
-  version: 1,
+  version: 2,
   // an answer adds the partner's commission lines after its last row (statements' commission_lines)
   reads: ['statements'],
   tables: ['balance_rows'],

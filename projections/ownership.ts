@@ -65,7 +65,7 @@ export interface OwnershipFold<S> {
 }
 
 export const ownershipProjection = projectionModule({
-  version: 1,
+  version: 2,
   tables: ['claim_events', 'customers', 'deals'],
   create: `
 CREATE TABLE IF NOT EXISTS claim_events (

@@ -280,7 +280,7 @@ const dealEventTypes: ReadonlySet<string> = new Set(['DealRegistered', 'DealStag
 // dealFactOf. deal_signings: each partner's first signing of a customer, filed under the quarter
 // it fell in (the tier evaluation's candidates), with the deal and the instant.
 export const pipelineProjection = projectionModule({
-  version: 1,
+  version: 2,
   // the deal facts are the ownership projection's claim events; the applier reads its deals
   reads: ['ownership'],
   tables: ['deal_signings'],

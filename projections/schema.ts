@@ -15,7 +15,7 @@ export const projectionNames = ['clock', 'partners', 'balances', 'ownership', 'p
 export type ProjectionName = (typeof projectionNames)[number];
 
 /** Bump when a table changes shape: an older read-model file is then rebuilt from the log. */
-export const readModelSchemaVersion = 10;
+export const readModelSchemaVersion = 11;
 
 export const metaTables = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;

@@ -170,7 +170,7 @@ interface RecentCash {
 // commission_lines: every accrual and clawback with the cash it came from and, once paid out, the
 // payout that settled it; payouts: one row per payout.
 export const statementsProjection = projectionModule({
-  version: 1,
+  version: 2,
   tables: ['cash_events', 'first_payments', 'commission_lines', 'payouts', 'commission_adjustments'],
   create: `
 CREATE TABLE IF NOT EXISTS cash_events (
@@ -200,10 +200,12 @@ CREATE TABLE IF NOT EXISTS commission_adjustments (
     'CREATE INDEX IF NOT EXISTS cash_events_by_id ON cash_events (kind, id);',
     // A payment's customer and, after a restart, a line's cash source when its row is gone (lines_by_payment).
     'CREATE INDEX IF NOT EXISTS lines_by_payment ON commission_lines (payment_id);',
-    // A partner's lines in log order: the balances projection adds the lines after a partner's last balance row.
-    'CREATE INDEX IF NOT EXISTS lines_by_partner ON commission_lines (partner_id, position, occurred_at, kind, commission_fen);',
+    // A partner's lines that moved money, in log order: the balances projection adds those after a partner's last
+    // balance row. Partial, so only a query naming commission_fen <> 0 uses it (the statements' own plans stay).
+    'CREATE INDEX IF NOT EXISTS lines_by_partner ON commission_lines (partner_id, position) WHERE commission_fen <> 0;',
     'CREATE INDEX IF NOT EXISTS lines_by_cash_quarter ON commission_lines (partner_id, cash_quarter);',
-    'CREATE INDEX IF NOT EXISTS lines_by_settled_quarter ON commission_lines (partner_id, settled_quarter);',
+    // The lines a payout of another quarter settled (few: a line is mostly settled by its own quarter's payout).
+    'CREATE INDEX IF NOT EXISTS lines_settled_elsewhere ON commission_lines (partner_id, settled_quarter) WHERE settled_quarter <> cash_quarter;',
     'CREATE INDEX IF NOT EXISTS lines_unsettled ON commission_lines (partner_id, position) WHERE settled_position IS NULL;',
     'CREATE INDEX IF NOT EXISTS adjustments_by_partner ON commission_adjustments (partner_id, cash_quarter);',
     'CREATE INDEX IF NOT EXISTS adjustments_by_event ON commission_adjustments (event_id);',
@@ -223,7 +225,8 @@ CREATE TABLE IF NOT EXISTS commission_adjustments (
     /** Per partner, its commission lines no payout has settled yet: event id → position (loaded on first use). */
     const unsettled = new Map<string, Map<string, number>>();
     let unsettledLoaded = false;
-    const recentCash = new Map<string, RecentCash>();
+    /** Recent cash by id: payments and refunds apart (no key to build per event). */
+    const recentCash = { payment: new Map<string, RecentCash>(), refund: new Map<string, RecentCash>() };
     /** Cash of the current batch whose row waits for the batch's end (a line from it may still come). */
     let awaiting: RecentCash[] = [];
     /** Per deal, the earliest occurredAt of its payments so far (loaded on first use). */
@@ -284,8 +287,8 @@ CREATE TABLE IF NOT EXISTS commission_adjustments (
      * memory, else its row, else the source an earlier line of it recorded, else the line itself.
      */
     const cashSource = (kind: 'payment' | 'refund', id: string, paymentId: string, fallback: EventEnvelope): CashSource => {
-      const key = `${kind} ${id}`;
-      const cached = recentCash.get(key);
+      const recent = recentCash[kind];
+      const cached = recent.get(id);
       if (cached) {
         cached.row = null; // consumed: no row at the batch's end
         if (cached.onFile) {
@@ -301,7 +304,7 @@ CREATE TABLE IF NOT EXISTS commission_adjustments (
       const found = row ?? (lineSource.get(paymentId, kind, id) as SourceRow | undefined);
       if (!found) return { eventId: fallback.eventId, position: Number(fallback.position), occurredAt: fallback.occurredAt };
       const source = { eventId: found.event_id, position: found.position, occurredAt: found.occurred_at };
-      recentCash.set(key, { source, row: null, onFile: false });
+      recent.set(id, { source, row: null, onFile: false });
       return source;
     };
 
@@ -310,11 +313,12 @@ CREATE TABLE IF NOT EXISTS commission_adjustments (
         // Trimmed between batches only: the current batch's cash is always in the map, so a miss
         // reads a committed row (the bulk writer has not written the current batch yet).
         // The older half goes (a line in this batch comes from cash of the last one, or a committed row).
-        if (recentCash.size >= maxRecentCash) {
-          let drop = recentCash.size - maxRecentCash / 2;
-          for (const key of recentCash.keys()) {
+        for (const recent of [recentCash.payment, recentCash.refund]) {
+          if (recent.size < maxRecentCash) continue;
+          let drop = recent.size - maxRecentCash / 2;
+          for (const key of recent.keys()) {
             if (drop-- <= 0) break;
-            recentCash.delete(key);
+            recent.delete(key);
           }
         }
         awaiting = [];
@@ -349,7 +353,7 @@ CREATE TABLE IF NOT EXISTS commission_adjustments (
               row: [position, kind, id, e.eventId, e.occurredAt, ev.data.customerKey, dealId, ev.data.paymentId],
               onFile: false,
             };
-            recentCash.set(`${kind} ${id}`, cash);
+            recentCash[kind].set(id, cash);
             awaiting.push(cash);
             return 1;
           }
@@ -440,7 +444,8 @@ CREATE TABLE IF NOT EXISTS commission_adjustments (
         unsettledLoaded = false;
         adjustmentIds.clear();
         adjustmentsLoaded = false;
-        recentCash.clear();
+        recentCash.payment.clear();
+        recentCash.refund.clear();
         awaiting = [];
         firstPaid.clear();
         firstPaidLoaded = false;
@@ -518,7 +523,7 @@ export function statementLinesAt(db: Db, partnerId: string, quarter: string, cut
   const rows = stmt(
     db,
     `${linesSelect} WHERE l.partner_id = @partner AND l.position <= @position AND l.occurred_at <= @valid AND (l.cash_quarter = @quarter
-       OR (l.settled_quarter = @quarter AND l.settled_position <= @position AND l.settled_occurred_at <= @valid))
+       OR (l.settled_quarter = @quarter AND l.settled_quarter <> l.cash_quarter AND l.settled_position <= @position AND l.settled_occurred_at <= @valid))
      ORDER BY l.position`,
   ).all({ partner: partnerId, position: cut.position, valid: validBound(cut), quarter }) as LineRow[];
   return rows.map((r) => lineOfRow(r, cut));
