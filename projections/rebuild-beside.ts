@@ -325,6 +325,9 @@ export class RebuildBeside {
   /** Builds the shadow up to the head and switches; 'stopped' when shouldStop said so. */
   async run(options: BesideOptions = {}): Promise<'switched' | 'stopped'> {
     const batchSize = options.batchSize ?? DEFAULT_BESIDE_BATCH_SIZE;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
+      throw new RangeError(`a rebuild beside's batch (LEDGER_REBUILD_BESIDE_BATCH) must be 1..100000 events, got ${batchSize}`);
+    }
     const reads = readsOf(this.name);
     this.startedMs = performance.now();
     try {
