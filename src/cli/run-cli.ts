@@ -4,6 +4,7 @@
 import { DomainRuleError } from '../domain/errors.js';
 import { UsageError } from './cli-args.js';
 import { IncompatibleStoreError, StoreUnavailableError } from '../store/event-store.js';
+import { ProjectionRebuildingError } from '../../projections/rebuild-beside.js';
 import { DemoRefusedError } from '../demo/generate.js';
 import { ExitCode, type CliCommand } from './command.js';
 import { commands } from './commands/index.js';
@@ -75,7 +76,7 @@ function failure(command: CliCommand, error: unknown): number {
     process.stderr.write(`ledger ${command.name}: refused (${error.rule}): ${message}\n`);
     return ExitCode.refused;
   }
-  if (error instanceof StoreUnavailableError || error instanceof IncompatibleStoreError || error instanceof DemoRefusedError) {
+  if (error instanceof StoreUnavailableError || error instanceof IncompatibleStoreError || error instanceof DemoRefusedError || error instanceof ProjectionRebuildingError) {
     process.stderr.write(`ledger ${command.name}: ${message}\n`);
     return ExitCode.refused;
   }

@@ -10,6 +10,7 @@ import type { ProjectionRules } from '../../projections/rules.js';
 import { domainBridge } from '../../projections/domain-bridge.js';
 import type { Policy } from '../domain/policy.js';
 import { policyFromEnv } from './policy-file.js';
+import { liveServerIn } from '../app/server-presence.js';
 import { LedgerQueries } from './queries.js';
 import { ReadModelLookups } from './read-model-lookups.js';
 
@@ -84,7 +85,9 @@ export async function openReadSide(options: OpenReadSideOptions): Promise<ReadSi
           (options.warn ?? defaultWarn)(`read models: a rebuild beside failed (${error instanceof Error ? error.message : String(error)}); it resumes at the next start`);
         });
       } else {
-        await runner.runRebuildsBeside(); // nobody to serve meanwhile
+        // Nobody to serve meanwhile: finish a changed projection's rebuild first, unless a server
+        // on this directory is doing it (then its old tables answer, or the reads needing it are refused).
+        if (liveServerIn(options.dataDir) === null) await runner.runRebuildsBeside();
         await runner.catchUp();
       }
       return runner;
