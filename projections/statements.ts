@@ -216,7 +216,9 @@ CREATE TABLE IF NOT EXISTS commission_adjustments (
     firstPayment: 'INSERT OR REPLACE INTO first_payments VALUES (?, ?, ?)',
     line: 'INSERT OR REPLACE INTO commission_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)',
     payout: 'INSERT OR REPLACE INTO payouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    settle: 'UPDATE commission_lines SET settled_quarter = ?, settled_event_id = ?, settled_position = ?, settled_occurred_at = ? WHERE position = ?',
+    // Every line a payout settles, in one statement (their positions as a JSON array).
+    settle:
+      'UPDATE commission_lines SET settled_quarter = ?, settled_event_id = ?, settled_position = ?, settled_occurred_at = ? WHERE position IN (SELECT value FROM json_each(?))',
     adjustment: 'INSERT OR REPLACE INTO commission_adjustments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)',
     settleAdjustment:
       'UPDATE commission_adjustments SET settled_quarter = ?, settled_event_id = ?, settled_position = ?, settled_occurred_at = ? WHERE event_id = ? AND settled_position IS NULL',
@@ -393,6 +395,7 @@ CREATE TABLE IF NOT EXISTS commission_adjustments (
             const d = ev.data;
             write('payout', [d.partnerId, d.quarter, e.eventId, position, e.occurredAt, e.recordedAt, d.netFen, d.paidFen, d.debtRecoveredFen]);
             const lines = unsettledOf(d.partnerId);
+            const settled: number[] = [];
             for (const line of d.lines) {
               const linePosition = lines.get(line.eventId);
               if (linePosition === undefined) {
@@ -401,9 +404,10 @@ CREATE TABLE IF NOT EXISTS commission_adjustments (
                 if (adjustmentIds.delete(line.eventId)) write('settleAdjustment', [d.quarter, e.eventId, position, e.occurredAt, line.eventId]);
                 continue;
               }
-              write('settle', [d.quarter, e.eventId, position, e.occurredAt, linePosition]);
+              settled.push(linePosition);
               lines.delete(line.eventId);
             }
+            if (settled.length > 0) write('settle', [d.quarter, e.eventId, position, e.occurredAt, JSON.stringify(settled)]);
             return 1;
           }
           case 'CommissionAdjusted': {
