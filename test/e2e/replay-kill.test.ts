@@ -10,7 +10,7 @@ import { appendSyntheticLog } from '../../src/bench/synthetic-log.js';
 import { projectionNames, projectionModules } from '../../projections/schema.js';
 import { openSqliteEventStore } from '../../src/store/sqlite/sqlite-event-store.js';
 import { quarterOfUtc8 } from '../unit/projections/random-log.js';
-import { buildLedger } from './support/child-server.js';
+import { buildLedger, startChildServer } from './support/child-server.js';
 
 const EVENTS = process.env.LEDGER_STRESS === '1' ? 400_000 : 40_000;
 const dirs: string[] = [];
@@ -131,5 +131,52 @@ describe(`a projection rebuilt beside the live ones, killed with SIGKILL half-wa
     expect(end.head).toBeGreaterThanOrEqual(EVENTS);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ projection: 'balances', position: end.head });
     expect(dump(killed)).toEqual(dump(fresh));
+  }, 180_000);
+});
+
+describe(`a server rebuilding a projection beside the live ones, killed with SIGKILL half-way (${EVENTS.toLocaleString('en-US')} events)`, () => {
+  it('resumes from its shadow checkpoint at the next start and switches to the rows of a fresh replay', async () => {
+    const dir = tempDir();
+    await writeLog(dir);
+    expect(replay(dir).status).toBe(0);
+    const db = new Database(path.join(dir, 'read-models.db'));
+    db.exec('ALTER TABLE balance_rows ADD COLUMN old_column INTEGER');
+    db.prepare(`UPDATE meta SET value = '0' WHERE key = 'projectionVersion:balances'`).run();
+    db.close();
+    const token = 'manager-token-0123456789abcdef';
+    const tokensFile = path.join(dir, 'tokens.json');
+    fs.writeFileSync(tokensFile, JSON.stringify({ tokens: [{ token, role: 'manager', name: 'mgr' }] }), { mode: 0o600 });
+    const options = { dataDir: dir, tokensFile, env: { LEDGER_DEMO: 'off', LEDGER_REBUILD_BESIDE_BATCH: '100' } };
+    type Rebuild = { projection: string; position: number; head: number; serving: string };
+    const rebuilding = async (url: string): Promise<Rebuild[]> =>
+      ((await (await fetch(`${url}/health`, { headers: { authorization: `Bearer ${token}` } })).json()) as { rebuilding: Rebuild[] }).rebuilding;
+
+    const first = await startChildServer(options);
+    let seen: Rebuild[] = [];
+    for (let i = 0; i < 5_000; i++) {
+      seen = await rebuilding(first.url);
+      if (seen.length === 0 || seen[0]!.position > 0) break;
+    }
+    expect(seen[0], 'the rebuild ended before the server could be killed').toMatchObject({ projection: 'balances', serving: 'unavailable' });
+    expect((await first.kill('SIGKILL')).signal).toBe('SIGKILL');
+    const half = new Database(path.join(dir, 'read-models.db'), { readonly: true });
+    const shadow = half.prepare(`SELECT position FROM checkpoints WHERE projection = 'balances@next'`).pluck().get() as number;
+    half.close();
+    expect(shadow).toBeGreaterThan(0);
+    expect(shadow).toBeLessThan(EVENTS);
+
+    const second = await startChildServer(options);
+    try {
+      const resumed = await rebuilding(second.url);
+      if (resumed.length > 0) expect(resumed[0]!.position).toBeGreaterThanOrEqual(shadow); // not from the start
+      for (let i = 0; i < 5_000 && (await rebuilding(second.url)).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await rebuilding(second.url)).toEqual([]);
+    } finally {
+      await second.kill('SIGTERM');
+    }
+    const fresh = tempDir();
+    fs.copyFileSync(path.join(dir, 'events.db'), path.join(fresh, 'events.db'));
+    expect(replay(fresh).status).toBe(0);
+    expect(dump(dir)).toEqual(dump(fresh));
   }, 180_000);
 });
