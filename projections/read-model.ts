@@ -18,6 +18,8 @@ type Stmt = Database.Statement;
 
 /** Live batches handed to the thread and not yet committed: one committing, one waiting; more events gather meanwhile. */
 export const LIVE_BATCHES_IN_FLIGHT = 2;
+/** A live batch up to this many events is written on the runner's connection when the thread is idle. */
+export const LIVE_WRITE_HERE_MAX_EVENTS = 16;
 
 export function openReadModelDb(file: string): Db {
   const db = new Database(file);
@@ -186,14 +188,45 @@ export class ReadModelWriter {
     try {
       const applied = this.applyInTransaction(events);
       const ops = this.ops;
+      const position = Number(events[events.length - 1]!.position);
+      if (worker.inFlight() === 0 && this.liveOps.length === 0 && events.length <= LIVE_WRITE_HERE_MAX_EVENTS) {
+        this.writeHere(ops, position);
+        return applied;
+      }
       for (let i = 0; i < ops.length; i++) this.liveOps.push(ops[i]);
-      this.liveOpsPosition = Number(events[events.length - 1]!.position);
+      this.liveOpsPosition = position;
       if (worker.inFlight() < LIVE_BATCHES_IN_FLIGHT) this.postLive(false);
       return applied;
     } finally {
       this.ops = [];
     }
   }
+
+  /**
+   * A small batch while the thread has nothing to do is written and committed on this
+   * connection (as the store writes a lone append itself): one caller waiting for each answer
+   * pays no thread hop. The thread holds no transaction then, so nothing waits for a lock.
+   */
+  private writeHere(ops: readonly unknown[], position: number): void {
+    const db = this.db;
+    const tx = (this.hereTx ??= { begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK') });
+    tx.begin.run();
+    try {
+      for (let i = 0; i < ops.length; i += 2) this.writes[writeNames[ops[i] as number]!]!.run(ops[i + 1] as unknown[]);
+      tx.commit.run();
+    } catch (error) {
+      if (db.inTransaction) tx.rollback.run();
+      throw error;
+    }
+    this.committedPosition(); // every batch posted is committed (none in flight): take them in first
+    this.liveCommitted = position;
+    this.liveCommitsHere++;
+  }
+
+  private hereTx: { begin: Stmt; commit: Stmt; rollback: Stmt } | null = null;
+
+  /** Live batches committed on this connection (the runner tells the WAL checkpointer). */
+  liveCommitsHere = 0;
 
   /** Hands the waiting live writes to the thread (when it has room, or `always`). */
   postLive(always: boolean): void {
