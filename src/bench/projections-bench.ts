@@ -2,6 +2,11 @@
 // valid-at query latency (median, p99) for a balance, an ownership and the tier list, at two
 // history lengths (100,000 and 1,000,000 events; --quick: 10,000 and 100,000), plus peak RSS.
 // The log is synthetic but valid, appended through the store in concurrent batches.
+// At the larger length it also rebuilds the balances projection beside its live tables
+// (projections/rebuild-beside.ts, as `ledger replay --projection balances` or a version bump does)
+// while one client alternates reads and commands, and reports their p99 during the rebuild
+// against the same load without one.
+import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +48,22 @@ interface Latency {
   count: number;
 }
 
+/** Reads and commands answered while the balances projection is rebuilt beside its live tables. */
+interface RebuildBesideReport {
+  projection: 'balances';
+  events: number;
+  /** The rebuild's duration under the load, and its rate. */
+  seconds: number;
+  eventsPerSec: number;
+  /** Events per shadow transaction (the default: what a request may wait for). */
+  batchSize: number;
+  /** One client, one request at a time: a read (balance, ownership, tier list in turn, random asOf/validAt), then a command. */
+  load: string;
+  /** The same load without a rebuild (as many of each as during it). */
+  without: { reads: Latency; commands: Latency };
+  during: { reads: Latency; commands: Latency };
+}
+
 interface SizeReport {
   events: number;
   /** End to end: reading the log through the store and writing every read model. */
@@ -65,6 +86,8 @@ export interface ProjectionsBenchReport {
   replayProcess: { events: number; seconds: number; eventsPerSec: number };
   /** This bench process (which also generated the log and ran the queries). */
   benchProcessPeakRssMb: number;
+  /** At the larger length: reads' and commands' latency during a rebuild beside of the balances projection. */
+  rebuildBeside: RebuildBesideReport;
   targets: typeof PROJECTION_TARGETS;
   verdict: {
     replayPerSec: number;
@@ -96,6 +119,7 @@ async function benchIn(dir: string, sizes: [number, number], options: Projection
   // recordedAt spreads over the run like a real ledger's: one millisecond per append.
   const store = openSqliteEventStore({ file: path.join(dir, 'events.db'), clock: () => new Date(clockMs++).toISOString() });
   const reports: SizeReport[] = [];
+  let rebuildBeside: RebuildBesideReport;
   try {
     const appends = syntheticLog({ ...domain.synthetic, events: sizes[1], partners: 100 });
     let written = 0;
@@ -104,6 +128,7 @@ async function benchIn(dir: string, sizes: [number, number], options: Projection
       log(`bench projections: ${written} events in the log`);
       reports.push(await measure(store, path.join(dir, `read-models-${i}.db`), written, queries, domain.rules, domain.ownership, log, options.bulkWorker));
     }
+    rebuildBeside = await measureRebuildBeside(store, path.join(dir, `read-models-${sizes.length - 1}.db`), domain.rules, domain.ownership, log);
   } finally {
     await store.close();
   }
@@ -124,6 +149,7 @@ async function benchIn(dir: string, sizes: [number, number], options: Projection
     peakRssMb,
     replayProcess: { events: replayed.events, seconds: round3(replayed.seconds), eventsPerSec: Math.round(replayed.events / replayed.seconds) },
     benchProcessPeakRssMb,
+    rebuildBeside,
     targets: PROJECTION_TARGETS,
     verdict: {
       replayPerSec,
@@ -190,6 +216,87 @@ async function measure(
   } finally {
     await runner.close();
   }
+}
+
+/**
+ * The balances projection rebuilt beside its live tables (runner.rebuildProjection, the path of
+ * a version bump and of `ledger replay --projection balances`) on a runner following the log,
+ * while one client alternates a read and a command (a deposit appended, then the read model
+ * caught up to it: what a command's answer waits for). The same load first without a rebuild.
+ */
+async function measureRebuildBeside(
+  store: EventStore,
+  file: string,
+  rules: ProjectionRules,
+  ownership: OwnershipFold<unknown>,
+  log: (line: string) => void,
+): Promise<RebuildBesideReport> {
+  const runner = ProjectionRunner.open(store, file, rules);
+  try {
+    await runner.start();
+    const q = new LedgerQueries({ store, runner, rules, ownership, nowIso: () => '2026-06-01T00:00:00.000Z' });
+    const sample = sampler(runner, Number(await store.headPosition()));
+    let turn = 0;
+    const read = (): Promise<unknown> => {
+      const k = turn++ % 3;
+      return k === 0 ? q.balance(sample.partner(), sample.when()) : k === 1 ? q.ownership(sample.customer(), sample.when()) : q.tiers(sample.when());
+    };
+    const command = async (): Promise<void> => {
+      const partnerId = sample.partner();
+      const event = { eventId: randomUUID(), type: 'DepositPosted', data: { partnerId, amountFen: 1_000 }, occurredAt: '2026-05-01T00:00:00.000Z', actor: { role: 'finance', id: 'bench' } };
+      const { position } = await store.append(`partner-${partnerId}`, [event as never], 'any');
+      await runner.catchUp(position);
+    };
+    const readSamples: number[] = [];
+    const commandSamples: number[] = [];
+    const timed = async (into: number[], work: () => Promise<unknown>): Promise<void> => {
+      const t = performance.now();
+      await work();
+      into.push(performance.now() - t);
+    };
+    // during: as many turns as the rebuild lasts
+    let done = false;
+    const batchSize = 1_000;
+    const started = performance.now();
+    const rebuild = runner.rebuildProjection('balances', { batchSize }).finally(() => {
+      done = true;
+    });
+    while (!done) {
+      await timed(readSamples, read);
+      await timed(commandSamples, command);
+    }
+    await rebuild;
+    const seconds = (performance.now() - started) / 1_000;
+    const events = Number(await store.headPosition());
+    const during = { reads: summary(readSamples), commands: summary(commandSamples) };
+    log(`bench projections: balances rebuilt beside the live tables in ${seconds.toFixed(2)} s under load; p99 read ${during.reads.p99Ms} ms, command ${during.commands.p99Ms} ms`);
+    const turns = Math.max(readSamples.length, 200);
+    readSamples.length = 0;
+    commandSamples.length = 0;
+    for (let i = 0; i < turns; i++) {
+      await timed(readSamples, read);
+      await timed(commandSamples, command);
+    }
+    const without = { reads: summary(readSamples), commands: summary(commandSamples) };
+    return {
+      projection: 'balances',
+      events,
+      seconds: round3(seconds),
+      eventsPerSec: Math.round(events / seconds),
+      batchSize,
+      load: 'one client: a read (balance, ownership, tier list in turn), then a command (a deposit appended and the read model caught up to it), repeated',
+      without,
+      during,
+    };
+  } finally {
+    await runner.close();
+  }
+}
+
+function summary(samples: number[]): Latency {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { medianMs: round3(at(0.5)), p99Ms: round3(at(0.99)), count: sorted.length };
 }
 
 /** Random questions: a partner, a customer, an asOf instant within the log and, half the time, a validAt too. */
