@@ -95,8 +95,9 @@ export class ProjectionRunner {
   private readonly liveWorkerWanted: boolean;
   /** A wait for the live thread's next commit is armed. */
   private watchingCommits = false;
-  /** Live batches the checkpointer has been told about. */
+  /** Live batches the checkpointer has been told about (by the thread, and on this connection). */
   private commitsSeen = 0;
+  private commitsHereSeen = 0;
   private exclusive: Promise<unknown> = Promise.resolve();
   private readonly checkpointer: WalCheckpointer;
   private liveCommitTimer: ReturnType<typeof setTimeout> | null = null;
@@ -408,7 +409,10 @@ export class ProjectionRunner {
       this.fail(error);
       return;
     }
-    if (this.writer.hasLiveWorker()) this.watchCommits();
+    if (this.writer.hasLiveWorker()) {
+      for (; this.commitsHereSeen < this.writer.liveCommitsHere; this.commitsHereSeen++) this.checkpointer.committed();
+      this.watchCommits();
+    }
     this.resolveWaiters();
   }
 
