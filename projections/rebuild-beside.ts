@@ -252,8 +252,10 @@ export interface BesideHost {
 }
 
 export interface BesideOptions {
-  /** Events per shadow transaction (default 1,000: one batch is what a request may wait for). */
+  /** Events read from the log at a time (default 1,000); each batch is applied in slices of sliceMs. */
   batchSize?: number;
+  /** Milliseconds a shadow transaction folds before it commits and yields (default 4). */
+  sliceMs?: number;
   onProgress?: (p: BesideProgress) => void;
   /** Awaited before each batch (a test's pause point; the bench's sampler). */
   beforeBatch?: (p: BesideProgress) => Promise<void> | void;
@@ -262,6 +264,8 @@ export interface BesideOptions {
 }
 
 export const DEFAULT_BESIDE_BATCH_SIZE = 1_000;
+/** The longest a shadow transaction folds before it commits and yields (a request's longest wait, the switch aside). */
+export const DEFAULT_BESIDE_SLICE_MS = 4;
 
 /** One projection's rebuild beside the live tables. */
 export class RebuildBeside {
@@ -325,6 +329,7 @@ export class RebuildBeside {
   /** Builds the shadow up to the head and switches; 'stopped' when shouldStop said so. */
   async run(options: BesideOptions = {}): Promise<'switched' | 'stopped'> {
     const batchSize = options.batchSize ?? DEFAULT_BESIDE_BATCH_SIZE;
+    const sliceMs = options.sliceMs ?? DEFAULT_BESIDE_SLICE_MS;
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
       throw new RangeError(`a rebuild beside's batch (LEDGER_REBUILD_BESIDE_BATCH) must be 1..100000 events, got ${batchSize}`);
     }
@@ -368,8 +373,15 @@ export class RebuildBeside {
           options.onProgress?.(this.progress());
           return 'switched';
         }
-        this.host.settleLive();
-        this.inTransaction(() => this.applyShadow(events));
+        // In slices of about sliceMs each, one transaction per slice, yielding between them: a
+        // request waits for one slice at most, whatever one event costs this projection.
+        for (let i = 0; i < events.length; ) {
+          this.host.settleLive();
+          this.inTransaction(() => {
+            i = this.applyShadow(events, i, sliceMs);
+          });
+          if (i < events.length) await yieldToLoop();
+        }
         options.onProgress?.(this.progress());
         await yieldToLoop();
       }
@@ -390,12 +402,17 @@ export class RebuildBeside {
     }
   }
 
-  private applyShadow(events: readonly EventEnvelope[]): void {
-    if (events.length === 0) return;
+  /** Applies events from index `start` (at least one) until `budgetMs` have passed; returns the next index. */
+  private applyShadow(events: readonly EventEnvelope[], start = 0, budgetMs = Number.POSITIVE_INFINITY): number {
+    if (start >= events.length) return start;
     const from = this.position;
+    const began = performance.now();
     let last = from;
+    let i = start;
     this.applier.beginBatch?.();
-    for (const e of events) {
+    for (; i < events.length; i++) {
+      if (i > start && (i & 15) === 0 && performance.now() - began >= budgetMs) break;
+      const e = events[i]!;
       const position = Number(e.position);
       if (position <= from) continue;
       this.applier.apply(e, eventOf(e));
@@ -403,8 +420,9 @@ export class RebuildBeside {
     }
     this.applier.endBatch?.();
     this.checkpointStmt.run(shadowCheckpointName(this.name), last);
-    this.events += events.length;
+    this.events += i - start;
     this.position = last;
+    return i;
   }
 
   /** The tail and the switch, in one transaction. */

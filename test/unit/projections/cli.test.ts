@@ -44,6 +44,37 @@ describe('read-side commands', () => {
     expect(fs.existsSync(path.join(dir, 'read-models.db'))).toBe(true);
   });
 
+  it('replay --projection rebuilds one projection beside its live tables with JSON progress, the others untouched; refused beside a server', async () => {
+    const Database = (await import('better-sqlite3')).default;
+    const checkpoints = () => {
+      const db = new Database(path.join(dir, 'read-models.db'), { readonly: true });
+      try {
+        return db.prepare('SELECT projection, position FROM checkpoints ORDER BY projection').all();
+      } finally {
+        db.close();
+      }
+    };
+    const before = checkpoints();
+    const r = await run(replayCommand, ['--projection', 'ownership', '--json', '--data-dir', dir]);
+    expect(r.code).toBe(0);
+    const progress = r.err.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    expect(progress.at(-1)).toMatchObject({ projection: 'ownership', position: 3, head: 3, percent: 100 });
+    expect(JSON.parse(r.out)).toMatchObject({ projection: 'ownership', position: 3 });
+    expect(checkpoints()).toEqual(before);
+    const table = await run(replayCommand, ['--projection', 'ownership', '--data-dir', dir]);
+    expect(table.err).toMatch(/ownership \[#+\] 100%\s+position 3\/3 .* ETA/);
+    expect(table.out).toContain('rebuilt ownership from 3 events');
+    expect((await run(replayCommand, ['--projection', 'owners', '--data-dir', dir])).code).toBe(2);
+    fs.writeFileSync(path.join(dir, 'server.json'), JSON.stringify({ pid: process.pid, url: 'http://127.0.0.1:1', startedAt: '2026-04-10T00:00:00.000Z' }));
+    try {
+      const refused = await run(replayCommand, ['--projection', 'ownership', '--data-dir', dir]);
+      expect(refused.code).toBe(3);
+      expect(refused.err).toContain(`a server (pid ${process.pid}, http://127.0.0.1:1) serves`);
+    } finally {
+      fs.rmSync(path.join(dir, 'server.json'));
+    }
+  });
+
   it('dispute explains who owns a customer named in another spelling, and what changed after --as-of', async () => {
     const now = await run(disputeCommand, ['acme co ltd', '--data-dir', dir]);
     expect(now.code).toBe(0);
