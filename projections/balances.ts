@@ -107,6 +107,9 @@ function lagMs(later: string, earlier: string): number {
 
 export const balancesProjection = projectionModule({
   version: 2,
+  // version 1 wrote a row per commission line; version 2's answers add the lines after the last
+  // row, so they would count version 1's rows twice: its tables do not answer during a rebuild
+  compatibleSince: 2,
   // an answer adds the partner's commission lines after its last row (statements' commission_lines)
   reads: ['statements'],
   tables: ['balance_rows'],

@@ -50,6 +50,13 @@ export interface ProjectionModule<W extends string = string> {
    * them too, and a rebuild beside of it waits until they serve and never reads past where they are.
    */
   reads?: readonly string[];
+  /**
+   * The oldest version whose tables this code reads and keeps current correctly. While a rebuild
+   * beside runs, old tables with the same columns keep answering only from this version on
+   * (default: any version with the same columns); set it when a version changes what the rows
+   * mean without changing the columns, and the older tables answer 503 meanwhile.
+   */
+  compatibleSince?: number;
   /** Its tables (dropped together when it is rebuilt). */
   tables: readonly string[];
   /** The statements creating them. */

@@ -151,7 +151,7 @@ export function prepareProjectionVersions(db: Db): void {
         dropShadow(db, name);
         db.exec(shadowSql(name, m.create));
         let serving: BesideRecord['serving'] = 'unavailable';
-        if (recorded !== null && !missing) {
+        if (recorded !== null && !missing && recorded >= (m.compatibleSince ?? Number.NEGATIVE_INFINITY)) {
           serving = m.tables.every((t) => shapeOf(db, t) === shapeOf(db, t + SHADOW_SUFFIX)) ? 'old-tables' : 'unavailable';
         }
         if (serving === 'unavailable') dropLive(db, name);
