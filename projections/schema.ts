@@ -14,7 +14,12 @@ import { statementsProjection } from './statements.js';
 export const projectionNames = ['clock', 'partners', 'balances', 'ownership', 'pipeline', 'statements', 'rebates'] as const;
 export type ProjectionName = (typeof projectionNames)[number];
 
-/** Bump when a table changes shape: an older read-model file is then rebuilt from the log. */
+/**
+ * The layout of the meta and checkpoint tables: bumping it drops every projection and rebuilds
+ * the whole file at start, before serving. When one projection's tables change (shape or
+ * meaning), bump that module's `version` instead: it alone is rebuilt beside the live tables
+ * while the server serves (rebuild-beside.ts).
+ */
 export const readModelSchemaVersion = 11;
 
 export const metaTables = `
