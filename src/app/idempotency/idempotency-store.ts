@@ -1,9 +1,15 @@
 // Idempotency keys, durably: one row per (token digest, key) in its own SQLite file beside the
 // log, with the hash of the request and the first answer. Never the token itself: the token's
 // sha-256 digest. In-process, a key being executed is held so a concurrent twin waits for it.
+// Records are written in group commits (recordDurably) by a thread with its own connection, so
+// their fsync never stops the event loop: the records of the requests answered in one turn of the
+// event loop go over as one batch, the thread commits every batch waiting for it in one fsync'd
+// transaction, and each answer is released only after the commit that holds its record.
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
 export const IDEMPOTENCY_FILE_NAME = 'idempotency.db';
@@ -44,6 +50,7 @@ export class IdempotencyStore {
   private readonly getStmt: Database.Statement<[string, string], Row>;
   private readonly putStmt: Database.Statement<[string, string, string, number, string, string]>;
   private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly writer: IdempotencyWriter;
 
   constructor(file: string) {
     mkdirSync(path.dirname(file), { recursive: true });
@@ -64,6 +71,7 @@ export class IdempotencyStore {
     this.putStmt = this.db.prepare(
       'INSERT INTO idempotency (token_digest, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     );
+    this.writer = new IdempotencyWriter(file);
   }
 
   static inDataDir(dataDir: string): IdempotencyStore {
@@ -79,6 +87,15 @@ export class IdempotencyStore {
   /** Keeps the first answer; a second record for the same key is ignored (the first stays). */
   record(tokenDigestHex: string, key: string, answer: StoredAnswer): void {
     this.putStmt.run(tokenDigestHex, key, answer.requestHash, answer.status, JSON.stringify(answer.body ?? null), answer.createdAt);
+  }
+
+  /**
+   * Keeps the first answer like record(), in a group commit: resolves once the fsync'd
+   * transaction holding this record (and those of the other requests recorded in the same turn
+   * of the event loop) has committed; rejects if it failed.
+   */
+  recordDurably(tokenDigestHex: string, key: string, answer: StoredAnswer): Promise<void> {
+    return this.writer.write([tokenDigestHex, key, answer.requestHash, answer.status, JSON.stringify(answer.body ?? null), answer.createdAt]);
   }
 
   /**
@@ -103,6 +120,114 @@ export class IdempotencyStore {
   }
 
   close(): void {
+    this.writer.close();
     if (this.db.open) this.db.close();
+  }
+}
+
+type RecordRow = [tokenDigest: string, key: string, requestHash: string, status: number, body: string, createdAt: string];
+
+/** The writing thread: every batch waiting on its port goes into one transaction (synchronous=FULL), then it says which committed. */
+const WRITER_SOURCE = `
+const { workerData, receiveMessageOnPort } = require('node:worker_threads');
+const Database = require(workerData.sqliteModule);
+const db = new Database(workerData.file);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
+db.pragma('busy_timeout = 5000');
+const put = db.prepare('INSERT INTO idempotency (token_digest, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
+const putAll = db.transaction((batches) => { for (const b of batches) for (const r of b.rows) put.run(r); });
+const port = workerData.port;
+port.on('message', (first) => {
+  const batches = [first];
+  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) batches.push(m.message);
+  const ids = batches.map((b) => b.id);
+  try {
+    putAll(batches);
+    port.postMessage({ ids, error: null });
+  } catch (error) {
+    port.postMessage({ ids, error: String(error && error.message || error) });
+  }
+});
+`;
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** The main thread's side of the writing thread: one batch per turn of the event loop. */
+class IdempotencyWriter {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private rows: RecordRow[] = [];
+  private waiters: Waiter[] = [];
+  private readonly sent = new Map<number, Waiter[]>();
+  private nextId = 1;
+  private scheduled = false;
+  private closed = false;
+
+  constructor(file: string) {
+    const channel = new MessageChannel();
+    this.port = channel.port1;
+    const sqliteModule = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(WRITER_SOURCE, { eval: true, workerData: { file, sqliteModule, port: channel.port2 }, transferList: [channel.port2] });
+    this.port.on('message', (message: { ids: number[]; error: string | null }) => {
+      for (const id of message.ids) {
+        const waiters = this.sent.get(id) ?? [];
+        this.sent.delete(id);
+        for (const w of waiters) {
+          if (message.error === null) w.resolve();
+          else w.reject(new Error(`the idempotency record was not written: ${message.error}`));
+        }
+      }
+      this.unrefWhenIdle();
+    });
+    this.worker.on('error', (error) => this.failAll(error));
+    this.worker.on('exit', () => this.failAll(new Error('the idempotency writer stopped')));
+    this.unrefWhenIdle();
+  }
+
+  write(row: RecordRow): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the idempotency store is closed'));
+    return new Promise<void>((resolve, reject) => {
+      this.rows.push(row);
+      this.waiters.push({ resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        this.port.ref();
+        setImmediate(() => this.send());
+      }
+    });
+  }
+
+  private send(): void {
+    this.scheduled = false;
+    if (this.rows.length === 0) return;
+    const id = this.nextId++;
+    this.sent.set(id, this.waiters);
+    this.port.postMessage({ id, rows: this.rows });
+    this.rows = [];
+    this.waiters = [];
+  }
+
+  /** Nothing waiting: the port does not keep the process alive. */
+  private unrefWhenIdle(): void {
+    if (this.sent.size === 0 && this.rows.length === 0) this.port.unref();
+  }
+
+  private failAll(error: unknown): void {
+    for (const waiters of this.sent.values()) for (const w of waiters) w.reject(error);
+    this.sent.clear();
+    for (const w of this.waiters.splice(0)) w.reject(error);
+    this.rows = [];
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.failAll(new Error('the idempotency store closed before the record was written'));
+    this.port.close();
+    void this.worker.terminate();
   }
 }

@@ -57,7 +57,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         return first.body;
       }
       const body = await lastValueFrom(next.handle(), { defaultValue: null });
-      this.store.record(principal.tokenDigestHex, key, { requestHash: hash, status: spec.successStatus, body, createdAt: new Date().toISOString() });
+      await this.store.recordDurably(principal.tokenDigestHex, key, { requestHash: hash, status: spec.successStatus, body, createdAt: new Date().toISOString() });
       return body;
     });
     return from(run);
