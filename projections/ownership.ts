@@ -66,6 +66,9 @@ export interface OwnershipFold<S> {
 
 export const ownershipProjection = projectionModule({
   version: 2,
+  // version 1 stored no ForecastRevised rows, which the pipeline's deal facts (version 2) read
+  // from this table: its tables do not answer during a rebuild (the revisions would be missing)
+  compatibleSince: 2,
   tables: ['claim_events', 'customers', 'deals'],
   create: `
 CREATE TABLE IF NOT EXISTS claim_events (
