@@ -2,7 +2,7 @@
 // name, the expected revision's shape, the number of events, each event's envelope and data
 // (parsed and serialised once), and no event id twice in one append.
 import { z } from 'zod';
-import { Actor, Instant, SchemaViolationError, currentSchemaVersion, parseEvent, zodIssues, type EventType } from '../domain/events.js';
+import { Actor, Instant, SchemaViolationError, currentSchemaVersion, isCalendarInstant, parseEvent, zodIssues, type EventType } from '../domain/events.js';
 import { DuplicateEventError, type ExpectedRevision, type NewEvent } from './event-store.js';
 import { canonicalJson } from './hash-chain.js';
 
@@ -54,6 +54,18 @@ export function prepareAppend(stream: string, events: NewEvent[], expected: Expe
   });
 }
 
+/**
+ * One event of a history written whole (ledger import): the same checks as an append of that
+ * one event (prepareAppend(stream, [event], 'any')), without the array and the id set around it.
+ */
+export function prepareHistoryEvent(stream: string, event: NewEvent): PreparedEvent {
+  if (typeof stream !== 'string' || stream.length < 1 || stream.length > 300) {
+    const streamCheck = StreamName.safeParse(stream);
+    if (!streamCheck.success) throw new SchemaViolationError('stream', zodIssues(streamCheck.error));
+  }
+  return prepareEvent(event, 0);
+}
+
 function prepareEvent(event: NewEvent, index: number): PreparedEvent {
   const e = envelopeOf(event, index);
   const parsed = parseEvent(event.type, event.data);
@@ -90,7 +102,6 @@ function envelopeOf(event: NewEvent, index: number): NewEventEnvelope {
 }
 
 const LOWERCASE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{3}Z$/;
 const ROLES: ReadonlySet<string> = new Set(Actor.shape.role.options);
 
 /** True only when every field is one the schema accepts unchanged (a subset of what it accepts). */
@@ -118,19 +129,8 @@ function isOptionalTag(value: unknown): boolean {
   return value === null || value === undefined || (typeof value === 'string' && value.length >= 1 && value.length <= 200);
 }
 
-/** Instant's pattern, and a day, hour, minute and second that exist (Instant's Date round trip, without the Date). */
-export function isCalendarInstant(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  const m = ISO_INSTANT.exec(value);
-  if (m === null) return false;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  if (month < 1 || month > 12 || day < 1 || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-  return day <= days;
-}
+/** Instant's pattern and a real calendar day (the domain's check, without a Date). */
+export { isCalendarInstant };
 
 function assertExpectedRevisionShape(expected: ExpectedRevision): void {
   if (expected === 'any' || expected === 'no-stream' || expected === 'exists') return;

@@ -14,12 +14,14 @@
 import { closeSync, createReadStream, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
 import {
   Actor,
   currentSchemaVersion,
   EventTypeSchema,
   Instant,
+  isCalendarInstant,
   SchemaViolationError,
   upcastEvent,
   type EventEnvelope,
@@ -110,6 +112,28 @@ export function decodeEnvelopeLine(text: string, lineNumber: number, validateDat
   } catch (error) {
     throw new ImportRefusedError(lineNumber, null, `not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
+  if (isPlainEnvelopeLine(raw)) {
+    // The form an export writes, checked by hand: what EnvelopeLine accepts unchanged. The data
+    // goes to upcastEvent below (or to the store) as before.
+    const line = raw as unknown as EventEnvelope & { revision: number; position: number };
+    const position = BigInt(line.position);
+    try {
+      if (validateData) upcastEvent(line.type, line.schemaVersion, line.data);
+    } catch (error) {
+      if (error instanceof SchemaViolationError) throw new ImportRefusedError(lineNumber, position, error.message);
+      throw error;
+    }
+    if (line.schemaVersion !== currentSchemaVersion[line.type]) {
+      throw new ImportRefusedError(
+        lineNumber,
+        position,
+        `${line.type} version ${line.schemaVersion} is not the current version ${currentSchemaVersion[line.type]}; this ledger imports current versions only`,
+      );
+    }
+    (line as unknown as EventEnvelope).position = position;
+    (line as unknown as EventEnvelope).revision = BigInt(line.revision);
+    return line as unknown as EventEnvelope;
+  }
   const rawPosition = (raw as { position?: unknown } | null)?.position;
   const position = typeof rawPosition === 'number' && Number.isSafeInteger(rawPosition) ? BigInt(rawPosition) : null;
   const parsed = EnvelopeLine.safeParse(raw);
@@ -134,6 +158,60 @@ export function decodeEnvelopeLine(text: string, lineNumber: number, validateDat
   return { ...line, revision: BigInt(line.revision), position: BigInt(line.position) } as EventEnvelope;
 }
 
+const ENVELOPE_KEYS = EnvelopeLine.keyof().options as readonly string[];
+const LOWERCASE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const HASH_TEXT = /^[0-9a-f]{64}$/;
+const ROLES: ReadonlySet<string> = new Set(Actor.shape.role.options);
+const isNullableText = (v: unknown): boolean => v === null || typeof v === 'string';
+const isSafeCount = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+
+/**
+ * True only when EnvelopeLine would accept the line unchanged: exactly its sixteen keys, each in
+ * the form an export writes (a lowercase uuid, a current type, instants of real calendar days,
+ * the actor's two fields). Anything else goes through the schema, which names every problem.
+ */
+function isPlainEnvelopeLine(raw: unknown): raw is Record<string, unknown> {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return false;
+  const r = raw as Record<string, unknown>;
+  let keys = 0;
+  for (const key in r) {
+    if (!Object.hasOwn(r, key)) return false;
+    keys++;
+  }
+  if (keys !== ENVELOPE_KEYS.length) return false;
+  for (const key of ENVELOPE_KEYS) if (!Object.hasOwn(r, key)) return false;
+  const actor = r.actor as Record<string, unknown> | null;
+  return (
+    typeof r.eventId === 'string' &&
+    LOWERCASE_UUID.test(r.eventId) &&
+    typeof r.type === 'string' &&
+    Object.hasOwn(currentSchemaVersion, r.type) &&
+    isSafeCount(r.schemaVersion, 1) &&
+    typeof r.stream === 'string' &&
+    r.stream.length >= 1 &&
+    isSafeCount(r.revision, 0) &&
+    isSafeCount(r.position, 1) &&
+    isCalendarInstant(r.occurredAt) &&
+    isCalendarInstant(r.recordedAt) &&
+    actor !== null &&
+    typeof actor === 'object' &&
+    Object.keys(actor).length === 2 &&
+    typeof actor.role === 'string' &&
+    ROLES.has(actor.role) &&
+    typeof actor.id === 'string' &&
+    actor.id.length >= 1 &&
+    actor.id.length <= 128 &&
+    isNullableText(r.commandId) &&
+    isNullableText(r.correlationId) &&
+    isNullableText(r.causationId) &&
+    isNullableText(r.policyVersion) &&
+    typeof r.prevHash === 'string' &&
+    HASH_TEXT.test(r.prevHash) &&
+    typeof r.hash === 'string' &&
+    HASH_TEXT.test(r.hash)
+  );
+}
+
 /** The lines of an NDJSON file, numbered from 1, blank lines skipped. */
 async function* numberedLines(file: string): AsyncGenerator<{ text: string; lineNumber: number }> {
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
@@ -141,6 +219,44 @@ async function* numberedLines(file: string): AsyncGenerator<{ text: string; line
   for await (const text of lines) {
     lineNumber++;
     if (text.trim() !== '') yield { text, lineNumber };
+  }
+}
+
+/** Bytes read at a time by numberedLineBlocks. */
+const LINE_BLOCK_BYTES = 1 << 20;
+
+/**
+ * The lines of an NDJSON file as numberedLines splits them (at \n, \r\n or a lone \r; blank
+ * lines skipped), a block at a time: [text, lineNumber, text, lineNumber, …] for each ~1 MB
+ * read, so the caller loops over a block without an await per line.
+ */
+async function* numberedLineBlocks(file: string): AsyncGenerator<Array<string | number>> {
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  let lineNumber = 0;
+  const split = (text: string, out: Array<string | number>): void => {
+    for (const piece of text.includes('\r') ? text.split('\r') : [text]) {
+      lineNumber++;
+      if (piece.trim() !== '') out.push(piece, lineNumber);
+    }
+  };
+  for await (const chunk of createReadStream(file, { highWaterMark: LINE_BLOCK_BYTES }) as AsyncIterable<Buffer>) {
+    const text = carry + decoder.write(chunk);
+    const out: Array<string | number> = [];
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      split(text.charCodeAt(end - 1) === 13 && end > start ? text.slice(start, end - 1) : text.slice(start, end), out);
+      start = end + 1;
+    }
+    carry = text.slice(start);
+    if (out.length > 0) yield out;
+  }
+  carry += decoder.end();
+  if (carry.endsWith('\r')) carry = carry.slice(0, -1);
+  if (carry !== '') {
+    const out: Array<string | number> = [];
+    split(carry, out);
+    if (out.length > 0) yield out;
   }
 }
 
@@ -440,12 +556,14 @@ export async function importExportFile(file: string, dataDir: string, policy = p
       chunk = [];
       onProgress?.(events);
     };
-    for await (const { text, lineNumber } of numberedLines(file)) {
-      const envelope = decodeEnvelopeLine(text, lineNumber, false);
-      chunk.push({ envelope, lineNumber });
-      events++;
-      headHash = envelope.hash;
-      if (chunk.length >= IMPORT_CHUNK_EVENTS) write();
+    for await (const lines of numberedLineBlocks(file)) {
+      for (let i = 0; i < lines.length; i += 2) {
+        const envelope = decodeEnvelopeLine(lines[i] as string, lines[i + 1] as number, false);
+        chunk.push({ envelope, lineNumber: lines[i + 1] as number });
+        events++;
+        headHash = envelope.hash;
+        if (chunk.length >= IMPORT_CHUNK_EVENTS) write();
+      }
     }
     write();
     if (events === 0) throw new ImportRefusedError(0, null, 'the file holds no events');

@@ -23,7 +23,7 @@ import {
   type Subscription,
   type VerifyResult,
 } from '../event-store.js';
-import { prepareAppend as prepareAnyAppend, type PreparedEvent as SharedPreparedEvent } from '../prepare-append.js';
+import { prepareAppend as prepareAnyAppend, prepareHistoryEvent, type PreparedEvent as SharedPreparedEvent } from '../prepare-append.js';
 import { ChainWalker, GENESIS_HASH, hashStoredEnvelope } from '../hash-chain.js';
 import { Dictionaries, contextKey, decodeRow, hashOfRow, prevHashOfRow, toBigInt, type EventRow, type ReadValidation } from './row-codec.js';
 import { Col, EVENT_COLUMNS, INSTANT_LENGTH, PAGE_SIZE_BYTES, PREV_HASH_SQL, createSchema, errorMessage, inspectFormat } from './schema.js';
@@ -158,6 +158,8 @@ export class SqliteEventStore implements EventStore {
   private readonly durableStreamHeads = new Map<string, number | null>();
   /** While a batch is decided: the ids among its events that the file holds (see storedEventIdsAmong). */
   private storedIdsOfBatch: ReadonlySet<string> | null = null;
+  /** Every stream's head while the log was written only by importChained from empty, up to `position`. */
+  private importedHeads: { position: number; heads: Map<string, number> } | null = null;
   private cutScheduled = false;
   private drainWaiters: Array<() => void> = [];
   private readonly subscriptions = new Set<PositionSubscription>();
@@ -455,6 +457,12 @@ export class SqliteEventStore implements EventStore {
     if (envelopes.length > MAX_EVENTS_PER_IMPORT) throw new RangeError(`importChained takes at most ${MAX_EVENTS_PER_IMPORT} events at a time, got ${envelopes.length}`);
     const tip = this.inReadTransaction(() => ({ ...(this.tip ?? this.readTip()) }));
     const after: ChainHead = { position: tip.position, hash: tip.hash };
+    // Every stream of a log written only by importChained from empty is in importedHeads: a
+    // stream not there has no events (no look-up per new stream). Any other write moves the
+    // head, and the writer refuses a batch chained onto a head that moved.
+    if (tip.position === 0) this.importedHeads = { position: 0, heads: new Map() };
+    const complete = this.importedHeads !== null && this.importedHeads.position === tip.position;
+    if (!complete) this.importedHeads = null;
     const rows: WriterRow[] = [];
     const heads = new Map<string, number>();
     for (const e of envelopes) {
@@ -465,20 +473,21 @@ export class SqliteEventStore implements EventStore {
       if (e.position !== BigInt(position)) refuse(e.position > BigInt(position) ? `position ${position} is missing` : `the log's next position is ${position}`);
       let event: PreparedEvent;
       try {
-        [event] = prepareAppend(e.stream, [newEventOfEnvelope(e)], 'any') as [PreparedEvent];
+        event = prepareHistoryEvent(e.stream, newEventOfEnvelope(e)) as PreparedEvent;
+        event.contextKey = contextKey(event.type, event.schemaVersion, event.actor, event.policyVersion);
       } catch (error) {
         return refuse(errorMessage(error));
       }
-      const last = heads.get(e.stream) ?? this.inReadTransaction(() => this.streamHead(e.stream)) ?? -1;
+      const last = heads.get(e.stream) ?? (complete ? this.importedHeads!.heads.get(e.stream) : this.inReadTransaction(() => this.streamHead(e.stream))) ?? -1;
       if (e.revision !== BigInt(last + 1)) refuse(`stream ${e.stream}'s next revision is ${last + 1}, not ${String(e.revision)}`);
       if (!ISO_INSTANT.test(e.recordedAt) || e.recordedAt < tip.recordedAt) refuse(`recordedAt ${e.recordedAt} is not an instant at or after ${tip.recordedAt}`);
       if (e.prevHash !== undefined && e.prevHash !== tip.hash) refuse(`prevHash mismatch: the line links to ${e.prevHash}, the event before hashes to ${tip.hash}`);
-      const envelope = chainEvent(event, e.stream, last + 1, position, tip.hash, e.recordedAt);
-      if (envelope.hash !== e.hash) refuse(`hash mismatch: the line has ${e.hash}, its content hashes to ${envelope.hash}`);
-      rows.push([position, event.eventId, e.stream, last + 1, event.contextKey, event.occurredAt + e.recordedAt, event.dataJson, event.commandId, event.correlationId, event.causationId, envelope.hash]);
+      const hash = hashOfPrepared(event, e.stream, last + 1, tip.hash, e.recordedAt);
+      if (hash !== e.hash) refuse(`hash mismatch: the line has ${e.hash}, its content hashes to ${hash}`);
+      rows.push([position, event.eventId, e.stream, last + 1, event.contextKey, event.occurredAt + e.recordedAt, event.dataJson, event.commandId, event.correlationId, event.causationId, hash]);
       heads.set(e.stream, last + 1);
       tip.position = position;
-      tip.hash = envelope.hash;
+      tip.hash = hash;
       tip.recordedAt = e.recordedAt;
     }
     this.localWriter ??= createBatchWriter(this.db, GENESIS_HASH);
@@ -490,6 +499,10 @@ export class SqliteEventStore implements EventStore {
     this.nudgeWriterAboutWal();
     this.tip = tip;
     for (const [stream, revision] of heads) this.rememberStreamHead(stream, revision);
+    if (this.importedHeads !== null) {
+      for (const [stream, revision] of heads) this.importedHeads.heads.set(stream, revision);
+      this.importedHeads.position = tip.position;
+    }
     this.counters.batches++;
   }
 
@@ -564,6 +577,7 @@ export class SqliteEventStore implements EventStore {
 
   private forgetDecisions(): void {
     this.tip = null;
+    this.importedHeads = null;
     this.durableStreamHeads.clear();
     this.pendingEvents.clear();
     this.pendingStreamHeads.clear();
@@ -846,6 +860,26 @@ function chainEvent(event: PreparedEvent, stream: string, revision: number, posi
     hash,
     data: event.data,
   } as EventEnvelope;
+}
+
+/** The hash chainEvent gives the event, without the envelope around it. */
+function hashOfPrepared(event: PreparedEvent, stream: string, revision: number, prevHash: string, recordedAt: string): string {
+  return hashStoredEnvelope({
+    eventId: event.eventId,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    stream,
+    revision,
+    occurredAt: event.occurredAt,
+    recordedAt,
+    actor: event.actor,
+    commandId: event.commandId,
+    correlationId: event.correlationId,
+    causationId: event.causationId,
+    policyVersion: event.policyVersion,
+    prevHash,
+    dataText: event.dataJson,
+  });
 }
 
 /** History given to importChained that does not continue the log: the first such event's position and why. */
