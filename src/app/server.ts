@@ -9,7 +9,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Logger, type LoggerService } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { openLedger, type Ledger } from '../ledger/ledger.js';
 import { AppModule } from './app.module.js';
@@ -25,6 +25,7 @@ import { type BodyParsingHost, InFlight, installJsonBodies, requestContextMiddle
 import { ReportRateLimiter } from './http/report-rate.js';
 import { allRoutes } from './openapi/all-routes.js';
 import { ProblemFilter } from './http/problem.filter.js';
+import { LeanCommands } from './http/lean-commands.js';
 import { IdempotencyStore } from './idempotency/idempotency-store.js';
 import { ChainBrokenError, type ChainCheck, checkChainAtStart, checkpointFileFor, readAnchoredCheckpoint, writeCheckpoint } from './integrity/chain-check.js';
 import { CommandGate, LedgerIntegrity } from './integrity/command-gate.js';
@@ -141,9 +142,14 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     instance.addHook('onRequest', methodNotAllowedHook(methods));
     instance.addHook('onRequest', earlyAuthHook(registry, allRoutes, new ReportRateLimiter(limits.reportRatePerMin)));
     instance.addHook('preSerialization', healthVisibilityHook());
-    app.useGlobalFilters(new ProblemFilter({ bodyLimitBytes: config.bodyLimitBytes }));
+    const filter = new ProblemFilter({ bodyLimitBytes: config.bodyLimitBytes });
+    app.useGlobalFilters(filter);
     app.useGlobalGuards(new CommandGate(integrity));
+    // Command routes answered without Nest's per-request pipeline, by the same code (lean-commands.ts).
+    const lean = new LeanCommands({ idempotency, integrity, filter });
+    instance.addHook('preHandler', lean.hook());
     await app.init();
+    lean.collect(app.get(ModulesContainer));
     capConnectionsPerAddress(app.getHttpServer() as Server, limits.maxConnectionsPerIp, config.print);
     // Node answers an Expect header other than 100-continue itself (a bare 417): a problem instead.
     (app.getHttpServer() as Server).on('checkExpectation', expectationFailedHandler(requestLog));
