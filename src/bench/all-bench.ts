@@ -1,5 +1,5 @@
 // `ledger bench` with no suite: every suite in one run (store, projections, commands, http,
-// end-to-end), one JSON report and one table. Each figure stands beside its target and beside
+// peers, end-to-end), one JSON report and one table. Each figure stands beside its target and beside
 // the physical limit the store suite measured in the same run on the same disk: raw SQLite with
 // one row per fsync'd commit, with 64 rows per fsync'd commit, in one transaction, and a raw read.
 import os from 'node:os';
@@ -7,10 +7,23 @@ import { statfsSync } from 'node:fs';
 import { benchHttp, type HttpBenchResult } from './http-bench.js';
 import { type CommandsBenchReport, COMMAND_TARGETS, runCommandsBench } from './commands-bench.js';
 import { type EndToEndBenchReport, END_TO_END_TARGETS, IMPORT_TARGETS, runEndToEndBench } from './end-to-end-bench.js';
+import { type PeersBenchReport, runPeersBench } from './peers-bench.js';
 import { PROJECTION_TARGETS, type ProjectionsBenchReport, runProjectionsBench } from './projections-bench.js';
 import { runStoreBench, STORE_TARGETS, type StoreBenchReport } from './store-bench.js';
 
 export const HTTP_TARGETS = { requestsPerSec: 3_000, p99Ms: 20 } as const;
+/**
+ * Issue 17: main-thread CPU per command with 64 in flight; commands over HTTP (the peers suite's
+ * client, the built server in a child process) one connection and 64, each at least twice the
+ * peer behind Fastify in the same run.
+ */
+export const BATCH_TARGETS = {
+  mainThreadUsPerCommand: 80,
+  httpSequentialPerSec: 1_400,
+  httpConcurrentPerSec: 8_000,
+  httpConcurrentP99Ms: 25,
+  timesThePeer: 2,
+} as const;
 
 export interface AllBenchOptions {
   quick: boolean;
@@ -47,6 +60,7 @@ export interface AllBenchReport {
     projections?: ProjectionsBenchReport | { error: string };
     commands?: CommandsBenchReport | { error: string };
     http?: HttpBenchResult | { error: string };
+    peers?: PeersBenchReport | { error: string };
     endToEnd?: EndToEndBenchReport | { error: string };
   };
 }
@@ -62,7 +76,7 @@ interface Machine {
   loadAverage: { start: number[]; end: number[] };
 }
 
-export const SUITE_NAMES = ['store', 'projections', 'commands', 'http', 'end-to-end'] as const;
+export const SUITE_NAMES = ['store', 'projections', 'commands', 'http', 'peers', 'end-to-end'] as const;
 
 export async function runAllBenches(options: AllBenchOptions): Promise<AllBenchReport> {
   const log = options.log ?? (() => undefined);
@@ -90,6 +104,7 @@ export async function runAllBenches(options: AllBenchOptions): Promise<AllBenchR
   );
   suites.commands = await attempt('commands', () => runCommandsBench({ quick: options.quick, log }));
   suites.http = await attempt('http', () => benchHttp({ durationMs: options.quick ? 2_000 : 10_000 }));
+  suites.peers = await attempt('peers', () => runPeersBench({ quick: options.quick, log }));
   suites.endToEnd = await attempt('end-to-end', () => runEndToEndBench({ quick: options.quick, events: options.quick ? 5_000 : largest, log }));
   for (const key of Object.keys(suites) as Array<keyof typeof suites>) if (suites[key] === undefined) delete suites[key];
   const store = ok(suites.store);
@@ -133,6 +148,8 @@ function rowsOf(suites: AllBenchReport['suites'], limits: StoreBenchReport['limi
     row('commands', 'durable commands, sequential', commands.sequential.perSec, '/s', min(COMMAND_TARGETS.sequentialPerSec), fsync);
     row('commands', 'durable commands, 64 concurrent', commands.concurrent.perSec, '/s', min(COMMAND_TARGETS.concurrentPerSec), batched);
     row('commands', 'command latency p99, 64 concurrent', commands.concurrent.latencyMs.p99, 'ms', null, null);
+    const mainUs = commands.concurrent.cpuPerCommand.mainThreadUs;
+    if (mainUs !== null) row('commands', 'main-thread CPU per command, 64 concurrent', mainUs, 'µs', max(BATCH_TARGETS.mainThreadUsPerCommand), null);
   }
   const projections = ok(suites.projections);
   if (projections) {
@@ -151,6 +168,23 @@ function rowsOf(suites: AllBenchReport['suites'], limits: StoreBenchReport['limi
   if (http) {
     row('http', `mixed load (${Math.round(http.readShare * 100)}% reads, ${http.connections} connections)`, http.requestsPerSecond, 'req/s', min(HTTP_TARGETS.requestsPerSec), null);
     row('http', 'latency p99', http.latencyMs.p99, 'ms', max(HTTP_TARGETS.p99Ms), null);
+  }
+  const peers = ok(suites.peers);
+  if (peers) {
+    const { ledger, peer, ratio } = peers.http;
+    const peerRate = (run: 'sequential' | 'concurrent') => ('error' in peer ? null : { name: `peer behind Fastify (${peers.peer})`, value: peer[run].perSec });
+    row('peers', 'HTTP commands, one connection', ledger.sequential.perSec, '/s', min(BATCH_TARGETS.httpSequentialPerSec), peerRate('sequential'));
+    row('peers', 'HTTP commands, 64 connections', ledger.concurrent.perSec, '/s', min(BATCH_TARGETS.httpConcurrentPerSec), peerRate('concurrent'));
+    row('peers', 'HTTP commands p99, 64 connections', ledger.concurrent.latencyMs.p99, 'ms', max(BATCH_TARGETS.httpConcurrentP99Ms), null);
+    if (ratio) {
+      row('peers', 'HTTP, one connection: ledger ÷ peer', ratio.sequential, '×', min(BATCH_TARGETS.timesThePeer), null);
+      row('peers', 'HTTP, 64 connections: ledger ÷ peer', ratio.concurrent, '×', min(BATCH_TARGETS.timesThePeer), null);
+    }
+    const inProcess = peers.inProcess.ratio;
+    if (inProcess) {
+      row('peers', 'in-process, one at a time: ledger ÷ peer', inProcess.sequential, '×', null, null);
+      row('peers', 'in-process, 64 in flight: ledger ÷ peer', inProcess.concurrent, '×', null, null);
+    }
   }
   const e2e = ok(suites.endToEnd);
   if (e2e) {
@@ -182,7 +216,7 @@ function machine(loadStart: number[]): Machine {
 
 /** The report as a fixed-width table (Markdown-compatible). */
 export function benchTable(report: AllBenchReport): string {
-  const header = ['suite', 'figure', 'measured', 'target', 'met', 'physical limit (same run, same disk)', 'ratio'];
+  const header = ['suite', 'figure', 'measured', 'target', 'met', 'physical limit or peer (same run, same disk)', 'ratio'];
   const lines = report.rows.map((r) => [
     r.suite,
     r.figure,
@@ -212,4 +246,4 @@ function formatNumber(x: number): string {
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
-export const ALL_TARGETS = { store: STORE_TARGETS, commands: COMMAND_TARGETS, projections: PROJECTION_TARGETS, http: HTTP_TARGETS, endToEnd: END_TO_END_TARGETS } as const;
+export const ALL_TARGETS = { store: STORE_TARGETS, commands: COMMAND_TARGETS, batches: BATCH_TARGETS, projections: PROJECTION_TARGETS, http: HTTP_TARGETS, endToEnd: END_TO_END_TARGETS } as const;
