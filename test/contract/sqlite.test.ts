@@ -110,6 +110,22 @@ describe('the SQLite event store file', () => {
     expect(await target.verify()).toMatchObject({ ok: true, events: history.length, headHash: history.at(-1)!.hash });
   });
 
+  it('takes chained history on its writer thread (import): a call chained onto the one still being written, a refusal at once and nothing of it sent', async () => {
+    const source = open(path.join(freshDir(), 'events.db'), { clock: steppingClock() });
+    await source.append('partner-P-1', [partnerSigned('P-1')], 'no-stream');
+    await Promise.all([source.append('partner-P-2', [partnerSigned('P-2'), ...deposits(2, 'P-2')], 'no-stream'), source.append('partner-P-1', deposits(2), 0n)]);
+    const history = await collect(source.readAll());
+    const target = open(path.join(freshDir(), 'events.db'), { durability: 'close' });
+    const first = target.importChainedOnThread(history.slice(0, 2));
+    const forged = history.slice(2).map((e, i) => (i === 1 ? { ...e, data: { ...(e.data as object), amountFen: 1 } } : e)) as EventEnvelope[];
+    expect(() => target.importChainedOnThread(forged)).toThrow(/position 4: hash mismatch/);
+    const second = target.importChainedOnThread(history.slice(2));
+    await Promise.all([first, second]);
+    expect(await collect(target.readAll())).toEqual(history);
+    expect(await target.verify()).toMatchObject({ ok: true, events: history.length, headHash: history.at(-1)!.hash });
+    await expect(target.append('partner-P-1', deposits(1, 'P-1b'), 2n)).resolves.toMatchObject({ position: BigInt(history.length + 1) });
+  });
+
   it('creates its directory and file, under $LEDGER_DATA_DIR by default', async () => {
     const dataDir = path.join(freshDir(), 'nested', 'data');
     const store = await openEventStore({ LEDGER_DATA_DIR: dataDir });

@@ -6,9 +6,10 @@
 // naming the position and nothing is written. Positions, revisions, times and hashes come out
 // as exported.
 // - The embedded store (importExportFile): one pass. The events go, 5,000 per transaction, into
-//   a database file of its own (importChained: each validated like an append and required to
-//   continue the chain with the hash the store computes), fsynced once at the end and renamed
-//   over the empty store; a refusal deletes it.
+//   a database file of its own (importChainedOnThread: each validated like an append and
+//   required to continue the chain with the hash the store computes, here; the rows inserted by
+//   the store's writer thread while the next 5,000 are decoded and checked), fsynced once at the
+//   end and renamed over the empty store; a refusal deletes it.
 // - Another store (EventStoreDB): pass one verifies the whole file (verifyExportFile), pass two
 //   appends through the port with the store's clock set to each event's own recordedAt.
 import { closeSync, createReadStream, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
@@ -536,15 +537,20 @@ export async function importExportFile(file: string, dataDir: string, policy = p
     let chunk: Array<{ envelope: EventEnvelope; lineNumber: number }> = [];
     let events = 0;
     let headHash = '';
-    const write = (): void => {
+    // The chunk before this one, being inserted by the store's writer thread while this one is
+    // decoded, checked and chained here.
+    let written: Promise<void> = Promise.resolve();
+    const write = async (): Promise<void> => {
       if (chunk.length === 0) return;
+      await written;
       try {
-        store.importChained(chunk.map((c) => c.envelope));
+        written = store.importChainedOnThread(chunk.map((c) => c.envelope));
       } catch (error) {
         if (!(error instanceof ChainedImportError)) throw error;
         const at = chunk.find((c) => c.envelope.position === error.position) ?? chunk[0]!;
         throw new ImportRefusedError(at.lineNumber, error.position, error.problem);
       }
+      written.catch(() => undefined); // awaited before the next chunk and at the end
       for (const { envelope, lineNumber } of chunk) {
         try {
           rules.apply(envelope);
@@ -562,10 +568,11 @@ export async function importExportFile(file: string, dataDir: string, policy = p
         chunk.push({ envelope, lineNumber: lines[i + 1] as number });
         events++;
         headHash = envelope.hash;
-        if (chunk.length >= IMPORT_CHUNK_EVENTS) write();
+        if (chunk.length >= IMPORT_CHUNK_EVENTS) await write();
       }
     }
-    write();
+    await write();
+    await written;
     if (events === 0) throw new ImportRefusedError(0, null, 'the file holds no events');
     closed = true;
     await store.close(); // durability 'close': the WAL is checkpointed into the file and fsynced

@@ -115,6 +115,8 @@ interface Batch {
   rows: WriterRow[];
   /** The envelopes the rows store, in position order (handed to subscribers once durable). */
   envelopes: EventEnvelope[];
+  /** A batch of importChainedOnThread: settled when its transaction committed or failed. */
+  imported?: { resolve: () => void; reject: (error: unknown) => void };
 }
 
 /** The tail of the log after every decided batch. Positions are numbers inside (asserted safe). */
@@ -454,6 +456,53 @@ export class SqliteEventStore implements EventStore {
     this.assertWritable();
     if (!this.isIdle()) throw new StoreUnavailableError('importChained needs a store with no appends under way');
     if (envelopes.length === 0) return;
+    const { after, rows, tip, heads } = this.prepareImport(envelopes);
+    this.localWriter ??= createBatchWriter(this.db, GENESIS_HASH);
+    const reply = this.localWriter(this.nextBatchId++, after, rows);
+    if (reply.kind !== 'committed') {
+      this.forgetDecisions();
+      throw new StoreUnavailableError(`the ${rows.length} imported events were not written: ${reply.kind === 'failed' ? reply.message : 'another connection wrote first'}`);
+    }
+    this.nudgeWriterAboutWal();
+    this.tip = tip;
+    this.rememberImportedHeads(tip, heads);
+    this.counters.batches++;
+  }
+
+  /**
+   * importChained with the rows written by the writer thread: the events are checked and chained
+   * here at once (a ChainedImportError is thrown, synchronously, before anything is sent), and the returned
+   * promise settles when their transaction committed or failed. The caller may check and send
+   * the next call's events meanwhile (each is chained onto the one before); a failed call fails
+   * every call sent after it. Nothing but importChainedOnThread may write meanwhile.
+   */
+  importChainedOnThread(envelopes: readonly EventEnvelope[]): Promise<void> {
+    this.assertWritable();
+    if (this.queue.length > 0 || this.inFlight.some((b) => b.appends.length > 0)) {
+      throw new StoreUnavailableError('importChainedOnThread needs a store with no appends under way');
+    }
+    if (envelopes.length === 0) return Promise.resolve();
+    const { after, rows, tip, heads } = this.prepareImport(envelopes);
+    // Chained onto by the next call before this one commits; a failure forgets it (forgetDecisions).
+    this.tip = tip;
+    this.rememberImportedHeads(tip, heads);
+    return new Promise<void>((resolve, reject) => {
+      const batch: Batch = { id: this.nextBatchId++, appends: [], outcomes: [], after, rows: [], envelopes: [], imported: { resolve, reject } };
+      this.inFlight.push(batch);
+      this.writer!.send({ kind: 'batch', id: batch.id, after, rowsJson: JSON.stringify(rows) });
+    });
+  }
+
+  private rememberImportedHeads(tip: Tip, heads: ReadonlyMap<string, number>): void {
+    for (const [stream, revision] of heads) this.rememberStreamHead(stream, revision);
+    if (this.importedHeads !== null) {
+      for (const [stream, revision] of heads) this.importedHeads.heads.set(stream, revision);
+      this.importedHeads.position = tip.position;
+    }
+  }
+
+  /** Checks and chains history for importChained: the rows, the head they go onto, the tip and stream heads after them. */
+  private prepareImport(envelopes: readonly EventEnvelope[]): { after: ChainHead; rows: WriterRow[]; tip: Tip; heads: Map<string, number> } {
     if (envelopes.length > MAX_EVENTS_PER_IMPORT) throw new RangeError(`importChained takes at most ${MAX_EVENTS_PER_IMPORT} events at a time, got ${envelopes.length}`);
     const tip = this.inReadTransaction(() => ({ ...(this.tip ?? this.readTip()) }));
     const after: ChainHead = { position: tip.position, hash: tip.hash };
@@ -490,20 +539,7 @@ export class SqliteEventStore implements EventStore {
       tip.hash = hash;
       tip.recordedAt = e.recordedAt;
     }
-    this.localWriter ??= createBatchWriter(this.db, GENESIS_HASH);
-    const reply = this.localWriter(this.nextBatchId++, after, rows);
-    if (reply.kind !== 'committed') {
-      this.forgetDecisions();
-      throw new StoreUnavailableError(`the ${rows.length} imported events were not written: ${reply.kind === 'failed' ? reply.message : 'another connection wrote first'}`);
-    }
-    this.nudgeWriterAboutWal();
-    this.tip = tip;
-    for (const [stream, revision] of heads) this.rememberStreamHead(stream, revision);
-    if (this.importedHeads !== null) {
-      for (const [stream, revision] of heads) this.importedHeads.heads.set(stream, revision);
-      this.importedHeads.position = tip.position;
-    }
-    this.counters.batches++;
+    return { after, rows, tip, heads };
   }
 
   // ---- writer replies -------------------------------------------------------------------------
@@ -551,6 +587,11 @@ export class SqliteEventStore implements EventStore {
       if (outcome.ok) pending.resolve(outcome.result);
       else pending.reject(outcome.error);
     });
+    if (batch.imported) {
+      for (const subscription of this.subscriptions) subscription.notify();
+      batch.imported.resolve();
+      return;
+    }
     for (const subscription of this.subscriptions) subscription.notify(batch.envelopes);
   }
 
@@ -561,6 +602,8 @@ export class SqliteEventStore implements EventStore {
    */
   private takeBack(batch: Batch, failure: StoreUnavailableError | null): void {
     const later = this.inFlight.splice(0);
+    const lost = new StoreUnavailableError(`imported events were not written: ${failure?.message ?? 'another connection wrote first'}`);
+    for (const b of [batch, ...later]) b.imported?.reject(lost);
     const again: PendingAppend[] = [];
     if (failure) for (const pending of batch.appends) pending.reject(failure);
     else again.push(...batch.appends);
@@ -585,6 +628,7 @@ export class SqliteEventStore implements EventStore {
 
   private onWriterStopped(error: StoreUnavailableError): void {
     this.writerFailure = error;
+    for (const b of this.inFlight) b.imported?.reject(new StoreUnavailableError(`imported events were not written: ${error.message}`, { cause: error }));
     const waiting = [...this.inFlight.splice(0).flatMap((b) => b.appends), ...this.queue.splice(0)];
     for (const pending of waiting) pending.reject(new StoreUnavailableError(`the append to ${pending.stream} was not written: ${error.message}`, { cause: error }));
     this.forgetDecisions();
