@@ -172,7 +172,7 @@ function rowsOf(suites: AllBenchReport['suites'], limits: StoreBenchReport['limi
   const peers = ok(suites.peers);
   if (peers) {
     const { ledger, peer, ratio } = peers.http;
-    const peerRate = (run: 'sequential' | 'concurrent') => ('error' in peer ? null : { name: `peer behind Fastify (${peers.peer})`, value: peer[run].perSec });
+    const peerRate = (run: 'sequential' | 'concurrent') => ('error' in peer ? null : { name: 'Emmett peer behind Fastify', value: peer[run].perSec });
     row('peers', 'HTTP commands, one connection', ledger.sequential.perSec, '/s', min(BATCH_TARGETS.httpSequentialPerSec), peerRate('sequential'));
     row('peers', 'HTTP commands, 64 connections', ledger.concurrent.perSec, '/s', min(BATCH_TARGETS.httpConcurrentPerSec), peerRate('concurrent'));
     row('peers', 'HTTP commands p99, 64 connections', ledger.concurrent.latencyMs.p99, 'ms', max(BATCH_TARGETS.httpConcurrentP99Ms), null);
