@@ -163,7 +163,7 @@ async function generate(
   }
 }
 
-/** Exports the log in `dataDir` and times `ledger import`'s two passes on it into an empty directory. */
+/** Exports the log in `dataDir` and times `ledger import` (one pass, importExportFile) on it into an empty directory. */
 async function exportAndImport(dataDir: string): Promise<ImportFigures> {
   const file = path.join(dataDir, 'export.ndjson');
   const source = openSqliteEventStore({ file: sqliteFileFor(dataDir), readOnly: true });
