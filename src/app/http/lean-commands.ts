@@ -89,7 +89,8 @@ export class LeanCommands {
       const pattern = request.routeOptions?.url;
       const route = pattern === undefined ? undefined : this.routes.get(`POST ${pattern}`);
       const state = request.raw.ledger;
-      if (!route || !state?.principal) return undefined;
+      // Not authenticated for this route by the early hook: Nest's guard answers it.
+      if (!route || !state?.principal || route.spec.roles === 'anyone' || !route.spec.roles.includes(state.principal.role)) return undefined;
       const context = contextOf(route, request, reply);
       try {
         const refusal = this.deps.integrity.refusal();
