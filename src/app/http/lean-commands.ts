@@ -1,14 +1,15 @@
-// Command routes answered without Nest's per-request pipeline (guards, interceptors, param
-// pipes, the rxjs chain around them): a Fastify preHandler hook, after the request context
-// middleware, the early authentication (early-auth.ts: 401, 403, the role) and the body parser,
-// runs what that pipeline would run for a command route, in the same order, with the same code:
-// the integrity gate (503, CommandGate), the Idempotency-Key (runIdempotent: 400, 409, replay,
-// the group-committed record), the route's own controller method with its @Input() and @Caller()
-// (so a controller's own checks and answer shaping stay), partner answers without log positions
-// (withoutLogPositions), the route's status, and any error through the one problem filter. Nest's
-// route stays registered behind it and answers whatever this path does not take (a route whose
-// method has other parameters, guards, interceptors, pipes or filters than these; a request the
-// early hook did not authenticate).
+// Command and read routes answered without Nest's per-request pipeline (guards, interceptors,
+// param pipes, the rxjs chain around them): a Fastify preHandler hook, after the request context
+// middleware, the early authentication (early-auth.ts: 401, 403, the role, the report rate) and
+// the body parser, runs what that pipeline would run for the route, in the same order, with the
+// same code: for a command the integrity gate (503, CommandGate) and the Idempotency-Key
+// (runIdempotent: 400, 409, replay, the group-committed record); for both the route's own
+// controller method with its @Input() and @Caller() (so a controller's own checks and answer
+// shaping stay), partner answers without log positions (withoutLogPositions), the route's
+// status, and any error through the one problem filter. Nest's
+// route stays registered behind it and answers whatever this path does not take (a route open to
+// anyone, HEAD, a route whose method has other parameters, guards, interceptors, pipes or filters
+// than these; a request the early hook did not authenticate for the route).
 import type { ExecutionContext } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { withoutLogPositions } from '../auth/partner-answers.js';
@@ -69,13 +70,14 @@ export class LeanCommands {
           const handler = proto[name];
           if (name === 'constructor' || typeof handler !== 'function') continue;
           const spec = Reflect.getMetadata(ROUTE_SPEC, handler) as RouteSpec | undefined;
-          if (!spec || spec.method !== 'POST' || spec.roles === 'anyone') continue;
+          if (!spec || spec.roles === 'anyone') continue;
           const interceptors = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []) as unknown[];
-          if (interceptors.length !== 1 || interceptors[0] !== IdempotencyInterceptor) continue;
+          const expected = spec.method === 'POST' ? [IdempotencyInterceptor] : [];
+          if (interceptors.length !== expected.length || interceptors.some((i, n) => i !== expected[n])) continue;
           if (hasAny(handler, GUARDS_METADATA) || hasAny(handler, PIPES_METADATA) || hasAny(handler, EXCEPTION_FILTERS_METADATA)) continue;
           const params = paramsOf(controller, name, (handler as (...args: unknown[]) => unknown).length);
           if (!params) continue;
-          this.routes.set(`POST ${spec.path}`, { spec, instance, handler: handler as (...args: unknown[]) => unknown, controller, params });
+          this.routes.set(`${spec.method} ${spec.path}`, { spec, instance, handler: handler as (...args: unknown[]) => unknown, controller, params });
         }
       }
     }
@@ -85,19 +87,20 @@ export class LeanCommands {
   /** The preHandler hook: answers a command route here, or leaves the request to Nest. */
   hook(): (request: LeanRequest, reply: HttpReply) => Promise<unknown> {
     return async (request, reply) => {
-      if (request.method !== 'POST' || request.is404 || reply.sent) return undefined;
+      if ((request.method !== 'POST' && request.method !== 'GET') || request.is404 || reply.sent) return undefined;
       const pattern = request.routeOptions?.url;
-      const route = pattern === undefined ? undefined : this.routes.get(`POST ${pattern}`);
+      const route = pattern === undefined ? undefined : this.routes.get(`${request.method} ${pattern}`);
       const state = request.raw.ledger;
       // Not authenticated for this route by the early hook: Nest's guard answers it.
       if (!route || !state?.principal || route.spec.roles === 'anyone' || !route.spec.roles.includes(state.principal.role)) return undefined;
       const context = contextOf(route, request, reply);
       try {
-        const refusal = this.deps.integrity.refusal();
+        const command = route.spec.method === 'POST';
+        const refusal = command ? this.deps.integrity.refusal() : null;
         if (refusal !== null) throw new ProblemError('unavailable', refusal);
         reply.code(route.spec.successStatus);
         const run = async (): Promise<unknown> => route.handler.apply(route.instance, route.params.map((p) => p.factory(p.data, context)));
-        let body = await runIdempotent(this.deps.idempotency, route.spec, request, reply, run);
+        let body = command ? await runIdempotent(this.deps.idempotency, route.spec, request, reply, run) : await run();
         if (state.principal.role === 'partner') body = withoutLogPositions(body);
         reply.send(body as never);
       } catch (error) {
