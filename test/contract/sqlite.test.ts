@@ -261,6 +261,23 @@ describe('the SQLite event store file', () => {
     await expect(reopened.append('partner-Z', deposits(1, 'Z'), 1n)).resolves.toMatchObject({ position: 3n });
   });
 
+  it('answers StoreUnavailable while another process holds the write lock past the busy timeout, and writes once it is released', async () => {
+    const file = path.join(freshDir(), 'events.db');
+    const store = open(file, { writeBusyTimeoutMs: 50 });
+    await store.append('partner-Y', deposits(1, 'Y'), 'no-stream');
+    const other = new Database(file);
+    try {
+      other.exec('BEGIN IMMEDIATE'); // another process writing the file, for longer than the busy timeout
+      await expect(store.append('partner-Y', deposits(1, 'Y'), 0n)).rejects.toThrow(/not written: database is locked/);
+      other.exec('ROLLBACK');
+    } finally {
+      other.close();
+    }
+    // The writer thread lived through it: the next append is written and the chain is whole.
+    await expect(store.append('partner-Y', deposits(1, 'Y'), 0n)).resolves.toMatchObject({ position: 2n });
+    expect(await store.verify()).toMatchObject({ ok: true, events: 2 });
+  });
+
   it('decides appends against batches still being written: revisions, idempotent re-appends and refusals', async () => {
     const store = open(path.join(freshDir(), 'events.db'));
     const first = deposits(2, 'P');

@@ -69,6 +69,12 @@ export interface SqliteEventStoreOptions {
    * log) and close() makes everything durable at once.
    */
   durability?: StoreDurability;
+  /**
+   * How long a batch waits for the file's write lock (another process writing it), on the
+   * writer thread or on this connection, before it fails with StoreUnavailableError (default
+   * 5,000 ms).
+   */
+  writeBusyTimeoutMs?: number;
 }
 
 export type StoreDurability = 'commit' | 'close';
@@ -140,6 +146,7 @@ export class SqliteEventStore implements EventStore {
   private readonly readOnly: boolean;
   private readonly readValidation: ReadValidation;
   private readonly durability: StoreDurability;
+  private readonly writeBusyTimeoutMs: number;
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly dictionaries: Dictionaries;
   private readonly writer: WriterThread | null;
@@ -174,7 +181,8 @@ export class SqliteEventStore implements EventStore {
     this.readOnly = options.readOnly ?? false;
     this.readValidation = options.readValidation ?? 'old-versions';
     this.durability = options.durability ?? 'commit';
-    this.db = openDatabase(this.file, this.readOnly, synchronousFor(this.durability));
+    this.writeBusyTimeoutMs = options.writeBusyTimeoutMs ?? BUSY_TIMEOUT_MS;
+    this.db = openDatabase(this.file, this.readOnly, synchronousFor(this.durability), this.writeBusyTimeoutMs);
     this.statements = prepareStatements(this.db);
     this.dictionaries = new Dictionaries(this.db);
     this.writer = this.readOnly ? null : this.startWriter();
@@ -194,7 +202,7 @@ export class SqliteEventStore implements EventStore {
       return new WriterThread(
         {
           file: this.file,
-          busyTimeoutMs: BUSY_TIMEOUT_MS,
+          busyTimeoutMs: this.writeBusyTimeoutMs,
           walAutocheckpointPages: WAL_AUTOCHECKPOINT_PAGES,
           cacheSizeKib: CACHE_SIZE_KIB,
           genesisHash: GENESIS_HASH,
@@ -963,7 +971,7 @@ function synchronousFor(durability: StoreDurability): 'FULL' | 'NORMAL' {
   }
 }
 
-function openDatabase(file: string, readOnly: boolean, synchronous: 'FULL' | 'NORMAL'): Database.Database {
+function openDatabase(file: string, readOnly: boolean, synchronous: 'FULL' | 'NORMAL', busyTimeoutMs: number): Database.Database {
   if (!readOnly) mkdirSync(path.dirname(file), { recursive: true });
   let db: Database.Database;
   try {
@@ -984,7 +992,7 @@ function openDatabase(file: string, readOnly: boolean, synchronous: 'FULL' | 'NO
       if (mode !== 'wal') throw new StoreUnavailableError(`${file}: could not switch to WAL (journal_mode is ${String(mode)})`);
     }
     db.pragma(`synchronous = ${synchronous}`);
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     db.pragma(`cache_size = -${CACHE_SIZE_KIB}`);
     if (!readOnly) db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     return db;

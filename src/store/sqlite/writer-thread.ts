@@ -101,8 +101,10 @@ export function createBatchWriter(db: import('better-sqlite3').Database, genesis
   };
 
   return (id, after, rows) => {
-    s.begin.run();
     try {
+      // Inside the try: a write lock another process holds past the busy timeout (SQLITE_BUSY)
+      // fails this batch, answered as unavailable; it must never throw out of the thread.
+      s.begin.run();
       const row = s.head.get() as [number, string] | undefined;
       const head: ChainHead = row ? { position: row[0], hash: row[1] } : { position: 0, hash: genesisHash };
       if (head.position !== after.position || head.hash !== after.hash) {
