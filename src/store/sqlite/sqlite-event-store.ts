@@ -286,6 +286,12 @@ export class SqliteEventStore implements EventStore {
   private writeHere(batch: Batch): void {
     this.localWriter ??= createBatchWriter(this.db, GENESIS_HASH);
     const reply = this.localWriter(batch.id, batch.after, batch.rows);
+    if (reply.kind === 'failed' && /database is (locked|busy)/i.test(reply.message)) {
+      // The file's write lock was busy (the thread's WAL checkpoint, another process): the thread
+      // takes the batch after whatever holds it, and answers it as it answers any other.
+      this.writer!.send({ kind: 'batch', id: batch.id, after: batch.after, rowsJson: JSON.stringify(batch.rows) });
+      return;
+    }
     if (reply.kind === 'committed' && batch.rows.length > 0) this.nudgeWriterAboutWal();
     this.onWriterReply(reply);
   }
