@@ -52,10 +52,11 @@ export interface RunnerOptions {
    */
   batchSize?: number;
   /**
-   * A rebuild writes on a second thread while this one reads and folds the next batch. It costs
-   * more CPU in all (the writes cross threads): it pays only when a core is idle, so the default
-   * is on only when the machine has a second core and its 1-minute load average leaves one free
-   * (measured: +26% at 1M events at load ~2, -20% at 100k events at load ~3.7 on 2 cores).
+   * A rebuild writes on a second thread while this one reads and folds the next batch. Off unless
+   * asked for: it costs more CPU in all (the writes cross threads, and the thread's connection
+   * writes slower than this one's) and more memory, and it did not pay even with the second core
+   * idle (1M events at load 1.3-2.0, the replay on its thread: 98,001 and 74,764/s on, 97,567 and
+   * 85,326/s off; 13.5-13.7 against 10.8-11.1 s of CPU; peak RSS 481-491 against 401-410 MB).
    */
   bulkWorker?: boolean;
   /**
@@ -75,13 +76,6 @@ const maxBatchSize = 100_000;
  */
 export const LIVE_COMMIT_DELAY_MS = 5;
 export const DEFAULT_BATCH_SIZE = 5_000;
-
-/** A second core that other work leaves idle (by the 1-minute load average). */
-function hasIdleCore(): boolean {
-  const cores = os.availableParallelism();
-  const load = os.loadavg()[0] ?? cores;
-  return cores > 1 && load <= cores - 1;
-}
 
 export class ProjectionRunner {
   readonly writer: ReadModelWriter;
@@ -118,7 +112,7 @@ export class ProjectionRunner {
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > maxBatchSize) {
       throw new RangeError(`batchSize must be 1..${maxBatchSize}, got ${this.batchSize}`);
     }
-    this.writer = new ReadModelWriter(db, rules, { bulkWorker: options.bulkWorker ?? hasIdleCore() });
+    this.writer = new ReadModelWriter(db, rules, { bulkWorker: options.bulkWorker ?? false });
     this.checkpointer = new WalCheckpointer(db, (pages) => this.writer.setLiveAutocheckpointPages(pages));
     this.live = { begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK') };
     this.liveWorkerWanted = options.liveWorker ?? (os.availableParallelism() > 1 && process.env.LEDGER_READ_MODEL_THREAD !== 'off');

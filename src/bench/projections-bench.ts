@@ -36,7 +36,7 @@ export interface ProjectionsBenchOptions {
   tmpRoot?: string;
   /** Progress lines on stderr. */
   log?: (line: string) => void;
-  /** The replay writes on a worker thread (RunnerOptions.bulkWorker; default: when there is a second core). */
+  /** The replay writes on a worker thread (RunnerOptions.bulkWorker; default off). */
   bulkWorker?: boolean;
 }
 
