@@ -26,6 +26,7 @@ import {
   SchemaViolationError,
   upcastEvent,
   type EventEnvelope,
+  type EventType,
 } from '../../domain/events.js';
 import { parseArgs, UsageError } from '../cli-args.js';
 import { HistoryCheck, HistoryRuleError } from '../../ledger/history-check.js';
@@ -115,22 +116,10 @@ export function decodeEnvelopeLine(text: string, lineNumber: number, validateDat
   }
   if (isPlainEnvelopeLine(raw)) {
     // The form an export writes, checked by hand: what EnvelopeLine accepts unchanged. The data
-    // goes to upcastEvent below (or to the store) as before.
+    // goes to checkEventOfLine (or to the store) as before.
     const line = raw as unknown as EventEnvelope & { revision: number; position: number };
     const position = BigInt(line.position);
-    try {
-      if (validateData) upcastEvent(line.type, line.schemaVersion, line.data);
-    } catch (error) {
-      if (error instanceof SchemaViolationError) throw new ImportRefusedError(lineNumber, position, error.message);
-      throw error;
-    }
-    if (line.schemaVersion !== currentSchemaVersion[line.type]) {
-      throw new ImportRefusedError(
-        lineNumber,
-        position,
-        `${line.type} version ${line.schemaVersion} is not the current version ${currentSchemaVersion[line.type]}; this ledger imports current versions only`,
-      );
-    }
+    checkEventOfLine(line, lineNumber, position, validateData);
     (line as unknown as EventEnvelope).position = position;
     (line as unknown as EventEnvelope).revision = BigInt(line.revision);
     return line as unknown as EventEnvelope;
@@ -143,6 +132,20 @@ export function decodeEnvelopeLine(text: string, lineNumber: number, validateDat
     throw new ImportRefusedError(lineNumber, position, `not an event envelope: ${issues}`);
   }
   const line = parsed.data;
+  checkEventOfLine(line, lineNumber, position, validateData);
+  return { ...line, revision: BigInt(line.revision), position: BigInt(line.position) } as EventEnvelope;
+}
+
+/**
+ * Refuses a decoded line whose data its schema does not accept (unless `validateData` is false)
+ * or whose schema version is not the current one.
+ */
+function checkEventOfLine(
+  line: { type: EventType; schemaVersion: number; data: unknown },
+  lineNumber: number,
+  position: bigint | null,
+  validateData: boolean,
+): void {
   try {
     if (validateData) upcastEvent(line.type, line.schemaVersion, line.data);
   } catch (error) {
@@ -156,7 +159,6 @@ export function decodeEnvelopeLine(text: string, lineNumber: number, validateDat
       `${line.type} version ${line.schemaVersion} is not the current version ${currentSchemaVersion[line.type]}; this ledger imports current versions only`,
     );
   }
-  return { ...line, revision: BigInt(line.revision), position: BigInt(line.position) } as EventEnvelope;
 }
 
 const ENVELOPE_KEYS = EnvelopeLine.keyof().options as readonly string[];

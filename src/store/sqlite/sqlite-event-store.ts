@@ -884,22 +884,7 @@ export function batchSizeToCut(queued: number, inFlight: number): number {
 }
 
 function chainEvent(event: PreparedEvent, stream: string, revision: number, position: number, prevHash: string, recordedAt: string): EventEnvelope {
-  const hash = hashStoredEnvelope({
-    eventId: event.eventId,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    stream,
-    revision,
-    occurredAt: event.occurredAt,
-    recordedAt,
-    actor: event.actor,
-    commandId: event.commandId,
-    correlationId: event.correlationId,
-    causationId: event.causationId,
-    policyVersion: event.policyVersion,
-    prevHash,
-    dataText: event.dataJson,
-  });
+  const hash = hashOfPrepared(event, stream, revision, prevHash, recordedAt);
   return {
     eventId: event.eventId,
     type: event.type,
@@ -920,7 +905,7 @@ function chainEvent(event: PreparedEvent, stream: string, revision: number, posi
   } as EventEnvelope;
 }
 
-/** The hash chainEvent gives the event, without the envelope around it. */
+/** The hash of a prepared event at its place in the chain (chainEvent puts the envelope around it). */
 function hashOfPrepared(event: PreparedEvent, stream: string, revision: number, prevHash: string, recordedAt: string): string {
   return hashStoredEnvelope({
     eventId: event.eventId,
