@@ -2,47 +2,19 @@
 // one transaction per hand-over. catchUp answers only once the file holds the position (another
 // connection sees it at once), catchUpFolded once it is folded here (the folded running totals
 // include it), and the rows are those of the live path on this connection.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProjectionRunner } from '../../../projections/runner.js';
-import { appendSyntheticLog } from '../../../src/bench/synthetic-log.js';
 import type { EventStore } from '../../../src/store/event-store.js';
-import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
 import { deposits } from '../../support/store-fixtures.js';
-import { quarterOfUtc8 } from './random-log.js';
+import { cleanupsAfterEach, newTempDir, storeWithSyntheticLog } from './support/synthetic-store.js';
 import { dumpReadModel } from './read-model-dump.js';
 import { testRules } from './test-rules.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-live-thread-'));
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function storeWithLog(dir: string, events: number): Promise<EventStore> {
-  let ms = Date.parse('2026-03-01T00:00:00.000Z');
-  const store = openSqliteEventStore({ file: path.join(dir, 'events.db'), clock: () => new Date((ms += 1_000)).toISOString() });
-  cleanups.push(() => store.close());
-  await appendSyntheticLog(store, {
-    events,
-    partners: 5,
-    spanDays: 400,
-    startIso: '2025-01-01T00:00:00.000Z',
-    commissionFen: (cash, rate) => Math.floor((cash * rate) / 10_000),
-    rateBps: (tier, line) => (line === 'conference' ? 1000 : tier === 'gold' ? 4000 : tier === 'silver' ? 3000 : 2000),
-    quarterOf: quarterOfUtc8,
-    quarterEndOf: (q) => new Date(Date.UTC(Number(q.slice(0, 4)), Number(q.slice(6)) * 3, 1) - 8 * 3_600_000 - 1).toISOString(),
-  });
-  return store;
-}
+const cleanups = cleanupsAfterEach();
+const tempDir = (): string => newTempDir(cleanups, 'ledger-live-thread-');
+const storeWithLog = (dir: string, events: number): Promise<EventStore> => storeWithSyntheticLog(cleanups, dir, events);
 
 describe('the live read model on its own thread', () => {
   it('answers catchUp once another connection sees the rows, and catchUpFolded with the folded totals', async () => {

@@ -3,51 +3,21 @@
 // code's rebuilds that projection alone into shadow tables while the runner follows the log,
 // then switches in one transaction to exactly the rows of a fresh replay; the other projections'
 // rows and checkpoints are never rebuilt; a stopped rebuild resumes from its shadow checkpoint.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../../src/store/event-store.js';
 import { ProjectionRunner } from '../../../projections/runner.js';
 import { ProjectionRebuildingError, SHADOW_SUFFIX, shadowSql } from '../../../projections/rebuild-beside.js';
 import { projectionModules, projectionNames } from '../../../projections/schema.js';
-import { appendSyntheticLog } from '../../../src/bench/synthetic-log.js';
-import { quarterOfUtc8 } from './random-log.js';
+import { cleanupsAfterEach, newTempDir, storeWithSyntheticLog } from './support/synthetic-store.js';
 import { testRules } from './test-rules.js';
 import { deposits } from '../../support/store-fixtures.js';
 import { dumpReadModel } from './read-model-dump.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-beside-'));
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-const quarterEndOf = (q: string): string => new Date(Date.UTC(Number(q.slice(0, 4)), Number(q.slice(6)) * 3, 1) - 8 * 3_600_000 - 1).toISOString();
-
-async function storeWithLog(dir: string, events: number): Promise<EventStore> {
-  let ms = Date.parse('2026-03-01T00:00:00.000Z');
-  const store = openSqliteEventStore({ file: path.join(dir, 'events.db'), clock: () => new Date((ms += 1_000)).toISOString() });
-  cleanups.push(() => store.close());
-  await appendSyntheticLog(store, {
-    events,
-    partners: 5,
-    spanDays: 400,
-    startIso: '2025-01-01T00:00:00.000Z',
-    commissionFen: (cash, rate) => Math.floor((cash * rate) / 10_000),
-    rateBps: (tier, line) => (line === 'conference' ? 1000 : tier === 'gold' ? 4000 : tier === 'silver' ? 3000 : 2000),
-    quarterOf: quarterOfUtc8,
-    quarterEndOf,
-  });
-  return store;
-}
+const cleanups = cleanupsAfterEach();
+const tempDir = (): string => newTempDir(cleanups, 'ledger-beside-');
+const storeWithLog = (dir: string, events: number): Promise<EventStore> => storeWithSyntheticLog(cleanups, dir, events);
 
 let liveWorker = false;
 const open = (store: EventStore, file: string) => ProjectionRunner.open(store, file, testRules, { batchSize: 100, bulkWorker: false, liveWorker });

@@ -1,57 +1,19 @@
 // The runner over a real SQLite log and a real read-model file: idempotence, a rebuild stopped
 // half-way that resumes from its checkpoint to the same state, and read-your-writes catch-up.
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
+import { describe, expect, it } from 'vitest';
 import type { EventStore } from '../../../src/store/event-store.js';
 import { LIVE_COMMIT_DELAY_MS, ProjectionRunner } from '../../../projections/runner.js';
-import { appendSyntheticLog } from '../../../src/bench/synthetic-log.js';
-import { quarterOfUtc8 } from './random-log.js';
+import { cleanupsAfterEach, newTempDir, storeWithSyntheticLog } from './support/synthetic-store.js';
 import { testRules } from './test-rules.js';
 import BetterSqlite from 'better-sqlite3';
 import { deposits } from '../../support/store-fixtures.js';
 import { dumpReadModel } from './read-model-dump.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-runner-'));
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function steppingClock(): () => string {
-  let ms = Date.parse('2026-03-01T00:00:00.000Z');
-  return () => new Date((ms += 1_000)).toISOString();
-}
-
-const quarterEndOf = (q: string): string => {
-  const year = Number(q.slice(0, 4));
-  const n = Number(q.slice(6));
-  return new Date(Date.UTC(year, n * 3, 1) - 8 * 3_600_000 - 1).toISOString();
-};
-
-async function storeWithLog(dir: string, events: number): Promise<EventStore> {
-  const store = openSqliteEventStore({ file: path.join(dir, 'events.db'), clock: steppingClock() });
-  cleanups.push(() => store.close());
-  await appendSyntheticLog(store, {
-    events,
-    partners: 5,
-    spanDays: 400,
-    startIso: '2025-01-01T00:00:00.000Z',
-    commissionFen: (cash, rate) => Math.floor((cash * rate) / 10_000),
-    rateBps: (tier, line) => (line === 'conference' ? 1000 : tier === 'gold' ? 4000 : tier === 'silver' ? 3000 : 2000),
-    quarterOf: quarterOfUtc8,
-    quarterEndOf,
-  });
-  return store;
-}
+const cleanups = cleanupsAfterEach();
+const tempDir = (): string => newTempDir(cleanups, 'ledger-runner-');
+const storeWithLog = (dir: string, events: number): Promise<EventStore> => storeWithSyntheticLog(cleanups, dir, events);
 
 function openRunner(store: EventStore, file: string, batchSize = 100, bulkWorker = false): ProjectionRunner {
   const runner = ProjectionRunner.open(store, file, testRules, { batchSize, bulkWorker });
