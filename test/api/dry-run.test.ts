@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command } from './support/programme.js';
-import { type Answer, type ApiServer, call, get, headPosition, startApiServer, type TokenName } from './support/server.js';
+import { type Answer, type ApiServer, call, eventsAfter, get, headPosition, startApiServer, type TokenName } from './support/server.js';
 
 const defaultPolicy = JSON.parse(readFileSync(new URL('../../src/domain/default-policy.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
@@ -45,32 +45,13 @@ async function dryRun(route: string, c: Omit<DryRunCall, 'dryRun'>) {
   return answer.body;
 }
 
-/** The events the log holds after a position, as the dry run describes them. */
-async function eventsAfter(position: number) {
-  const page = await get(server, '/events', 'auditor', { from: String(position + 1), limit: '100' });
-  expect(page.status).toBe(200);
-  return (page.body.events as any[]).map((e) => ({
-    stream: e.stream,
-    revision: e.revision,
-    eventId: e.eventId,
-    type: e.type,
-    data: e.data,
-    occurredAt: e.occurredAt,
-    actor: e.actor,
-    commandId: e.commandId,
-    correlationId: e.correlationId,
-    causationId: e.causationId,
-    policyVersion: e.policyVersion,
-  }));
-}
-
 /** Runs the real command with the dry run's key and checks it wrote exactly the predicted events. */
 async function realRunWritesThePrediction(route: string, c: Omit<DryRunCall, 'dryRun'>, predicted: any[]) {
   const before = await headPosition(server);
   const real = await send(route, c);
   expect(real.status, JSON.stringify(real.body)).toBeGreaterThanOrEqual(200);
   expect(real.status).toBeLessThan(300);
-  const written = await eventsAfter(before);
+  const written = await eventsAfter(server, before);
   // correlation ids are per request; everything else is the prediction
   expect(written.map((e) => ({ ...e, correlationId: null }))).toEqual(predicted.map((e) => ({ ...e, correlationId: null })));
   return real.body;

@@ -8,8 +8,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendSyntheticLog } from '../../src/bench/synthetic-log.js';
 import { projectionNames, projectionModules } from '../../projections/schema.js';
-import { openSqliteEventStore } from '../../src/store/sqlite/sqlite-event-store.js';
-import { quarterOfUtc8 } from '../unit/projections/random-log.js';
+import { openSteppingStore, syntheticLogOptions } from '../unit/projections/support/synthetic-store.js';
 import { buildLedger, startChildServer } from './support/child-server.js';
 
 const EVENTS = process.env.LEDGER_STRESS === '1' ? 400_000 : 40_000;
@@ -23,19 +22,9 @@ function tempDir(): string {
 }
 
 async function writeLog(dir: string): Promise<void> {
-  let ms = Date.parse('2026-03-01T00:00:00.000Z');
-  const store = openSqliteEventStore({ file: path.join(dir, 'events.db'), clock: () => new Date((ms += 1_000)).toISOString() });
+  const store = openSteppingStore(dir);
   try {
-    await appendSyntheticLog(store, {
-      events: EVENTS,
-      partners: 20,
-      spanDays: 700,
-      startIso: '2025-01-01T00:00:00.000Z',
-      commissionFen: (cash, rate) => Math.floor((cash * rate) / 10_000),
-      rateBps: (tier, line) => (line === 'conference' ? 1000 : tier === 'gold' ? 4000 : tier === 'silver' ? 3000 : 2000),
-      quarterOf: quarterOfUtc8,
-      quarterEndOf: (q) => new Date(Date.UTC(Number(q.slice(0, 4)), Number(q.slice(6)) * 3, 1) - 8 * 3_600_000 - 1).toISOString(),
-    });
+    await appendSyntheticLog(store, syntheticLogOptions(EVENTS, 20, 700));
   } finally {
     await store.close();
   }

@@ -126,6 +126,25 @@ export const post = <T = any>(server: ApiServer, route: string, token: TokenName
 /** The log's head position (the auditor's /health). */
 export const headPosition = async (server: ApiServer): Promise<number> => (await get(server, '/health', 'auditor')).body.position as number;
 
+/** The events the log holds after a position (GET /events, up to 100), in the form a dry run predicts them. */
+export async function eventsAfter(server: ApiServer, position: number) {
+  const page = await get(server, '/events', 'auditor', { from: String(position + 1), limit: '100' });
+  expect(page.status).toBe(200);
+  return (page.body.events as any[]).map((e) => ({
+    stream: e.stream,
+    revision: e.revision,
+    eventId: e.eventId,
+    type: e.type,
+    data: e.data,
+    occurredAt: e.occurredAt,
+    actor: e.actor,
+    commandId: e.commandId,
+    correlationId: e.correlationId,
+    causationId: e.causationId,
+    policyVersion: e.policyVersion,
+  }));
+}
+
 /** A problem+json refusal with this status (and rule) that wrote nothing; answers its body. */
 export async function refusedWithoutWriting(server: ApiServer, answer: Promise<Answer>, status: number, rule?: string) {
   const before = await headPosition(server);

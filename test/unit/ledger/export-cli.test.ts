@@ -1,7 +1,6 @@
 // Issue #21 items 3 and 4 on the command line: a bare --as-of / --valid-at date is the end of that
 // day in the policy's zone (as on the API and the page), instants are printed as local time with
 // the offset, and CSV, .xlsx and the statement PDF come from the page's export module.
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +13,7 @@ import { statementCommand } from '../../../src/cli/commands/statement.js';
 import { defaultPolicy } from '../../../src/domain/policy.js';
 import { runCommand } from '../../../src/ledger/commands/index.js';
 import { hasCjkFont } from '../../support/cjk-font.js';
+import { hasPdfToText, pdfText } from '../../support/pdf-text.js';
 import { webExport } from '../../../src/ledger/web-modules.js';
 import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
 import { captureOutput } from '../../support/capture-output.js';
@@ -21,14 +21,6 @@ import { ScanLookups } from './scan-lookups.js';
 
 let dir: string;
 const run = (command: { run(argv: string[]): Promise<number> }, argv: string[]) => captureOutput(() => command.run([...argv, '--data-dir', dir]));
-const hasPdfToText = (() => {
-  try {
-    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-export-cli-'));
@@ -140,7 +132,7 @@ describe('CSV, .xlsx and the statement PDF come from the one export module', () 
     const head = JSON.parse((await run(statementCommand, ['P-1', '2026-Q1', '--json'])).out).head as { position: number; hash: string };
     expect(raw).toContain(`chain-head ${head.hash}@${head.position}`);
     if (hasPdfToText) {
-      const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+      const text = pdfText(file);
       expect(text).toContain('合作伙伴季度佣金结算单');
       expect(text).toContain('华东通信有限公司');
       expect(text).toContain('PAY-1');

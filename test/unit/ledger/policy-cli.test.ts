@@ -1,7 +1,6 @@
 // `ledger policy list|show|diff|adopt [--dry-run]` over a real store: a gold partner's July and
 // August cash at 40%, then a version raising the gold port rate to 45% from 2024-07-01 adopted
 // from a file. The dry run prints the adjustments and writes nothing; the adoption writes them.
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,15 +17,7 @@ import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-sto
 import { ScanLookups } from './scan-lookups.js';
 import { captureOutput } from '../../support/capture-output.js';
 import { hasCjkFont } from '../../support/cjk-font.js';
-
-const hasPdfToText = (() => {
-  try {
-    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { hasPdfToText, pdfText } from '../../support/pdf-text.js';
 
 let dir: string;
 let policyFile: string;
@@ -155,7 +146,7 @@ describe('ledger policy', () => {
     const file = path.join(dir, 'statement-2024-Q3.pdf');
     const written = await captureOutput(() => statementCommand.run(['P-1', '2024-Q3', '--pdf', file, '--data-dir', dir]));
     expect(written.code, written.err).toBe(0);
-    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    const text = pdfText(file);
     expect(text.split(`${V1}→2024.2`).length - 1).toBe(2);
     expect(text.split('(4000→4500 bps)').length - 1).toBe(2);
     expect(text.split('调整 adjustment').length - 1).toBe(2);

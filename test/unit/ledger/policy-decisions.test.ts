@@ -19,9 +19,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-/** A ledger where one silver-threshold-of-1 version is adopted effective from `effectiveFrom`, and one standard partner signs a customer on 10 August 2024. */
-async function programme(effectiveFrom: string) {
-  const dir = tempDir('ledger-policy-decisions-');
+/** An empty ledger over a real SQLite log in a fresh directory (both gone after the test), under the default policy; `ctx` a command's context for a role. */
+function ledgerAt(dirPrefix: string) {
+  const dir = tempDir(dirPrefix);
   const store = openSqliteEventStore({ file: path.join(dir.dir, 'events.db'), clock: () => NOW });
   cleanups.push(async () => {
     await store.close();
@@ -29,6 +29,12 @@ async function programme(effectiveFrom: string) {
   });
   const deps = { store, policy: defaultPolicy, policies: policyBookOf(defaultPolicy), lookups: new ScanLookups(store), clock: () => NOW };
   const ctx = (role: 'manager' | 'finance') => ({ actor: { role, id: `${role}-1` }, commandId: randomUUID(), correlationId: null });
+  return { store, deps, ctx };
+}
+
+/** A ledger where one silver-threshold-of-1 version is adopted effective from `effectiveFrom`, and one standard partner signs a customer on 10 August 2024. */
+async function programme(effectiveFrom: string) {
+  const { store, deps, ctx } = ledgerAt('ledger-policy-decisions-');
   await runCommand('signPartner', deps, { partnerId: 'P-1', name: 'Standard One', kind: 'relationship', tier: 'standard', occurredAt: '2024-01-02T02:00:00.000Z' }, ctx('manager'));
   await runCommand('registerDeal', deps, { dealId: 'D-1', partnerId: 'P-1', customer: { name: 'Evaluated Co' }, occurredAt: '2024-07-01T02:00:00.000Z' }, ctx('manager'));
   await runCommand('advanceStage', deps, { dealId: 'D-1', stage: 'signed', occurredAt: '2024-08-10T02:00:00.000Z' }, ctx('manager'));
@@ -69,14 +75,7 @@ describe('a quarter is decided under the version in force at its end', () => {
 
 describe('an adoption runs alone: no decision slips in between its reading of the lines and its append', () => {
   it('payments sent together with a back-dated adoption all end at the new rate (decided under it, or adjusted)', async () => {
-    const dir = tempDir('ledger-policy-gate-');
-    const store = openSqliteEventStore({ file: path.join(dir.dir, 'events.db'), clock: () => NOW });
-    cleanups.push(async () => {
-      await store.close();
-      dir.cleanup();
-    });
-    const deps = { store, policy: defaultPolicy, policies: policyBookOf(defaultPolicy), lookups: new ScanLookups(store), clock: () => NOW };
-    const ctx = (role: 'manager' | 'finance') => ({ actor: { role, id: `${role}-1` }, commandId: randomUUID(), correlationId: null });
+    const { store, deps, ctx } = ledgerAt('ledger-policy-gate-');
     await runCommand('signPartner', deps, { partnerId: 'P-1', name: 'Gold One', kind: 'relationship', tier: 'gold', occurredAt: '2024-01-02T02:00:00.000Z' }, ctx('manager'));
     const deals = ['D-1', 'D-2', 'D-3', 'D-4'];
     for (const dealId of deals) {
