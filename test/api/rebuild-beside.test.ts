@@ -4,12 +4,9 @@
 // 503 naming it with the progress, every other read and command is served, /health lists it;
 // then one switch, after which the balances equal the naive fold of the log (the oracle).
 // The rebuild is made observable without timing: a batch of one event and a pause point.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type RunningServer } from '../../src/app/server.js';
 import { type BesideProgress, rebuildBesideHooks } from '../../projections/rebuild-beside.js';
 import { projectionModules } from '../../projections/schema.js';
 import { evolveBalances, initialBalances } from '../../projections/oracles/balances-oracle.js';
@@ -17,31 +14,13 @@ import { domainBridge } from '../../projections/domain-bridge.js';
 import { openSqliteEventStore } from '../../src/store/sqlite/sqlite-event-store.js';
 import { zeroAccountTotals } from '../../src/domain/accounts.js';
 import { seedProgramme } from './support/programme.js';
-import { type ApiServer, get, headPosition, post, testConfig, tokensFileJson } from './support/server.js';
+import { type ApiServer, get, headPosition, post, startApiServer } from './support/server.js';
 
-let running: RunningServer;
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ledger-api-beside-'));
-const tokensFile = path.join(dataDir, 'tokens.json');
-const lines: string[] = [];
-const start = async () => {
-  running = await createServer(testConfig(dataDir, tokensFile, lines), { logger: false });
-};
-const server = {
-  get url() {
-    return running.url;
-  },
-  dataDir,
-  get running() {
-    return running;
-  },
-  lines,
-  restart: async () => undefined,
-  stop: async () => undefined,
-} as ApiServer;
+let server: ApiServer;
 
 /** Each partner's account totals by the naive fold of the whole log. */
 async function oracle(): Promise<Map<string, ReturnType<typeof zeroAccountTotals>>> {
-  const store = openSqliteEventStore({ file: path.join(dataDir, 'events.db'), readOnly: true });
+  const store = openSqliteEventStore({ file: path.join(server.dataDir, 'events.db'), readOnly: true });
   try {
     const rules = domainBridge().rules;
     let state = initialBalances();
@@ -70,30 +49,29 @@ const paused = new Promise<BesideProgress>((resolve) => {
 });
 
 beforeAll(async () => {
-  writeFileSync(tokensFile, tokensFileJson, { mode: 0o600 });
-  await start();
+  server = await startApiServer();
   await seedProgramme(server);
-  await running.close();
-  // the file as an older programme left it: balances at another version, in another shape
-  const db = new Database(path.join(dataDir, 'read-models.db'));
-  db.exec('ALTER TABLE balance_rows ADD COLUMN old_column INTEGER');
-  db.prepare(`UPDATE meta SET value = '0' WHERE key = 'projectionVersion:balances'`).run();
-  db.close();
-  rebuildBesideHooks.batchSize = 1;
-  rebuildBesideHooks.beforeBatch = async (p) => {
-    if (p.position < 3) return;
-    reached(p);
-    await gate;
-  };
-  await start(); // answers at once: the rebuild waits at its pause point
+  // answers at once: the rebuild waits at its pause point
+  await server.restart(() => {
+    // the file as an older programme left it: balances at another version, in another shape
+    const db = new Database(path.join(server.dataDir, 'read-models.db'));
+    db.exec('ALTER TABLE balance_rows ADD COLUMN old_column INTEGER');
+    db.prepare(`UPDATE meta SET value = '0' WHERE key = 'projectionVersion:balances'`).run();
+    db.close();
+    rebuildBesideHooks.batchSize = 1;
+    rebuildBesideHooks.beforeBatch = async (p) => {
+      if (p.position < 3) return;
+      reached(p);
+      await gate;
+    };
+  });
 }, 60_000);
 
 afterAll(async () => {
   rebuildBesideHooks.batchSize = undefined;
   rebuildBesideHooks.beforeBatch = undefined;
   release();
-  await running?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await server?.stop();
 });
 
 describe('a projection rebuilt beside the live ones while the server serves', () => {
@@ -139,7 +117,7 @@ describe('a projection rebuilt beside the live ones while the server serves', ()
     expect((await post(server, '/partners/P-001/deposits', 'finance', { amount: 1_000, occurredAt: '2025-04-02T02:00:00Z' })).status).toBe(201);
     const after = await get(server, '/partners/P-001/balance', 'finance');
     expect(figures(after.body)).toEqual(figures((await oracle()).get('P-001')!));
-    const db = new Database(path.join(dataDir, 'read-models.db'), { readonly: true });
+    const db = new Database(path.join(server.dataDir, 'read-models.db'), { readonly: true });
     try {
       expect(db.prepare(`SELECT value FROM meta WHERE key = 'projectionVersion:balances'`).pluck().get()).toBe(String(projectionModules.balances.version));
       expect(db.prepare(`SELECT name FROM sqlite_master WHERE name LIKE '%__next' OR name LIKE 'rebuildBeside%'`).all()).toEqual([]);

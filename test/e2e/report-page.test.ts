@@ -7,8 +7,8 @@ import ExcelJS from 'exceljs';
 import { eventSchemas } from '../../src/domain/events.js';
 import { hasCjkFont } from '../support/cjk-font.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium } from './support/browser.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSkipReason, launchChromium, pagePerTest } from './support/browser.js';
 import { ApiClient } from './support/http.js';
 import { contestedTaxId, partnerOfToken, seedProgramme, tokens, tokensFile } from './support/seed.js';
 import { startTestServer, type TestServer } from './support/server.js';
@@ -190,19 +190,14 @@ describe.skipIf(skipReason !== null)(`the report page in Chromium${skipReason ? 
 
   // Every test gets its own browser context (its own sessionStorage, localStorage and page): a test that fails with the
   // audit dialog open, the language switched, the slider in the past or a load still pending leaves nothing to the next.
-  beforeEach(async () => {
-    pageErrors.length = 0;
-    context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-  });
-
-  afterEach(async () => {
-    const errors = [...pageErrors];
-    pageErrors.length = 0;
-    await context?.close();
-    context = undefined;
-    expect(errors, 'script errors on the page').toEqual([]);
+  pagePerTest({
+    browser: () => browser,
+    locale: 'zh-CN',
+    errors: pageErrors,
+    opened: (p, c) => {
+      page = p;
+      context = c;
+    },
   });
 
   afterAll(async () => {

@@ -4,9 +4,9 @@
 // exactly as the API answers them, with a CSV download; nothing is written. In Debian's Chromium
 // against the real server over a temporary data directory.
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium } from './support/browser.js';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSkipReason, launchChromium, pagePerTest } from './support/browser.js';
 import { ApiClient } from './support/http.js';
 import { tokens, tokensFile } from './support/seed.js';
 import { startTestServer, type TestServer } from './support/server.js';
@@ -42,7 +42,6 @@ describe.skipIf(skip !== null)('the what-if view runs a policy adoption as a dry
   let server: TestServer;
   let api: ApiClient;
   let browser: Browser;
-  let context: BrowserContext | undefined;
   let page: Page;
   const pageErrors: string[] = [];
 
@@ -53,18 +52,7 @@ describe.skipIf(skip !== null)('the what-if view runs a policy adoption as a dry
     browser = await launchChromium();
   });
 
-  beforeEach(async () => {
-    pageErrors.length = 0;
-    context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'en-US', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-  });
-
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-    expect(pageErrors, 'script errors on the page').toEqual([]);
-  });
+  pagePerTest({ browser: () => browser, locale: 'en-US', errors: pageErrors, opened: (p) => (page = p) });
 
   afterAll(async () => {
     await browser?.close();

@@ -34,7 +34,8 @@ export interface ApiServer {
   readonly dataDir: string;
   readonly running: RunningServer;
   lines: string[];
-  restart(): Promise<void>;
+  /** Closes the server and starts it again on the same data directory; `whileStopped` runs in between (a test leaving the files as another version would). */
+  restart(whileStopped?: () => void | Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -69,8 +70,9 @@ export async function startApiServer(overrides: Partial<ServerConfig> = {}): Pro
       return running;
     },
     lines,
-    async restart() {
+    async restart(whileStopped) {
       await running.close();
+      await whileStopped?.();
       running = await createServer(testConfig(dataDir, tokensFile, lines, overrides), { logger: false });
     },
     async stop() {
