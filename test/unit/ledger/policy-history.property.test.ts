@@ -18,6 +18,7 @@ import { defaultPolicy } from '../../../src/domain/policy.js';
 import { type AccountTotals, partnerDeltasOf, zeroAccountTotals } from '../../../src/domain/postings.js';
 import { runCommand } from '../../../src/ledger/commands/index.js';
 import { policyBookOf } from '../../../src/ledger/policy-book.js';
+import type { EventStore } from '../../../src/store/event-store.js';
 import { openSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
 import { tempDir } from '../../support/store-fixtures.js';
 import { ScanLookups } from './scan-lookups.js';
@@ -70,6 +71,19 @@ function oracle(payments: readonly Paid[], policyAt: (instant: string) => typeof
   return out;
 }
 
+/** The log replayed: every event's postings summed per partner. */
+async function totalsByPartner(store: EventStore): Promise<Map<string, AccountTotals>> {
+  const totals = new Map<string, AccountTotals>();
+  for await (const e of store.readAll()) {
+    for (const d of partnerDeltasOf(factOf(e))) {
+      const t = totals.get(d.partnerId) ?? zeroAccountTotals();
+      for (const k of Object.keys(t) as Array<keyof AccountTotals>) t[k] += d.deltas[k];
+      totals.set(d.partnerId, t);
+    }
+  }
+  return totals;
+}
+
 async function runProgramme(steps: readonly Step[]) {
   const dir = tempDir('ledger-policy-history-');
   const store = openSqliteEventStore({ file: path.join(dir.dir, 'events.db'), clock: () => NOW });
@@ -109,26 +123,11 @@ async function runProgramme(steps: readonly Step[]) {
         await runCommand('adoptPolicy', deps, { version: `v${versions}`, effectiveFrom: dateOf(s.effectiveDay), document, reason: 'the programme changes' }, ctx('manager'));
       }
     }
-    // The log replayed: every event's postings summed per partner.
-    const replayed = new Map<string, AccountTotals>();
-    for await (const e of store.readAll()) {
-      for (const d of partnerDeltasOf(factOf(e))) {
-        const t = replayed.get(d.partnerId) ?? zeroAccountTotals();
-        for (const k of Object.keys(t) as Array<keyof AccountTotals>) t[k] += d.deltas[k];
-        replayed.set(d.partnerId, t);
-      }
-    }
+    const replayed = await totalsByPartner(store);
     const expected = oracle(payments, (instant) => policyInForceAt(policies.history(), instant));
     // A final payout after everything settles every line and adjustment.
     await runCommand('payOut', deps, { quarter: '2025-Q4' }, ctx('finance'));
-    const afterPayout = new Map<string, AccountTotals>();
-    for await (const e of store.readAll()) {
-      for (const d of partnerDeltasOf(factOf(e))) {
-        const t = afterPayout.get(d.partnerId) ?? zeroAccountTotals();
-        for (const k of Object.keys(t) as Array<keyof AccountTotals>) t[k] += d.deltas[k];
-        afterPayout.set(d.partnerId, t);
-      }
-    }
+    const afterPayout = await totalsByPartner(store);
     return { replayed, expected, afterPayout, versions: versions };
   } finally {
     await store.close();
