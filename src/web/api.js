@@ -37,6 +37,41 @@ export function urlFor(path, params = {}) {
 }
 
 /**
+ * The body of an answer as JSON, or null when it is empty or not JSON.
+ * @param {Response} response
+ * @returns {Promise<any>}
+ */
+async function jsonOrNull(response) {
+  const text = await response.text();
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The ApiError of an answer that is not ok, from its problem+json body when it has one.
+ * @param {Response} response
+ * @param {any} body
+ * @returns {ApiError}
+ */
+function problemOf(response, body) {
+  return new ApiError(response.status, body?.title ?? response.statusText, body?.detail ?? '', Array.isArray(body?.errors) ? body.errors : []);
+}
+
+/**
+ * The JSON body of an answer, or its ApiError when it is not ok.
+ * @param {Response} response
+ * @returns {Promise<any>}
+ */
+async function jsonAnswer(response) {
+  const body = await jsonOrNull(response);
+  if (!response.ok) throw problemOf(response, body);
+  return body;
+}
+
+/**
  * @param {string} token
  * @returns {{ get: <T = any>(path: string, params?: QueryParams) => Promise<T>, file: (path: string, params?: QueryParams) => Promise<Blob>, dryRun: <T = any>(path: string, body: unknown) => Promise<T> }}
  */
@@ -50,30 +85,12 @@ export function createApi(token) {
         body: JSON.stringify(body),
         cache: 'no-store',
       });
-      const text = await response.text();
-      /** @type {any} */
-      let answer = null;
-      try {
-        answer = text ? JSON.parse(text) : null;
-      } catch {
-        answer = null;
-      }
-      if (!response.ok) throw new ApiError(response.status, answer?.title ?? response.statusText, answer?.detail ?? '', Array.isArray(answer?.errors) ? answer.errors : []);
-      return answer;
+      return jsonAnswer(response);
     },
     /** A file answer (a statement's PDF): the bytes, or an ApiError from its problem. */
     async file(path, params) {
       const response = await fetch(urlFor(path, params), { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
-      if (!response.ok) {
-        /** @type {any} */
-        let body = null;
-        try {
-          body = JSON.parse(await response.text());
-        } catch {
-          body = null;
-        }
-        throw new ApiError(response.status, body?.title ?? response.statusText, body?.detail ?? '');
-      }
+      if (!response.ok) throw problemOf(response, await jsonOrNull(response));
       return response.blob();
     },
     async get(path, params) {
@@ -81,18 +98,7 @@ export function createApi(token) {
         headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
         cache: 'no-store',
       });
-      const text = await response.text();
-      /** @type {any} */
-      let body = null;
-      try {
-        body = text ? JSON.parse(text) : null;
-      } catch {
-        body = null;
-      }
-      if (!response.ok) {
-        throw new ApiError(response.status, body?.title ?? response.statusText, body?.detail ?? '');
-      }
-      return body;
+      return jsonAnswer(response);
     },
   };
 }
