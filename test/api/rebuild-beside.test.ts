@@ -83,6 +83,8 @@ describe('a projection rebuilt beside the live ones while the server serves', ()
     expect(balance.status).toBe(503);
     expect(balance.body).toMatchObject({ rule: 'projection-rebuilding', figures: { projection: 'balances', position: 3 } });
     expect(balance.body.detail).toMatch(/the balances projection is being rebuilt \(version 0 → \d+\): at position 3 of \d+, ETA/);
+    // when to ask again: the rebuild's ETA in whole seconds (at least 1)
+    expect(Number(balance.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
 
     const health = await get(server, '/health', 'manager');
     expect(health.status).toBe(200);
@@ -101,6 +103,7 @@ describe('a projection rebuilt beside the live ones while the server serves', ()
     const deposit = await post(server, '/partners/P-001/deposits', 'finance', { amount: 1_000, occurredAt: '2025-04-02T02:00:00Z' });
     expect(deposit.status).toBe(503);
     expect(deposit.body).toMatchObject({ rule: 'projection-rebuilding', figures: { projection: 'balances' } });
+    expect(deposit.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
     expect(await headPosition(server)).toBe(head);
 
     release();

@@ -1,7 +1,7 @@
 // The one exception filter: whatever a route throws, and whatever fails while Fastify reads the
 // body, leaves as application/problem+json.
 import { ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
-import { PROBLEM_CONTENT_TYPE, type ProblemError } from './problem.js';
+import { PROBLEM_CONTENT_TYPE, type ProblemError, retryAfterSecondsOf } from './problem.js';
 import { problemOf, type ProblemContext } from './problem-mapping.js';
 import { isReply, type HttpReply, type HttpRequest, type HttpResponse } from './request-context.js';
 
@@ -10,12 +10,14 @@ const problemContentType = `${PROBLEM_CONTENT_TYPE}; charset=utf-8`;
 /** Answers a problem on Fastify's reply (routes, filters) or on Node's response (middleware). */
 export function sendProblem(response: HttpResponse | HttpReply, problem: ProblemError): void {
   const body = JSON.stringify(problem.body());
+  const retryAfter = retryAfterSecondsOf(problem);
   if (isReply(response)) {
     if (response.sent || response.raw.headersSent) {
       response.raw.end();
       return;
     }
     if (problem.status === 401) response.header('WWW-Authenticate', 'Bearer realm="ledger"');
+    if (retryAfter !== null) response.header('Retry-After', String(retryAfter));
     response.code(problem.status).type(problemContentType).send(body);
     return;
   }
@@ -24,6 +26,7 @@ export function sendProblem(response: HttpResponse | HttpReply, problem: Problem
     return;
   }
   if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="ledger"');
+  if (retryAfter !== null) response.setHeader('Retry-After', String(retryAfter));
   response.statusCode = problem.status;
   response.setHeader('Content-Type', problemContentType);
   response.setHeader('Content-Length', String(Buffer.byteLength(body)));

@@ -82,6 +82,20 @@ export class ProblemError extends Error {
   }
 }
 
+/** Longest Retry-After a rebuild's ETA gives (a client checks back at least hourly). */
+const MAX_RETRY_AFTER_SECONDS = 3_600;
+
+/**
+ * Whole seconds to wait before retrying, for a 503 that knows (a projection rebuilding beside the
+ * live ones: its ETA, at least 1; 1 while it has none yet), else null.
+ */
+export function retryAfterSecondsOf(problem: ProblemError): number | null {
+  if (problem.extra.rule !== 'projection-rebuilding') return null;
+  const eta = problem.extra.figures?.etaSeconds;
+  if (typeof eta !== 'number' || !Number.isFinite(eta)) return 1;
+  return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(eta)));
+}
+
 export const invalidInput = (errors: FieldProblem[]): ProblemError =>
   new ProblemError('invalid-input', `${errors.length} invalid field${errors.length === 1 ? '' : 's'}: ${errors.map((e) => e.path).join(', ')}`, errors);
 export const unauthenticated = (detail: string): ProblemError => new ProblemError('unauthenticated', detail);
