@@ -22,6 +22,12 @@ export interface Settlement {
   position: number;
 }
 
+/** The payout that settled a line's or an adjustment's row, if its settlement columns are set. */
+function settlementOfRow(r: { settled_quarter: string | null; settled_event_id: string | null; settled_position: number | null }): Settlement | null {
+  if (r.settled_quarter === null || r.settled_event_id === null || r.settled_position === null) return null;
+  return { quarter: r.settled_quarter, eventId: r.settled_event_id, position: r.settled_position };
+}
+
 export interface StatementLine {
   eventId: string;
   position: number;
@@ -510,10 +516,7 @@ function lineOfRow(r: LineRow, cut: LogCut): StatementLine {
     commissionYear: r.commission_year,
     occurredAt: r.occurred_at,
     recordedAt: r.recorded_at,
-    settledBy:
-      settled && r.settled_quarter !== null && r.settled_event_id !== null && r.settled_position !== null
-        ? { quarter: r.settled_quarter, eventId: r.settled_event_id, position: r.settled_position }
-        : null,
+    settledBy: settled ? settlementOfRow(r) : null,
     priorPeriodAdjustment: r.prior_period === 1,
   };
 }
@@ -598,10 +601,7 @@ export function statementAdjustmentsAt(db: Db, partnerId: string, quarter: strin
       commissionFen: r.commission_fen,
       occurredAt: r.occurred_at,
       recordedAt: r.recorded_at,
-      settledBy:
-        settled && r.settled_quarter !== null && r.settled_event_id !== null && r.settled_position !== null
-          ? { quarter: r.settled_quarter, eventId: r.settled_event_id, position: r.settled_position }
-          : null,
+      settledBy: settled ? settlementOfRow(r) : null,
     };
   });
 }

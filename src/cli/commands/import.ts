@@ -505,11 +505,7 @@ export const importCommand: CliCommand = {
       const summary = await appendExportFile(file, store, clock, (n) => bar.update(n, verified.events));
       bar.update(summary.events, verified.events);
       bar.finish();
-      process.stdout.write(
-        format === 'table'
-          ? `imported ${summary.events} events into ${dataDir}; head hash ${summary.headHash}\n`
-          : renderRecord(format, { events: summary.events, headHash: summary.headHash, dataDir }),
-      );
+      printImported(format, summary, dataDir);
       return ExitCode.ok;
     } finally {
       await store.close();
@@ -633,12 +629,17 @@ async function importIntoEmbeddedStore(file: string, dataDir: string, format: Ou
   }
   bar.update(summary.events, summary.events);
   bar.finish();
+  printImported(format, summary, dataDir);
+  return ExitCode.ok;
+}
+
+/** What an import that landed says on stdout: its events and head hash. */
+function printImported(format: OutputFormat, summary: { events: number; headHash: string }, dataDir: string): void {
   process.stdout.write(
     format === 'table'
       ? `imported ${summary.events} events into ${dataDir}; head hash ${summary.headHash}\n`
       : renderRecord(format, { events: summary.events, headHash: summary.headHash, dataDir }),
   );
-  return ExitCode.ok;
 }
 
 /** The lines of a file (for a progress bar's total): a byte scan, far cheaper than the import. */
